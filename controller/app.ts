@@ -1,0 +1,78 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { sql } from 'kysely';
+import { createEventBus, type EventBus } from './bus/event-bus.js';
+import { startRedisRelay, type RedisRelay } from './bus/redis-relay.js';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import { createAttemptLimiter } from './features/auth/attempt-limiter.js';
+import { authRoutes } from './features/auth/auth.routes.js';
+import { createAuthService } from './features/auth/auth.service.js';
+import { createAuth, type Auth } from './http/auth.js';
+import { eventsGateway, type SnapshotSource } from './http/events.gateway.js';
+import { healthRoutes, type ReadinessCheck } from './http/health.routes.js';
+import { createMetrics } from './http/metrics.js';
+import { createServer, type Server } from './http/server.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  /** Commands and publishing. */
+  redis: Redis;
+  /** A second connection, used only for pub/sub subscriptions. */
+  redisSubscriber: Redis;
+}
+
+export interface App {
+  server: Server;
+  bus: EventBus;
+  auth: Auth;
+  relay: RedisRelay;
+  close(): Promise<void>;
+}
+
+/** The composition root: adapters -> repositories -> bus -> services -> routes, wired by hand. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, logger, db, redis } = deps;
+  const bus = createEventBus();
+  const relay = startRedisRelay(bus, redis, deps.redisSubscriber, `${config.REDIS_PREFIX}events`);
+  const auth = createAuth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
+  const metrics = createMetrics();
+
+  const loginLimiter = createAttemptLimiter(
+    redis,
+    `${config.REDIS_PREFIX}login:`,
+    config.LOGIN_MAX_ATTEMPTS,
+    config.LOGIN_WINDOW_SECONDS,
+  );
+  const authService = createAuthService(db, auth, loginLimiter);
+
+  const readiness: Record<string, ReadinessCheck> = {
+    postgres: async () => (await sql`select 1`.execute(db), true),
+    redis: async () => (await redis.ping()) === 'PONG',
+  };
+  const snapshot: Record<string, SnapshotSource> = {};
+
+  const server = await createServer(logger, metrics);
+  await server.register(healthRoutes(readiness));
+  await server.register(
+    async (api) => {
+      await api.register(authRoutes(authService));
+      await api.register(eventsGateway({ bus, auth, metrics, snapshot, visible: () => true }));
+    },
+    { prefix: '/api' },
+  );
+  await relay.ready;
+
+  return {
+    server,
+    bus,
+    auth,
+    relay,
+    async close() {
+      await server.close();
+      await relay.stop();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './tables/index.js';
+
+export type Db = Kysely<Database>;
+
+// timestamptz and bigint come back as Date and string by default; counts stay strings, so parse int8.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function createDb(databaseUrl: string, maxConnections = 10): Db {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  // An idle client that errors (server restart) must not take the process down; the pool replaces it.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,31 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type CallDirection = 'internal' | 'inbound' | 'outbound';
+export type CallDisposition =
+  | 'answered'
+  | 'busy'
+  | 'no-answer'
+  | 'unavailable'
+  | 'unknown-number'
+  | 'cancelled'
+  | 'failed';
+
+export interface CallLogsTable {
+  id: Generated<string>;
+  call_id: string;
+  direction: CallDirection;
+  from_number: string;
+  from_name: ColumnType<string, string | undefined, string>;
+  to_number: string;
+  caller_user_id: string | null;
+  answered_by_user_id: string | null;
+  answered_by_extension: string | null;
+  contact_id: string | null;
+  started_at: Date;
+  answered_at: Date | null;
+  ended_at: Date | null;
+  disposition: CallDisposition | null;
+}
+export type CallLogRow = Selectable<CallLogsTable>;
+export type NewCallLogRow = Insertable<CallLogsTable>;
+export type CallLogUpdate = Updateable<CallLogsTable>;

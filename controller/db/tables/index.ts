@@ -1,0 +1,19 @@
+import type { AuditLogTable } from './audit-log.js';
+import type { CallLogsTable } from './call-logs.js';
+import type { ContactAssignmentsTable } from './contact-assignments.js';
+import type { ContactsTable } from './contacts.js';
+import type { DevicesTable } from './devices.js';
+import type { NotesTable } from './notes.js';
+import type { TeamsTable } from './teams.js';
+import type { UsersTable } from './users.js';
+
+export interface Database {
+  teams: TeamsTable;
+  users: UsersTable;
+  devices: DevicesTable;
+  contacts: ContactsTable;
+  contact_assignments: ContactAssignmentsTable;
+  call_logs: CallLogsTable;
+  notes: NotesTable;
+  audit_log: AuditLogTable;
+}

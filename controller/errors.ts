@@ -1,0 +1,46 @@
+/**
+ * Every error a client can see: a stable kebab-case code and its HTTP status, in one table.
+ * Features add their codes here; the HTTP error handler is the only place that maps them.
+ */
+export const errorStatus = {
+  'validation-failed': 400,
+  'unauthorized': 401,
+  'invalid-credentials': 401,
+  'forbidden': 403,
+  'not-found': 404,
+  'no-such-user': 404,
+  'no-such-team': 404,
+  'no-such-device': 404,
+  'no-such-contact': 404,
+  'no-such-call': 404,
+  'conflict': 409,
+  'username-taken': 409,
+  'extension-taken': 409,
+  'team-name-taken': 409,
+  'device-id-taken': 409,
+  'team-not-empty': 409,
+  'payload-too-large': 413,
+  'rate-limited': 429,
+  'internal-error': 500,
+  'asterisk-unreachable': 503,
+  'service-unavailable': 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+export const notFound = (code: ErrorCode, what: string) => new AppError(code, `${what} not found`);

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+
+/** A dependency the controller needs to be ready: resolves true when reachable. */
+export type ReadinessCheck = () => Promise<boolean>;
+
+const withTimeout = (check: ReadinessCheck, ms: number) =>
+  Promise.race([check().catch(() => false), new Promise<boolean>((resolve) => setTimeout(resolve, ms, false))]);
+
+export function healthRoutes(checks: Record<string, ReadinessCheck>) {
+  return async (app: FastifyInstance) => {
+    app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+    app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+      const names = Object.keys(checks);
+      const results = await Promise.all(names.map((name) => withTimeout(checks[name]!, 2000)));
+      const status = Object.fromEntries(names.map((name, i) => [name, results[i] ? 'up' : 'down']));
+      const ready = results.every(Boolean);
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks: status });
+    });
+  };
+}

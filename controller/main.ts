@@ -1,0 +1,41 @@
+import closeWithGrace from 'close-with-grace';
+import { Redis } from 'ioredis';
+import { buildApp } from './app.js';
+import { parseConfig } from './config.js';
+import { createDb } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { ensureFirstAdmin } from './features/users/first-admin.js';
+import { createLogger } from './log.js';
+
+const parsed = parseConfig(process.env);
+if (!parsed.ok) {
+  console.error(`ari-pbx controller: bad configuration\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`);
+  process.exit(1);
+}
+const config = parsed.config;
+const logger = createLogger(config.LOG_LEVEL);
+
+const db = createDb(config.DATABASE_URL);
+await migrateToLatest(db);
+if (await ensureFirstAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD, extension: config.ADMIN_EXTENSION })) {
+  logger.info({ username: config.ADMIN_USERNAME }, 'created the first admin');
+}
+
+const redisOptions = { maxRetriesPerRequest: 2, enableOfflineQueue: true };
+const redis = new Redis(config.REDIS_URL, redisOptions);
+const redisSubscriber = new Redis(config.REDIS_URL, redisOptions);
+for (const connection of [redis, redisSubscriber]) {
+  connection.on('error', (error) => logger.warn({ err: error.message }, 'redis connection problem'));
+}
+
+const app = await buildApp({ config, logger, db, redis, redisSubscriber });
+await app.server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) logger.error({ err }, 'shutting down after an error');
+  else logger.info({ signal }, 'shutting down');
+  await app.close();
+  redis.disconnect();
+  redisSubscriber.disconnect();
+  await db.destroy();
+});
