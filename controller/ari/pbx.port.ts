@@ -1,0 +1,121 @@
+import type { BridgeInfo, ChannelInfo, ConnectionState, PbxFact, TransferState } from './pbx.facts.js';
+
+/**
+ * The only way the controller talks to Asterisk. Features execute their deciders' effects through it; only the
+ * ARI adapter (controller/ari/) implements it and only that adapter imports ari-client.
+ *
+ * Commands never throw for telephony outcomes: ARI's 404 "Channel not found" and 409 "Channel not in Stasis
+ * application" come back as `{ ok: false, reason: 'gone' }`, an endpoint with no registered contact as
+ * `'unavailable'`, Asterisk unreachable as `'unreachable'`.
+ */
+export type Outcome<T = void> = { ok: true; value: T } | { ok: false; reason: FailureReason; message: string };
+
+export type FailureReason =
+  /** The channel, bridge or playback no longer exists or has left Stasis. */
+  | 'gone'
+  /** The endpoint cannot be called (no registered contact: "Allocation failed"). */
+  | 'unavailable'
+  /** The request conflicts with the current state (e.g. 409 other than "not in Stasis", 422). */
+  | 'conflict'
+  /** Rejected as invalid (400), or forbidden (403, e.g. deleting a pjsip.conf object). */
+  | 'rejected'
+  /** Asterisk could not be reached or the ARI socket is down. */
+  | 'unreachable'
+  | 'failed';
+
+/** What the far phone is told when the app hangs a channel up. */
+export type HangupReason = 'normal' | 'busy' | 'no-answer' | 'unavailable' | 'unallocated' | 'congestion';
+
+export type BridgeKind = 'mixing' | 'mixing-dtmf' | 'holding';
+
+export type SipObjectType = 'endpoint' | 'aor' | 'auth';
+
+export interface CreateChannel {
+  channelId: string;
+  /** e.g. `PJSIP/1002`, `PJSIP/lobby`, `PJSIP/trunk/sip:+15550100@carrier`. */
+  endpoint: string;
+  appArgs: string;
+  callerId?: { name: string; number: string };
+  /** Set at creation (e.g. `PJSIP_TRANSFER_HANDLING()`, `PJSIP_HEADER(add,Call-Info)`). */
+  variables?: Record<string, string>;
+}
+
+export interface Dial {
+  channelId: string;
+  /** The channel whose caller ID the callee should see. */
+  callerChannelId?: string;
+  timeoutSeconds?: number;
+}
+
+export interface Play {
+  playbackId: string;
+  /** Play to one channel or to everything in a bridge. */
+  target: { channelId: string } | { bridgeId: string };
+  /** e.g. `['sound:digits/7', 'sound:digits/0', 'sound:digits/1']`: played in one playback, in order. */
+  media: string[];
+}
+
+export interface Snoop {
+  snoopId: string;
+  channelId: string;
+  spy: 'none' | 'in' | 'out' | 'both';
+  whisper: 'none' | 'in' | 'out' | 'both';
+  appArgs: string;
+}
+
+export interface EndpointInfo {
+  technology: string;
+  resource: string;
+  state: string;
+  channelIds: string[];
+}
+
+export interface Pbx {
+  answer(channelId: string): Promise<Outcome>;
+  hangup(channelId: string, reason?: HangupReason): Promise<Outcome>;
+  /** Sends ringing (180) to a caller not yet answered, or stops it. */
+  ring(channelId: string, on: boolean): Promise<Outcome>;
+  createChannel(request: CreateChannel): Promise<Outcome<ChannelInfo>>;
+  dial(request: Dial): Promise<Outcome>;
+  setVariable(channelId: string, name: string, value: string): Promise<Outcome>;
+  getVariable(channelId: string, name: string): Promise<Outcome<string>>;
+  sendDtmf(channelId: string, digits: string): Promise<Outcome>;
+  hold(channelId: string, on: boolean): Promise<Outcome>;
+  /** Music on hold to a channel (`channelId`) or a holding bridge (`bridgeId`); `on: false` stops it. */
+  moh(target: { channelId: string } | { bridgeId: string }, on: boolean): Promise<Outcome>;
+  snoop(request: Snoop): Promise<Outcome<ChannelInfo>>;
+  transferProgress(channelId: string, state: TransferState): Promise<Outcome>;
+
+  createBridge(bridgeId: string, kind: BridgeKind, name: string): Promise<Outcome<BridgeInfo>>;
+  /** Adds channels; a channel already in another Stasis bridge moves straight over. */
+  addToBridge(bridgeId: string, channelIds: string[]): Promise<Outcome>;
+  removeFromBridge(bridgeId: string, channelIds: string[]): Promise<Outcome>;
+  destroyBridge(bridgeId: string): Promise<Outcome>;
+
+  play(request: Play): Promise<Outcome>;
+  stopPlayback(playbackId: string): Promise<Outcome>;
+
+  setDeviceState(name: string, state: 'NOT_INUSE' | 'INUSE' | 'BUSY' | 'RINGING' | 'ONHOLD' | 'UNAVAILABLE'): Promise<Outcome>;
+
+  listChannels(): Promise<Outcome<ChannelInfo[]>>;
+  listBridges(): Promise<Outcome<BridgeInfo[]>>;
+  getEndpoint(technology: string, resource: string): Promise<Outcome<EndpointInfo>>;
+  listEndpoints(): Promise<Outcome<EndpointInfo[]>>;
+
+  /** Pushes a res_pjsip sorcery object (dynamic config); fields as attribute -> value. */
+  putSipObject(type: SipObjectType, id: string, fields: Record<string, string>): Promise<Outcome>;
+  deleteSipObject(type: SipObjectType, id: string): Promise<Outcome>;
+}
+
+/** The live connection to Asterisk: facts in, connection state, and the Pbx to command it. */
+export interface PbxConnection {
+  readonly pbx: Pbx;
+  state(): ConnectionState;
+  /** Facts in the order Asterisk sent them. A handler's error is logged, never thrown into the socket. */
+  onFact(handler: (fact: PbxFact) => void | Promise<void>): () => void;
+  /** Called on every (re)connect, after the app is registered: the moment to reconcile and re-provision. */
+  onConnected(handler: () => void | Promise<void>): () => void;
+  onDisconnected(handler: () => void): () => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
