@@ -1,0 +1,12 @@
+import { benchRest } from './rest.bench.js';
+
+/** `npm run bench`: every benchmark, printing figures (never asserting on time). */
+const benches: Record<string, () => Promise<void>> = { rest: benchRest };
+
+const only = process.argv.slice(2);
+for (const [name, bench] of Object.entries(benches)) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`\n== ${name} ==`);
+  await bench();
+}
+process.exit(0);
