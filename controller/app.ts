@@ -8,6 +8,8 @@ import type { Db } from './db/database.js';
 import { createAttemptLimiter } from './features/auth/attempt-limiter.js';
 import { authRoutes } from './features/auth/auth.routes.js';
 import { createAuthService } from './features/auth/auth.service.js';
+import { usersRoutes } from './features/users/users.routes.js';
+import { createUsersService } from './features/users/users.service.js';
 import { createAuth, type Auth } from './http/auth.js';
 import { eventsGateway, type SnapshotSource } from './http/events.gateway.js';
 import { healthRoutes, type ReadinessCheck } from './http/health.routes.js';
@@ -59,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await server.register(
     async (api) => {
       await api.register(authRoutes(authService));
+      await api.register(usersRoutes(createUsersService({ db, bus, config }), auth));
       await api.register(eventsGateway({ bus, auth, metrics, snapshot, visible: () => true }));
     },
     { prefix: '/api' },

@@ -28,6 +28,11 @@ export const configSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   JWT_TTL_SECONDS: int(12 * 3600, 60),
   SIP_WS_URL: url(['ws', 'wss']).default('ws://127.0.0.1:8088/ws'),
+  /** The SIP domain of the webphone's URI (`sip:1001-web@<domain>`); when unset, SIP_WS_URL's host. */
+  SIP_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or address')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_USERNAME: z.string().min(1).optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { pageQueryShape, pageSchema } from '../../db/pagination.js';
+import { extensionProblem } from './numbering.js';
 
 export const roleSchema = z.enum(['admin', 'supervisor', 'agent']);
 
@@ -13,3 +15,68 @@ export const userSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+export const extensionSchema = z.string().superRefine((value, ctx) => {
+  const problem = extensionProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Characters every SIP stack and config format takes without quoting. */
+export const sipPasswordSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._~!@#%^*+=:-]{8,64}$/, '8 to 64 letters, digits or ._~!@#%^*+=:-');
+
+const username = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'letters, digits and ._@- (at most 64, starting with a letter or digit)');
+const displayName = z.string().trim().min(1).max(100);
+const password = z.string().min(8, 'at least 8 characters').max(200);
+const pin = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
+
+export const createUserBody = z.strictObject({
+  username,
+  displayName,
+  extension: extensionSchema,
+  role: roleSchema,
+  teamId: z.uuid().nullable().optional(),
+  password,
+  sipPassword: sipPasswordSchema.optional(),
+  pin: pin.optional(),
+});
+export type CreateUserBody = z.infer<typeof createUserBody>;
+
+export const updateUserBody = z
+  .strictObject({
+    username: username.optional(),
+    displayName: displayName.optional(),
+    extension: extensionSchema.optional(),
+    role: roleSchema.optional(),
+    teamId: z.uuid().nullable().optional(),
+    password: password.optional(),
+    sipPassword: sipPasswordSchema.optional(),
+    /** null removes the PIN (no hot desk log-in). */
+    pin: pin.nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');
+export type UpdateUserBody = z.infer<typeof updateUserBody>;
+
+export const userIdParams = z.object({ id: z.uuid() });
+
+export const listUsersQuery = z.strictObject({
+  role: roleSchema.optional(),
+  teamId: z.uuid().optional(),
+  q: z.string().min(1).max(100).optional(),
+  ...pageQueryShape,
+});
+
+export const userPageSchema = pageSchema(userSchema);
+
+export const sipCredentialsSchema = z.object({
+  username: z.string(),
+  authorizationUser: z.string(),
+  password: z.string(),
+  wsUrl: z.string(),
+  uri: z.string(),
+  deskPhone: z.object({ username: z.string(), password: z.string() }),
+});
+export type SipCredentials = z.infer<typeof sipCredentialsSchema>;
