@@ -35,6 +35,7 @@ export interface CreateChannel {
   /** e.g. `PJSIP/1002`, `PJSIP/lobby`, `PJSIP/trunk/sip:+15550100@carrier`. */
   endpoint: string;
   appArgs: string;
+  /** What the callee's phone shows (set as CALLERID and CONNECTEDLINE at create); a Dial's `callerChannelId` overrides it. */
   callerId?: { name: string; number: string };
   /** Set at creation (e.g. `PJSIP_TRANSFER_HANDLING()`, `PJSIP_HEADER(add,Call-Info)`). */
   variables?: Record<string, string>;
@@ -105,6 +106,9 @@ export interface Pbx {
   /** Pushes a res_pjsip sorcery object (dynamic config); fields as attribute -> value. */
   putSipObject(type: SipObjectType, id: string, fields: Record<string, string>): Promise<Outcome>;
   deleteSipObject(type: SipObjectType, id: string): Promise<Outcome>;
+
+  /** Asterisk answers ARI (`GET /asterisk/ping`): for readiness. */
+  ping(): Promise<Outcome>;
 }
 
 /** The live connection to Asterisk: facts in, connection state, and the Pbx to command it. */

@@ -1,0 +1,98 @@
+import { isObject, text } from './ari-snapshots.js';
+import type { FailureReason, Outcome } from './pbx.port.js';
+
+/**
+ * ARI's REST side over plain `fetch` with basic auth. ari-client's generated methods turn every HTTP error into an
+ * `Error` whose message is the response body and drop the status code, so telling 404 from 409 from 500 would mean
+ * matching message text; here each answer keeps its status and maps to an `Outcome` in one place.
+ */
+export interface AriHttpOptions {
+  /** e.g. `http://127.0.0.1:8088`. */
+  url: string;
+  username: string;
+  password: string;
+  /** Per request. */
+  timeoutMs?: number;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface AriRequest {
+  query?: Query;
+  body?: unknown;
+}
+
+export type AriResponse = { kind: 'response'; status: number; body: unknown } | { kind: 'unreachable'; message: string };
+
+export type AriHttp = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, request?: AriRequest) => Promise<AriResponse>;
+
+export function createAriHttp(options: AriHttpOptions): AriHttp {
+  const base = `${options.url.replace(/\/+$/, '')}/ari`;
+  const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  return async (method, path, request = {}) => {
+    const headers: Record<string, string> = { authorization };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      const response = await fetch(`${base}${path}${queryString(request.query)}`, {
+        method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return { kind: 'response', status: response.status, body: parseBody(await response.text()) };
+    } catch (error) {
+      return { kind: 'unreachable', message: error instanceof Error ? error.message : String(error) };
+    }
+  };
+}
+
+/** A path segment, encoded (ids chosen by features may hold any character; device names hold `:`). */
+export const segment = (value: string) => encodeURIComponent(value);
+
+function queryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const encoded = params.toString();
+  return encoded ? `?${encoded}` : '';
+}
+
+function parseBody(body: string): unknown {
+  if (!body) return null;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
+
+/** Asterisk's error text: `{"message": …}` mostly, `{"error": …}` for "Allocation failed". */
+function errorMessage(body: unknown): string {
+  if (isObject(body)) return text(body.message) || text(body.error);
+  return typeof body === 'string' ? body : '';
+}
+
+/**
+ * The failure an ARI error status stands for. 404 and 409 "not in Stasis" mean the object is gone (cleanup treats
+ * both as done); 500 "Allocation failed" is an endpoint with no registered contact.
+ */
+export function failureReason(status: number, message: string): FailureReason {
+  if (status === 404) return 'gone';
+  if (status === 409) return /not in (a )?stasis/i.test(message) ? 'gone' : 'conflict';
+  if (status === 412 || status === 422) return 'conflict';
+  if (status === 400 || status === 403) return 'rejected';
+  if (status === 500 && /allocation failed/i.test(message)) return 'unavailable';
+  if (status === 502 || status === 503 || status === 504) return 'unreachable';
+  return 'failed';
+}
+
+/** An ARI answer as an Outcome; `read` turns a 2xx body into the value. */
+export function toOutcome<T>(response: AriResponse, read: (body: unknown) => T): Outcome<T> {
+  if (response.kind === 'unreachable') return { ok: false, reason: 'unreachable', message: response.message };
+  if (response.status >= 200 && response.status < 300) return { ok: true, value: read(response.body) };
+  const message = errorMessage(response.body) || `HTTP ${response.status}`;
+  return { ok: false, reason: failureReason(response.status, message), message };
+}
+
+export const done = (response: AriResponse): Outcome => toOutcome(response, () => undefined);

@@ -1,0 +1,113 @@
+import { segment, toOutcome, done, type AriHttp } from './ari-http.js';
+import { isObject, text, toBridgeInfo, toChannelInfo, toEndpointInfo } from './ari-snapshots.js';
+import type { BridgeKind, CreateChannel, HangupReason, Pbx } from './pbx.port.js';
+
+/** What the far phone is told, as ARI's `DELETE /channels/{id}` parameters (measured: ARI-NOTES "Channels"). */
+const hangupParameters: Record<HangupReason, Record<string, string>> = {
+  normal: { reason_code: '16' },
+  busy: { reason_code: '17' },
+  'no-answer': { reason_code: '19' },
+  unavailable: { reason_code: '20' },
+  unallocated: { reason: 'unallocated' },
+  congestion: { reason_code: '34' },
+};
+
+/** `mixing,dtmf_events` in this order: `dtmf_events,mixing` goes native_rtp and loses the DTMF events. */
+const bridgeTypes: Record<BridgeKind, string> = {
+  mixing: 'mixing',
+  'mixing-dtmf': 'mixing,dtmf_events',
+  holding: 'holding',
+};
+
+const channel = (id: string) => `/channels/${segment(id)}`;
+const bridge = (id: string) => `/bridges/${segment(id)}`;
+const list = <T>(read: (value: unknown) => T) => (body: unknown) => (Array.isArray(body) ? body.map(read) : []);
+
+/** The Pbx port over ARI's REST interface. Stateless: it works whether or not the event socket is up. */
+export function createAriPbx(http: AriHttp, app: string): Pbx {
+  const onOff = (on: boolean) => (on ? 'POST' : 'DELETE');
+  return {
+    answer: async (id) => done(await http('POST', `${channel(id)}/answer`)),
+    hangup: async (id, reason = 'normal') => done(await http('DELETE', channel(id), { query: hangupParameters[reason] })),
+    ring: async (id, on) => done(await http(onOff(on), `${channel(id)}/ring`)),
+    createChannel: async (request) =>
+      toOutcome(
+        await http('POST', '/channels/create', {
+          query: { endpoint: request.endpoint, app, appArgs: request.appArgs, channelId: request.channelId },
+          body: { variables: createVariables(request) },
+        }),
+        toChannelInfo,
+      ),
+    dial: async (request) =>
+      done(
+        await http('POST', `${channel(request.channelId)}/dial`, {
+          query: { caller: request.callerChannelId, timeout: request.timeoutSeconds },
+        }),
+      ),
+    setVariable: async (id, variable, value) => done(await http('POST', `${channel(id)}/variable`, { query: { variable, value } })),
+    getVariable: async (id, variable) =>
+      toOutcome(await http('GET', `${channel(id)}/variable`, { query: { variable } }), (body) => (isObject(body) ? text(body.value) : '')),
+    sendDtmf: async (id, dtmf) => done(await http('POST', `${channel(id)}/dtmf`, { query: { dtmf } })),
+    hold: async (id, on) => done(await http(onOff(on), `${channel(id)}/hold`)),
+    moh: async (target, on) => done(await http(onOff(on), `${'channelId' in target ? channel(target.channelId) : bridge(target.bridgeId)}/moh`)),
+    snoop: async (request) =>
+      toOutcome(
+        await http('POST', `${channel(request.channelId)}/snoop`, {
+          query: { spy: request.spy, whisper: request.whisper, app, appArgs: request.appArgs, snoopId: request.snoopId },
+        }),
+        toChannelInfo,
+      ),
+    transferProgress: async (id, states) => done(await http('POST', `${channel(id)}/transfer_progress`, { query: { states } })),
+
+    createBridge: async (bridgeId, kind, name) =>
+      toOutcome(await http('POST', '/bridges', { query: { type: bridgeTypes[kind], bridgeId, name } }), toBridgeInfo),
+    addToBridge: async (id, channelIds) =>
+      done(await http('POST', `${bridge(id)}/addChannel`, { query: { channel: channelIds.join(',') } })),
+    removeFromBridge: async (id, channelIds) =>
+      done(await http('POST', `${bridge(id)}/removeChannel`, { query: { channel: channelIds.join(',') } })),
+    destroyBridge: async (id) => done(await http('DELETE', bridge(id))),
+
+    play: async (request) => {
+      const target = 'channelId' in request.target ? channel(request.target.channelId) : bridge(request.target.bridgeId);
+      return done(await http('POST', `${target}/play`, { query: { media: request.media.join(','), playbackId: request.playbackId } }));
+    },
+    stopPlayback: async (id) => done(await http('DELETE', `/playbacks/${segment(id)}`)),
+    setDeviceState: async (name, deviceState) =>
+      done(await http('PUT', `/deviceStates/${segment(name)}`, { query: { deviceState } })),
+
+    listChannels: async () => toOutcome(await http('GET', '/channels'), list(toChannelInfo)),
+    listBridges: async () => toOutcome(await http('GET', '/bridges'), list(toBridgeInfo)),
+    getEndpoint: async (technology, resource) =>
+      toOutcome(await http('GET', `/endpoints/${segment(technology)}/${segment(resource)}`), toEndpointInfo),
+    listEndpoints: async () => toOutcome(await http('GET', '/endpoints'), list(toEndpointInfo)),
+
+    putSipObject: async (type, id, fields) =>
+      done(
+        await http('PUT', sipObjectPath(type, id), {
+          body: { fields: Object.entries(fields).map(([attribute, value]) => ({ attribute, value })) },
+        }),
+      ),
+    deleteSipObject: async (type, id) => done(await http('DELETE', sipObjectPath(type, id))),
+    ping: async () => done(await http('GET', '/asterisk/ping')),
+  };
+}
+
+const sipObjectPath = (type: string, id: string) => `/asterisk/config/dynamic/res_pjsip/${segment(type)}/${segment(id)}`;
+
+/**
+ * Variables for `POST /channels/create`, set before the channel exists in Stasis (setting them afterwards races
+ * its StasisStart). `/channels/create` takes no callerId: the number the callee's phone shows is the new channel's
+ * connected line (what originate's `callerId` sets too), so both CALLERID and CONNECTEDLINE are set; a dial with
+ * `caller=` overrides them.
+ */
+function createVariables(request: CreateChannel): Record<string, string> {
+  const callerId: Record<string, string> = request.callerId
+    ? {
+        'CALLERID(name)': request.callerId.name,
+        'CALLERID(num)': request.callerId.number,
+        'CONNECTEDLINE(name)': request.callerId.name,
+        'CONNECTEDLINE(num)': request.callerId.number,
+      }
+    : {};
+  return { ...callerId, ...request.variables };
+}
