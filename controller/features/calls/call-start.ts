@@ -1,0 +1,100 @@
+import { legAppArgs, newLeg, TRANSFER_HANDLING } from './call-state.js';
+import { callOf, clearTimer, effect, emit, endCall, hangupLeg, startTimer, type Step, writeLog } from './call-step.js';
+import type { CallMode, CallState, ClickToCallInput, Leg, Person, PhoneCallInput } from './call.types.js';
+
+function initialCall(
+  input: PhoneCallInput | ClickToCallInput,
+  mode: CallMode,
+  legs: Leg[],
+  aLegId: string | null,
+  now: Date,
+): CallState {
+  return {
+    id: input.callId,
+    mode,
+    caller: input.caller,
+    dialled: input.dialled,
+    destination: input.destination,
+    stage: 'setup',
+    legs,
+    aLegId,
+    answeredLegId: null,
+    answeredBy: null,
+    bridgeId: null,
+    ringingAnnounced: false,
+    answerAnnounced: false,
+    ringbackId: null,
+    startedAt: now.toISOString(),
+    answeredAt: null,
+    endedAt: null,
+    disposition: null,
+    timerAt: null,
+    dialTimeoutSeconds: input.dialTimeoutSeconds,
+    legSeq: 0,
+  };
+}
+
+function createLegs(step: Step, legs: Leg[], callerId: Person): void {
+  const call = callOf(step);
+  for (const leg of legs) {
+    effect(step, {
+      kind: 'create-channel',
+      request: {
+        channelId: leg.id,
+        endpoint: leg.endpoint,
+        appArgs: legAppArgs(call.id),
+        callerId: { name: callerId.name, number: callerId.number },
+        variables: { [TRANSFER_HANDLING.name]: TRANSFER_HANDLING.value },
+      },
+    });
+  }
+}
+
+/**
+ * A phone dialled an extension. The caller is not answered: it gets 180 once a callee leg rings, and is answered
+ * only when the callee answers.
+ */
+export function startPhoneCall(step: Step, input: PhoneCallInput): void {
+  const callerLeg = newLeg(input.channel.id, 'caller', input.channel.name, 'entered');
+  emit(step, { kind: 'call-started', call: initialCall(input, 'phone', [callerLeg], callerLeg.id, step.now) });
+  effect(step, { kind: 'set-variable', channelId: callerLeg.id, ...TRANSFER_HANDLING });
+  writeLog(step);
+  ringDestination(step);
+}
+
+/** Click to call: ring the clicking user's own devices first; the one that answers becomes the A side. */
+export function startClickToCall(step: Step, input: ClickToCallInput): void {
+  const legs = input.originTargets.map((target, i) => newLeg(`${input.callId}-${i + 1}`, 'origin', target.endpoint));
+  const call = { ...initialCall(input, 'click', legs, null, step.now), legSeq: legs.length };
+  emit(step, { kind: 'call-started', call });
+  writeLog(step);
+  // The clicking user's phone shows whom it is about to call.
+  const shown = input.destination.kind === 'user' ? input.destination.user : { number: input.dialled, name: '', userId: null };
+  createLegs(step, legs, { ...shown, name: shown.name || input.dialled });
+  startTimer(step);
+}
+
+/** Create one leg per target of the dialled user, all ringing at once, and start the dial timeout. */
+export function ringDestination(step: Step): void {
+  const call = callOf(step);
+  if (call.destination.kind === 'unknown') return endCall(step, 'unknown-number', 'unallocated');
+  const legs = call.destination.targets.map((target, i) =>
+    newLeg(`${call.id}-${call.legSeq + i + 1}`, 'callee', target.endpoint),
+  );
+  emit(step, { kind: 'legs-added', legs, legSeq: call.legSeq + legs.length });
+  createLegs(step, legs, call.caller);
+  if (legs.length > 0) startTimer(step);
+}
+
+/** One of the clicking user's devices answered: stop the others, play ringback to it and ring the destination. */
+export function originAnswered(step: Step, leg: Leg): void {
+  emit(step, { kind: 'origin-answered', legId: leg.id });
+  clearTimer(step);
+  for (const other of callOf(step).legs) if (other.role === 'origin' && other.id !== leg.id) hangupLeg(step, other, 'normal');
+  if (callOf(step).destination.kind === 'user') {
+    const playbackId = `${callOf(step).id}-ringback`;
+    emit(step, { kind: 'ringback-started', playbackId });
+    effect(step, { kind: 'play', playbackId, channelId: leg.id, media: ['tone:ring'] });
+  }
+  ringDestination(step);
+}

@@ -1,0 +1,116 @@
+import type { CallEvent, CallLogEntry, CallState, Leg } from './call.types.js';
+
+/** Channel variables every leg of a call gets: REFER handled by the controller (parking on transfer needs it). */
+export const TRANSFER_HANDLING = { name: 'PJSIP_TRANSFER_HANDLING()', value: 'ari-only' } as const;
+
+/** appArgs of a leg the controller created for a call: `call:<callId>:leg`. */
+export const legAppArgs = (callId: string) => `call:${callId}:leg`;
+
+/** The call id in a created leg's appArgs, if they are ours. */
+export function callIdFromArgs(args: string[]): string | undefined {
+  const match = /^call:([\w-]+):leg$/.exec(args[0] ?? '');
+  return match?.[1];
+}
+
+export const bridgeIdOf = (callId: string) => `${callId}-bridge`;
+export const bridgeNameOf = (callId: string) => `call-${callId}`;
+
+/** The call id of a bridge named `call-<id>`, if it is one of ours. */
+export function callIdFromBridgeName(name: string): string | undefined {
+  return /^call-([\w-]+)$/.exec(name)?.[1];
+}
+
+export function newLeg(id: string, role: Leg['role'], endpoint: string, status: Leg['status'] = 'creating'): Leg {
+  return { id, role, endpoint, status, hangingUp: false, hangupSent: false, failure: null, inBridge: false };
+}
+
+export const findLeg = (state: CallState, id: string) => state.legs.find((leg) => leg.id === id);
+export const aLeg = (state: CallState) => (state.aLegId ? findLeg(state, state.aLegId) : undefined);
+export const answeredLeg = (state: CallState) => (state.answeredLegId ? findLeg(state, state.answeredLegId) : undefined);
+export const liveLegs = (state: CallState) => state.legs.filter((leg) => leg.status !== 'gone');
+/** A leg that will never answer: gone, failed or hanging up. */
+export const finished = (leg: Leg) => leg.status === 'gone' || leg.hangingUp || leg.failure !== null;
+/** Every channel id the call owns, live or not (for routing facts). */
+export const channelIdsOf = (state: CallState) => state.legs.map((leg) => leg.id);
+
+const patchLeg = (state: CallState, legId: string, patch: Partial<Leg>): CallState => ({
+  ...state,
+  legs: state.legs.map((leg) => (leg.id === legId ? { ...leg, ...patch } : leg)),
+});
+
+/** Folds one event into the call. `call-started` creates it; every other event needs it. */
+export function evolve(state: CallState | undefined, event: CallEvent): CallState {
+  if (event.kind === 'call-started') return event.call;
+  if (!state) throw new Error(`call event ${event.kind} without a call`);
+  switch (event.kind) {
+    case 'legs-added':
+      return { ...state, legs: [...state.legs, ...event.legs], legSeq: event.legSeq };
+    case 'leg-entered':
+      return patchLeg(state, event.legId, { status: 'entered' });
+    case 'leg-ringing':
+      return patchLeg(state, event.legId, { status: 'ringing' });
+    case 'leg-up':
+      return patchLeg(state, event.legId, { status: 'up' });
+    case 'leg-hanging-up': {
+      const leg = findLeg(state, event.legId);
+      return patchLeg(state, event.legId, { hangingUp: true, failure: leg?.failure ?? event.failure });
+    }
+    case 'leg-failed':
+      return patchLeg(state, event.legId, { failure: event.failure });
+    case 'hangup-sent':
+      return patchLeg(state, event.legId, { hangupSent: true, hangingUp: true });
+    case 'leg-bridged':
+      return patchLeg(state, event.legId, { inBridge: true });
+    case 'leg-gone':
+      return patchLeg(state, event.legId, { status: 'gone', inBridge: false });
+    case 'ringing':
+      return { ...state, ringingAnnounced: true };
+    case 'origin-answered':
+      return { ...state, aLegId: event.legId };
+    case 'callee-answered':
+      return {
+        ...state,
+        stage: 'talking',
+        answeredLegId: event.legId,
+        answeredBy: event.by,
+        answeredAt: event.at,
+        bridgeId: event.bridgeId,
+      };
+    case 'connected':
+      return { ...state, answerAnnounced: true };
+    case 'ringback-started':
+      return { ...state, ringbackId: event.playbackId };
+    case 'ringback-stopped':
+      return { ...state, ringbackId: null };
+    case 'timer-set':
+      return { ...state, timerAt: event.at };
+    case 'timer-cleared':
+      return { ...state, timerAt: null };
+    case 'ending':
+      return { ...state, stage: 'ending', disposition: state.disposition ?? event.disposition };
+    case 'ended':
+      return { ...state, stage: 'ended', endedAt: event.at, timerAt: null };
+    default: {
+      const never: never = event;
+      throw new Error(`unknown call event ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The call log row as the call stands. */
+export function logEntryOf(state: CallState): CallLogEntry {
+  return {
+    callId: state.id,
+    direction: 'internal',
+    fromNumber: state.caller.number,
+    fromName: state.caller.name,
+    toNumber: state.dialled,
+    callerUserId: state.caller.userId,
+    answeredByUserId: state.answeredBy?.userId ?? null,
+    answeredByExtension: state.answeredBy?.number ?? null,
+    startedAt: state.startedAt,
+    answeredAt: state.answeredAt,
+    endedAt: state.endedAt,
+    disposition: state.disposition,
+  };
+}

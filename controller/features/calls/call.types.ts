@@ -1,0 +1,160 @@
+import type { ChannelInfo, PbxFact } from '../../ari/pbx.facts.js';
+import type { CreateChannel, Dial, FailureReason, HangupReason } from '../../ari/pbx.port.js';
+import type { CallDisposition } from '../../db/tables/call-logs.js';
+
+/** A party of a call: an extension (or, later, an outside number) with its display name and user, if any. */
+export interface Person {
+  number: string;
+  name: string;
+  userId: string | null;
+}
+
+/** Something to ring for an extension: one SIP endpoint such as `PJSIP/1002` or `PJSIP/1002-web`. */
+export interface Target {
+  endpoint: string;
+}
+
+/** Who the dialled number is, as the shell resolved it before deciding (see `resolveTargets`). */
+export type Destination = { kind: 'user'; user: Person; targets: Target[] } | { kind: 'unknown' };
+
+/**
+ * A channel of the call. `caller`: the phone's own inbound leg; `origin`: a leg ringing the click-to-call user's
+ * own devices; `callee`: a leg ringing the dialled user's devices.
+ */
+export type LegRole = 'caller' | 'origin' | 'callee';
+export type LegStatus = 'creating' | 'entered' | 'ringing' | 'up' | 'gone';
+/** Why a leg failed before it was answered. */
+export type LegFailure = 'busy' | 'no-answer' | 'unavailable' | 'other';
+
+export interface Leg {
+  id: string;
+  role: LegRole;
+  endpoint: string;
+  status: LegStatus;
+  /** A hang-up was requested (by the phone or by us): the leg is on its way out. */
+  hangingUp: boolean;
+  /** We asked Asterisk to hang it up (never ask twice). */
+  hangupSent: boolean;
+  failure: LegFailure | null;
+  inBridge: boolean;
+}
+
+export type CallMode = 'phone' | 'click';
+export type CallStage = 'setup' | 'talking' | 'ending' | 'ended';
+
+export interface CallState {
+  id: string;
+  mode: CallMode;
+  caller: Person;
+  dialled: string;
+  destination: Destination;
+  stage: CallStage;
+  legs: Leg[];
+  /** The A side: the caller's leg, or the click-to-call origin leg that answered (null until then). */
+  aLegId: string | null;
+  answeredLegId: string | null;
+  answeredBy: Person | null;
+  bridgeId: string | null;
+  ringingAnnounced: boolean;
+  answerAnnounced: boolean;
+  ringbackId: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  disposition: CallDisposition | null;
+  /** When the dial timeout fires (ISO), saved so a restarted controller can re-arm it. */
+  timerAt: string | null;
+  dialTimeoutSeconds: number;
+  legSeq: number;
+}
+
+/** A phone dialled an extension-like number: the shell resolved who the caller and the destination are. */
+export interface PhoneCallInput {
+  kind: 'phone-call';
+  callId: string;
+  channel: ChannelInfo;
+  caller: Person;
+  dialled: string;
+  destination: Destination;
+  dialTimeoutSeconds: number;
+}
+
+export interface ClickToCallInput {
+  kind: 'click-to-call';
+  callId: string;
+  caller: Person;
+  /** The clicking user's own devices, rung first. */
+  originTargets: Target[];
+  dialled: string;
+  destination: Destination;
+  dialTimeoutSeconds: number;
+}
+
+export type CallInput =
+  | PhoneCallInput
+  | ClickToCallInput
+  | { kind: 'fact'; fact: PbxFact }
+  | { kind: 'hangup-call' }
+  | { kind: 'dial-timeout' }
+  /** A command of an effect failed: fed back by the shell. */
+  | { kind: 'effect-failed'; effect: CallEffect; reason: FailureReason }
+  /** After a (re)connect: the channels Asterisk still has. */
+  | { kind: 'reconcile'; channelIds: string[] };
+
+export type CallEvent =
+  | { kind: 'call-started'; call: CallState }
+  | { kind: 'legs-added'; legs: Leg[]; legSeq: number }
+  | { kind: 'leg-entered'; legId: string }
+  | { kind: 'leg-ringing'; legId: string }
+  | { kind: 'leg-up'; legId: string }
+  | { kind: 'leg-hanging-up'; legId: string; failure: LegFailure | null }
+  | { kind: 'leg-failed'; legId: string; failure: LegFailure }
+  | { kind: 'hangup-sent'; legId: string }
+  | { kind: 'leg-bridged'; legId: string }
+  | { kind: 'leg-gone'; legId: string }
+  | { kind: 'ringing'; at: string }
+  | { kind: 'origin-answered'; legId: string }
+  | { kind: 'callee-answered'; legId: string; by: Person; at: string; bridgeId: string }
+  | { kind: 'connected'; at: string }
+  | { kind: 'ringback-started'; playbackId: string }
+  | { kind: 'ringback-stopped' }
+  | { kind: 'timer-set'; at: string }
+  | { kind: 'timer-cleared' }
+  | { kind: 'ending'; disposition: CallDisposition }
+  | { kind: 'ended'; at: string };
+
+export interface CallLogEntry {
+  callId: string;
+  direction: 'internal';
+  fromNumber: string;
+  fromName: string;
+  toNumber: string;
+  callerUserId: string | null;
+  answeredByUserId: string | null;
+  answeredByExtension: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  disposition: CallDisposition | null;
+}
+
+export type CallEffect =
+  | { kind: 'answer'; channelId: string }
+  | { kind: 'ring'; channelId: string }
+  | { kind: 'set-variable'; channelId: string; name: string; value: string }
+  | { kind: 'create-channel'; request: CreateChannel }
+  | { kind: 'dial'; request: Dial }
+  | { kind: 'create-bridge'; bridgeId: string; name: string }
+  | { kind: 'add-to-bridge'; bridgeId: string; channelIds: string[] }
+  | { kind: 'destroy-bridge'; bridgeId: string }
+  | { kind: 'hangup'; channelId: string; reason: HangupReason }
+  | { kind: 'play'; playbackId: string; channelId: string; media: string[] }
+  | { kind: 'stop-playback'; playbackId: string }
+  | { kind: 'start-timer'; at: string }
+  | { kind: 'cancel-timer' }
+  | { kind: 'write-call-log'; log: CallLogEntry };
+
+export interface Decision {
+  events: CallEvent[];
+  effects: CallEffect[];
+}

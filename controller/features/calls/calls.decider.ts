@@ -1,0 +1,241 @@
+import type { ChannelState, DialStatus, HangupCause, PbxFact } from '../../ari/pbx.facts.js';
+import { aLeg, bridgeIdOf, finished, findLeg, liveLegs } from './call-state.js';
+import { originAnswered, startClickToCall, startPhoneCall } from './call-start.js';
+import { settle } from './call-settle.js';
+import { callOf, clearTimer, effect, emit, endCall, failureOfCause, hangupLeg, type Step, stopRingback, writeLog } from './call-step.js';
+import type { CallEffect, CallInput, CallState, Decision, Leg } from './call.types.js';
+import type { FailureReason } from '../../ari/pbx.port.js';
+
+/**
+ * Extension-to-extension calling and click to call, as a pure function: what happened (events) and what to do
+ * (effects) for one input, given the call as it stands. `evolve` (call-state.ts) folds the events.
+ */
+export function decide(input: CallInput, state: CallState | undefined, now: Date): Decision {
+  const step: Step = { state, events: [], effects: [], now };
+  react(step, input);
+  if (step.state && step.state.stage !== 'ended') settle(step);
+  return { events: step.events, effects: step.effects };
+}
+
+function react(step: Step, input: CallInput): void {
+  switch (input.kind) {
+    case 'phone-call':
+      return step.state ? undefined : startPhoneCall(step, input);
+    case 'click-to-call':
+      return step.state ? undefined : startClickToCall(step, input);
+    case 'fact':
+      return step.state ? onFact(step, input.fact) : onOrphanFact(step, input.fact);
+    case 'hangup-call':
+      return step.state ? onHangupCommand(step) : undefined;
+    case 'dial-timeout':
+      return step.state?.stage === 'setup' ? onDialTimeout(step) : undefined;
+    case 'effect-failed':
+      return step.state ? onEffectFailed(step, input.effect, input.reason) : undefined;
+    case 'reconcile':
+      return step.state ? onReconcile(step, new Set(input.channelIds)) : undefined;
+    default: {
+      const never: never = input;
+      throw new Error(`unknown call input ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** A leg of a call that no longer exists (e.g. its StasisStart came after the call ended): hang it up. */
+function onOrphanFact(step: Step, fact: PbxFact): void {
+  if (fact.kind === 'channel-entered') effect(step, { kind: 'hangup', channelId: fact.channel.id, reason: 'normal' });
+}
+
+function onFact(step: Step, fact: PbxFact): void {
+  switch (fact.kind) {
+    case 'channel-entered':
+      return onEntered(step, fact.channel.id);
+    case 'channel-state-changed':
+      return onChannelState(step, fact.channel.id, fact.channel.state);
+    case 'dial-progress':
+      return onDialStatus(step, fact.peer.id, fact.status);
+    case 'channel-hangup-requested':
+      return onHangupRequested(step, fact.channel.id, fact.cause);
+    case 'channel-left':
+      return onGone(step, fact.channel.id);
+    case 'channel-entered-bridge':
+      return onEnteredBridge(step, fact.channel.id, fact.bridge.id);
+    case 'channel-left-bridge':
+    case 'bridge-destroyed':
+    case 'dtmf-received':
+    case 'playback-started':
+    case 'playback-finished':
+    case 'transfer-requested':
+    case 'endpoint-state-changed':
+    case 'device-state-changed':
+      return;
+    default: {
+      const never: never = fact;
+      throw new Error(`unknown fact ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** A created leg is now in Stasis: dial it (never earlier, ARI-NOTES), or hang it up if the call moved on. */
+function onEntered(step: Step, channelId: string): void {
+  const call = callOf(step);
+  const leg = findLeg(call, channelId);
+  if (!leg) return effect(step, { kind: 'hangup', channelId, reason: 'normal' });
+  if (leg.status !== 'creating') return;
+  emit(step, { kind: 'leg-entered', legId: leg.id });
+  const current = findLeg(callOf(step), leg.id)!;
+  if (call.stage !== 'setup' || current.hangupSent) return hangupLeg(step, current, 'normal');
+  const remaining = call.timerAt ? Math.ceil((Date.parse(call.timerAt) - step.now.getTime()) / 1000) : call.dialTimeoutSeconds;
+  effect(step, {
+    kind: 'dial',
+    request: {
+      channelId: leg.id,
+      // The callee sees the caller's own channel's ID; a click-to-call leg was created with the caller's ID.
+      callerChannelId: call.mode === 'phone' && call.aLegId ? call.aLegId : undefined,
+      // Asterisk's own timeout only backs ours up (e.g. while the controller restarts).
+      timeoutSeconds: Math.max(1, remaining) + 2,
+    },
+  });
+}
+
+function onChannelState(step: Step, channelId: string, state: ChannelState): void {
+  if (state === 'Ringing') onRinging(step, channelId);
+  else if (state === 'Up') onUp(step, channelId);
+}
+
+function onDialStatus(step: Step, channelId: string, status: DialStatus): void {
+  if (status === 'RINGING') return onRinging(step, channelId);
+  if (status === 'ANSWER') return onUp(step, channelId);
+  const leg = findLeg(callOf(step), channelId);
+  if (!leg || leg.status === 'up' || leg.failure) return;
+  if (status === 'BUSY') emit(step, { kind: 'leg-failed', legId: leg.id, failure: 'busy' });
+  else if (status === 'NOANSWER') emit(step, { kind: 'leg-failed', legId: leg.id, failure: 'no-answer' });
+  else if (status === 'CHANUNAVAIL' || status === 'CONGESTION') {
+    emit(step, { kind: 'leg-failed', legId: leg.id, failure: 'unavailable' });
+  }
+}
+
+function onRinging(step: Step, channelId: string): void {
+  const leg = findLeg(callOf(step), channelId);
+  if (!leg || (leg.status !== 'creating' && leg.status !== 'entered')) return;
+  emit(step, { kind: 'leg-ringing', legId: leg.id });
+  const call = callOf(step);
+  if (leg.role !== 'callee' || call.stage !== 'setup' || call.ringingAnnounced) return;
+  emit(step, { kind: 'ringing', at: step.now.toISOString() });
+  const a = aLeg(call);
+  if (call.mode === 'phone' && a && a.status !== 'up') effect(step, { kind: 'ring', channelId: a.id });
+}
+
+function onUp(step: Step, channelId: string): void {
+  const leg = findLeg(callOf(step), channelId);
+  if (!leg || leg.status === 'up' || leg.status === 'gone') return;
+  emit(step, { kind: 'leg-up', legId: leg.id });
+  const call = callOf(step);
+  const fresh = findLeg(call, leg.id)!;
+  const wanted = call.stage === 'setup' && !finished(fresh);
+  if (leg.role === 'origin') {
+    if (wanted && call.aLegId === null) return originAnswered(step, fresh);
+    if (call.aLegId !== leg.id) hangupLeg(step, fresh, 'normal');
+  } else if (leg.role === 'callee') {
+    if (wanted && call.aLegId !== null) return calleeAnswered(step, fresh);
+    if (call.answeredLegId !== leg.id) hangupLeg(step, fresh, 'normal');
+  }
+}
+
+/** First answer wins: the other callee legs stop at once, the caller is answered and both are bridged. */
+function calleeAnswered(step: Step, leg: Leg): void {
+  const call = callOf(step);
+  const by = call.destination.kind === 'user' ? call.destination.user : { number: call.dialled, name: '', userId: null };
+  const bridgeId = bridgeIdOf(call.id);
+  emit(step, { kind: 'callee-answered', legId: leg.id, by, at: step.now.toISOString(), bridgeId });
+  clearTimer(step);
+  stopRingback(step);
+  for (const other of callOf(step).legs) if (other.role === 'callee' && other.id !== leg.id) hangupLeg(step, other, 'normal');
+  const a = aLeg(callOf(step))!;
+  if (a.status !== 'up') effect(step, { kind: 'answer', channelId: a.id });
+  effect(
+    step,
+    { kind: 'create-bridge', bridgeId, name: `call-${call.id}` },
+    { kind: 'add-to-bridge', bridgeId, channelIds: [a.id, leg.id] },
+  );
+  writeLog(step);
+}
+
+function onHangupRequested(step: Step, channelId: string, cause: HangupCause): void {
+  const leg = findLeg(callOf(step), channelId);
+  if (!leg || leg.status === 'gone' || leg.hangingUp) return;
+  const failure = leg.role !== 'caller' && leg.status !== 'up' ? failureOfCause(cause.cause) : null;
+  emit(step, { kind: 'leg-hanging-up', legId: leg.id, failure });
+}
+
+function onGone(step: Step, channelId: string): void {
+  const leg = findLeg(callOf(step), channelId);
+  if (leg && leg.status !== 'gone') emit(step, { kind: 'leg-gone', legId: leg.id });
+}
+
+function onEnteredBridge(step: Step, channelId: string, bridgeId: string): void {
+  const call = callOf(step);
+  const leg = findLeg(call, channelId);
+  if (leg && bridgeId === call.bridgeId && !leg.inBridge) emit(step, { kind: 'leg-bridged', legId: leg.id });
+}
+
+function onHangupCommand(step: Step): void {
+  const call = callOf(step);
+  if (call.stage === 'setup') endCall(step, 'cancelled', 'normal');
+  else if (call.stage === 'talking') endCall(step, 'answered', 'normal');
+}
+
+function onDialTimeout(step: Step): void {
+  clearTimer(step);
+  endCall(step, 'no-answer', 'no-answer');
+}
+
+function onEffectFailed(step: Step, failed: CallEffect, reason: FailureReason): void {
+  const call = callOf(step);
+  switch (failed.kind) {
+    case 'create-channel': {
+      const leg = findLeg(call, failed.request.channelId);
+      if (!leg || leg.status === 'gone') return;
+      emit(step, { kind: 'leg-failed', legId: leg.id, failure: reason === 'unavailable' ? 'unavailable' : 'other' });
+      return emit(step, { kind: 'leg-gone', legId: leg.id });
+    }
+    case 'dial':
+      return onChannelCommandFailed(step, failed.request.channelId, reason, true);
+    case 'hangup':
+    case 'answer':
+    case 'ring':
+    case 'set-variable':
+      return onChannelCommandFailed(step, failed.channelId, reason, false);
+    case 'create-bridge':
+    case 'add-to-bridge':
+      if (reason !== 'gone' && reason !== 'conflict' && call.stage === 'talking') endCall(step, 'failed', 'congestion');
+      return;
+    case 'destroy-bridge':
+    case 'play':
+    case 'stop-playback':
+    case 'start-timer':
+    case 'cancel-timer':
+    case 'write-call-log':
+      return;
+    default: {
+      const never: never = failed;
+      throw new Error(`unknown effect ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** "Gone" means the channel has left; a dial that failed otherwise leaves a leg that will never ring. */
+function onChannelCommandFailed(step: Step, channelId: string, reason: FailureReason, isDial: boolean): void {
+  const leg = findLeg(callOf(step), channelId);
+  if (!leg || leg.status === 'gone') return;
+  if (reason === 'gone') return emit(step, { kind: 'leg-gone', legId: leg.id });
+  if (!isDial) return;
+  emit(step, { kind: 'leg-failed', legId: leg.id, failure: 'other' });
+  hangupLeg(step, findLeg(callOf(step), channelId)!, 'normal');
+}
+
+/** After a (re)connect: a channel Asterisk no longer has left while we were not listening. */
+function onReconcile(step: Step, present: Set<string>): void {
+  for (const leg of liveLegs(callOf(step))) {
+    if (!present.has(leg.id)) emit(step, { kind: 'leg-gone', legId: leg.id });
+  }
+}
