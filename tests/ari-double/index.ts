@@ -1,0 +1,86 @@
+/**
+ * The ARI test double: a protocol-level fake Asterisk 22 (HTTP + WebSocket) that the real `ari-client`
+ * connects to, with simulated SIP phones and fault injection. See README.md in this folder.
+ */
+import { Sim, type DoubleOptions } from './sim.js';
+import { ConfigStore, type SeedOptions } from './config-objects.js';
+import { startServer } from './server.js';
+import { bridgeSnapshot, channelSnapshot, sendToApp } from './events.js';
+import { listDeviceStates } from './device-states.js';
+import { phoneSide } from './phone-side.js';
+import type { SimPhone, PhoneOptions } from './phones.js';
+import type { AriEvent } from './types.js';
+
+export type { DoubleOptions } from './sim.js';
+export type { SeedOptions } from './config-objects.js';
+export type { SimPhone, PhoneOptions, AnswerMode, Transport } from './phones.js';
+export type { PhoneCall, PhoneEvent, PhoneEventKind, PhoneCallState } from './phone-types.js';
+
+export interface AriDouble {
+  /** Base URL for ARI_URL, e.g. `http://127.0.0.1:40123` (REST under /ari, events at /ari/events). */
+  readonly url: string;
+  /** Define an endpoint+aor+auth as if in pjsip.conf (cannot be deleted through ARI: 403). */
+  seedEndpoint(id: string, opts: SeedOptions): void;
+  /** REGISTER a phone; rejects if the endpoint/aor/auth is missing or the password is wrong. */
+  registerPhone(id: string, opts: PhoneOptions): Promise<SimPhone>;
+  /** The phone registered (or last registered) with this id. */
+  phone(id: string): SimPhone | undefined;
+  /** Server-side close of every application WebSocket (ARI socket drop). */
+  dropWebSockets(): void;
+  /** Asterisk restart: channels, bridges, playbacks, device states, dynamic objects and apps vanish. */
+  restart(): void;
+  /** Current channels / bridges as ARI snapshots, and controllable device states. */
+  channels(): Record<string, unknown>[];
+  bridges(): Record<string, unknown>[];
+  deviceStates(): { name: string; state: string }[];
+  /** Push an arbitrary event to every connected application socket. */
+  emitRaw(event: { type: string } & Record<string, unknown>): void;
+  /** Stop timers, close sockets and the server. */
+  close(): Promise<void>;
+}
+
+export async function startAriDouble(opts: DoubleOptions = {}): Promise<AriDouble> {
+  const sim = new Sim(opts);
+  sim.config = new ConfigStore(sim);
+  const running = await startServer(sim);
+  const closeSockets = (): void => {
+    for (const app of sim.apps.values()) app.socket?.close();
+  };
+  return {
+    url: running.url,
+    seedEndpoint: (id, o) => sim.config.seedEndpoint(id, o),
+    registerPhone: async (id, o) => sim.config.registerPhone(id, o),
+    phone: (id) => sim.phones.get(id),
+    dropWebSockets: closeSockets,
+    restart: () => restart(sim, closeSockets),
+    channels: () => [...sim.channels.values()].filter((c) => !c.gone).map((c) => channelSnapshot(c)),
+    bridges: () => [...sim.bridges.values()].map((b) => bridgeSnapshot(b)),
+    deviceStates: () => listDeviceStates(sim),
+    emitRaw: (event) => {
+      for (const app of sim.apps.values()) sendToApp(sim, app, event as AriEvent);
+    },
+    close: async () => {
+      sim.closed = true;
+      sim.cancelAll();
+      closeSockets();
+      for (const c of running.wss.clients) c.terminate();
+      running.server.closeAllConnections();
+      await new Promise<void>((resolve) => running.server.close(() => resolve()));
+    },
+  };
+}
+
+function restart(sim: Sim, closeSockets: () => void): void {
+  closeSockets();
+  sim.cancelAll();
+  for (const ch of sim.channels.values()) {
+    phoneSide.channelHungUp(sim, ch, 503);
+    ch.gone = true;
+  }
+  sim.channels.clear();
+  sim.bridges.clear();
+  sim.playbacks.clear();
+  sim.deviceStates.clear();
+  sim.apps.clear();
+  sim.config.restart();
+}

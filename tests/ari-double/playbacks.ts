@@ -1,0 +1,82 @@
+/** Playbacks on channels and bridges: media lists, PlaybackStarted/Continuing/Finished, stop. */
+import type { Sim } from './sim.js';
+import type { Playback } from './types.js';
+import { emit } from './events.js';
+
+export function playbackSnapshot(pb: Playback): Record<string, unknown> {
+  const snap: Record<string, unknown> = { id: pb.id, media_uri: pb.media[pb.index] ?? '' };
+  const next = pb.media[pb.index + 1];
+  if (next !== undefined) snap.next_media_uri = next;
+  return { ...snap, target_uri: pb.targetUri, language: pb.language, state: pb.state };
+}
+
+function scopeOf(sim: Sim, targetUri: string): { channels?: ReturnType<Sim['liveChannel']>[]; bridges?: ReturnType<Sim['bridges']['get']>[] } {
+  const [kind, id = ''] = targetUri.split(':');
+  return kind === 'channel' ? { channels: [sim.channels.get(id)] } : { bridges: [sim.bridges.get(id)] };
+}
+
+function emitPb(sim: Sim, type: string, pb: Playback): void {
+  emit(sim, type, { playback: playbackSnapshot(pb) }, scopeOf(sim, pb.targetUri));
+}
+
+/** Queue a playback: it starts when earlier playbacks on the same target are over. */
+export function startPlayback(sim: Sim, id: string, media: string[], targetUri: string, language = 'en'): Playback {
+  const pb: Playback = { id, media, index: 0, targetUri, language, state: 'queued' };
+  sim.playbacks.set(id, pb);
+  const busy = [...sim.playbacks.values()].some((p) => p !== pb && p.targetUri === targetUri && p.state !== 'queued');
+  if (!busy) sim.later(0, () => play(sim, pb));
+  return pb;
+}
+
+function play(sim: Sim, pb: Playback): void {
+  if (pb.state !== 'queued') return;
+  pb.state = 'playing';
+  emitPb(sim, 'PlaybackStarted', pb);
+  scheduleFileEnd(sim, pb);
+}
+
+function scheduleFileEnd(sim: Sim, pb: Playback): void {
+  pb.timer = sim.later(sim.playbackDuration(pb.media[pb.index] ?? ''), () => fileEnded(sim, pb));
+}
+
+function fileEnded(sim: Sim, pb: Playback): void {
+  if (pb.index + 1 < pb.media.length) {
+    pb.state = 'continuing';
+    emitPb(sim, 'PlaybackContinuing', pb);
+    pb.index += 1;
+    pb.state = 'playing';
+    emitPb(sim, 'PlaybackStarted', pb);
+    scheduleFileEnd(sim, pb);
+    return;
+  }
+  finish(sim, pb, 'done');
+}
+
+function finish(sim: Sim, pb: Playback, state: 'done' | 'failed'): void {
+  sim.cancel(pb.timer);
+  const wasQueued = pb.state === 'queued';
+  pb.state = state;
+  if (!wasQueued || state === 'done') emitPb(sim, 'PlaybackFinished', pb);
+  sim.playbacks.delete(pb.id);
+  const next = [...sim.playbacks.values()].find((p) => p.targetUri === pb.targetUri && p.state === 'queued');
+  if (next && !wasQueued) sim.later(0, () => play(sim, next));
+}
+
+/** DELETE /playbacks/{id}. */
+export function stopPlayback(sim: Sim, pb: Playback): void {
+  finish(sim, pb, 'done');
+}
+
+/** The target went away: running playbacks end `failed`, queued ones silently. */
+export function failPlaybacksOf(sim: Sim, targetUri: string): void {
+  const mine = [...sim.playbacks.values()].filter((pb) => pb.targetUri === targetUri);
+  for (const pb of mine) if (pb.state === 'queued') sim.playbacks.delete(pb.id);
+  for (const pb of mine) if (pb.state !== 'queued') finish(sim, pb, 'failed');
+}
+
+/** The media a target is playing right now (for the audio model). */
+export function playingOn(sim: Sim, targetUri: string): string[] {
+  return [...sim.playbacks.values()]
+    .filter((p) => p.targetUri === targetUri && p.state === 'playing')
+    .map((p) => p.media[p.index] ?? '');
+}

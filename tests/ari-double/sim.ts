@@ -1,0 +1,101 @@
+/** The simulated Asterisk's state: every map the modules work on, ids, clock and timers. */
+import type { AppState, Bridge, Channel, Playback } from './types.js';
+import type { ConfigStore } from './config-objects.js';
+import type { SimPhone } from './phones.js';
+
+export interface DoubleOptions {
+  /** ARI user name (default "ari"). */
+  username?: string;
+  /** ARI password (default "ari"). */
+  password?: string;
+  /** Length of one sound file in a playback, in ms (default 50), or a function of the media URI. */
+  playbackMs?: number | ((mediaUri: string) => number);
+  /** Simulated SIP signalling delay between Asterisk and a phone, in ms (default 1). */
+  sipDelayMs?: number;
+  /** Gap between two DTMF digits sent by a phone, in ms (default 20; a real baresip: ~240). */
+  dtmfGapMs?: number;
+  /** Delay before a snooped channel's snoops end after it ended, in ms (default 3). */
+  snoopEndDelayMs?: number;
+  /** System name used in channel ids (default "asterisk-double"). */
+  systemName?: string;
+}
+
+export class Sim {
+  readonly opts: Required<DoubleOptions>;
+  readonly channels = new Map<string, Channel>();
+  readonly bridges = new Map<string, Bridge>();
+  readonly playbacks = new Map<string, Playback>();
+  readonly apps = new Map<string, AppState>();
+  readonly deviceStates = new Map<string, string>();
+  readonly phones = new Map<string, SimPhone>();
+  config!: ConfigStore;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private uniqueSeq = 0;
+  private pjsipSeq = 0;
+  private localSeq = 0;
+  private snoopSeq = 0;
+  private readonly epoch = Math.floor(Date.now() / 1000);
+  readonly asteriskId = '02:fc:00:00:d0:0b';
+  closed = false;
+
+  constructor(opts: DoubleOptions) {
+    this.opts = {
+      username: opts.username ?? 'ari',
+      password: opts.password ?? 'ari',
+      playbackMs: opts.playbackMs ?? 50,
+      sipDelayMs: opts.sipDelayMs ?? 1,
+      dtmfGapMs: opts.dtmfGapMs ?? 20,
+      snoopEndDelayMs: opts.snoopEndDelayMs ?? 3,
+      systemName: opts.systemName ?? 'asterisk-double',
+    };
+  }
+
+  /** An Asterisk-made unique id such as `asterisk-double-1795264113.59`. */
+  nextUniqueId(): string {
+    return `${this.opts.systemName}-${this.epoch}.${this.uniqueSeq++}`;
+  }
+
+  nextPjsipSuffix(): string { return hex8(this.pjsipSeq++); }
+  nextLocalSuffix(): string { return hex8(this.localSeq++); }
+  nextSnoopSuffix(): string { return hex8(this.snoopSeq++); }
+
+  /** Run fn after ms (0 = next macrotask), unless the double was closed meanwhile. */
+  later(ms: number, fn: () => void): NodeJS.Timeout {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.closed) fn();
+    }, ms);
+    this.timers.add(t);
+    return t;
+  }
+
+  cancel(t: NodeJS.Timeout | undefined): void {
+    if (!t) return;
+    clearTimeout(t);
+    this.timers.delete(t);
+  }
+
+  cancelAll(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  playbackDuration(media: string): number {
+    const p = this.opts.playbackMs;
+    return typeof p === 'function' ? p(media) : p;
+  }
+
+  liveChannel(id: string): Channel | undefined {
+    const ch = this.channels.get(id);
+    return ch && !ch.gone ? ch : undefined;
+  }
+}
+
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}
+
+/** Asterisk's timestamp format: `2026-11-21T12:28:33.363+0000`. */
+export function timestamp(d = new Date()): string {
+  return d.toISOString().replace('Z', '+0000');
+}
