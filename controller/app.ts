@@ -8,6 +8,10 @@ import type { Db } from './db/database.js';
 import { createAttemptLimiter } from './features/auth/attempt-limiter.js';
 import { authRoutes } from './features/auth/auth.routes.js';
 import { createAuthService } from './features/auth/auth.service.js';
+import { devicesRoutes } from './features/devices/devices.routes.js';
+import { createDevicesService } from './features/devices/devices.service.js';
+import { teamsRoutes } from './features/teams/teams.routes.js';
+import { createTeamsService } from './features/teams/teams.service.js';
 import { usersRoutes } from './features/users/users.routes.js';
 import { createUsersService } from './features/users/users.service.js';
 import { createAuth, type Auth } from './http/auth.js';
@@ -62,6 +66,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     async (api) => {
       await api.register(authRoutes(authService));
       await api.register(usersRoutes(createUsersService({ db, bus, config }), auth));
+      await api.register(teamsRoutes(createTeamsService(db), auth));
+      await api.register(devicesRoutes(createDevicesService({ db, bus }), auth));
       await api.register(eventsGateway({ bus, auth, metrics, snapshot, visible: () => true }));
     },
     { prefix: '/api' },
