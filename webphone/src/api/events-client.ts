@@ -1,0 +1,80 @@
+import type { ServerMessage } from './types';
+
+export type EventsStatus =
+  | { kind: 'connecting' }
+  | { kind: 'live' }
+  | { kind: 'reconnecting'; inMs: number; attempt: number }
+  | { kind: 'unauthorized' }
+  | { kind: 'closed' };
+
+export const UNAUTHORIZED_CLOSE = 4401;
+
+/** Exponential backoff with jitter: 1 s, 2 s, 4 s … up to 30 s. `random` in [0, 1). */
+export function backoffMs(attempt: number, random: number = Math.random()): number {
+  const base = Math.min(30_000, 1000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.8 + 0.4 * random));
+}
+
+export interface EventsConnection {
+  close(): void;
+}
+
+/**
+ * `GET /api/events?token=…` over a WebSocket, reconnecting with backoff. Each (re)connect starts with a fresh
+ * snapshot, so nothing is lost in between. Close code 4401 (bad or expired token) stops retrying.
+ */
+export function connectEvents(options: {
+  token: string;
+  onMessage: (message: ServerMessage) => void;
+  onStatus: (status: EventsStatus) => void;
+  url?: string;
+  createSocket?: (url: string) => WebSocket;
+}): EventsConnection {
+  const base = options.url ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events`;
+  const url = `${base}?token=${encodeURIComponent(options.token)}`;
+  const create = options.createSocket ?? ((u: string) => new WebSocket(u));
+  let socket: WebSocket | null = null;
+  let attempt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+
+  const open = () => {
+    options.onStatus({ kind: 'connecting' });
+    const ws = create(url);
+    socket = ws;
+    ws.onmessage = (event) => {
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(String(event.data)) as ServerMessage;
+      } catch {
+        return;
+      }
+      if (message.type === 'snapshot') {
+        attempt = 0;
+        options.onStatus({ kind: 'live' });
+      }
+      options.onMessage(message);
+    };
+    ws.onclose = (event) => {
+      if (stopped || socket !== ws) return;
+      if (event.code === UNAUTHORIZED_CLOSE) {
+        options.onStatus({ kind: 'unauthorized' });
+        return;
+      }
+      attempt += 1;
+      const inMs = backoffMs(attempt);
+      options.onStatus({ kind: 'reconnecting', inMs, attempt });
+      timer = setTimeout(open, inMs);
+    };
+  };
+  open();
+
+  return {
+    close() {
+      stopped = true;
+      clearTimeout(timer);
+      socket?.close(1000, 'bye');
+      options.onStatus({ kind: 'closed' });
+    },
+  };
+}

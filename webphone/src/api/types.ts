@@ -1,0 +1,79 @@
+/** The controller's shapes as the webphone reads them (SPEC "Core shapes"); extra fields are ignored. */
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  extension: string;
+  role: 'admin' | 'supervisor' | 'agent';
+  teamId: string | null;
+}
+
+/** A party of a call: the controller sends `{number, name}`; a bare number is accepted too. */
+export type PartyLike = string | { number?: string; name?: string; extension?: string; displayName?: string } | null;
+
+export interface Contact {
+  id?: string;
+  name?: string;
+  company?: string;
+  phone?: string;
+  notes?: string;
+  email?: string;
+}
+
+export interface LiveCall {
+  id: string;
+  state: string;
+  from: PartyLike;
+  to: PartyLike;
+  answeredBy: PartyLike;
+  startedAt: string;
+  answeredAt: string | null;
+  channels?: unknown[];
+  /** Extensions being rung for this call, when the controller says. */
+  ringing?: string[];
+  contact?: Contact | null;
+}
+
+export interface ParkSlot {
+  slot: string;
+  occupied: boolean;
+  callerIdNumber: string | null;
+  callerIdName: string | null;
+  parkerExtension: string | null;
+  parkedAt: string | null;
+  timeoutAt: string | null;
+}
+
+export type PresenceState = 'offline' | 'available' | 'ringing' | 'on-call' | 'dnd';
+
+export interface Presence {
+  extension: string;
+  displayName: string;
+  state: PresenceState;
+  userId?: string;
+  teamId?: string | null;
+}
+
+export interface RecentCall {
+  id: string;
+  direction: 'in' | 'out' | 'other';
+  number: string;
+  name: string;
+  startedAt: string;
+  answered: boolean;
+  durationSeconds: number | null;
+}
+
+/** What `/api/events` sends. */
+export interface ServerMessage {
+  type: string;
+  at: string;
+  data: unknown;
+}
+
+export const partyNumber = (party: PartyLike): string =>
+  typeof party === 'string' ? party : (party?.number ?? party?.extension ?? '');
+
+export const partyName = (party: PartyLike): string =>
+  typeof party === 'string' ? '' : (party?.name ?? party?.displayName ?? '');

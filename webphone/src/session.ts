@@ -1,0 +1,123 @@
+import { fetchRecentCalls } from './api/call-logs';
+import { connectEvents, type EventsConnection } from './api/events-client';
+import { ApiError } from './api/http';
+import { initialLiveState, liveReducer, type LiveEvent, type LiveState } from './api/live.state';
+import { fetchMe, fetchSipCredentials, login, logout, savedToken } from './api/session';
+import { partyNumber, type LiveCall, type User } from './api/types';
+import { createPhoneStore } from './phone/phone.store';
+import { SipPhone, type PhoneStore } from './phone/sip-phone';
+import { createStore, type Store } from './store';
+
+export type AuthState =
+  | { kind: 'signed-out'; error: string | null }
+  | { kind: 'signing-in' }
+  | { kind: 'signed-in'; token: string; user: User; sipProblem: string | null };
+
+export type LiveStore = Store<LiveState, LiveEvent>;
+export type AuthStore = Store<AuthState, AuthState>;
+
+/** Everything the UI reads and commands: built once in main.tsx and handed down through React context. */
+export interface Session {
+  auth: AuthStore;
+  live: LiveStore;
+  phoneState: PhoneStore;
+  phone: SipPhone;
+  signIn(username: string, password: string): Promise<void>;
+  resume(): Promise<void>;
+  signOut(): void;
+}
+
+export function createSession(): Session {
+  const auth: AuthStore = createStore<AuthState, AuthState>({ kind: 'signed-out', error: null }, (_s, next) => next);
+  const live: LiveStore = createStore(initialLiveState, liveReducer);
+  const phoneState = createPhoneStore();
+  const phone = new SipPhone(phoneState);
+  let events: EventsConnection | null = null;
+
+  const refreshRecent = (token: string, user: User) =>
+    fetchRecentCalls(token, user.extension)
+      .then((calls) => live.dispatch({ type: 'recent-calls', calls }))
+      .catch(() => undefined);
+
+  const start = async (token: string, user: User) => {
+    auth.dispatch({ kind: 'signed-in', token, user, sipProblem: null });
+    events = connectEvents({
+      token,
+      onStatus: (status) => {
+        live.dispatch({ type: 'status', status });
+        if (status.kind === 'unauthorized') session.signOut('Your session has expired. Sign in again.');
+      },
+      onMessage: (message) => {
+        live.dispatch({ type: 'message', message, receivedAt: Date.now() });
+        if (message.type === 'call.ended' && involves(message.data as LiveCall, user.extension)) {
+          void refreshRecent(token, user);
+        }
+      },
+    });
+    void refreshRecent(token, user);
+    try {
+      phone.start(await fetchSipCredentials(token));
+    } catch (error) {
+      const detail = error instanceof ApiError ? error.message : 'unknown error';
+      auth.dispatch({ kind: 'signed-in', token, user, sipProblem: `Your SIP account could not be loaded (${detail}).` });
+    }
+  };
+
+  const session = {
+    auth,
+    live,
+    phoneState,
+    phone,
+    async signIn(username: string, password: string) {
+      auth.dispatch({ kind: 'signing-in' });
+      try {
+        const { token, user } = await login(username, password);
+        await start(token, user);
+      } catch (error) {
+        const message =
+          error instanceof ApiError && error.status === 401 ? 'Wrong username or password.' : describe(error);
+        auth.dispatch({ kind: 'signed-out', error: message });
+      }
+    },
+    async resume() {
+      const token = savedToken();
+      if (!token || auth.getState().kind !== 'signed-out') return;
+      auth.dispatch({ kind: 'signing-in' });
+      try {
+        await start(token, await fetchMe(token).catch((error: unknown) => userFromToken(token, error)));
+      } catch {
+        logout();
+        auth.dispatch({ kind: 'signed-out', error: null });
+      }
+    },
+    signOut(reason: string | null = null) {
+      events?.close();
+      events = null;
+      phone.stop();
+      logout();
+      live.dispatch({ type: 'reset' });
+      auth.dispatch({ kind: 'signed-out', error: reason });
+    },
+  };
+  return session;
+}
+
+function involves(call: LiveCall | null | undefined, extension: string): boolean {
+  if (!call) return false;
+  return [call.from, call.to, call.answeredBy].some((party) => partyNumber(party ?? null) === extension);
+}
+
+/** Before `/api/users/me` exists, the token's own claims say who this is. */
+function userFromToken(token: string, error: unknown): User {
+  if (!(error instanceof ApiError) || error.status !== 404) throw error;
+  const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
+    principal: Omit<User, 'id' | 'displayName'> & { userId: string };
+  };
+  const p = payload.principal;
+  return { id: p.userId, username: p.username, displayName: p.username, extension: p.extension, role: p.role, teamId: p.teamId };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  return 'Sign-in failed. Try again.';
+}

@@ -1,0 +1,133 @@
+import { useState, type FormEvent } from 'react';
+import type { Call } from '../phone/phone.state';
+import { PARK_NUMBER } from '../phone/sip-phone';
+import { useStore } from '../store';
+import { useSession } from './context';
+import { Dialpad } from './dialpad';
+import { cleanNumber } from './dialer';
+import { formatDuration } from './format';
+import { useNow } from './use-now';
+
+type ActiveCall = Extract<Call, { kind: 'outgoing' | 'ringing' | 'established' | 'held' }>;
+
+/** The call in progress: who, how long, and every in-call action. */
+export function CallPanel() {
+  const session = useSession();
+  const call = useStore(session.phoneState, (s) => s.call);
+  const [keypad, setKeypad] = useState(false);
+  const [transferring, setTransferring] = useState(false);
+  if (call.kind !== 'outgoing' && call.kind !== 'ringing' && call.kind !== 'established' && call.kind !== 'held') {
+    return null;
+  }
+  const { phone } = session;
+  const talking = call.kind === 'established' || call.kind === 'held';
+  const busyTransfer = talking && call.transferTo !== null;
+  return (
+    <div className={`card call-panel ${call.kind}`} aria-label="Current call" data-testid="call-panel">
+      <CallHeader call={call} />
+      {talking && (
+        <div className="call-actions" role="group" aria-label="Call controls">
+          <button type="button" aria-pressed={call.muted} aria-label={call.muted ? 'Unmute' : 'Mute'} onClick={() => phone.toggleMute()}>
+            {call.muted ? '🎙 Unmute' : '🎙 Mute'}
+          </button>
+          <button
+            type="button"
+            aria-pressed={call.kind === 'held'}
+            aria-label={call.kind === 'held' ? 'Resume' : 'Hold'}
+            onClick={() => phone.toggleHold()}
+          >
+            {call.kind === 'held' ? '▶ Resume' : '⏸ Hold'}
+          </button>
+          <button type="button" aria-pressed={keypad} aria-label="Keypad" onClick={() => setKeypad(!keypad)}>
+            ⌨ Keypad
+          </button>
+          <button
+            type="button"
+            aria-pressed={transferring}
+            aria-label="Transfer"
+            disabled={busyTransfer}
+            onClick={() => setTransferring(!transferring)}
+          >
+            ↪ Transfer
+          </button>
+          <button type="button" aria-label="Park call" disabled={busyTransfer} onClick={() => phone.park()}>
+            🅿 Park
+          </button>
+        </div>
+      )}
+      {talking && call.transferTo && (
+        <p className="call-note" role="status">
+          {call.transferTo === PARK_NUMBER ? 'Parking…' : `Transferring to ${call.transferTo}…`}
+        </p>
+      )}
+      {talking && transferring && !busyTransfer && <TransferForm onDone={() => setTransferring(false)} />}
+      {call.kind === 'established' && keypad && (
+        <div className="in-call-keypad">
+          <output className="dtmf" aria-label="Tones sent">
+            {call.dtmf || '\u00a0'}
+          </output>
+          <Dialpad label="Send tone" onKey={(key) => phone.sendDtmf(key)} />
+        </div>
+      )}
+      <button type="button" className="hangup-button" aria-label="End call" onClick={() => phone.hangup()}>
+        ✕ End call
+      </button>
+    </div>
+  );
+}
+
+function CallHeader({ call }: { call: ActiveCall }) {
+  const talking = call.kind === 'established' || call.kind === 'held';
+  const now = useNow(talking);
+  const state =
+    call.kind === 'outgoing'
+      ? 'Calling…'
+      : call.kind === 'ringing'
+        ? 'Ringing…'
+        : call.kind === 'held'
+          ? `On hold · ${formatDuration(now - call.answeredAt)}`
+          : formatDuration(now - call.answeredAt);
+  return (
+    <div className="call-header">
+      <div className="avatar" aria-hidden="true">
+        {(call.remote.name || call.remote.number).slice(0, 2).toUpperCase()}
+      </div>
+      <div>
+        <div className="remote-name">{call.remote.name || call.remote.number}</div>
+        {call.remote.name && <div className="remote-number">{call.remote.number}</div>}
+        <div className="call-state" data-testid="call-state">
+          {call.direction === 'incoming' ? '↙ ' : '↗ '}
+          {state}
+          {talking && call.muted && <span className="muted-flag"> · muted</span>}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function TransferForm({ onDone }: { onDone: () => void }) {
+  const session = useSession();
+  const [target, setTarget] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!target) return;
+    session.phone.transfer(target);
+    onDone();
+  };
+  return (
+    <form className="transfer-form" onSubmit={submit}>
+      <input
+        aria-label="Transfer to"
+        placeholder="Transfer to (extension or number)"
+        inputMode="tel"
+        value={target}
+        autoFocus
+        onChange={(e) => setTarget(cleanNumber(e.target.value))}
+        onKeyDown={(e) => e.key === 'Escape' && onDone()}
+      />
+      <button type="submit" className="primary" disabled={!target} aria-label={target ? `Transfer to ${target}` : 'Transfer'}>
+        Transfer
+      </button>
+    </form>
+  );
+}

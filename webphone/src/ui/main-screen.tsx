@@ -1,0 +1,48 @@
+import { useState } from 'react';
+import type { User } from '../api/types';
+import { isLive } from '../phone/phone.state';
+import { useStore } from '../store';
+import { CallPanel } from './call-panel';
+import { useSession } from './context';
+import { Dialer } from './dialer';
+import { IncomingPopups } from './incoming-popups';
+import { NoticeBanner } from './notice-banner';
+import { ParkPanel } from './park-panel';
+import { ParkResult } from './park-result';
+import { PresencePanel } from './presence-panel';
+import { RecentCalls } from './recent-calls';
+import { TopBar } from './top-bar';
+import { useShortcuts } from './use-shortcuts';
+
+export function MainScreen({ user, sipProblem }: { user: User; sipProblem: string | null }) {
+  const session = useSession();
+  const call = useStore(session.phoneState, (s) => s.call);
+  const [number, setNumber] = useState('');
+  useShortcuts(number, setNumber);
+  const inCall = isLive(call) && call.kind !== 'incoming';
+  return (
+    <div className="app">
+      <TopBar user={user} />
+      <div className="banners">
+        {sipProblem && (
+          <p className="banner error" role="alert">
+            {sipProblem} Ask an administrator to check your account.
+          </p>
+        )}
+        <NoticeBanner />
+        <ParkResult extension={user.extension} />
+      </div>
+      <IncomingPopups extension={user.extension} />
+      <div className="columns">
+        <section className="phone-column" aria-label="Phone">
+          {inCall ? <CallPanel /> : <Dialer number={number} setNumber={setNumber} />}
+        </section>
+        <div className="side-column">
+          <ParkPanel />
+          <PresencePanel extension={user.extension} />
+          <RecentCalls />
+        </div>
+      </div>
+    </div>
+  );
+}

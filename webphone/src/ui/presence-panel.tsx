@@ -1,0 +1,56 @@
+import { useMemo } from 'react';
+import type { PresenceState } from '../api/types';
+import { useStore } from '../store';
+import { useSession } from './context';
+
+const labels: Record<PresenceState, string> = {
+  available: 'Available',
+  ringing: 'Ringing',
+  'on-call': 'On a call',
+  dnd: 'Do not disturb',
+  offline: 'Offline',
+};
+
+/** The team's presence as the controller computes it (registrations and channels), live over `/api/events`. */
+export function PresencePanel({ extension }: { extension: string }) {
+  const session = useSession();
+  const presence = useStore(session.live, (s) => s.presence);
+  const registered = useStore(session.phoneState, (s) => s.registration.kind === 'registered');
+  const people = useMemo(
+    () => Object.values(presence).sort((a, b) => a.extension.localeCompare(b.extension, undefined, { numeric: true })),
+    [presence],
+  );
+  return (
+    <section className="card panel" aria-labelledby="presence-title" data-testid="presence-panel">
+      <h2 id="presence-title">Team</h2>
+      {people.length === 0 ? (
+        <p className="empty">No presence information yet.</p>
+      ) : (
+        <ul className="presence-list">
+          {people.map((person) => (
+            <li key={person.extension} className="presence-row">
+              <span className={`presence-dot ${person.state}`} aria-hidden="true" />
+              <span className="presence-name">
+                {person.displayName || person.extension}
+                {person.extension === extension && ' (you)'}
+              </span>
+              <span className="presence-ext">{person.extension}</span>
+              <span className="presence-state">{labels[person.state]}</span>
+              {person.extension !== extension && (
+                <button
+                  type="button"
+                  className="ghost small"
+                  disabled={!registered}
+                  aria-label={`Call ${person.displayName || person.extension}`}
+                  onClick={() => void session.phone.call(person.extension)}
+                >
+                  ✆
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
