@@ -76,11 +76,22 @@ export function setVarQuiet(sim: Sim, ch: Channel, name: string, value: string):
 
 const RTP_VARS = ['RTPAUDIOQOS', 'RTPAUDIOQOSJITTER', 'RTPAUDIOQOSLOSS', 'RTPAUDIOQOSRTT', 'RTPAUDIOQOSMES'];
 
-/** The five RTCP quality variables an answered SIP channel reports when it hangs up. */
+/**
+ * The five RTCP quality variables an answered SIP channel reports when it hangs up; its sole bridge
+ * peer gets the same values as `<VAR>BRIDGED`, interleaved.
+ */
 export function emitRtpQos(sim: Sim, ch: Channel): void {
   if (ch.kind !== 'pjsip' || ch.state !== 'Up') return;
-  for (const v of RTP_VARS) emitVarset(sim, ch, v, 'ssrc=0;themssrc=0;lp=0;rxjitter=0.000000;rxcount=0;txjitter=0.000000;txcount=0');
+  const br = ch.bridgeId ? sim.bridges.get(ch.bridgeId) : undefined;
+  const others = (br?.channels ?? []).filter((id) => id !== ch.id);
+  const peer = others.length === 1 ? sim.liveChannel(others[0] ?? '') : undefined;
+  for (const v of RTP_VARS) {
+    emitVarset(sim, ch, v, RTP_VALUE);
+    if (peer) emitVarset(sim, peer, `${v}BRIDGED`, RTP_VALUE);
+  }
 }
+
+const RTP_VALUE = 'ssrc=0;themssrc=0;lp=0;rxjitter=0.000000;rxcount=0;txjitter=0.000000;txcount=0;rlp=0;rtt=0.000000';
 
 export interface HangupHow {
   /** Fields of ChannelHangupRequest: absent for a phone's BYE. */
