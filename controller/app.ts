@@ -1,13 +1,19 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { sql } from 'kysely';
+import { ariReadiness } from './ari/ari-readiness.js';
+import type { PbxConnection } from './ari/pbx.port.js';
 import { createEventBus, type EventBus } from './bus/event-bus.js';
 import { startRedisRelay, type RedisRelay } from './bus/redis-relay.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
+import { startAccountsService } from './features/accounts/accounts.service.js';
 import { createAttemptLimiter } from './features/auth/attempt-limiter.js';
 import { authRoutes } from './features/auth/auth.routes.js';
 import { createAuthService } from './features/auth/auth.service.js';
+import { callEventVisible } from './features/calls/calls.events.js';
+import { callsRoutes } from './features/calls/calls.routes.js';
+import { createCallsService } from './features/calls/calls.service.js';
 import { devicesRoutes } from './features/devices/devices.routes.js';
 import { createDevicesService } from './features/devices/devices.service.js';
 import { teamsRoutes } from './features/teams/teams.routes.js';
@@ -28,6 +34,11 @@ export interface AppDeps {
   redis: Redis;
   /** A second connection, used only for pub/sub subscriptions. */
   redisSubscriber: Redis;
+  /**
+   * The live connection to Asterisk (main.ts: ARI from the config; tests: one pointed at the ARI double). Its owner
+   * starts and stops it; the app only subscribes. Without it the telephony features are not wired at all.
+   */
+  pbxConnection?: PbxConnection;
 }
 
 export interface App {
@@ -58,7 +69,23 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     postgres: async () => (await sql`select 1`.execute(db), true),
     redis: async () => (await redis.ping()) === 'PONG',
   };
+  const pbxConnection = deps.pbxConnection;
+  if (pbxConnection) readiness.ari = ariReadiness(pbxConnection);
+  const accounts = pbxConnection && startAccountsService({ db, bus, connection: pbxConnection, logger });
+  const calls =
+    pbxConnection &&
+    createCallsService({
+      connection: pbxConnection,
+      db,
+      redis,
+      redisPrefix: config.REDIS_PREFIX,
+      bus,
+      logger,
+      dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS,
+    });
+  calls?.start();
   const snapshot: Record<string, SnapshotSource> = {};
+  if (calls) snapshot.calls = async (principal) => calls.list(principal);
 
   const server = await createServer(logger, metrics);
   await server.register(healthRoutes(readiness));
@@ -68,7 +95,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(usersRoutes(createUsersService({ db, bus, config }), auth));
       await api.register(teamsRoutes(createTeamsService(db), auth));
       await api.register(devicesRoutes(createDevicesService({ db, bus }), auth));
-      await api.register(eventsGateway({ bus, auth, metrics, snapshot, visible: () => true }));
+      if (calls) await api.register(callsRoutes(calls, auth));
+      await api.register(
+        eventsGateway({ bus, auth, metrics, snapshot, visible: (event, principal) => callEventVisible(event, principal) ?? true }),
+      );
     },
     { prefix: '/api' },
   );
@@ -81,6 +111,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     relay,
     async close() {
       await server.close();
+      await calls?.stop();
+      await accounts?.stop();
       await relay.stop();
     },
   };

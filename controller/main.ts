@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
+import { createAriConnection } from './ari/ari-connection.js';
 import { parseConfig } from './config.js';
 import { createDb } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -28,12 +29,22 @@ for (const connection of [redis, redisSubscriber]) {
   connection.on('error', (error) => logger.warn({ err: error.message }, 'redis connection problem'));
 }
 
-const app = await buildApp({ config, logger, db, redis, redisSubscriber });
+const pbxConnection = createAriConnection({
+  url: config.ARI_URL,
+  username: config.ARI_USERNAME,
+  password: config.ARI_PASSWORD,
+  app: config.ARI_APP,
+  logger,
+});
+const app = await buildApp({ config, logger, db, redis, redisSubscriber, pbxConnection });
 await app.server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+// Never rejects: with Asterisk away the controller serves HTTP, /readyz says ari: down, and it keeps retrying.
+await pbxConnection.start();
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) logger.error({ err }, 'shutting down after an error');
   else logger.info({ signal }, 'shutting down');
+  await pbxConnection.stop();
   await app.close();
   redis.disconnect();
   redisSubscriber.disconnect();

@@ -81,6 +81,7 @@ export function createAriPbx(http: AriHttp, app: string): Pbx {
       toOutcome(await http('GET', `/endpoints/${segment(technology)}/${segment(resource)}`), toEndpointInfo),
     listEndpoints: async () => toOutcome(await http('GET', '/endpoints'), list(toEndpointInfo)),
 
+    getSipObject: async (type, id) => toOutcome(await http('GET', sipObjectPath(type, id)), list(toSipField)),
     putSipObject: async (type, id, fields) =>
       done(
         await http('PUT', sipObjectPath(type, id), {
@@ -91,6 +92,8 @@ export function createAriPbx(http: AriHttp, app: string): Pbx {
     ping: async () => done(await http('GET', '/asterisk/ping')),
   };
 }
+
+const toSipField = (value: unknown) => (isObject(value) ? { attribute: text(value.attribute), value: text(value.value) } : { attribute: '', value: '' });
 
 const sipObjectPath = (type: string, id: string) => `/asterisk/config/dynamic/res_pjsip/${segment(type)}/${segment(id)}`;
 

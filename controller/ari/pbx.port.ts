@@ -30,6 +30,11 @@ export type BridgeKind = 'mixing' | 'mixing-dtmf' | 'holding';
 
 export type SipObjectType = 'endpoint' | 'aor' | 'auth';
 
+export interface SipObjectField {
+  attribute: string;
+  value: string;
+}
+
 export interface CreateChannel {
   channelId: string;
   /** e.g. `PJSIP/1002`, `PJSIP/lobby`, `PJSIP/trunk/sip:+15550100@carrier`. */
@@ -103,6 +108,8 @@ export interface Pbx {
   getEndpoint(technology: string, resource: string): Promise<Outcome<EndpointInfo>>;
   listEndpoints(): Promise<Outcome<EndpointInfo[]>>;
 
+  /** A res_pjsip sorcery object as Asterisk has it (every attribute, defaults included; 'gone' if none). */
+  getSipObject(type: SipObjectType, id: string): Promise<Outcome<SipObjectField[]>>;
   /** Pushes a res_pjsip sorcery object (dynamic config); fields as attribute -> value. */
   putSipObject(type: SipObjectType, id: string, fields: Record<string, string>): Promise<Outcome>;
   deleteSipObject(type: SipObjectType, id: string): Promise<Outcome>;

@@ -1,0 +1,35 @@
+import type { Db } from '../../db/database.js';
+import type { AccountOwner } from './sip-objects.js';
+
+/** Reads what SIP provisioning needs (including SIP passwords) from the users and devices tables. */
+
+const userOwner = (row: { id: string; extension: string; display_name: string; sip_password: string }): AccountOwner => ({
+  kind: 'user',
+  id: row.id,
+  extension: row.extension,
+  displayName: row.display_name,
+  sipPassword: row.sip_password,
+});
+
+const deviceOwner = (row: { id: string; name: string; sip_password: string }): AccountOwner => ({
+  kind: 'device',
+  id: row.id,
+  name: row.name,
+  sipPassword: row.sip_password,
+});
+
+/** Every owner of SIP accounts: users (by extension) then devices (by id), in a stable order. */
+export async function listAccountOwners(db: Db): Promise<AccountOwner[]> {
+  const users = await db.selectFrom('users').select(['id', 'extension', 'display_name', 'sip_password']).orderBy('extension').execute();
+  const devices = await db.selectFrom('devices').select(['id', 'name', 'sip_password']).orderBy('id').execute();
+  return [...users.map(userOwner), ...devices.map(deviceOwner)];
+}
+
+export async function findAccountOwner(db: Db, kind: AccountOwner['kind'], id: string): Promise<AccountOwner | undefined> {
+  if (kind === 'user') {
+    const row = await db.selectFrom('users').select(['id', 'extension', 'display_name', 'sip_password']).where('id', '=', id).executeTakeFirst();
+    return row && userOwner(row);
+  }
+  const row = await db.selectFrom('devices').select(['id', 'name', 'sip_password']).where('id', '=', id).executeTakeFirst();
+  return row && deviceOwner(row);
+}
