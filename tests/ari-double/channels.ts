@@ -84,7 +84,8 @@ export function emitRtpQos(sim: Sim, ch: Channel): void {
   if (ch.kind !== 'pjsip' || ch.state !== 'Up') return;
   const br = ch.bridgeId ? sim.bridges.get(ch.bridgeId) : undefined;
   const others = (br?.channels ?? []).filter((id) => id !== ch.id);
-  const peer = others.length === 1 ? sim.liveChannel(others[0] ?? '') : undefined;
+  const sole = others.length === 1 ? sim.liveChannel(others[0] ?? '') : undefined;
+  const peer = sole && !sole.hangupRequested ? sole : undefined;
   for (const v of RTP_VARS) {
     emitVarset(sim, ch, v, RTP_VALUE);
     if (peer) emitVarset(sim, peer, `${v}BRIDGED`, RTP_VALUE);
@@ -119,7 +120,7 @@ export function requestHangup(sim: Sim, ch: Channel, how: HangupHow): void {
   if (how.techCause !== undefined) fields.tech_cause = how.techCause;
   emitChannel(sim, 'ChannelHangupRequest', ch, fields);
   if (!how.fromPhone) phoneSide.channelHungUp(sim, ch, how.sipStatus ?? sipStatusForCause(how.destroyCause ?? 16));
-  sim.later(1, () => teardown(sim, ch, how.destroyCause ?? 16, how.destroyTechCause));
+  sim.later(sim.opts.teardownDelayMs, () => teardown(sim, ch, how.destroyCause ?? 16, how.destroyTechCause));
 }
 
 /** Leave bridge, fail playbacks, StasisEnd, STASISSTATUS, end snoops, ChannelDestroyed. */
@@ -129,7 +130,7 @@ export function teardown(sim: Sim, ch: Channel, cause = 16, techCause?: number):
   if (ch.bridgeId) leaveBridge(sim, ch, 'hangup');
   failPlaybacksOf(sim, `channel:${ch.id}`);
   const partner = ch.localPartnerId ? sim.channels.get(ch.localPartnerId) : undefined;
-  if (ch.kind === 'local' && partner?.gone) emitChannel(sim, 'ChannelHangupRequest', ch, { cause: 16 });
+  if (ch.kind === 'local' && (!partner || partner.gone)) emitChannel(sim, 'ChannelHangupRequest', ch, { cause: 16 });
   leaveStasis(sim, ch);
   if (ch.pinnedBridgeId) releasePin(sim, ch, 'hangup');
   const snoops = [...sim.channels.values()].filter((s) => s.snoop?.targetId === ch.id && !s.gone);

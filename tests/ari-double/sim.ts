@@ -14,6 +14,8 @@ export interface DoubleOptions {
   sipDelayMs?: number;
   /** Gap between two DTMF digits sent by a phone, in ms (default 20; a real baresip: ~240). */
   dtmfGapMs?: number;
+  /** Delay between a hang-up request and the channel's tear-down (bridge leave, StasisEnd), in ms (default 5). */
+  teardownDelayMs?: number;
   /** Delay before a snooped channel's snoops end after it ended, in ms (default 3). */
   snoopEndDelayMs?: number;
   /** System name used in channel ids (default "asterisk-double"). */
@@ -46,6 +48,7 @@ export class Sim {
       sipDelayMs: opts.sipDelayMs ?? 1,
       dtmfGapMs: opts.dtmfGapMs ?? 20,
       snoopEndDelayMs: opts.snoopEndDelayMs ?? 3,
+      teardownDelayMs: opts.teardownDelayMs ?? 5,
       systemName: opts.systemName ?? 'asterisk-double',
     };
   }

@@ -15,9 +15,10 @@ function key(e: AriEvent): string {
   return `${ch.id} ${String(e.variable)}`;
 }
 
+/** Multi-party BRIDGEPEER lists follow Asterisk's internal list order: compared as sets. */
 function value(e: AriEvent): string {
   const v = String(e.value);
-  return e.variable === 'BRIDGEPVTCALLID' ? (v ? '<call-id>' : '') : v;
+  return e.variable === 'BRIDGEPVTCALLID' ? (v ? '<call-id>' : '') : v.split(',').sort().join(',');
 }
 
 /** Distinct successive values per channel+variable, starting from unset (""). */
@@ -44,7 +45,7 @@ export function comparePeerVars(recorded: AriEvent[], fromDouble: AriEvent[], id
     let want: string[];
     try {
       dk = `${ids.mapOut(id)} ${variable}`;
-      want = seq.map((v) => (v === '<call-id>' ? v : ids.mapOut(v)));
+      want = seq.map((v) => (v === '<call-id>' ? v : ids.mapOut(v).split(',').sort().join(',')));
     } catch (e) {
       problems.push(`${k}: ${(e as Error).message}`);
       continue;

@@ -79,6 +79,15 @@ class Replay {
     return new Promise((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
   }
 
+  async closeSocket(): Promise<void> {
+    const ws = this.ws;
+    if (!ws) return;
+    ws.removeAllListeners('message');
+    const closed = new Promise((resolve) => ws.once('close', resolve));
+    ws.close();
+    await closed;
+  }
+
   /** Wait until the events recorded before this action (t < sent) arrived; same-ms ones best effort. */
   async waitBefore(index: number, sent: number): Promise<void> {
     const before = this.eventIndexesBefore(index);
@@ -152,7 +161,7 @@ class Replay {
       await this.waitBefore(i, actionTime(line));
       if (line.kind === 'rest') await this.rest(line);
       else if (line.kind === 'phone') await this.phone(line);
-      else if (line.action === 'close') this.ws?.close();
+      else if (line.action === 'close') await this.closeSocket();
       else await this.openSocket();
     }
   }
