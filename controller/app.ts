@@ -25,6 +25,7 @@ import { eventsGateway, type SnapshotSource } from './http/events.gateway.js';
 import { healthRoutes, type ReadinessCheck } from './http/health.routes.js';
 import { createMetrics } from './http/metrics.js';
 import { createServer, type Server } from './http/server.js';
+import { hasWebphone, webphoneRoutes } from './http/webphone.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     { prefix: '/api' },
   );
+  if (hasWebphone(config.WEBPHONE_DIR)) await server.register(webphoneRoutes(config.WEBPHONE_DIR));
   await relay.ready;
 
   return {

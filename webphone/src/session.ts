@@ -56,7 +56,7 @@ export function createSession(): Session {
     });
     void refreshRecent(token, user);
     try {
-      phone.start(await fetchSipCredentials(token));
+      await phone.start(await fetchSipCredentials(token));
     } catch (error) {
       const detail = error instanceof ApiError ? error.message : 'unknown error';
       auth.dispatch({ kind: 'signed-in', token, user, sipProblem: `Your SIP account could not be loaded (${detail}).` });

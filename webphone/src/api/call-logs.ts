@@ -1,23 +1,25 @@
 import { apiFetch, ApiError } from './http';
 import type { RecentCall } from './types';
 
-interface CallLogRow {
+/** A row of `GET /api/call-logs` (only the fields the webphone shows). */
+export interface CallLogRow {
   id?: string;
   callId?: string;
-  fromNumber?: string;
+  from?: string;
   fromName?: string;
-  toNumber?: string;
+  to?: string;
   toName?: string;
-  answeredByExtension?: string | null;
+  answeredBy?: string | null;
   startedAt?: string;
   answeredAt?: string | null;
   endedAt?: string | null;
 }
 
-/** The user's last calls from `/api/call-logs?limit=20`; empty while the controller has no call logs. */
+/** The user's last 20 calls; empty while the controller has no call logs (404) or refuses (403). */
 export async function fetchRecentCalls(token: string, extension: string): Promise<RecentCall[]> {
   try {
-    const page = await apiFetch<{ items?: CallLogRow[] } | CallLogRow[]>('/call-logs?limit=20', { token });
+    const query = new URLSearchParams({ limit: '20', extension });
+    const page = await apiFetch<{ items?: CallLogRow[] } | CallLogRow[]>(`/call-logs?${query}`, { token });
     const rows = Array.isArray(page) ? page : (page.items ?? []);
     return rows.map((row) => toRecentCall(row, extension));
   } catch (error) {
@@ -27,14 +29,16 @@ export async function fetchRecentCalls(token: string, extension: string): Promis
 }
 
 export function toRecentCall(row: CallLogRow, extension: string): RecentCall {
-  const outgoing = row.fromNumber === extension;
-  const incoming = row.toNumber === extension || row.answeredByExtension === extension;
+  const outgoing = row.from === extension;
+  const incoming = row.to === extension || row.answeredBy === extension;
   const seconds =
-    row.answeredAt && row.endedAt ? Math.max(0, Math.round((Date.parse(row.endedAt) - Date.parse(row.answeredAt)) / 1000)) : null;
+    row.answeredAt && row.endedAt
+      ? Math.max(0, Math.round((Date.parse(row.endedAt) - Date.parse(row.answeredAt)) / 1000))
+      : null;
   return {
-    id: row.id ?? row.callId ?? `${row.startedAt}-${row.fromNumber}`,
+    id: row.id ?? row.callId ?? `${row.startedAt}-${row.from}`,
     direction: outgoing ? 'out' : incoming ? 'in' : 'other',
-    number: (outgoing ? row.toNumber : row.fromNumber) ?? '',
+    number: (outgoing ? row.to : row.from) ?? '',
     name: (outgoing ? row.toName : row.fromName) ?? '',
     startedAt: row.startedAt ?? '',
     answered: Boolean(row.answeredAt),

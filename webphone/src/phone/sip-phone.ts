@@ -1,6 +1,6 @@
-import * as JsSIP from 'jssip';
+import type { DTMF_TRANSPORT } from 'jssip/lib/Constants';
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent } from 'jssip/lib/UA';
+import type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, UA } from 'jssip/lib/UA';
 import type { Store } from '../store';
 import { autoAnswerDelay, inviteHeaders } from './auto-answer';
 import { beep } from './beep';
@@ -31,7 +31,9 @@ const pcConfig: RTCConfiguration = { iceServers: [], rtcpMuxPolicy: 'require', b
  * for the store. One call at a time; a second INVITE while busy gets 486.
  */
 export class SipPhone {
-  private ua: JsSIP.UA | null = null;
+  private ua: UA | null = null;
+  /** Bumped by every start and stop, so a start still loading JsSIP knows it was overtaken. */
+  private generation = 0;
   private session: RTCSession | null = null;
   private microphone: MediaStream | null = null;
   private readonly audio: HTMLAudioElement;
@@ -49,10 +51,14 @@ export class SipPhone {
     this.store.dispatch(event);
   }
 
-  start(credentials: SipCredentials): void {
+  /** Registers with the credentials. JsSIP (most of the bundle) is loaded here, after sign-in. */
+  async start(credentials: SipCredentials): Promise<void> {
     this.stop();
+    const generation = ++this.generation;
     this.dispatch({ type: 'ua.starting' });
-    let socket: JsSIP.WebSocketInterface;
+    const JsSIP = await import('jssip');
+    if (generation !== this.generation) return;
+    let socket: InstanceType<typeof JsSIP.WebSocketInterface>;
     try {
       socket = new JsSIP.WebSocketInterface(credentials.wsUrl);
     } catch {
@@ -85,6 +91,7 @@ export class SipPhone {
   }
 
   stop(): void {
+    this.generation += 1;
     const ua = this.ua;
     this.ua = null;
     if (!ua) return;
@@ -146,7 +153,8 @@ export class SipPhone {
   sendDtmf(tone: string): void {
     const call = this.store.getState().call;
     if (!this.session || call.kind !== 'established' || !/^[0-9*#A-D]$/.test(tone)) return;
-    this.session.sendDTMF(tone, { transportType: JsSIP.C.DTMF_TRANSPORT.RFC2833, duration: 120 });
+    // RFC 4733 events in the RTP stream (JsSIP's default is SIP INFO).
+    this.session.sendDTMF(tone, { transportType: 'RFC2833' as DTMF_TRANSPORT, duration: 120 });
     this.dispatch({ type: 'call.dtmf', id: call.id, tone });
   }
 

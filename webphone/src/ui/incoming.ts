@@ -11,13 +11,11 @@ export interface IncomingPopup {
   sip: boolean;
 }
 
-const finishedStates = new Set(['answered', 'talking', 'up', 'ending', 'ended']);
-
 /** Calls the controller says are ringing this user, not yet answered by anyone. */
 export function ringingFor(calls: Readonly<Record<string, LiveCall>>, extension: string): LiveCall[] {
   return Object.values(calls).filter(
     (call) =>
-      !finishedStates.has(call.state) &&
+      call.state === 'ringing' &&
       !call.answeredAt &&
       !partyNumber(call.answeredBy ?? null) &&
       (partyNumber(call.to) === extension || (call.ringing ?? []).includes(extension)),

@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { Server } from './server.js';
+
+/** True when `dir` holds a built webphone (`vite build webphone`); tests and API-only runs have none. */
+export const hasWebphone = (dir: string) => existsSync(resolve(dir, 'index.html'));
+
+/**
+ * Serves the built webphone at `/`: its files, and index.html for any other GET outside `/api` (the app
+ * routes in the browser). Hashed assets are cached for good; index.html is revalidated every time.
+ */
+export function webphoneRoutes(dir: string) {
+  const root = resolve(dir);
+  return async (app: Server) => {
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      setHeaders(res, path) {
+        const immutable = path.includes(`${root}/assets/`);
+        res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+    app.get('/*', { schema: { hide: true } }, (request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      if (path === '/api' || path.startsWith('/api/')) return reply.callNotFound();
+      reply.header('cache-control', 'no-cache');
+      return reply.sendFile('index.html');
+    });
+  };
+}
