@@ -1,0 +1,38 @@
+import { initialLiveState, liveReducer } from '../api/live.state';
+import { createPhoneStore } from '../phone/phone.store';
+import type { SipPhone } from '../phone/sip-phone';
+import type { AuthState, Session } from '../session';
+import { createStore } from '../store';
+
+/** A session for component tests: real stores, a phone that records the commands it gets. */
+export function testSession() {
+  const commands: string[] = [];
+  const record =
+    (name: string) =>
+    (...args: unknown[]) => {
+      commands.push([name, ...args].join(' '));
+    };
+  const phone = {
+    call: async (target: string) => record('call')(target),
+    answer: async () => record('answer')(),
+    hangup: record('hangup'),
+    toggleMute: record('mute'),
+    toggleHold: record('hold'),
+    sendDtmf: record('dtmf'),
+    transfer: record('transfer'),
+    park: record('park'),
+    dismissNotice: record('dismiss'),
+    start: async () => undefined,
+    stop: () => undefined,
+  } as unknown as SipPhone;
+  const session: Session = {
+    auth: createStore<AuthState, AuthState>({ kind: 'signed-out', error: null }, (_s, next) => next),
+    live: createStore(initialLiveState, liveReducer),
+    phoneState: createPhoneStore(),
+    phone,
+    signIn: async () => undefined,
+    resume: async () => undefined,
+    signOut: () => undefined,
+  };
+  return { session, commands };
+}
