@@ -8,10 +8,14 @@ let cache: Map<string, Record<string, unknown>> | undefined;
 function load(): Map<string, Record<string, unknown>> {
   if (cache) return cache;
   cache = new Map();
-  cache.set('resources', JSON.parse(readFileSync(new URL('resources.json', DOCS_DIR), 'utf8')) as Record<string, unknown>);
+  cache.set(
+    'resources',
+    JSON.parse(readFileSync(new URL('resources.json', DOCS_DIR), 'utf8')) as Record<string, unknown>,
+  );
   const dir = new URL('api-docs/', DOCS_DIR);
   for (const f of readdirSync(dir)) {
-    if (f.endsWith('.json')) cache.set(f.slice(0, -5), JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Record<string, unknown>);
+    if (f.endsWith('.json'))
+      cache.set(f.slice(0, -5), JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Record<string, unknown>);
   }
   return cache;
 }

@@ -13,10 +13,15 @@ export function createBridge(sim: Sim, id: string, type: string, name: string): 
   const types = type.split(',').map((t) => t.trim());
   const holding = types.includes('holding');
   const br: Bridge = {
-    id, name, bridgeType: holding ? 'holding' : 'mixing',
+    id,
+    name,
+    bridgeType: holding ? 'holding' : 'mixing',
     dtmfEvents: types.indexOf('dtmf_events') > types.indexOf('mixing') && types.includes('mixing'),
-    technology: holding ? 'holding_bridge' : 'simple_bridge', channels: [], creationtime: timestamp(),
-    deleted: false, pinnedBy: new Set(),
+    technology: holding ? 'holding_bridge' : 'simple_bridge',
+    channels: [],
+    creationtime: timestamp(),
+    deleted: false,
+    pinnedBy: new Set(),
   };
   sim.bridges.set(id, br);
   return br;
@@ -30,7 +35,9 @@ export function computeTechnology(sim: Sim, br: Bridge): BridgeTechnology {
   if (br.bridgeType === 'holding') return 'holding_bridge';
   const members = br.channels.map((id) => sim.channels.get(id)).filter((c): c is Channel => !!c);
   if (members.length >= 3) return 'softmix';
-  const native = members.length === 2 && !br.dtmfEvents &&
+  const native =
+    members.length === 2 &&
+    !br.dtmfEvents &&
     members.every((c) => c.kind === 'pjsip' && !c.transferTainted && !hasSnoop(sim, c));
   return native ? 'native_rtp' : 'simple_bridge';
 }
@@ -77,7 +84,12 @@ export function enterBridge(sim: Sim, br: Bridge, ch: Channel): void {
   br.channels.push(ch.id);
   ch.bridgeId = br.id;
   if (ch.app) subscribeBridge(sim, ch.app, br);
-  emit(sim, 'ChannelEnteredBridge', { bridge: bridgeSnapshot(br), channel: channelSnapshot(ch) }, { channels: [ch], bridges: [br] });
+  emit(
+    sim,
+    'ChannelEnteredBridge',
+    { bridge: bridgeSnapshot(br), channel: channelSnapshot(ch) },
+    { channels: [ch], bridges: [br] },
+  );
   if (ch.clearBlindTransferOnBridge) {
     ch.clearBlindTransferOnBridge = false;
     ch.vars.set('BLINDTRANSFER', '');
@@ -95,14 +107,19 @@ export type LeaveReason = 'hangup' | 'move' | 'remove' | 'swap';
 
 /** ChannelLeftBridge; the snapshot keeps the old technology unless the bridge is now empty. */
 export function leaveBridge(sim: Sim, ch: Channel, why: LeaveReason): void {
-  const br = ch.bridgeId ? sim.bridges.get(ch.bridgeId) ?? zombie(sim, ch.bridgeId) : undefined;
+  const br = ch.bridgeId ? (sim.bridges.get(ch.bridgeId) ?? zombie(sim, ch.bridgeId)) : undefined;
   ch.bridgeId = undefined;
   if (!br) return;
   setVarQuiet(sim, ch, 'BRIDGEPEER', '');
   setVarQuiet(sim, ch, 'BRIDGEPVTCALLID', '');
   br.channels = br.channels.filter((id) => id !== ch.id);
   if (why !== 'swap' && br.channels.length === 0) recompute(sim, br);
-  emit(sim, 'ChannelLeftBridge', { bridge: bridgeSnapshot(br), channel: channelSnapshot(ch) }, { channels: [ch], bridges: [br] });
+  emit(
+    sim,
+    'ChannelLeftBridge',
+    { bridge: bridgeSnapshot(br), channel: channelSnapshot(ch) },
+    { channels: [ch], bridges: [br] },
+  );
   if (why === 'swap') return;
   recompute(sim, br);
   if (br.channels.length === 0) br.moh = undefined;

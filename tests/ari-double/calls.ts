@@ -4,17 +4,33 @@ import type { Channel } from './types.js';
 import type { PhoneCall } from './phone-types.js';
 import type { SimPhone } from './phones.js';
 import { appConnected, emitChannel } from './events.js';
-import { causeForSipStatus, createChannel, enterStasis, requestHangup, setState, teardown } from './channels.js';
+import {
+  causeForSipStatus,
+  createChannel,
+  enterStasis,
+  requestHangup,
+  setState,
+  teardown,
+} from './channels.js';
 import { phoneSide } from './phone-side.js';
 import { emitDial } from './outbound.js';
 
 export const STASIS_APP = 'pbx';
 
 /** A new SIP channel for an endpoint, named like `PJSIP/1001-0000002e`. */
-export function sipChannel(sim: Sim, endpointId: string, init: Partial<Parameters<typeof createChannel>[1]> & Pick<Parameters<typeof createChannel>[1], 'origin' | 'state' | 'dialplan'>): Channel {
+export function sipChannel(
+  sim: Sim,
+  endpointId: string,
+  init: Partial<Parameters<typeof createChannel>[1]> &
+    Pick<Parameters<typeof createChannel>[1], 'origin' | 'state' | 'dialplan'>,
+): Channel {
   return createChannel(sim, {
-    kind: 'pjsip', name: `PJSIP/${endpointId}-${sim.nextPjsipSuffix()}`, endpointId,
-    protocolId: randomHex(16), caller: sim.config.callerIdOf(endpointId), ...init,
+    kind: 'pjsip',
+    name: `PJSIP/${endpointId}-${sim.nextPjsipSuffix()}`,
+    endpointId,
+    protocolId: randomHex(16),
+    caller: sim.config.callerIdOf(endpointId),
+    ...init,
   });
 }
 
@@ -40,7 +56,13 @@ export function phoneDial(sim: Sim, phone: SimPhone, call: PhoneCall, exten: str
 }
 
 function fallbackDial(sim: Sim, phone: SimPhone, call: PhoneCall, exten: string): void {
-  const dialplan = { context: 'from-internal', exten, priority: 3, app_name: 'Dial', app_data: `PJSIP/${exten}` };
+  const dialplan = {
+    context: 'from-internal',
+    exten,
+    priority: 3,
+    app_name: 'Dial',
+    app_data: `PJSIP/${exten}`,
+  };
   const a = sipChannel(sim, phone.id, { origin: 'fallback', state: 'Ring', dialplan });
   call.channelId = a.id;
   const callee = sim.config.registeredPhone(exten);
@@ -51,8 +73,16 @@ function fallbackDial(sim: Sim, phone: SimPhone, call: PhoneCall, exten: string)
     return;
   }
   const b = sipChannel(sim, exten, {
-    origin: 'fallback', state: 'Down', connected: { ...a.caller },
-    dialplan: { context: 'from-internal', exten: 's', priority: 1, app_name: 'AppDial', app_data: '(Outgoing Line)' },
+    origin: 'fallback',
+    state: 'Down',
+    connected: { ...a.caller },
+    dialplan: {
+      context: 'from-internal',
+      exten: 's',
+      priority: 1,
+      app_name: 'AppDial',
+      app_data: '(Outgoing Line)',
+    },
   });
   a.fallbackPeerId = b.id;
   b.fallbackPeerId = a.id;
@@ -92,7 +122,13 @@ export function phoneRejects(sim: Sim, phone: SimPhone, call: PhoneCall, status:
   if (ch.origin === 'fallback') return endFallback(sim, ch, status);
   const cause = causeForSipStatus(status);
   if (ch.origin === 'originate' && !ch.inStasis) emitDial(sim, ch, dialStatusFor(status));
-  requestHangup(sim, ch, { cause, techCause: status, destroyCause: cause, destroyTechCause: status, fromPhone: true });
+  requestHangup(sim, ch, {
+    cause,
+    techCause: status,
+    destroyCause: cause,
+    destroyTechCause: status,
+    fromPhone: true,
+  });
 }
 
 function dialStatusFor(status: number): string {

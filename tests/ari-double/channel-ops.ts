@@ -43,13 +43,20 @@ export function mute(ch: Channel, direction: SnoopDirection, on: boolean): void 
 
 /** DTMF sent to the phone, one digit per `between` ms. */
 export function sendDtmf(sim: Sim, ch: Channel, digits: string, betweenMs: number): void {
-  [...digits].forEach((d, i) => sim.later(i * betweenMs, () => {
-    if (!ch.gone) phoneSide.dtmf(sim, ch, d);
-  }));
+  [...digits].forEach((d, i) =>
+    sim.later(i * betweenMs, () => {
+      if (!ch.gone) phoneSide.dtmf(sim, ch, d);
+    }),
+  );
 }
 
 export class VariableError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export function getVariable(ch: Channel, name: string): string {

@@ -2,7 +2,14 @@
 import type { Sim } from './sim.js';
 import { timestamp } from './sim.js';
 import type { CallerId, Channel, ChannelKind, ChannelOrigin, ChannelState, Dialplan } from './types.js';
-import { emit, emitChannel, emitVarset, channelSnapshot, subscribeChannel, unsubscribeChannel } from './events.js';
+import {
+  emit,
+  emitChannel,
+  emitVarset,
+  channelSnapshot,
+  subscribeChannel,
+  unsubscribeChannel,
+} from './events.js';
 import { leaveBridge, releasePin } from './bridges.js';
 import { failPlaybacksOf } from './playbacks.js';
 import { phoneSide } from './phone-side.js';
@@ -27,13 +34,31 @@ export function emptyCaller(): CallerId {
 
 export function createChannel(sim: Sim, init: ChannelInit): Channel {
   const ch: Channel = {
-    id: init.id ?? sim.nextUniqueId(), name: init.name, kind: init.kind, origin: init.origin,
-    state: init.state, protocolId: init.protocolId ?? '', caller: init.caller ?? emptyCaller(),
-    connected: init.connected ?? emptyCaller(), dialplan: init.dialplan,
-    afterStasisDialplan: init.afterStasisDialplan ?? init.dialplan, creationtime: timestamp(),
-    endpointId: init.endpointId, appArgs: [], inStasis: false, stasisEnded: false, vars: new Map(),
-    hangupRequested: false, gone: false, transferTainted: false, dropSubscriptionOnEnd: false,
-    clearBlindTransferOnBridge: false, onHold: false, mute: 'none', silence: false, ringing: false,
+    id: init.id ?? sim.nextUniqueId(),
+    name: init.name,
+    kind: init.kind,
+    origin: init.origin,
+    state: init.state,
+    protocolId: init.protocolId ?? '',
+    caller: init.caller ?? emptyCaller(),
+    connected: init.connected ?? emptyCaller(),
+    dialplan: init.dialplan,
+    afterStasisDialplan: init.afterStasisDialplan ?? init.dialplan,
+    creationtime: timestamp(),
+    endpointId: init.endpointId,
+    appArgs: [],
+    inStasis: false,
+    stasisEnded: false,
+    vars: new Map(),
+    hangupRequested: false,
+    gone: false,
+    transferTainted: false,
+    dropSubscriptionOnEnd: false,
+    clearBlindTransferOnBridge: false,
+    onHold: false,
+    mute: 'none',
+    silence: false,
+    ringing: false,
   };
   sim.channels.set(ch.id, ch);
   return ch;
@@ -45,7 +70,13 @@ export function isAppMade(ch: Channel): boolean {
 }
 
 /** Put a channel into Stasis(app, args...) and emit StasisStart. */
-export function enterStasis(sim: Sim, ch: Channel, app: string, args: string[], extra: Record<string, unknown> = {}): void {
+export function enterStasis(
+  sim: Sim,
+  ch: Channel,
+  app: string,
+  args: string[],
+  extra: Record<string, unknown> = {},
+): void {
   ch.app = app;
   ch.appArgs = args;
   ch.dialplan = { ...ch.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
@@ -92,7 +123,8 @@ export function emitRtpQos(sim: Sim, ch: Channel): void {
   }
 }
 
-const RTP_VALUE = 'ssrc=0;themssrc=0;lp=0;rxjitter=0.000000;rxcount=0;txjitter=0.000000;txcount=0;rlp=0;rtt=0.000000';
+const RTP_VALUE =
+  'ssrc=0;themssrc=0;lp=0;rxjitter=0.000000;rxcount=0;txjitter=0.000000;txcount=0;rlp=0;rtt=0.000000';
 
 export interface HangupHow {
   /** Fields of ChannelHangupRequest: absent for a phone's BYE. */
@@ -119,7 +151,8 @@ export function requestHangup(sim: Sim, ch: Channel, how: HangupHow): void {
   if (how.soft) fields.soft = true;
   if (how.techCause !== undefined) fields.tech_cause = how.techCause;
   emitChannel(sim, 'ChannelHangupRequest', ch, fields);
-  if (!how.fromPhone) phoneSide.channelHungUp(sim, ch, how.sipStatus ?? sipStatusForCause(how.destroyCause ?? 16));
+  if (!how.fromPhone)
+    phoneSide.channelHungUp(sim, ch, how.sipStatus ?? sipStatusForCause(how.destroyCause ?? 16));
   sim.later(sim.opts.teardownDelayMs, () => teardown(sim, ch, how.destroyCause ?? 16, how.destroyTechCause));
 }
 
@@ -130,13 +163,18 @@ export function teardown(sim: Sim, ch: Channel, cause = 16, techCause?: number):
   if (ch.bridgeId) leaveBridge(sim, ch, 'hangup');
   failPlaybacksOf(sim, `channel:${ch.id}`);
   const partner = ch.localPartnerId ? sim.channels.get(ch.localPartnerId) : undefined;
-  if (ch.kind === 'local' && (!partner || partner.gone)) emitChannel(sim, 'ChannelHangupRequest', ch, { cause: 16 });
+  if (ch.kind === 'local' && (!partner || partner.gone))
+    emitChannel(sim, 'ChannelHangupRequest', ch, { cause: 16 });
   leaveStasis(sim, ch);
   if (ch.pinnedBridgeId) releasePin(sim, ch, 'hangup');
   const snoops = [...sim.channels.values()].filter((s) => s.snoop?.targetId === ch.id && !s.gone);
   const finish = (): void => destroyChannel(sim, ch, cause, techCause);
   if (snoops.length === 0) finish();
-  else sim.later(sim.opts.snoopEndDelayMs, () => { for (const s of snoops) teardown(sim, s); finish(); });
+  else
+    sim.later(sim.opts.snoopEndDelayMs, () => {
+      for (const s of snoops) teardown(sim, s);
+      finish();
+    });
   if (partner && !partner.gone) sim.later(1, () => teardown(sim, partner));
   phoneSide.channelGone(sim, ch);
 }
@@ -154,17 +192,33 @@ export function leaveStasis(sim: Sim, ch: Channel): void {
 function destroyChannel(sim: Sim, ch: Channel, cause: number, techCause?: number): void {
   const fields: Record<string, unknown> = { cause, cause_txt: causeText(cause) };
   if (techCause !== undefined) fields.tech_cause = techCause;
-  emit(sim, 'ChannelDestroyed', { ...fields, channel: channelSnapshot(ch, ch.afterStasisDialplan) }, { channels: [ch] });
+  emit(
+    sim,
+    'ChannelDestroyed',
+    { ...fields, channel: channelSnapshot(ch, ch.afterStasisDialplan) },
+    { channels: [ch] },
+  );
   unsubscribeChannel(sim, ch);
   sim.channels.delete(ch.id);
 }
 
 const CAUSE_TEXT: Record<number, string> = {
-  0: 'Unknown', 1: 'Unallocated (unassigned) number', 16: 'Normal Clearing', 17: 'User busy',
-  18: 'No user responding', 19: 'User alerting, no answer', 20: 'Subscriber absent', 21: 'Call Rejected',
-  26: 'Answered elsewhere', 27: 'Destination out of order', 28: 'Invalid number format (incomplete number)',
-  31: 'Normal, unspecified', 34: 'Circuit/channel congestion', 38: 'Network out of order',
-  58: 'Bearer capability not available', 127: 'Interworking, unspecified',
+  0: 'Unknown',
+  1: 'Unallocated (unassigned) number',
+  16: 'Normal Clearing',
+  17: 'User busy',
+  18: 'No user responding',
+  19: 'User alerting, no answer',
+  20: 'Subscriber absent',
+  21: 'Call Rejected',
+  26: 'Answered elsewhere',
+  27: 'Destination out of order',
+  28: 'Invalid number format (incomplete number)',
+  31: 'Normal, unspecified',
+  34: 'Circuit/channel congestion',
+  38: 'Network out of order',
+  58: 'Bearer capability not available',
+  127: 'Interworking, unspecified',
 };
 
 export function causeText(cause: number): string {
@@ -173,16 +227,43 @@ export function causeText(cause: number): string {
 
 /** ARI's `reason` names for DELETE /channels/{id}. */
 export const REASONS: Record<string, number> = {
-  normal: 16, busy: 17, congestion: 34, no_answer: 19, timeout: 18, rejected: 21, unallocated: 1,
-  normal_unspecified: 31, number_incomplete: 28, codec_mismatch: 58, interworking: 127, failure: 38,
+  normal: 16,
+  busy: 17,
+  congestion: 34,
+  no_answer: 19,
+  timeout: 18,
+  rejected: 21,
+  unallocated: 1,
+  normal_unspecified: 31,
+  number_incomplete: 28,
+  codec_mismatch: 58,
+  interworking: 127,
+  failure: 38,
   answered_elsewhere: 26,
 };
 
 /** chan_pjsip's hangup cause → SIP response for a call not answered yet (603 when unmapped). */
 export function sipStatusForCause(cause: number): number {
   const map: Record<number, number> = {
-    1: 404, 3: 404, 2: 404, 34: 503, 42: 503, 18: 408, 19: 480, 20: 480, 21: 403, 22: 410, 31: 480,
-    28: 484, 17: 486, 38: 500, 27: 502, 29: 501, 58: 488, 127: 500, 66: 503,
+    1: 404,
+    3: 404,
+    2: 404,
+    34: 503,
+    42: 503,
+    18: 408,
+    19: 480,
+    20: 480,
+    21: 403,
+    22: 410,
+    31: 480,
+    28: 484,
+    17: 486,
+    38: 500,
+    27: 502,
+    29: 501,
+    58: 488,
+    127: 500,
+    66: 503,
   };
   return map[cause] ?? 603;
 }
@@ -190,7 +271,19 @@ export function sipStatusForCause(cause: number): number {
 /** pjsip's SIP response → hangup cause (for a callee's reject). */
 export function causeForSipStatus(status: number): number {
   const map: Record<number, number> = {
-    403: 21, 404: 1, 408: 18, 410: 22, 480: 19, 484: 28, 486: 17, 500: 38, 502: 27, 503: 34, 600: 17, 603: 21, 604: 1,
+    403: 21,
+    404: 1,
+    408: 18,
+    410: 22,
+    480: 19,
+    484: 28,
+    486: 17,
+    500: 38,
+    502: 27,
+    503: 34,
+    600: 17,
+    603: 21,
+    604: 1,
   };
   return map[status] ?? 16;
 }

@@ -9,7 +9,9 @@ import { parseCallerId } from './outbound.js';
 export type ObjectType = 'endpoint' | 'aor' | 'auth';
 type Fields = Map<string, string>;
 
-const DEFAULTS = JSON.parse(readFileSync(new URL('./pjsip-defaults.json', import.meta.url), 'utf8')) as Record<ObjectType, [string, string][]>;
+const DEFAULTS = JSON.parse(
+  readFileSync(new URL('./pjsip-defaults.json', import.meta.url), 'utf8'),
+) as Record<ObjectType, [string, string][]>;
 
 export interface SeedOptions {
   password: string;
@@ -18,7 +20,12 @@ export interface SeedOptions {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** yes/no → true/false, codec lists → (a|b), callerid → "Name" <num>, as Asterisk reports them. */
@@ -26,7 +33,11 @@ function normalize(type: ObjectType, attr: string, value: string, def: string | 
   if ((def === 'true' || def === 'false') && /^(yes|no|true|false|on|off|1|0)$/i.test(value)) {
     return /^(yes|true|on|1)$/i.test(value) ? 'true' : 'false';
   }
-  if (type === 'endpoint' && attr === 'allow') return `(${value.split(',').map((s) => s.trim()).join('|')})`;
+  if (type === 'endpoint' && attr === 'allow')
+    return `(${value
+      .split(',')
+      .map((s) => s.trim())
+      .join('|')})`;
   if (type === 'endpoint' && attr === 'callerid') {
     const c = parseCallerId(value);
     return c.name ? `"${c.name}" <${c.number}>` : `<${c.number}>`;
@@ -36,7 +47,11 @@ function normalize(type: ObjectType, attr: string, value: string, def: string | 
 
 export class ConfigStore {
   private readonly seeded = new Map<string, SeedOptions>();
-  private readonly dynamic: Record<ObjectType, Map<string, Fields>> = { endpoint: new Map(), aor: new Map(), auth: new Map() };
+  private readonly dynamic: Record<ObjectType, Map<string, Fields>> = {
+    endpoint: new Map(),
+    aor: new Map(),
+    auth: new Map(),
+  };
   private readonly registrations = new Map<string, SimPhone>();
 
   constructor(private readonly sim: Sim) {}
@@ -45,7 +60,11 @@ export class ConfigStore {
     this.seeded.set(id, opts);
   }
 
-  put(type: ObjectType, id: string, fields: { attribute: string; value: string }[]): { attribute: string; value: string }[] {
+  put(
+    type: ObjectType,
+    id: string,
+    fields: { attribute: string; value: string }[],
+  ): { attribute: string; value: string }[] {
     const defaults = new Map(DEFAULTS[type]);
     const obj: Fields = new Map(this.dynamic[type].get(id) ?? defaults);
     for (const f of fields) {
@@ -96,13 +115,16 @@ export class ConfigStore {
   }
 
   endpointSnapshot(id: string): Record<string, unknown> {
-    const channelIds = [...this.sim.channels.values()].filter((c) => c.endpointId === id && !c.gone).map((c) => c.id);
+    const channelIds = [...this.sim.channels.values()]
+      .filter((c) => c.endpointId === id && !c.gone)
+      .map((c) => c.id);
     return { technology: 'PJSIP', resource: id, state: this.endpointState(id), channel_ids: channelIds };
   }
 
   registerPhone(id: string, opts: PhoneOptions): SimPhone {
     const expected = this.passwordOf(id);
-    if (expected === undefined) throw new Error(`REGISTER ${id}: 404 Not Found (endpoint, aor or auth missing)`);
+    if (expected === undefined)
+      throw new Error(`REGISTER ${id}: 404 Not Found (endpoint, aor or auth missing)`);
     if (expected !== opts.password) throw new Error(`REGISTER ${id}: 401 Unauthorized (wrong password)`);
     const wasOnline = this.endpointState(id) === 'online';
     const phone = new SimPhone(this.sim, id, opts.password, opts);
@@ -144,14 +166,23 @@ export class ConfigStore {
     const seed = this.seeded.get(id);
     const obj = new Map(DEFAULTS[type]);
     if (type === 'auth') obj.set('username', id).set('password', seed?.password ?? '');
-    if (type === 'endpoint') obj.set('context', 'from-internal').set('aors', id).set('auth', id)
-      .set('callerid', `"${seed?.callerName ?? `Ext ${id}`}" <${id}>`);
+    if (type === 'endpoint')
+      obj
+        .set('context', 'from-internal')
+        .set('aors', id)
+        .set('auth', id)
+        .set('callerid', `"${seed?.callerName ?? `Ext ${id}`}" <${id}>`);
     return [...obj].map(([attribute, value]) => ({ attribute, value }));
   }
 
   private announceNewEndpoint(id: string): void {
     const scope = { endpoint: `PJSIP/${id}` };
-    emit(this.sim, 'EndpointStateChange', { endpoint: { ...this.endpointSnapshot(id), state: 'unknown' } }, scope);
+    emit(
+      this.sim,
+      'EndpointStateChange',
+      { endpoint: { ...this.endpointSnapshot(id), state: 'unknown' } },
+      scope,
+    );
     emit(this.sim, 'EndpointStateChange', { endpoint: this.endpointSnapshot(id) }, scope);
   }
 
@@ -159,7 +190,12 @@ export class ConfigStore {
     if (!this.endpointExists(id)) return;
     const scope = { endpoint: `PJSIP/${id}` };
     const endpoint = this.endpointSnapshot(id);
-    const contact = { uri: `sip:${id}@127.0.0.1:5060`, contact_status: contactStatus, aor: id, roundtrip_usec: '0' };
+    const contact = {
+      uri: `sip:${id}@127.0.0.1:5060`,
+      contact_status: contactStatus,
+      aor: id,
+      roundtrip_usec: '0',
+    };
     const events: [string, Record<string, unknown>][] = [
       ['EndpointStateChange', { endpoint }],
       ['PeerStatusChange', { endpoint, peer: { peer_status: peerStatus } }],

@@ -18,7 +18,10 @@ export function channelSnapshot(ch: Channel, dialplan = ch.dialplan): Record<str
   };
 }
 
-export function bridgeSnapshot(br: Bridge, over: Partial<{ channels: string[]; technology: string }> = {}): Record<string, unknown> {
+export function bridgeSnapshot(
+  br: Bridge,
+  over: Partial<{ channels: string[]; technology: string }> = {},
+): Record<string, unknown> {
   return {
     id: br.id,
     technology: over.technology ?? br.technology,
@@ -83,7 +86,13 @@ export function emitChannel(sim: Sim, type: string, ch: Channel, extra: Record<s
 export function emitVarset(sim: Sim, ch: Channel, variable: string, value: string): void {
   for (const app of sim.apps.values()) {
     if (!app.channels.has(ch.id)) continue;
-    sendToApp(sim, app, { variable, value, type: 'ChannelVarset', timestamp: timestamp(), channel: channelSnapshot(ch) } as AriEvent);
+    sendToApp(sim, app, {
+      variable,
+      value,
+      type: 'ChannelVarset',
+      timestamp: timestamp(),
+      channel: channelSnapshot(ch),
+    } as AriEvent);
   }
 }
 
@@ -103,7 +112,15 @@ export function subscribeBridge(sim: Sim, appName: string, br: Bridge): void {
 export function ensureApp(sim: Sim, name: string): AppState {
   let app = sim.apps.get(name);
   if (!app) {
-    app = { name, channels: new Set(), bridges: new Set(), endpoints: new Set(), devices: new Set(), allowed: [], disallowed: [] };
+    app = {
+      name,
+      channels: new Set(),
+      bridges: new Set(),
+      endpoints: new Set(),
+      devices: new Set(),
+      allowed: [],
+      disallowed: [],
+    };
     sim.apps.set(name, app);
   }
   return app;

@@ -20,8 +20,13 @@ export interface OutboundParams {
 
 /** `Dial` events carry peer, dialstatus, dialstring and forward, never `caller`. */
 export function emitDial(sim: Sim, peer: Channel, dialstatus: string, dialstring?: string): void {
-  const ds = dialstring ?? (peer.origin === 'originate' ? peer.endpointId ?? '' : '');
-  emit(sim, 'Dial', { dialstatus, forward: '', dialstring: ds, peer: channelSnapshot(peer) }, { channels: [peer] });
+  const ds = dialstring ?? (peer.origin === 'originate' ? (peer.endpointId ?? '') : '');
+  emit(
+    sim,
+    'Dial',
+    { dialstatus, forward: '', dialstring: ds, peer: channelSnapshot(peer) },
+    { channels: [peer] },
+  );
 }
 
 /** `PJSIP/1002` → the endpoint id, if it has a registered contact; else Allocation failed. */
@@ -46,8 +51,21 @@ function applyVariables(ch: Channel, vars: Record<string, string>): void {
 export function originate(sim: Sim, p: OutboundParams): Channel {
   const endpointId = reachableEndpoint(sim, p.endpoint);
   const cid = parseCallerId(p.callerId);
-  const dialplan = { context: 'from-internal', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' };
-  const ch = sipChannel(sim, endpointId, { id: p.channelId, origin: 'originate', state: 'Down', caller: cid, connected: cid, dialplan });
+  const dialplan = {
+    context: 'from-internal',
+    exten: 's',
+    priority: 1,
+    app_name: 'AppDial2',
+    app_data: '(Outgoing Line)',
+  };
+  const ch = sipChannel(sim, endpointId, {
+    id: p.channelId,
+    origin: 'originate',
+    state: 'Down',
+    caller: cid,
+    connected: cid,
+    dialplan,
+  });
   ch.app = p.app;
   ch.appArgs = p.appArgs;
   applyVariables(ch, p.variables);

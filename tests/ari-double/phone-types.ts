@@ -32,8 +32,16 @@ export interface PhoneCall {
 }
 
 export type PhoneEventKind =
-  | 'registered' | 'unregistered' | 'incoming' | 'ringing' | 'established' | 'closed'
-  | 'dtmf' | 'transfer-accepted' | 'transfer-notify' | 'transfer-failed';
+  | 'registered'
+  | 'unregistered'
+  | 'incoming'
+  | 'ringing'
+  | 'established'
+  | 'closed'
+  | 'dtmf'
+  | 'transfer-accepted'
+  | 'transfer-notify'
+  | 'transfer-failed';
 
 export interface PhoneEvent {
   kind: PhoneEventKind;

@@ -28,7 +28,12 @@ export class SimPhone {
   private readonly handedOut = new Set<string>();
   private readonly waiters: (() => void)[] = [];
 
-  constructor(private readonly sim: Sim, readonly id: string, readonly password: string, opts: PhoneOptions) {
+  constructor(
+    private readonly sim: Sim,
+    readonly id: string,
+    readonly password: string,
+    opts: PhoneOptions,
+  ) {
     this.answerMode = opts.answerMode ?? 'auto';
     this.transport = opts.transport ?? 'udp';
   }
@@ -58,7 +63,10 @@ export class SimPhone {
       if (left <= 0) throw new Error(`phone ${this.id}: no incoming call within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
-        this.waiters.push(() => { clearTimeout(t); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   }
@@ -128,9 +136,10 @@ export class SimPhone {
     call.channelId = channelId;
     call.state = 'ringing';
     this.record('incoming', call.id);
-    if (this.answerMode === 'auto') this.sim.later(this.sim.opts.sipDelayMs, () => {
-      if (call.state === 'ringing') phoneAnswers(this.sim, this, call);
-    });
+    if (this.answerMode === 'auto')
+      this.sim.later(this.sim.opts.sipDelayMs, () => {
+        if (call.state === 'ringing') phoneAnswers(this.sim, this, call);
+      });
     return call;
   }
 
@@ -196,10 +205,23 @@ export class SimPhone {
     return this.calls.find((c) => c.direction === 'incoming' && c.state === 'ringing');
   }
 
-  private newCall(direction: PhoneCall['direction'], target: string, remote: CallerId, headers: Record<string, string>): PhoneCall {
+  private newCall(
+    direction: PhoneCall['direction'],
+    target: string,
+    remote: CallerId,
+    headers: Record<string, string>,
+  ): PhoneCall {
     const call: PhoneCall = {
-      id: `dlg-${this.id}-${++dialogSeq}`, direction, target, state: 'calling', remote, headers,
-      onHold: false, transferNotifies: [], transferFailed: false, dtmfReceived: '',
+      id: `dlg-${this.id}-${++dialogSeq}`,
+      direction,
+      target,
+      state: 'calling',
+      remote,
+      headers,
+      onHold: false,
+      transferNotifies: [],
+      transferFailed: false,
+      dtmfReceived: '',
     };
     this.calls.push(call);
     return call;

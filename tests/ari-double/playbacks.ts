@@ -10,7 +10,10 @@ export function playbackSnapshot(pb: Playback): Record<string, unknown> {
   return { ...snap, target_uri: pb.targetUri, language: pb.language, state: pb.state };
 }
 
-function scopeOf(sim: Sim, targetUri: string): { channels?: ReturnType<Sim['liveChannel']>[]; bridges?: ReturnType<Sim['bridges']['get']>[] } {
+function scopeOf(
+  sim: Sim,
+  targetUri: string,
+): { channels?: ReturnType<Sim['liveChannel']>[]; bridges?: ReturnType<Sim['bridges']['get']>[] } {
   const [kind, id = ''] = targetUri.split(':');
   return kind === 'channel' ? { channels: [sim.channels.get(id)] } : { bridges: [sim.bridges.get(id)] };
 }
@@ -20,10 +23,18 @@ function emitPb(sim: Sim, type: string, pb: Playback): void {
 }
 
 /** Queue a playback: it starts when earlier playbacks on the same target are over. */
-export function startPlayback(sim: Sim, id: string, media: string[], targetUri: string, language = 'en'): Playback {
+export function startPlayback(
+  sim: Sim,
+  id: string,
+  media: string[],
+  targetUri: string,
+  language = 'en',
+): Playback {
   const pb: Playback = { id, media, index: 0, targetUri, language, state: 'queued' };
   sim.playbacks.set(id, pb);
-  const busy = [...sim.playbacks.values()].some((p) => p !== pb && p.targetUri === targetUri && p.state !== 'queued');
+  const busy = [...sim.playbacks.values()].some(
+    (p) => p !== pb && p.targetUri === targetUri && p.state !== 'queued',
+  );
   if (!busy) sim.later(0, () => play(sim, pb));
   return pb;
 }

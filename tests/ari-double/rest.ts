@@ -12,26 +12,44 @@ export interface RestRequest {
   body: unknown;
 }
 
-export interface RestResponse { status: number; body?: unknown }
+export interface RestResponse {
+  status: number;
+  body?: unknown;
+}
 
 export type Handler = (req: RestRequest) => RestResponse;
 
-interface Route { method: string; regex: RegExp; names: string[]; handler: Handler }
+interface Route {
+  method: string;
+  regex: RegExp;
+  names: string[];
+  handler: Handler;
+}
 
 export class Router {
   private readonly routes: Route[] = [];
 
   add(method: string, pattern: string, handler: Handler): this {
     const names: string[] = [];
-    const regex = new RegExp('^' + pattern.replace(/\{(\w+)\}/g, (_, n: string) => {
-      names.push(n);
-      return '([^/]+)';
-    }) + '$');
+    const regex = new RegExp(
+      '^' +
+        pattern.replace(/\{(\w+)\}/g, (_, n: string) => {
+          names.push(n);
+          return '([^/]+)';
+        }) +
+        '$',
+    );
     this.routes.push({ method, regex, names, handler });
     return this;
   }
 
-  handle(sim: Sim, method: string, path: string, params: Record<string, string>, body: unknown): RestResponse {
+  handle(
+    sim: Sim,
+    method: string,
+    path: string,
+    params: Record<string, string>,
+    body: unknown,
+  ): RestResponse {
     let pathMatched = false;
     for (const r of this.routes) {
       const m = r.regex.exec(path);
@@ -39,7 +57,9 @@ export class Router {
       pathMatched = true;
       if (r.method !== method) continue;
       const p: Record<string, string> = {};
-      r.names.forEach((n, i) => { p[n] = decodeURIComponent(m[i + 1] ?? ''); });
+      r.names.forEach((n, i) => {
+        p[n] = decodeURIComponent(m[i + 1] ?? '');
+      });
       return r.handler({ sim, method, path: p, params, body });
     }
     return pathMatched ? err(405, 'Invalid method') : err(404, 'Resource not found');

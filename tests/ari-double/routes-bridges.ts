@@ -1,6 +1,7 @@
 /** /bridges and /playbacks routes. */
 import type { Bridge, Channel } from './types.js';
-import { Router, err, ok, requireParam, type RestRequest, type RestResponse } from './rest.js';
+import type { Router } from './rest.js';
+import { err, ok, requireParam, type RestRequest, type RestResponse } from './rest.js';
 import { bridgeSnapshot } from './events.js';
 import { addChannels, createBridge, deleteBridge, leaveBridge } from './bridges.js';
 import { playbackSnapshot, startPlayback, stopPlayback } from './playbacks.js';
@@ -67,11 +68,29 @@ export function bridgeRoutes(r: Router): void {
   r.add('GET', '/bridges', ({ sim }) => ok([...sim.bridges.values()].map((x) => bridgeSnapshot(x))))
     .add('POST', '/bridges', create)
     .add('POST', b, create)
-    .add('GET', b, onBridge((_req, br) => ok(bridgeSnapshot(br))))
-    .add('DELETE', b, onBridge((req, br) => { deleteBridge(req.sim, br); return ok(); }))
+    .add(
+      'GET',
+      b,
+      onBridge((_req, br) => ok(bridgeSnapshot(br))),
+    )
+    .add(
+      'DELETE',
+      b,
+      onBridge((req, br) => {
+        deleteBridge(req.sim, br);
+        return ok();
+      }),
+    )
     .add('POST', `${b}/addChannel`, onBridge(addChannel))
     .add('POST', `${b}/removeChannel`, onBridge(removeChannel))
-    .add('POST', `${b}/moh`, onBridge((req, br) => { br.moh = req.params.mohClass ?? 'default'; return ok(); }))
+    .add(
+      'POST',
+      `${b}/moh`,
+      onBridge((req, br) => {
+        br.moh = req.params.mohClass ?? 'default';
+        return ok();
+      }),
+    )
     .add('DELETE', `${b}/moh`, onBridge(stopMoh))
     .add('POST', `${b}/play`, onBridge(play))
     .add('POST', `${b}/play/{playbackId}`, onBridge(play))

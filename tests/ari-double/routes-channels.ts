@@ -1,7 +1,8 @@
 /** /channels routes. */
 import type { Channel, SnoopDirection } from './types.js';
 import type { Sim } from './sim.js';
-import { Router, err, ok, requireParam, type RestRequest, type RestResponse } from './rest.js';
+import type { Router } from './rest.js';
+import { err, ok, requireParam, type RestRequest, type RestResponse } from './rest.js';
 import { channelSnapshot } from './events.js';
 import { REASONS, requestHangup, sipStatusForCause } from './channels.js';
 import { AllocationFailed, createOutbound, dialCreated, originate, type OutboundParams } from './outbound.js';
@@ -36,11 +37,17 @@ function outboundParams(req: RestRequest): OutboundParams | RestResponse {
   const app = requireParam(req.params, 'app');
   if (!endpoint || !app) return err(400, 'Invalid parameters for originating a channel.');
   const channelId = req.path.channelId ?? req.params.channelId;
-  if (channelId && req.sim.liveChannel(channelId)) return err(409, 'Channel with given unique ID already exists.');
+  if (channelId && req.sim.liveChannel(channelId))
+    return err(409, 'Channel with given unique ID already exists.');
   const timeout = req.params.timeout ? Number(req.params.timeout) : undefined;
   return {
-    endpoint, app, appArgs: args(req.params.appArgs), channelId, callerId: req.params.callerId,
-    timeoutSec: timeout, variables: variablesOf(req.body),
+    endpoint,
+    app,
+    appArgs: args(req.params.appArgs),
+    channelId,
+    callerId: req.params.callerId,
+    timeoutSec: timeout,
+    variables: variablesOf(req.body),
   };
 }
 
@@ -129,31 +136,96 @@ function progress(req: RestRequest, ch: Channel): RestResponse {
 export function channelRoutes(r: Router): void {
   const c = '/channels/{channelId}';
   const act = (fn: (req: RestRequest, ch: Channel) => void): ((req: RestRequest) => RestResponse) =>
-    onChannel((req, ch) => { fn(req, ch); return ok(); });
-  r.add('GET', '/channels', ({ sim }) => ok([...sim.channels.values()].filter((x) => !x.gone).map((x) => channelSnapshot(x))))
+    onChannel((req, ch) => {
+      fn(req, ch);
+      return ok();
+    });
+  r.add('GET', '/channels', ({ sim }) =>
+    ok([...sim.channels.values()].filter((x) => !x.gone).map((x) => channelSnapshot(x))),
+  )
     .add('POST', '/channels', (req) => makeChannel(req, originate))
     .add('POST', '/channels/create', (req) => makeChannel(req, createOutbound))
-    .add('GET', c, onChannel((_req, ch) => ok(channelSnapshot(ch)), false))
+    .add(
+      'GET',
+      c,
+      onChannel((_req, ch) => ok(channelSnapshot(ch)), false),
+    )
     .add('POST', c, (req) => makeChannel(req, originate))
     .add('DELETE', c, onChannel(hangup, false))
-    .add('POST', `${c}/answer`, act((req, ch) => ops.answer(req.sim, ch)))
-    .add('POST', `${c}/ring`, act((req, ch) => ops.ring(req.sim, ch, true)))
-    .add('DELETE', `${c}/ring`, act((req, ch) => ops.ring(req.sim, ch, false)))
-    .add('POST', `${c}/progress`, act(() => undefined))
-    .add('POST', `${c}/hold`, act((req, ch) => ops.hold(req.sim, ch, true)))
-    .add('DELETE', `${c}/hold`, act((req, ch) => ops.hold(req.sim, ch, false)))
-    .add('POST', `${c}/moh`, act((req, ch) => ops.moh(req.sim, ch, req.params.mohClass ?? 'default')))
-    .add('DELETE', `${c}/moh`, act((req, ch) => ops.moh(req.sim, ch, undefined)))
-    .add('POST', `${c}/silence`, act((_req, ch) => { ch.silence = true; }))
-    .add('DELETE', `${c}/silence`, act((_req, ch) => { ch.silence = false; }))
-    .add('POST', `${c}/mute`, act((req, ch) => ops.mute(ch, direction(req), true)))
-    .add('DELETE', `${c}/mute`, act((req, ch) => ops.mute(ch, direction(req), false)))
-    .add('POST', `${c}/dtmf`, onChannel((req, ch) => {
-      const dtmf = requireParam(req.params, 'dtmf');
-      if (!dtmf) return err(400, 'DTMF is required');
-      ops.sendDtmf(req.sim, ch, dtmf, Number(req.params.between ?? 100));
-      return ok();
-    }))
+    .add(
+      'POST',
+      `${c}/answer`,
+      act((req, ch) => ops.answer(req.sim, ch)),
+    )
+    .add(
+      'POST',
+      `${c}/ring`,
+      act((req, ch) => ops.ring(req.sim, ch, true)),
+    )
+    .add(
+      'DELETE',
+      `${c}/ring`,
+      act((req, ch) => ops.ring(req.sim, ch, false)),
+    )
+    .add(
+      'POST',
+      `${c}/progress`,
+      act(() => undefined),
+    )
+    .add(
+      'POST',
+      `${c}/hold`,
+      act((req, ch) => ops.hold(req.sim, ch, true)),
+    )
+    .add(
+      'DELETE',
+      `${c}/hold`,
+      act((req, ch) => ops.hold(req.sim, ch, false)),
+    )
+    .add(
+      'POST',
+      `${c}/moh`,
+      act((req, ch) => ops.moh(req.sim, ch, req.params.mohClass ?? 'default')),
+    )
+    .add(
+      'DELETE',
+      `${c}/moh`,
+      act((req, ch) => ops.moh(req.sim, ch, undefined)),
+    )
+    .add(
+      'POST',
+      `${c}/silence`,
+      act((_req, ch) => {
+        ch.silence = true;
+      }),
+    )
+    .add(
+      'DELETE',
+      `${c}/silence`,
+      act((_req, ch) => {
+        ch.silence = false;
+      }),
+    )
+    .add(
+      'POST',
+      `${c}/mute`,
+      act((req, ch) => ops.mute(ch, direction(req), true)),
+    )
+    .add(
+      'DELETE',
+      `${c}/mute`,
+      act((req, ch) => ops.mute(ch, direction(req), false)),
+    )
+    .add(
+      'POST',
+      `${c}/dtmf`,
+      onChannel((req, ch) => {
+        const dtmf = requireParam(req.params, 'dtmf');
+        if (!dtmf) return err(400, 'DTMF is required');
+        ops.sendDtmf(req.sim, ch, dtmf, Number(req.params.between ?? 100));
+        return ok();
+      }),
+    )
     .add('POST', `${c}/play`, onChannel(play))
     .add('POST', `${c}/play/{playbackId}`, onChannel(play))
     .add('GET', `${c}/variable`, onChannel(getVar))
@@ -161,6 +233,10 @@ export function channelRoutes(r: Router): void {
     .add('POST', `${c}/snoop`, onChannel(snoop, false))
     .add('POST', `${c}/snoop/{snoopId}`, onChannel(snoop, false))
     .add('POST', `${c}/dial`, onChannel(dial))
-    .add('POST', `${c}/continue`, act((req, ch) => ops.continueInDialplan(req.sim, ch)))
+    .add(
+      'POST',
+      `${c}/continue`,
+      act((req, ch) => ops.continueInDialplan(req.sim, ch)),
+    )
     .add('POST', `${c}/transfer_progress`, onChannel(progress));
 }

@@ -1,8 +1,15 @@
 /** /applications, /endpoints, /asterisk (info, ping, dynamic config), /deviceStates, /sounds routes. */
-import { Router, err, ok, requireParam, type RestRequest, type RestResponse } from './rest.js';
+import type { Router } from './rest.js';
+import { err, ok, requireParam, type RestRequest, type RestResponse } from './rest.js';
 import { appSnapshot } from './events.js';
 import { ConfigError, type ObjectType } from './config-objects.js';
-import { DeviceStateError, deleteDeviceState, getDeviceState, listDeviceStates, putDeviceState } from './device-states.js';
+import {
+  DeviceStateError,
+  deleteDeviceState,
+  getDeviceState,
+  listDeviceStates,
+  putDeviceState,
+} from './device-states.js';
 import { timestamp } from './sim.js';
 
 function subscription(req: RestRequest, add: boolean): RestResponse {
@@ -13,8 +20,16 @@ function subscription(req: RestRequest, add: boolean): RestResponse {
   for (const src of sources) {
     const [scheme, ...rest] = src.split(':');
     const id = rest.join(':');
-    const set = scheme === 'channel' ? app.channels : scheme === 'bridge' ? app.bridges
-      : scheme === 'endpoint' ? app.endpoints : scheme === 'deviceState' ? app.devices : undefined;
+    const set =
+      scheme === 'channel'
+        ? app.channels
+        : scheme === 'bridge'
+          ? app.bridges
+          : scheme === 'endpoint'
+            ? app.endpoints
+            : scheme === 'deviceState'
+              ? app.devices
+              : undefined;
     if (!set || !id) return err(400, 'Invalid event source');
     if (scheme === 'channel' && !req.sim.liveChannel(id)) return err(422, 'Event source does not exist');
     if (scheme === 'bridge' && !req.sim.bridges.has(id)) return err(422, 'Event source does not exist');
@@ -36,11 +51,14 @@ function eventFilter(req: RestRequest): RestResponse {
 
 function endpoint(req: RestRequest): RestResponse {
   const { tech, resource } = req.path;
-  if (tech !== 'PJSIP' || !resource || !req.sim.config.endpointExists(resource)) return err(404, 'Endpoint not found');
+  if (tech !== 'PJSIP' || !resource || !req.sim.config.endpointExists(resource))
+    return err(404, 'Endpoint not found');
   return ok(req.sim.config.endpointSnapshot(resource));
 }
 
-function dynamic(fn: (req: RestRequest, type: ObjectType, id: string) => RestResponse): (req: RestRequest) => RestResponse {
+function dynamic(
+  fn: (req: RestRequest, type: ObjectType, id: string) => RestResponse,
+): (req: RestRequest) => RestResponse {
   return (req) => {
     const { configClass, objectType, id = '' } = req.path;
     if (configClass !== 'res_pjsip' || !['endpoint', 'aor', 'auth'].includes(objectType ?? '')) {
@@ -74,7 +92,14 @@ function device(fn: (req: RestRequest, name: string) => void): (req: RestRequest
 }
 
 const INFO = {
-  build: { os: 'Linux', kernel: '6.1.0', options: '', machine: 'x86_64', date: '2026-01-01 00:00:00 UTC', user: 'double' },
+  build: {
+    os: 'Linux',
+    kernel: '6.1.0',
+    options: '',
+    machine: 'x86_64',
+    date: '2026-01-01 00:00:00 UTC',
+    user: 'double',
+  },
   system: { version: '22.10.1', entity_id: '02:fc:00:00:d0:0b' },
   config: { name: 'ari-double', default_language: 'en', setid: { user: 'asterisk', group: 'asterisk' } },
   status: { startup_time: timestamp(), last_reload_time: timestamp() },
@@ -89,22 +114,45 @@ export function miscRoutes(r: Router): void {
     .add('POST', '/applications/{app}/subscription', (req) => subscription(req, true))
     .add('DELETE', '/applications/{app}/subscription', (req) => subscription(req, false))
     .add('PUT', '/applications/{app}/eventFilter', eventFilter)
-    .add('GET', '/endpoints', ({ sim }) => ok(sim.config.endpointIds().map((id) => sim.config.endpointSnapshot(id))))
-    .add('GET', '/endpoints/{tech}', ({ sim, path }) => path.tech === 'PJSIP'
-      ? ok(sim.config.endpointIds().map((id) => sim.config.endpointSnapshot(id))) : err(404, 'Endpoint not found'))
+    .add('GET', '/endpoints', ({ sim }) =>
+      ok(sim.config.endpointIds().map((id) => sim.config.endpointSnapshot(id))),
+    )
+    .add('GET', '/endpoints/{tech}', ({ sim, path }) =>
+      path.tech === 'PJSIP'
+        ? ok(sim.config.endpointIds().map((id) => sim.config.endpointSnapshot(id)))
+        : err(404, 'Endpoint not found'),
+    )
     .add('GET', '/endpoints/{tech}/{resource}', endpoint)
     .add('GET', '/asterisk/info', () => ok(INFO))
-    .add('GET', '/asterisk/ping', ({ sim }) => ok({ asterisk_id: sim.asteriskId, ping: 'pong', timestamp: timestamp() }))
-    .add('GET', '/asterisk/config/dynamic/{configClass}/{objectType}/{id}', dynamic((req, t, id) => ok(req.sim.config.get(t, id))))
+    .add('GET', '/asterisk/ping', ({ sim }) =>
+      ok({ asterisk_id: sim.asteriskId, ping: 'pong', timestamp: timestamp() }),
+    )
+    .add(
+      'GET',
+      '/asterisk/config/dynamic/{configClass}/{objectType}/{id}',
+      dynamic((req, t, id) => ok(req.sim.config.get(t, id))),
+    )
     .add('PUT', '/asterisk/config/dynamic/{configClass}/{objectType}/{id}', dynamic(putObject))
-    .add('DELETE', '/asterisk/config/dynamic/{configClass}/{objectType}/{id}', dynamic((req, t, id) => {
-      req.sim.config.delete(t, id);
-      return ok();
-    }))
+    .add(
+      'DELETE',
+      '/asterisk/config/dynamic/{configClass}/{objectType}/{id}',
+      dynamic((req, t, id) => {
+        req.sim.config.delete(t, id);
+        return ok();
+      }),
+    )
     .add('GET', '/deviceStates', ({ sim }) => ok(listDeviceStates(sim)))
     .add('GET', '/deviceStates/{name}', ({ sim, path }) => ok(getDeviceState(sim, path.name ?? '')))
-    .add('PUT', '/deviceStates/{name}', device((req, name) => putDeviceState(req.sim, name, req.params.deviceState ?? '')))
-    .add('DELETE', '/deviceStates/{name}', device((req, name) => deleteDeviceState(req.sim, name)))
+    .add(
+      'PUT',
+      '/deviceStates/{name}',
+      device((req, name) => putDeviceState(req.sim, name, req.params.deviceState ?? '')),
+    )
+    .add(
+      'DELETE',
+      '/deviceStates/{name}',
+      device((req, name) => deleteDeviceState(req.sim, name)),
+    )
     .add('GET', '/sounds', () => ok(SOUNDS.map(sound)))
     .add('GET', '/sounds/{id}', ({ path }) => {
       const id = decodeURIComponent(path.id ?? '');
@@ -112,8 +160,21 @@ export function miscRoutes(r: Router): void {
     });
 }
 
-const SOUNDS = ['hello-world', 'beep', 'pbx-invalid', 'vm-goodbye', ...'0123456789'.split('').map((d) => `digits/${d}`)];
+const SOUNDS = [
+  'hello-world',
+  'beep',
+  'pbx-invalid',
+  'vm-goodbye',
+  ...'0123456789'.split('').map((d) => `digits/${d}`),
+];
 
 function sound(id: string): Record<string, unknown> {
-  return { id, text: id, formats: [{ language: 'en', format: 'gsm' }, { language: 'en', format: 'ulaw' }] };
+  return {
+    id,
+    text: id,
+    formats: [
+      { language: 'en', format: 'gsm' },
+      { language: 'en', format: 'ulaw' },
+    ],
+  };
 }

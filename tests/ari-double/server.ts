@@ -47,24 +47,46 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-async function onRequest(sim: Sim, router: Router, baseUrl: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function onRequest(
+  sim: Sim,
+  router: Router,
+  baseUrl: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', baseUrl);
   if (!url.pathname.startsWith('/ari/')) return send(res, { status: 404, body: { message: 'Not found' } });
-  if (!authorized(sim, req, url.searchParams)) return send(res, { status: 401, body: { message: 'Authentication required' } });
+  if (!authorized(sim, req, url.searchParams))
+    return send(res, { status: 401, body: { message: 'Authentication required' } });
   const docName = apiDocName(url.pathname);
   if (docName) {
     const doc = apiDoc(docName, baseUrl);
     return send(res, doc ? { status: 200, body: doc } : { status: 404, body: { message: 'Not found' } });
   }
   const body = await readBody(req);
-  const out = router.handle(sim, req.method ?? 'GET', url.pathname.slice(4), mergeParams(url.searchParams, body), body);
+  const out = router.handle(
+    sim,
+    req.method ?? 'GET',
+    url.pathname.slice(4),
+    mergeParams(url.searchParams, body),
+    body,
+  );
   send(res, out);
 }
 
-function onUpgrade(sim: Sim, wss: WebSocketServer, baseUrl: string, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+function onUpgrade(
+  sim: Sim,
+  wss: WebSocketServer,
+  baseUrl: string,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
   const url = new URL(req.url ?? '/', baseUrl);
   const reject = (status: string): void => {
-    socket.end(`HTTP/1.1 ${status}\r\nWWW-Authenticate: Basic realm="Asterisk REST Interface"\r\nContent-Length: 0\r\n\r\n`);
+    socket.end(
+      `HTTP/1.1 ${status}\r\nWWW-Authenticate: Basic realm="Asterisk REST Interface"\r\nContent-Length: 0\r\n\r\n`,
+    );
   };
   if (url.pathname !== '/ari/events') return reject('404 Not Found');
   if (!authorized(sim, req, url.searchParams)) return reject('401 Unauthorized');
@@ -80,7 +102,14 @@ function attachApps(sim: Sim, ws: WebSocket, names: string[]): void {
     const old = app.socket;
     app.socket = ws;
     if (old && old !== ws && old.readyState === old.OPEN) {
-      old.send(JSON.stringify({ type: 'ApplicationReplaced', timestamp: timestamp(), asterisk_id: sim.asteriskId, application: name }));
+      old.send(
+        JSON.stringify({
+          type: 'ApplicationReplaced',
+          timestamp: timestamp(),
+          asterisk_id: sim.asteriskId,
+          application: name,
+        }),
+      );
       old.close();
     }
   }

@@ -58,9 +58,15 @@ export class Sim {
     return `${this.opts.systemName}-${this.epoch}.${this.uniqueSeq++}`;
   }
 
-  nextPjsipSuffix(): string { return hex8(this.pjsipSeq++); }
-  nextLocalSuffix(): string { return hex8(this.localSeq++); }
-  nextSnoopSuffix(): string { return hex8(this.snoopSeq++); }
+  nextPjsipSuffix(): string {
+    return hex8(this.pjsipSeq++);
+  }
+  nextLocalSuffix(): string {
+    return hex8(this.localSeq++);
+  }
+  nextSnoopSuffix(): string {
+    return hex8(this.snoopSeq++);
+  }
 
   /** Run fn after ms (0 = next macrotask), unless the double was closed meanwhile. */
   later(ms: number, fn: () => void): NodeJS.Timeout {

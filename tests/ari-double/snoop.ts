@@ -20,7 +20,10 @@ export function validDirection(d: string): d is SnoopDirection {
 
 export function createSnoop(sim: Sim, target: Channel, p: SnoopParams): Channel {
   const snoop = createChannel(sim, {
-    id: p.snoopId, kind: 'snoop', origin: 'snoop', state: 'Up',
+    id: p.snoopId,
+    kind: 'snoop',
+    origin: 'snoop',
+    state: 'Up',
     name: `Snoop/${target.id}-${sim.nextSnoopSuffix()}`,
     dialplan: { context: 'default', exten: 's', priority: 1, app_name: '', app_data: '' },
   });

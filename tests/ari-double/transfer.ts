@@ -10,7 +10,11 @@ import { phoneSide } from './phone-side.js';
 import { emitDial } from './outbound.js';
 import { STASIS_APP } from './calls.js';
 
-interface PendingTransfer { referTo: Record<string, unknown>; phone: SimPhone; call: PhoneCall }
+interface PendingTransfer {
+  referTo: Record<string, unknown>;
+  phone: SimPhone;
+  call: PhoneCall;
+}
 const pending = new WeakMap<Sim, Map<string, PendingTransfer>>();
 
 function pendingOf(sim: Sim): Map<string, PendingTransfer> {
@@ -55,25 +59,46 @@ export function phoneRefer(sim: Sim, phone: SimPhone, call: PhoneCall, target: s
   if (handling(ch) === 'ari-only') {
     const referTo = { requested_destination: { destination: target } };
     pendingOf(sim).set(ch.id, { referTo, phone, call });
-    emit(sim, 'ChannelTransfer', { refer_to: referTo, referred_by: side(sim, ch, 'source_channel') }, { channels: [ch] });
+    emit(
+      sim,
+      'ChannelTransfer',
+      { refer_to: referTo, referred_by: side(sim, ch, 'source_channel') },
+      { channels: [ch] },
+    );
     return taint(sim, ch);
   }
   coreBlindTransfer(sim, phone, call, ch, target);
 }
 
 /** Attended transfer: REFER on `call` with Replaces = `consultation`'s dialog. */
-export function phoneAttendedRefer(sim: Sim, phone: SimPhone, call: PhoneCall, consultation: PhoneCall): void {
+export function phoneAttendedRefer(
+  sim: Sim,
+  phone: SimPhone,
+  call: PhoneCall,
+  consultation: PhoneCall,
+): void {
   const ch = call.channelId ? sim.liveChannel(call.channelId) : undefined;
   const ch2 = consultation.channelId ? sim.liveChannel(consultation.channelId) : undefined;
   if (!ch || !ch2) return;
-  const referTo = { requested_destination: { protocol_id: ch2.protocolId }, ...side(sim, ch2, 'destination_channel') };
+  const referTo = {
+    requested_destination: { protocol_id: ch2.protocolId },
+    ...side(sim, ch2, 'destination_channel'),
+  };
   pendingOf(sim).set(ch.id, { referTo, phone, call });
-  emit(sim, 'ChannelTransfer', { refer_to: referTo, referred_by: side(sim, ch, 'source_channel') }, { channels: [ch, ch2] });
+  emit(
+    sim,
+    'ChannelTransfer',
+    { refer_to: referTo, referred_by: side(sim, ch, 'source_channel') },
+    { channels: [ch, ch2] },
+  );
   taint(sim, ch);
 }
 
 const NOTIFY: Record<string, number> = {
-  channel_progress: 100, channel_answered: 200, channel_unavailable: 503, channel_declined: 603,
+  channel_progress: 100,
+  channel_answered: 200,
+  channel_unavailable: 503,
+  channel_declined: 603,
 };
 
 /** POST /channels/{id}/transfer_progress: echo ChannelTransfer, NOTIFY the phone, end its call when done. */
@@ -83,7 +108,12 @@ export function transferProgress(sim: Sim, ch: Channel, state: string): boolean 
   const p = pendingOf(sim).get(ch.id);
   if (!p) return true;
   const echo = state === 'channel_unavailable' ? 'channel_declined' : state;
-  emit(sim, 'ChannelTransfer', { refer_to: p.referTo, referred_by: side(sim, ch, 'source_channel'), state: echo }, { channels: [ch] });
+  emit(
+    sim,
+    'ChannelTransfer',
+    { refer_to: p.referTo, referred_by: side(sim, ch, 'source_channel'), state: echo },
+    { channels: [ch] },
+  );
   phoneSide.notify(sim, ch, status);
   if (status < 200) return true;
   pendingOf(sim).delete(ch.id);
@@ -105,17 +135,38 @@ function coreBlindTransfer(sim: Sim, phone: SimPhone, call: PhoneCall, ch: Chann
   if (!br || !peer || !appConnected(sim, STASIS_APP)) return;
   const before = { ch: channelSnapshot(ch), peer: channelSnapshot(peer), br: bridgeSnapshot(br) };
   emitChannel(sim, 'ChannelUnhold', ch);
-  emit(sim, 'ChannelVarset', { variable: 'BLINDTRANSFER', value: ch.name, channel: channelSnapshot(peer) }, { channels: [peer] });
-  emit(sim, 'ChannelVarset', { variable: 'BLINDTRANSFER', value: peer.name, channel: channelSnapshot(ch) }, { channels: [ch] });
+  emit(
+    sim,
+    'ChannelVarset',
+    { variable: 'BLINDTRANSFER', value: ch.name, channel: channelSnapshot(peer) },
+    { channels: [peer] },
+  );
+  emit(
+    sim,
+    'ChannelVarset',
+    { variable: 'BLINDTRANSFER', value: peer.name, channel: channelSnapshot(ch) },
+    { channels: [ch] },
+  );
   const [one, two] = localPair(sim, target);
   const oneAtCreation = channelSnapshot(one);
   enterStasis(sim, two, STASIS_APP, [target]);
   enterStasis(sim, one, STASIS_APP, [], { replace_channel: channelSnapshot(ch) });
   swapInBridge(sim, br, ch, one);
-  emit(sim, 'BridgeBlindTransfer', {
-    channel: before.ch, exten: target, context: 'from-internal', result: 'Success', is_external: true,
-    transferee: before.peer, replace_channel: oneAtCreation, bridge: before.br,
-  }, { channels: [ch, peer, one], bridges: [br] });
+  emit(
+    sim,
+    'BridgeBlindTransfer',
+    {
+      channel: before.ch,
+      exten: target,
+      context: 'from-internal',
+      result: 'Success',
+      is_external: true,
+      transferee: before.peer,
+      replace_channel: oneAtCreation,
+      bridge: before.br,
+    },
+    { channels: [ch, peer, one], bridges: [br] },
+  );
   ch.dropSubscriptionOnEnd = true;
   sim.later(sim.opts.sipDelayMs + 1, () => {
     phoneSide.notify(sim, ch, 200);
@@ -127,8 +178,20 @@ function coreBlindTransfer(sim: Sim, phone: SimPhone, call: PhoneCall, ch: Chann
 export function localPair(sim: Sim, exten: string): [Channel, Channel] {
   const base = `Local/${exten}@from-internal-${sim.nextLocalSuffix()}`;
   const dp = { context: 'from-internal', exten, priority: 1, app_name: '', app_data: '' };
-  const one = createChannel(sim, { kind: 'local', origin: 'local', name: `${base};1`, state: 'Down', dialplan: dp });
-  const two = createChannel(sim, { kind: 'local', origin: 'local', name: `${base};2`, state: 'Ring', dialplan: { ...dp, priority: 2 } });
+  const one = createChannel(sim, {
+    kind: 'local',
+    origin: 'local',
+    name: `${base};1`,
+    state: 'Down',
+    dialplan: dp,
+  });
+  const two = createChannel(sim, {
+    kind: 'local',
+    origin: 'local',
+    name: `${base};2`,
+    state: 'Ring',
+    dialplan: { ...dp, priority: 2 },
+  });
   one.localPartnerId = two.id;
   two.localPartnerId = one.id;
   one.clearBlindTransferOnBridge = true;
@@ -141,7 +204,10 @@ export function answerLocal(sim: Sim, two: Channel): void {
   const one = two.localPartnerId ? sim.liveChannel(two.localPartnerId) : undefined;
   if (one?.bridgeId) two.caller = { ...(soleOther(sim, bridgeOf(sim, one), one)?.caller ?? two.caller) };
   setState(sim, two, 'Up');
-  emitChannel(sim, 'ChannelCallerId', two, { caller_presentation: 0, caller_presentation_txt: 'Presentation Allowed, Not Screened' });
+  emitChannel(sim, 'ChannelCallerId', two, {
+    caller_presentation: 0,
+    caller_presentation_txt: 'Presentation Allowed, Not Screened',
+  });
   if (!one) return;
   setState(sim, one, 'Up');
   emitDial(sim, one, 'ANSWER', '');

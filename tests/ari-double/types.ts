@@ -1,7 +1,10 @@
 /** Shared data model of the ARI double (a simulated Asterisk 22). */
 import type { WebSocket } from 'ws';
 
-export interface CallerId { name: string; number: string }
+export interface CallerId {
+  name: string;
+  number: string;
+}
 
 export interface Dialplan {
   context: string;
@@ -18,7 +21,11 @@ export type SnoopDirection = 'none' | 'in' | 'out' | 'both';
 /** How a channel came to be, which decides STASISSTATUS / ChannelDestroyed delivery. */
 export type ChannelOrigin = 'inbound' | 'originate' | 'create' | 'local' | 'snoop' | 'fallback';
 
-export interface SnoopInfo { targetId: string; spy: SnoopDirection; whisper: SnoopDirection }
+export interface SnoopInfo {
+  targetId: string;
+  spy: SnoopDirection;
+  whisper: SnoopDirection;
+}
 
 export interface Channel {
   id: string;

@@ -4,11 +4,21 @@
  * BRIDGEPEER / BRIDGEPVTCALLID varsets are compared apart (see peer-vars.ts).
  */
 import type { AriEvent } from './recording.js';
-import { IdMap, compare, type Diff } from './id-map.js';
+import type { IdMap } from './id-map.js';
+import { compare, type Diff } from './id-map.js';
 
-export interface Expected { index: number; t: number; event: AriEvent; matched: boolean }
+export interface Expected {
+  index: number;
+  t: number;
+  event: AriEvent;
+  matched: boolean;
+}
 
-export interface Mismatch { got: AriEvent; expected: Expected[]; diffs: Diff[] }
+export interface Mismatch {
+  got: AriEvent;
+  expected: Expected[];
+  diffs: Diff[];
+}
 
 export const PEER_VARS = new Set(['BRIDGEPEER', 'BRIDGEPVTCALLID']);
 
@@ -22,8 +32,10 @@ export function isPeerVar(e: AriEvent): boolean {
  */
 export function normalizeEvent(e: AriEvent, unseen: Set<string>): AriEvent {
   const copy = JSON.parse(JSON.stringify(e)) as AriEvent;
-  if (copy.type === 'ChannelVarset' && String(copy.variable).startsWith('RTPAUDIOQOS')) copy.value = '<rtcp stats>';
-  if (copy.type === 'Dial' && copy.dialstatus === '' && copy.peer) (copy.peer as Record<string, unknown>).state = '<Down|Ringing>';
+  if (copy.type === 'ChannelVarset' && String(copy.variable).startsWith('RTPAUDIOQOS'))
+    copy.value = '<rtcp stats>';
+  if (copy.type === 'Dial' && copy.dialstatus === '' && copy.peer)
+    (copy.peer as Record<string, unknown>).state = '<Down|Ringing>';
   stripUnseen(copy, unseen);
   return copy;
 }
@@ -48,8 +60,11 @@ export function raceGroups(events: { t: number; event: AriEvent }[]): { t: numbe
     if (!a || !b) continue;
     const pair = [a.event, b.event];
     const dial = pair.find((e) => e.type === 'Dial' && e.dialstatus === '');
-    const ringing = pair.find((e) => e.type === 'ChannelStateChange' && (e.channel as { state?: string }).state === 'Ringing');
-    const same = dial && ringing && (dial.peer as { id?: string }).id === (ringing.channel as { id?: string }).id;
+    const ringing = pair.find(
+      (e) => e.type === 'ChannelStateChange' && (e.channel as { state?: string }).state === 'Ringing',
+    );
+    const same =
+      dial && ringing && (dial.peer as { id?: string }).id === (ringing.channel as { id?: string }).id;
     if (same) b.t = a.t;
   }
   return out;
@@ -62,7 +77,11 @@ export class EventMatcher {
   lastEventAt = Date.now();
   private readonly waiters: (() => void)[] = [];
 
-  constructor(recorded: { t: number; event: AriEvent }[], readonly ids: IdMap, private readonly floating: Set<string>) {
+  constructor(
+    recorded: { t: number; event: AriEvent }[],
+    readonly ids: IdMap,
+    private readonly floating: Set<string>,
+  ) {
     this.expected = recorded.map((r, index) => ({ index, t: r.t, event: r.event, matched: false }));
   }
 
@@ -126,7 +145,10 @@ export class EventMatcher {
       if (idleMs !== undefined && now - this.lastEventAt >= idleMs) return false;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 20);
-        this.waiters.push(() => { clearTimeout(t); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   }

@@ -56,6 +56,7 @@ export function comparePeerVars(recorded: AriEvent[], fromDouble: AriEvent[], id
       problems.push(`${variable} on ${id}: recorded ${JSON.stringify(want)} double ${JSON.stringify(got)}`);
     }
   }
-  for (const [k, seq] of dbl) if (!seen.has(k)) problems.push(`${k}: double set ${JSON.stringify(seq)}, never recorded`);
+  for (const [k, seq] of dbl)
+    if (!seen.has(k)) problems.push(`${k}: double set ${JSON.stringify(seq)}, never recorded`);
   return problems;
 }

@@ -7,12 +7,24 @@ export type AriEvent = { type: string } & Record<string, unknown>;
 
 export type Line =
   | { t: number; kind: 'event'; event: AriEvent }
-  | { t: number; kind: 'rest'; method: string; path: string; query?: Record<string, string>; body?: unknown; status: number; response: unknown; t_sent: number }
+  | {
+      t: number;
+      kind: 'rest';
+      method: string;
+      path: string;
+      query?: Record<string, string>;
+      body?: unknown;
+      status: number;
+      response: unknown;
+      t_sent: number;
+    }
   | { t: number; kind: 'phone'; phone: string; action: string }
   | { t: number; kind: 'ws'; action: 'open' | 'close'; url?: string };
 
 export function recordingFiles(): string[] {
-  return readdirSync(RECORDINGS_DIR).filter((f) => /^\d\d-.*\.jsonl$/.test(f)).sort();
+  return readdirSync(RECORDINGS_DIR)
+    .filter((f) => /^\d\d-.*\.jsonl$/.test(f))
+    .sort();
 }
 
 export function loadRecording(file: string): Line[] {

@@ -30,9 +30,13 @@ const CASES: Record<string, CaseOptions> = {
 describe('ARI double against recordings of a real Asterisk 22', () => {
   for (const file of recordingFiles()) {
     const opts = CASES[file.slice(0, 2)] ?? { registered: ['1001', '1002'] };
-    it(file, async () => {
-      const report = await replayRecording(file, opts);
-      expect(report).toEqual({ restProblems: [], eventProblems: [], peerVarProblems: [] });
-    }, 30_000);
+    it(
+      file,
+      async () => {
+        const report = await replayRecording(file, opts);
+        expect(report).toEqual({ restProblems: [], eventProblems: [], peerVarProblems: [] });
+      },
+      30_000,
+    );
   }
 });

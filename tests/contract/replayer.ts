@@ -20,7 +20,12 @@ export interface Report {
   peerVarProblems: string[];
 }
 
-const PASSWORDS: Record<string, string> = { '1001': 'pw1001', '1002': 'pw1002', '1003': 'pw1003', '2001': 'secret2001' };
+const PASSWORDS: Record<string, string> = {
+  '1001': 'pw1001',
+  '1002': 'pw1002',
+  '1003': 'pw1003',
+  '2001': 'secret2001',
+};
 const STRICT_WAIT_MS = 5000;
 const SAME_MS_IDLE_MS = 400;
 
@@ -35,7 +40,11 @@ function unseenIds(lines: Line[]): Set<string> {
 function stripChannels(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stripChannels);
   if (!v || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'channels').map(([k, x]) => [k, stripChannels(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k]) => k !== 'channels')
+      .map(([k, x]) => [k, stripChannels(x)]),
+  );
 }
 
 function collectChannels(v: unknown, out: Set<string>): void {
@@ -54,16 +63,24 @@ class Replay {
   readonly restProblems: string[] = [];
   readonly unseen: Set<string>;
 
-  constructor(readonly lines: Line[], readonly opts: CaseOptions) {
+  constructor(
+    readonly lines: Line[],
+    readonly opts: CaseOptions,
+  ) {
     this.unseen = unseenIds(lines);
-    const main = lines.flatMap((l) => (l.kind === 'event' && !isPeerVar(l.event) ? [{ t: l.t, event: normalizeEvent(l.event, this.unseen) }] : []));
+    const main = lines.flatMap((l) =>
+      l.kind === 'event' && !isPeerVar(l.event)
+        ? [{ t: l.t, event: normalizeEvent(l.event, this.unseen) }]
+        : [],
+    );
     this.matcher = new EventMatcher(raceGroups(main), this.ids, new Set(opts.floating ?? []));
   }
 
   async start(): Promise<void> {
     this.ari = await startAriDouble({ username: 'ari', password: 'ari', playbackMs: 100 });
     for (const id of ['1001', '1002', '1003']) this.ari.seedEndpoint(id, { password: PASSWORDS[id] ?? '' });
-    for (const id of this.opts.registered) await this.ari.registerPhone(id, { password: PASSWORDS[id] ?? '' });
+    for (const id of this.opts.registered)
+      await this.ari.registerPhone(id, { password: PASSWORDS[id] ?? '' });
     if (this.lines.find((l) => l.kind !== 'event')?.kind !== 'ws') await this.openSocket();
   }
 
@@ -76,7 +93,10 @@ class Replay {
       if (isPeerVar(e)) this.peerVars.push(e);
       else this.matcher.onEvent(normalizeEvent(e, new Set()));
     });
-    return new Promise((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
   }
 
   async closeSocket(): Promise<void> {
@@ -93,9 +113,16 @@ class Replay {
     const before = this.eventIndexesBefore(index);
     const strict = before.filter((b) => b.t < sent).map((b) => b.i);
     const loose = before.filter((b) => b.t === sent).map((b) => b.i);
-    const okStrict = await this.matcher.waitFor(() => strict.every((i) => this.matcher.isMatched(i)), STRICT_WAIT_MS);
+    const okStrict = await this.matcher.waitFor(
+      () => strict.every((i) => this.matcher.isMatched(i)),
+      STRICT_WAIT_MS,
+    );
     if (!okStrict) throw new Error(`events before line ${index + 1} did not all arrive`);
-    await this.matcher.waitFor(() => loose.every((i) => this.matcher.isMatched(i)), STRICT_WAIT_MS, SAME_MS_IDLE_MS);
+    await this.matcher.waitFor(
+      () => loose.every((i) => this.matcher.isMatched(i)),
+      STRICT_WAIT_MS,
+      SAME_MS_IDLE_MS,
+    );
   }
 
   private eventIndexesBefore(lineIndex: number): { i: number; t: number }[] {
@@ -110,18 +137,27 @@ class Replay {
   }
 
   async rest(line: Extract<Line, { kind: 'rest' }>): Promise<void> {
-    const path = line.path.split('/').map((seg) => (seg ? encodeURIComponent(this.ids.mapOut(decodeURIComponent(seg))) : seg)).join('/');
-    const qs = new URLSearchParams(Object.entries(line.query ?? {}).map(([k, v]) => [k, this.ids.mapOut(String(v))]));
+    const path = line.path
+      .split('/')
+      .map((seg) => (seg ? encodeURIComponent(this.ids.mapOut(decodeURIComponent(seg))) : seg))
+      .join('/');
+    const qs = new URLSearchParams(
+      Object.entries(line.query ?? {}).map(([k, v]): [string, string] => [k, this.ids.mapOut(String(v))]),
+    );
     const url = `${this.ari.url}/ari${path}${qs.size ? `?${qs}` : ''}`;
     const res = await fetch(url, {
       method: line.method,
-      headers: { Authorization: `Basic ${Buffer.from('ari:ari').toString('base64')}`, ...(line.body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        Authorization: `Basic ${Buffer.from('ari:ari').toString('base64')}`,
+        ...(line.body ? { 'Content-Type': 'application/json' } : {}),
+      },
       body: line.body ? JSON.stringify(this.ids.mapDeep(line.body)) : undefined,
     });
     const text = await res.text();
     const body: unknown = text ? JSON.parse(text) : null;
     const where = `${line.method} ${line.path} (t=${line.t})`;
-    if (res.status !== line.status) this.restProblems.push(`${where}: status ${res.status}, recorded ${line.status}; body ${text}`);
+    if (res.status !== line.status)
+      this.restProblems.push(`${where}: status ${res.status}, recorded ${line.status}; body ${text}`);
     const recorded = normalizeEvent({ type: 'rest', body: line.response } as AriEvent, this.unseen);
     const { diffs, bindings } = compare(recorded, { type: 'rest', body }, this.ids, { unordered: true });
     this.ids.commit(bindings);
@@ -131,12 +167,16 @@ class Replay {
   async phone(line: Extract<Line, { kind: 'phone' }>): Promise<void> {
     const [verb = '', arg = ''] = line.action.split(' ');
     const target = /^sip:([^@]+)@/.exec(arg)?.[1] ?? arg;
-    if (verb === 'start') return void (await this.ari.registerPhone(line.phone, { password: PASSWORDS[line.phone] ?? '' }));
+    if (verb === 'start')
+      return void (await this.ari.registerPhone(line.phone, { password: PASSWORDS[line.phone] ?? '' }));
     const p: SimPhone | undefined = this.ari.phone(line.phone);
     if (!p) throw new Error(`phone ${line.phone} is not registered`);
     const actions: Record<string, () => void> = {
-      dial: () => p.dial(target), hangup: () => p.hangup(), sndcode: () => p.sendDtmf(arg),
-      transfer: () => p.transfer(target), answermode: () => p.setAnswerMode(arg === 'manual' ? 'manual' : 'auto'),
+      dial: () => p.dial(target),
+      hangup: () => p.hangup(),
+      sndcode: () => p.sendDtmf(arg),
+      transfer: () => p.transfer(target),
+      answermode: () => p.setAnswerMode(arg === 'manual' ? 'manual' : 'auto'),
       quit: () => p.unregister(),
     };
     const act = actions[verb];
@@ -167,12 +207,28 @@ class Replay {
   }
 
   report(): Report {
-    const eventProblems = this.matcher.mismatches.slice(0, 5).map((m) =>
-      `unexpected ${describe(m.got)}; expected one of [${m.expected.map((e) => `${describe(e.event)} @t=${e.t}`).join(', ')}]${m.diffs.length ? `; diff vs closest: ${formatDiffs(m.diffs)}` : ''}`);
+    const eventProblems = this.matcher.mismatches
+      .slice(0, 5)
+      .map(
+        (m) =>
+          `unexpected ${describe(m.got)}; expected one of [${m.expected.map((e) => `${describe(e.event)} @t=${e.t}`).join(', ')}]${m.diffs.length ? `; diff vs closest: ${formatDiffs(m.diffs)}` : ''}`,
+      );
     const missing = this.matcher.expected.filter((e) => !e.matched);
-    if (missing.length) eventProblems.push(`missing ${missing.length} recorded events, first: ${missing.slice(0, 5).map((e) => `${describe(e.event)} @t=${e.t}`).join(', ')}`);
-    const recordedPeer = this.lines.flatMap((l) => (l.kind === 'event' && isPeerVar(l.event) ? [l.event] : []));
-    return { restProblems: this.restProblems, eventProblems, peerVarProblems: comparePeerVars(recordedPeer, this.peerVars, this.ids) };
+    if (missing.length)
+      eventProblems.push(
+        `missing ${missing.length} recorded events, first: ${missing
+          .slice(0, 5)
+          .map((e) => `${describe(e.event)} @t=${e.t}`)
+          .join(', ')}`,
+      );
+    const recordedPeer = this.lines.flatMap((l) =>
+      l.kind === 'event' && isPeerVar(l.event) ? [l.event] : [],
+    );
+    return {
+      restProblems: this.restProblems,
+      eventProblems,
+      peerVarProblems: comparePeerVars(recordedPeer, this.peerVars, this.ids),
+    };
   }
 
   async close(): Promise<void> {
@@ -182,13 +238,17 @@ class Replay {
 }
 
 function describe(e: AriEvent): string {
-  const ch = (e.channel ?? e.peer ?? e.playback ?? e.bridge ?? e.endpoint ?? e.device_state) as Record<string, unknown> | undefined;
+  const ch = (e.channel ?? e.peer ?? e.playback ?? e.bridge ?? e.endpoint ?? e.device_state) as
+    Record<string, unknown> | undefined;
   const extra = e.type === 'ChannelVarset' ? ` ${String(e.variable)}=${JSON.stringify(e.value)}` : '';
   return `${e.type}(${String(ch?.name ?? ch?.id ?? ch?.resource ?? '')}${ch?.state ? ' ' + String(ch.state) : ''}${extra})`;
 }
 
 function formatDiffs(diffs: Diff[]): string {
-  return diffs.slice(0, 6).map((d) => `${d.path}: recorded ${JSON.stringify(d.recorded)} vs double ${JSON.stringify(d.double)}`).join('; ');
+  return diffs
+    .slice(0, 6)
+    .map((d) => `${d.path}: recorded ${JSON.stringify(d.recorded)} vs double ${JSON.stringify(d.double)}`)
+    .join('; ');
 }
 
 export async function replayRecording(file: string, opts: CaseOptions): Promise<Report> {
