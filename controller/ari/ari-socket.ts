@@ -25,6 +25,11 @@ export interface EventSocket {
 
 const OPEN = 1;
 
+// swagger-client 2.0.26, which ari-client loads, assigns a global `log` that console.logs ("This API is using a
+// deprecated version of Swagger!" on every connect) and keeps every message in `log.history`: plain-text lines among
+// the controller's JSON logs and a slow leak. Nothing else uses that global; silence it.
+(globalThis as { log?: unknown }).log = () => undefined;
+
 /**
  * Opens the application's event WebSocket through ari-client and takes it over.
  *
