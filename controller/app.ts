@@ -14,6 +14,14 @@ import { createAuthService } from './features/auth/auth.service.js';
 import { callEventVisible } from './features/calls/calls.events.js';
 import { callsRoutes } from './features/calls/calls.routes.js';
 import { createCallsService } from './features/calls/calls.service.js';
+import { auditRoutes } from './features/audit/audit.routes.js';
+import { createAuditService } from './features/audit/audit.service.js';
+import { callLogsRoutes } from './features/call-logs/call-logs.routes.js';
+import { createCallLogsService } from './features/call-logs/call-logs.service.js';
+import { contactAssignmentsRoutes } from './features/contacts/contact-assignments.routes.js';
+import { createContactAssignmentsService } from './features/contacts/contact-assignments.service.js';
+import { contactsRoutes } from './features/contacts/contacts.routes.js';
+import { createContactsService } from './features/contacts/contacts.service.js';
 import { devicesRoutes } from './features/devices/devices.routes.js';
 import { createDevicesService } from './features/devices/devices.service.js';
 import { teamsRoutes } from './features/teams/teams.routes.js';
@@ -96,6 +104,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(usersRoutes(createUsersService({ db, bus, config }), auth));
       await api.register(teamsRoutes(createTeamsService(db), auth));
       await api.register(devicesRoutes(createDevicesService({ db, bus }), auth));
+      await api.register(contactsRoutes(createContactsService({ db, config }), auth));
+      await api.register(contactAssignmentsRoutes(createContactAssignmentsService(db), auth));
+      await api.register(callLogsRoutes(createCallLogsService(db), auth));
+      await api.register(auditRoutes(createAuditService(db), auth));
       if (calls) await api.register(callsRoutes(calls, auth));
       await api.register(
         eventsGateway({ bus, auth, metrics, snapshot, visible: (event, principal) => callEventVisible(event, principal) ?? true }),

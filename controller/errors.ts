@@ -4,6 +4,7 @@
  */
 export const errorStatus = {
   'validation-failed': 400,
+  'invalid-phone-number': 400,
   'unauthorized': 401,
   'invalid-credentials': 401,
   'forbidden': 403,
@@ -13,6 +14,7 @@ export const errorStatus = {
   'no-such-device': 404,
   'no-such-contact': 404,
   'no-such-call': 404,
+  'no-such-call-log': 404,
   'conflict': 409,
   'username-taken': 409,
   'extension-taken': 409,

@@ -1,7 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from './database.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from './pagination.js';
 import type { AuditRow } from './tables/audit-log.js';
+import type { Database } from './tables/index.js';
+import { escapeLike, type UserScope } from './users.repository.js';
 
 /** One line of the audit log as the API returns it. */
 export interface AuditEntry {
@@ -68,23 +70,37 @@ export interface AuditFilter {
   action?: string | undefined;
   /** The actor's user id. */
   actorUserId?: string | undefined;
-  /** Only entries done by, or to, a member of this team. */
-  teamId?: string | undefined;
+  /** The actor's username (any case), also for deleted users, or "system". */
+  actorName?: string | undefined;
+}
+
+/** Entries done by, or to (target `user:<id>`), the scope's users. */
+function involving(eb: ExpressionBuilder<Database, 'audit_log'>, scope: UserScope) {
+  if (scope.kind === 'all') return sql<boolean>`true`;
+  const users = eb.selectFrom('users');
+  const members = scope.kind === 'team' ? users.where('users.team_id', '=', scope.teamId) : users.where('users.id', '=', scope.userId);
+  return eb.or([
+    eb('actor_user_id', 'in', members.select('users.id')),
+    eb('target', 'in', members.select(sql<string>`'user:' || users.id::text`.as('target'))),
+  ]);
 }
 
 /** Newest first. */
-export async function listAudit(db: Db, filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntry>> {
-  let query = db.selectFrom('audit_log').selectAll();
-  if (filter.action?.endsWith('.*')) query = query.where('action', 'like', `${filter.action.slice(0, -1)}%`);
-  else if (filter.action) query = query.where('action', '=', filter.action);
+export async function listAudit(
+  db: Db,
+  scope: UserScope,
+  filter: AuditFilter,
+  page: PageRequest,
+): Promise<Page<AuditEntry>> {
+  let query = db.selectFrom('audit_log').selectAll().where((eb) => involving(eb, scope));
+  const { action, actorName } = filter;
+  if (action?.endsWith('.*')) query = query.where('action', 'like', `${escapeLike(action.slice(0, -1))}%`);
+  else if (action) query = query.where('action', '=', action);
   if (filter.actorUserId) query = query.where('actor_user_id', '=', filter.actorUserId);
-  if (filter.teamId) {
-    const members = db.selectFrom('users').where('team_id', '=', filter.teamId);
+  if (actorName) {
+    const name = actorName.toLowerCase();
     query = query.where((eb) =>
-      eb.or([
-        eb('actor_user_id', 'in', members.select('id')),
-        eb('target', 'in', members.select(sql<string>`'user:' || id::text`.as('target'))),
-      ]),
+      eb.or([eb(eb.fn('lower', ['actor']), '=', name), eb(eb.fn('lower', ['actor']), 'like', `${escapeLike(name)} (%`)]),
     );
   }
   if (page.cursor) query = query.where('id', '<', decodeCursor(page.cursor, ['number'] as const)[0]);

@@ -19,8 +19,15 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+type CursorValueKind = 'string' | 'number' | 'uuid';
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isKind = (value: unknown, kind: CursorValueKind) => {
+  if (kind === 'number') return Number.isSafeInteger(value);
+  return typeof value === 'string' && (kind === 'string' || uuidPattern.test(value));
+};
+
 /** The sort key in `cursor`, which must hold exactly the given kinds of values; a bad cursor is a 400. */
-export function decodeCursor<const K extends readonly ('string' | 'number')[]>(
+export function decodeCursor<const K extends readonly CursorValueKind[]>(
   cursor: string,
   kinds: K,
 ): { [I in keyof K]: K[I] extends 'number' ? number : string } {
@@ -31,7 +38,7 @@ export function decodeCursor<const K extends readonly ('string' | 'number')[]>(
     value = undefined;
   }
   const valid =
-    Array.isArray(value) && value.length === kinds.length && value.every((v, i) => typeof v === kinds[i]);
+    Array.isArray(value) && value.length === kinds.length && value.every((v, i) => isKind(v, kinds[i]!));
   if (!valid) throw new AppError('validation-failed', 'query.cursor: is not a cursor this list gave out');
   return value as { [I in keyof K]: K[I] extends 'number' ? number : string };
 }

@@ -1,0 +1,112 @@
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Db } from './database.js';
+import { decodeCursor, toPage, type Page, type PageRequest } from './pagination.js';
+import type { CallDirection, CallDisposition, CallLogRow } from './tables/call-logs.js';
+import type { Database } from './tables/index.js';
+import type { UserScope } from './users.repository.js';
+
+/** A finished (or still open) call as the API returns it. */
+export interface CallLog {
+  id: string;
+  callId: string;
+  direction: CallDirection;
+  from: string;
+  fromName: string;
+  to: string;
+  callerUserId: string | null;
+  /** The extension that answered, or null. */
+  answeredBy: string | null;
+  answeredByUserId: string | null;
+  contactId: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  disposition: CallDisposition | null;
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+/** Row → API, shared by the calls feature (which writes the rows) and the call-logs routes (which read them). */
+export function toCallLog(row: CallLogRow): CallLog {
+  return {
+    id: row.id,
+    callId: row.call_id,
+    direction: row.direction,
+    from: row.from_number,
+    fromName: row.from_name,
+    to: row.to_number,
+    callerUserId: row.caller_user_id,
+    answeredBy: row.answered_by_extension,
+    answeredByUserId: row.answered_by_user_id,
+    contactId: row.contact_id,
+    startedAt: row.started_at.toISOString(),
+    answeredAt: iso(row.answered_at),
+    endedAt: iso(row.ended_at),
+    disposition: row.disposition,
+  };
+}
+
+/**
+ * Calls a scope's users took part in: placed (by user or by extension), answered, or rung (dialled their current
+ * extension). `all` is every call.
+ */
+function involving(eb: ExpressionBuilder<Database, 'call_logs'>, scope: UserScope) {
+  if (scope.kind === 'all') return sql<boolean>`true`;
+  const users = eb.selectFrom('users');
+  const members = scope.kind === 'team' ? users.where('users.team_id', '=', scope.teamId) : users.where('users.id', '=', scope.userId);
+  return eb.or([
+    eb('caller_user_id', 'in', members.select('users.id')),
+    eb('answered_by_user_id', 'in', members.select('users.id')),
+    eb('from_number', 'in', members.select('users.extension')),
+    eb('to_number', 'in', members.select('users.extension')),
+  ]);
+}
+
+export interface CallLogFilter {
+  /** Started at or after. */
+  from?: Date | undefined;
+  /** Started before. */
+  to?: Date | undefined;
+  /** Placed from, dialled to or answered by this extension. */
+  extension?: string | undefined;
+}
+
+/** Newest first. The cursor is the last row's id; its exact start time is looked up, not carried. */
+export async function listCallLogs(
+  db: Db,
+  scope: UserScope,
+  filter: CallLogFilter,
+  page: PageRequest,
+): Promise<Page<CallLog>> {
+  let query = db.selectFrom('call_logs').selectAll().where((eb) => involving(eb, scope));
+  if (filter.from) query = query.where('started_at', '>=', filter.from);
+  if (filter.to) query = query.where('started_at', '<', filter.to);
+  const extension = filter.extension;
+  if (extension) {
+    query = query.where((eb) =>
+      eb.or([eb('from_number', '=', extension), eb('to_number', '=', extension), eb('answered_by_extension', '=', extension)]),
+    );
+  }
+  if (page.cursor) {
+    const [after] = decodeCursor(page.cursor, ['uuid'] as const);
+    query = query.where(sql<boolean>`(started_at, id) < (select started_at, id from call_logs where id = ${after}::uuid)`);
+  }
+  const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
+  return toPage(rows, page.limit, (row) => [row.id], toCallLog);
+}
+
+export async function findCallLogById(db: Db, id: string): Promise<CallLog | undefined> {
+  const row = await db.selectFrom('call_logs').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toCallLog(row);
+}
+
+/** Whether the scope's users took part in the call (see `involving`). */
+export async function callLogInvolves(db: Db, id: string, scope: UserScope): Promise<boolean> {
+  const row = await db
+    .selectFrom('call_logs')
+    .select('id')
+    .where('id', '=', id)
+    .where((eb) => involving(eb, scope))
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,63 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import { decodeCursor, toPage, type Page, type PageRequest } from './pagination.js';
+
+/** A dated, authored note on a call log or on a contact. */
+export interface Note {
+  id: string;
+  callLogId: string | null;
+  contactId: string | null;
+  authorUserId: string | null;
+  /** The author's display name; null once the author is deleted. */
+  authorName: string | null;
+  body: string;
+  createdAt: string;
+}
+
+export type NoteSubject = { callLogId: string } | { contactId: string };
+
+const subjectColumn = (subject: NoteSubject) =>
+  'callLogId' in subject ? (['call_log_id', subject.callLogId] as const) : (['contact_id', subject.contactId] as const);
+
+const selectNotes = (db: Db) =>
+  db
+    .selectFrom('notes')
+    .leftJoin('users', 'users.id', 'notes.author_user_id')
+    .selectAll('notes')
+    .select('users.display_name as author_name');
+
+type NoteWithAuthor = Awaited<ReturnType<ReturnType<typeof selectNotes>['executeTakeFirstOrThrow']>>;
+
+const toNote = (row: NoteWithAuthor): Note => ({
+  id: row.id,
+  callLogId: row.call_log_id,
+  contactId: row.contact_id,
+  authorUserId: row.author_user_id,
+  authorName: row.author_name,
+  body: row.body,
+  createdAt: row.created_at.toISOString(),
+});
+
+/** Newest first. The cursor is the last note's id; its exact timestamp is looked up, not carried. */
+export async function listNotes(db: Db, subject: NoteSubject, page: PageRequest): Promise<Page<Note>> {
+  const [column, id] = subjectColumn(subject);
+  let query = selectNotes(db).where(`notes.${column}`, '=', id);
+  if (page.cursor) {
+    const [after] = decodeCursor(page.cursor, ['uuid'] as const);
+    query = query.where(
+      sql<boolean>`(notes.created_at, notes.id) < (select created_at, id from notes where id = ${after}::uuid)`,
+    );
+  }
+  const rows = await query.orderBy('notes.created_at', 'desc').orderBy('notes.id', 'desc').limit(page.limit + 1).execute();
+  return toPage(rows, page.limit, (row) => [row.id], toNote);
+}
+
+export async function insertNote(db: Db, subject: NoteSubject, authorUserId: string, body: string): Promise<Note> {
+  const [column, id] = subjectColumn(subject);
+  const { id: noteId } = await db
+    .insertInto('notes')
+    .values({ [column]: id, author_user_id: authorUserId, body })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return toNote(await selectNotes(db).where('notes.id', '=', noteId).executeTakeFirstOrThrow());
+}

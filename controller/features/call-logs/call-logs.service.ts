@@ -1,0 +1,39 @@
+import { callLogInvolves, findCallLogById, listCallLogs, type CallLog, type CallLogFilter } from '../../db/call-logs.repository.js';
+import type { Db } from '../../db/database.js';
+import { insertNote, listNotes, type Note } from '../../db/notes.repository.js';
+import type { PageRequest } from '../../db/pagination.js';
+import { AppError } from '../../errors.js';
+import type { Principal } from '../../http/auth.js';
+import { currentActor } from '../users/actor.js';
+import { callLogScope } from './call-logs.access.js';
+
+/** The read side of call logs, and notes on them. The calls feature writes the logs (db/calls.repository.ts). */
+export function createCallLogsService(db: Db) {
+  /** The call log, if the caller took part (or oversees someone who did): 404 when none, 403 when not theirs. */
+  const visible = async (principal: Principal, id: string) => {
+    const actor = await currentActor(db, principal);
+    const callLog = await findCallLogById(db, id);
+    if (!callLog) throw new AppError('no-such-call-log', 'call log not found');
+    if (!(await callLogInvolves(db, id, callLogScope(actor)))) {
+      throw new AppError('forbidden', 'you took no part in this call');
+    }
+    return { actor, callLog };
+  };
+
+  return {
+    async list(principal: Principal, filter: CallLogFilter, page: PageRequest) {
+      return listCallLogs(db, callLogScope(await currentActor(db, principal)), filter, page);
+    },
+    get: async (principal: Principal, id: string): Promise<CallLog> => (await visible(principal, id)).callLog,
+    async notes(principal: Principal, id: string, page: PageRequest) {
+      await visible(principal, id);
+      return listNotes(db, { callLogId: id }, page);
+    },
+    async addNote(principal: Principal, id: string, body: string): Promise<Note> {
+      const { actor } = await visible(principal, id);
+      return insertNote(db, { callLogId: id }, actor.userId, body);
+    },
+  };
+}
+
+export type CallLogsService = ReturnType<typeof createCallLogsService>;
