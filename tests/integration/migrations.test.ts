@@ -1,0 +1,54 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateAllDown, migrateToLatest } from '../../controller/db/migrate.js';
+import { migrations } from '../../migrations/index.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase({ migrate: false });
+});
+afterAll(async () => database?.drop());
+
+const tables = async () => {
+  const result = await sql<{ name: string }>`
+    select table_name as name from information_schema.tables
+    where table_schema = 'public' and table_name not like 'kysely_%' order by 1`.execute(database.db);
+  return result.rows.map((row) => row.name);
+};
+const indexes = async () => {
+  const result = await sql<{ name: string }>`
+    select indexname as name from pg_indexes where schemaname = 'public' and tablename not like 'kysely_%' order by 1`.execute(
+    database.db,
+  );
+  return result.rows.map((row) => row.name);
+};
+
+const expectedTables = ['audit_log', 'call_logs', 'contact_assignments', 'contacts', 'devices', 'notes', 'teams', 'users'];
+
+describe('migrations', () => {
+  it('go up on a fresh database, all the way down, and up again to the same schema', async () => {
+    const up = await migrateToLatest(database.db);
+    expect(up.results?.map((r) => [r.migrationName, r.status])).toEqual(
+      Object.keys(migrations).map((name) => [name, 'Success']),
+    );
+    expect(await tables()).toEqual(expectedTables);
+    const schema = await indexes();
+    expect(schema).toEqual(expect.arrayContaining(['users_username_key', 'teams_name_key', 'notes_contact_idx']));
+
+    await migrateAllDown(database.db);
+    expect(await tables()).toEqual([]);
+
+    await migrateToLatest(database.db);
+    expect(await tables()).toEqual(expectedTables);
+    expect(await indexes()).toEqual(schema);
+  });
+
+  it('running migrateToLatest again is a no-op', async () => {
+    const again = await migrateToLatest(database.db);
+    expect(again.error).toBeUndefined();
+    expect(again.results).toEqual([]);
+    const second = await migrateToLatest(database.db);
+    expect(second.results).toEqual([]);
+  });
+});
