@@ -167,6 +167,18 @@ describe('SIP accounts follow the database', () => {
   });
 });
 
+describe('/readyz', () => {
+  it('says ari: up while connected, and ari: down (503) once the connection is gone', async () => {
+    const up = await app.server.inject({ method: 'GET', url: '/readyz' });
+    expect(up.statusCode).toBe(200);
+    expect(up.json()).toMatchObject({ checks: { ari: 'up', postgres: 'up', redis: 'up' } });
+    await connection.stop();
+    const down = await app.server.inject({ method: 'GET', url: '/readyz' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toMatchObject({ status: 'not-ready', checks: { ari: 'down', postgres: 'up' } });
+  });
+});
+
 async function userId(username: string): Promise<string> {
   const response = await admin.get(`/api/users?q=${username}`);
   const page = response.json<{ items: { id: string; username: string }[] }>();
