@@ -57,6 +57,7 @@ export function createAriConnection(options: AriConnectionOptions): PbxConnectio
   let running = false;
   let socket: EventSocket | undefined;
   let replaced = false;
+  let lastError = '';
   let wake: (() => void) | undefined;
   let loop: Promise<void> | undefined;
   /** Resolves start() once the first attempt has connected (handlers run) or failed. */
@@ -80,7 +81,8 @@ export function createAriConnection(options: AriConnectionOptions): PbxConnectio
       );
     } catch (error) {
       state = 'disconnected';
-      logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'ARI connect attempt failed');
+      lastError = error instanceof Error ? error.message : String(error);
+      logger.debug({ err: lastError }, 'ARI connect attempt failed');
       settleStart?.();
       return 'failed';
     }
@@ -95,7 +97,8 @@ export function createAriConnection(options: AriConnectionOptions): PbxConnectio
     if (state !== 'connecting') return;
     state = 'connected';
     logger.info({ app: options.app }, 'ARI connected');
-    for (const handler of [...connected]) await runHandler(() => handler(), 'onConnected');
+    // Independent features (reconcile calls, push accounts, …): one slow handler must not hold up the others.
+    await Promise.all([...connected].map((handler) => runHandler(() => handler(), 'onConnected')));
     settleStart?.();
   }
 
@@ -137,7 +140,7 @@ export function createAriConnection(options: AriConnectionOptions): PbxConnectio
       const delay = replaced ? (options.replacedRetryMs ?? 30_000) : backoffDelay(Math.max(failures - 1, 0), policy, random);
       replaced = false;
       if (failures > 0 && (failures === 1 || failures % 10 === 0)) {
-        logger.warn({ url: options.url, failures, retryInMs: delay }, 'Asterisk (ARI) unreachable; retrying');
+        logger.warn({ url: options.url, failures, err: lastError, retryInMs: delay }, 'could not connect to Asterisk (ARI); retrying');
       }
       await sleep(delay);
     }
