@@ -5,6 +5,7 @@ import { createAriConnection } from './ari/ari-connection.js';
 import { parseConfig } from './config.js';
 import { createDb } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { seedDemoData } from './features/users/demo-seed.js';
 import { ensureFirstAdmin } from './features/users/first-admin.js';
 import { createLogger } from './log.js';
 
@@ -20,6 +21,10 @@ const db = createDb(config.DATABASE_URL);
 await migrateToLatest(db);
 if (await ensureFirstAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD, extension: config.ADMIN_EXTENSION })) {
   logger.info({ username: config.ADMIN_USERNAME }, 'created the first admin');
+}
+if (config.SEED_DEMO_DATA) {
+  const created = await seedDemoData(db);
+  if (created.length) logger.info({ created }, 'seeded the demo data');
 }
 
 const redisOptions = { maxRetriesPerRequest: 2, enableOfflineQueue: true };
