@@ -28,7 +28,7 @@ export function Dialer({ number, setNumber }: { number: string; setNumber: (valu
           className="number-input"
           data-dial-input
           aria-label="Number to dial"
-          placeholder="Extension, *code or number"
+          placeholder="Extension, code or number"
           inputMode="tel"
           autoComplete="off"
           value={number}

@@ -45,7 +45,7 @@ export function ParkPanel() {
               title={busy ? `Pick up ${number}` : `${number} free`}
               onClick={() => pickUp(number)}
             >
-              {number.slice(1)}
+              {number}
             </button>
           );
         })}

@@ -36,7 +36,9 @@ export function PresencePanel({ extension }: { extension: string }) {
               </span>
               <span className="presence-ext">{person.extension}</span>
               <span className="presence-state">{labels[person.state]}</span>
-              {person.extension !== extension && (
+              {person.extension === extension ? (
+                <span className="spacer" />
+              ) : (
                 <button
                   type="button"
                   className="ghost small"

@@ -1,0 +1,237 @@
+/**
+ * The webphone in a real browser (Debian's Chromium through playwright-core) against a real controller app
+ * serving the production build. SIP: a minimal SIP-over-WebSocket registrar stands in for Asterisk (the ARI
+ * double has no SIP side), so registration states are real JsSIP over a real WebSocket; calls with media need
+ * a real Asterisk (tests/live).
+ */
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnyPbxEvent } from '../../controller/bus/events.js';
+import { createTestApp, insertUser, type TestApp } from '../helpers/test-app.js';
+import type { TestDatabase } from '../helpers/test-db.js';
+import { startSipRegistrar, type SipRegistrar } from './sip-registrar.js';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const screenshots = resolve('docs/screenshots');
+
+let outDir: string;
+let registrar: SipRegistrar;
+let main: TestApp & { database: TestDatabase; baseUrl: string };
+let unreachable: TestApp & { baseUrl: string };
+let browser: Browser;
+let alice: Awaited<ReturnType<typeof insertUser>>;
+let bob: Awaited<ReturnType<typeof insertUser>>;
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+async function listening<T extends TestApp>(app: T) {
+  const address = await app.app.server.listen({ port: 0, host: '127.0.0.1' });
+  return Object.assign(app, { baseUrl: address });
+}
+
+function publish(app: TestApp, type: string, data: unknown) {
+  app.app.bus.deliver({ type, at: new Date().toISOString(), data } as unknown as AnyPbxEvent);
+}
+
+async function signIn(page: Page, baseUrl: string, username: string, password: string) {
+  await page.goto(baseUrl);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, permissions: ['microphone'] });
+  return context.newPage();
+}
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'webphone-e2e-'));
+  mkdirSync(screenshots, { recursive: true });
+  await build({ root: resolve('webphone'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  registrar = await startSipRegistrar({ refuse: ['3102-web'] });
+  main = await listening(await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } }));
+  unreachable = await listening(
+    await createTestApp({
+      database: main.database,
+      config: { WEBPHONE_DIR: outDir, SIP_WS_URL: `ws://127.0.0.1:${await closedPort()}/ws` },
+    }),
+  );
+  alice = await insertUser(main.db, { role: 'agent', username: 'alice', extension: '3101' });
+  bob = await insertUser(main.db, { role: 'agent', username: 'bob', extension: '3102' });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await unreachable?.close();
+  await main?.close();
+  await registrar?.close();
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('webphone in Chromium', () => {
+  it('is served at / with an SPA fallback, and /api stays JSON', async () => {
+    const index = await fetch(`${main.baseUrl}/`);
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain('<div id="root">');
+    const deep = await fetch(`${main.baseUrl}/calls/anything`);
+    expect(await deep.text()).toContain('<div id="root">');
+    const api = await fetch(`${main.baseUrl}/api/no-such-thing`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ error: { code: 'not-found' } });
+  });
+
+  it('refuses a wrong password with a clear message', async () => {
+    const page = await newPage();
+    await signIn(page, main.baseUrl, 'alice', 'wrong password');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong username or password');
+    await page.context().close();
+  });
+
+  it('signs in, registers over SIP-WebSocket, shows incoming calls and parked calls live', async () => {
+    const page = await newPage();
+    await page.goto(main.baseUrl);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.screenshot({ path: join(screenshots, 'login.png'), animations: 'disabled' });
+    await signIn(page, main.baseUrl, 'alice', alice.password);
+
+    const registration = page.getByTestId('registration');
+    await expect.poll(() => registration.textContent(), { timeout: 10_000 }).toBe('Registered');
+    expect(registrar.registered.has('3101-web')).toBe(true);
+    await expect.poll(() => page.getByTestId('events-status').textContent()).toBe('Live');
+    // Only the token is kept in the browser, and only for this tab.
+    const storage = await page.evaluate(() => {
+      type BrowserStorage = { length: number } & Record<string, unknown>;
+      const { localStorage, sessionStorage } = globalThis as unknown as Record<string, BrowserStorage>;
+      return { local: localStorage!.length, session: Object.keys(sessionStorage!) };
+    });
+    expect(storage).toEqual({ local: 0, session: ['ari-pbx.token'] });
+
+    for (const [extension, displayName, state] of [
+      ['3101', 'Test agent 3101', 'available'],
+      ['3102', 'Bob Baker', 'on-call'],
+      ['3103', 'Carol Chen', 'available'],
+      ['3104', 'Dan Diaz', 'dnd'],
+      ['3105', 'Eve Evans', 'offline'],
+    ]) {
+      publish(main, 'presence.changed', { extension, displayName, state });
+    }
+    await page.getByText('Carol Chen').waitFor();
+    await page.getByLabel('Number to dial').fill('3103');
+    await page.screenshot({ path: join(screenshots, 'main.png'), animations: 'disabled' });
+
+    // Incoming: the controller's call.ringing for alice pops up with the caller and the contact card.
+    const call = {
+      id: 'call-e2e-1',
+      state: 'ringing',
+      direction: 'internal',
+      from: { number: '+15551230000', name: 'Maria Lopez', userId: null },
+      to: { number: '3101', name: 'Test agent 3101', userId: alice.id },
+      answeredBy: null,
+      startedAt: new Date().toISOString(),
+      answeredAt: null,
+      endedAt: null,
+      disposition: null,
+      channels: [],
+      contact: { name: 'Maria Lopez', company: 'Lopez Logistics', notes: 'Key account; renewal due in March' },
+    };
+    publish(main, 'call.ringing', call);
+    const popup = page.getByRole('alertdialog', { name: 'Incoming call from Maria Lopez' });
+    await popup.waitFor();
+    expect(await popup.textContent()).toContain('Lopez Logistics');
+    await page.screenshot({ path: join(screenshots, 'incoming.png'), animations: 'disabled' });
+    // Another agent answers: the popup closes.
+    publish(main, 'call.answered', {
+      ...call,
+      state: 'answered',
+      answeredBy: { userId: bob.id, extension: '3102', name: 'Bob Baker' },
+      answeredAt: new Date().toISOString(),
+    });
+    await popup.waitFor({ state: 'detached' });
+
+    // Parking: call.parked fills the slot; the panel shows caller and time, and picks up by slot.
+    const parkedAt = new Date(Date.now() - 95_000).toISOString();
+    publish(main, 'call.parked', {
+      slot: '701',
+      occupied: true,
+      callerIdNumber: '+15551230000',
+      callerIdName: 'Maria Lopez',
+      parkerExtension: '3102',
+      parkedAt,
+      timeoutAt: new Date(Date.now() + 205_000).toISOString(),
+    });
+    publish(main, 'call.parked', {
+      slot: '704',
+      occupied: true,
+      callerIdNumber: '3105',
+      callerIdName: 'Eve Evans',
+      parkerExtension: '3101',
+      parkedAt: new Date(Date.now() - 12_000).toISOString(),
+      timeoutAt: new Date(Date.now() + 288_000).toISOString(),
+    });
+    const parked = page.getByTestId('parked-701');
+    await parked.waitFor();
+    expect(await parked.textContent()).toContain('Maria Lopez');
+    expect(await parked.textContent()).toMatch(/parked 1:3\d by 3102/);
+    expect(await page.getByLabel('Pick up parked call on 704', { exact: true }).isEnabled()).toBe(true);
+    await page.getByTestId('park-panel').screenshot({ path: join(screenshots, 'park-panel.png'), animations: 'disabled' });
+    await page.screenshot({ path: join(screenshots, 'main-with-parked-calls.png'), animations: 'disabled' });
+    publish(main, 'call.unparked', { slot: '701' });
+    await parked.waitFor({ state: 'detached' });
+
+    // A reload keeps the session (token in sessionStorage) and registers again.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('registration').textContent(), { timeout: 10_000 }).toBe('Registered');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await expect.poll(() => registrar.registered.has('3101-web')).toBe(false);
+    await page.context().close();
+  });
+
+  it('says "SIP credentials refused" when Asterisk answers REGISTER with 403', async () => {
+    const page = await newPage();
+    await signIn(page, main.baseUrl, 'bob', bob.password);
+    await expect.poll(() => page.getByTestId('registration').textContent(), { timeout: 10_000 }).toBe(
+      'SIP credentials refused',
+    );
+    expect(await page.locator('.registration-help').textContent()).toContain('Ask an administrator');
+    await page.context().close();
+  });
+
+  it('says "WebSocket to Asterisk refused" when SIP_WS_URL cannot be reached', async () => {
+    const page = await newPage();
+    await signIn(page, unreachable.baseUrl, 'alice', alice.password);
+    await expect.poll(() => page.getByTestId('registration').textContent(), { timeout: 10_000 }).toBe(
+      'WebSocket to Asterisk refused',
+    );
+    expect(await page.locator('.registration-help').textContent()).toContain('SIP_WS_URL');
+    await page.screenshot({ path: join(screenshots, 'websocket-refused.png'), animations: 'disabled' });
+    await page.context().close();
+  });
+});
