@@ -28,6 +28,7 @@ const PASSWORDS: Record<string, string> = {
 };
 const STRICT_WAIT_MS = 5000;
 const SAME_MS_IDLE_MS = 400;
+const MAX_GAP_MS = 50;
 
 /** Ids that appear only inside bridge snapshots' `channels` (the MOH player): never compared. */
 function unseenIds(lines: Line[]): Set<string> {
@@ -77,7 +78,12 @@ class Replay {
   }
 
   async start(): Promise<void> {
-    this.ari = await startAriDouble({ username: 'ari', password: 'ari', playbackMs: 100 });
+    this.ari = await startAriDouble({
+      username: 'ari',
+      password: 'ari',
+      playbackMs: 100,
+      teardownDelayMs: 20,
+    });
     for (const id of ['1001', '1002', '1003']) this.ari.seedEndpoint(id, { password: PASSWORDS[id] ?? '' });
     for (const id of this.opts.registered)
       await this.ari.registerPhone(id, { password: PASSWORDS[id] ?? '' });
@@ -195,10 +201,20 @@ class Replay {
     return this.report();
   }
 
+  /**
+   * Actions are replayed as soon as the events recorded before them arrived, but never sooner after
+   * the previous action than the recording had them, up to MAX_GAP_MS ("3 s later" becomes 50 ms).
+   */
   private async replayLines(): Promise<void> {
+    let previous: number | undefined;
     for (const [i, line] of this.lines.entries()) {
       if (line.kind === 'event') continue;
-      await this.waitBefore(i, actionTime(line));
+      const at = actionTime(line);
+      const started = Date.now();
+      await this.waitBefore(i, at);
+      const gap = Math.min(previous === undefined ? 0 : at - previous, MAX_GAP_MS) - (Date.now() - started);
+      if (gap > 0) await new Promise((r) => setTimeout(r, gap));
+      previous = at;
       if (line.kind === 'rest') await this.rest(line);
       else if (line.kind === 'phone') await this.phone(line);
       else if (line.action === 'close') await this.closeSocket();
