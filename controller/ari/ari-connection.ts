@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createAriHttp, segment, type AriHttp } from './ari-http.js';
 import { createAriPbx } from './ari-pbx.js';
-import { openEventSocket, type EventSocket } from './ari-socket.js';
+import { eventSocketOpener, type EventSocket } from './ari-socket.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 import { createFactStream } from './fact-stream.js';
 import type { ConnectionState } from './pbx.facts.js';
@@ -23,6 +23,8 @@ export interface AriConnectionOptions {
   connectTimeoutMs?: number;
   /** WebSocket ping interval; a missing pong drops the socket. Default 15 s; 0 turns it off. */
   heartbeatMs?: number;
+  /** Per REST request (a request on a dead keep-alive connection fails after this). Default 5 s. */
+  requestTimeoutMs?: number;
   random?: () => number;
 }
 
@@ -45,9 +47,14 @@ const ENDPOINT_EVENTS = 'endpoint:PJSIP';
  */
 export function createAriConnection(options: AriConnectionOptions): PbxConnection {
   const logger = options.logger.child({ component: 'ari' });
-  const http = createAriHttp(options);
+  const http = createAriHttp({ ...options, timeoutMs: options.requestTimeoutMs ?? 5000 });
   const pbx = createAriPbx(http, options.app);
   const facts = createFactStream(logger);
+  const openEventSocket = eventSocketOpener({
+    ...options,
+    timeoutMs: options.connectTimeoutMs ?? 10_000,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+  });
   const connected = new Set<() => void | Promise<void>>();
   const disconnected = new Set<() => void>();
   const policy = options.backoff ?? defaultBackoff;
@@ -75,10 +82,7 @@ export function createAriConnection(options: AriConnectionOptions): PbxConnectio
     let closed!: () => void;
     const ended = new Promise<void>((resolve) => (closed = resolve));
     try {
-      socket = await openEventSocket(
-        { ...options, timeoutMs: options.connectTimeoutMs ?? 10_000, heartbeatMs: options.heartbeatMs ?? 15_000 },
-        { message: (text) => onMessage(text), closed: (reason) => onClosed(reason, closed) },
-      );
+      socket = await openEventSocket({ message: (text) => onMessage(text), closed: (reason) => onClosed(reason, closed) });
     } catch (error) {
       state = 'disconnected';
       lastError = error instanceof Error ? error.message : String(error);

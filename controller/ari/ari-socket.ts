@@ -1,4 +1,4 @@
-import ari, { type AriWebSocket } from 'ari-client';
+import ari, { type AriWebSocket, type Client } from 'ari-client';
 
 export interface EventSocketOptions {
   /** e.g. `http://127.0.0.1:8088` (ari-client adds `/ari`). */
@@ -23,6 +23,9 @@ export interface EventSocket {
   close(): void;
 }
 
+/** Opens event sockets, one per connection attempt. */
+export type EventSocketOpener = (handlers: EventSocketHandlers) => Promise<EventSocket>;
+
 const OPEN = 1;
 
 // swagger-client 2.0.26, which ari-client loads, assigns a global `log` that console.logs ("This API is using a
@@ -44,9 +47,20 @@ const OPEN = 1;
  * `start()` creates `client._ws` and attaches its listeners synchronously, so right after calling it we remove them
  * all and attach our own: every message goes through a try/catch to `handlers.message`, and a close or error ends
  * this socket for good (ari-client's own backoff never runs). The caller (ari-connection.ts) owns reconnection.
+ *
+ * The client (its Swagger load: a dozen HTTP requests) is made once, on the first attempt that reaches Asterisk, and
+ * each later attempt only opens a new WebSocket: besides saving the requests, an API load after a dead host could
+ * sit on a stale keep-alive connection of Node's global agent until the attempt's timeout.
  */
-export async function openEventSocket(options: EventSocketOptions, handlers: EventSocketHandlers): Promise<EventSocket> {
-  const client = await withTimeout(ari.connect(options.url, options.username, options.password), options.timeoutMs);
+export function eventSocketOpener(options: EventSocketOptions): EventSocketOpener {
+  let client: Client | undefined;
+  return async (handlers) => {
+    client ??= await withTimeout(ari.connect(options.url, options.username, options.password), options.timeoutMs);
+    return openEventSocket(client, options, handlers);
+  };
+}
+
+async function openEventSocket(client: Client, options: EventSocketOptions, handlers: EventSocketHandlers): Promise<EventSocket> {
   void client.start(options.app).catch(() => undefined);
   const ws = client._ws;
   if (!ws) throw new Error('ari-client did not open a WebSocket');

@@ -124,6 +124,21 @@ describe('the ARI connection against the double', () => {
     expect(await ariReadiness(connection)()).toBe(true);
   });
 
+  it('drops a socket whose peer stopped answering pings, and reconnects', async () => {
+    const ari = await double();
+    const port = await freePort();
+    const proxy = await forward(port, new URL(ari.url).port);
+    const { connection, log, lines } = connect(`http://127.0.0.1:${port}`, { heartbeatMs: 50, requestTimeoutMs: 300 });
+    await connection.start();
+    expect(connection.state()).toBe('connected');
+    proxy.freeze();
+    await until('onDisconnected', () => log.disconnected === 1);
+    expect(lines.some((l) => l.msg === 'ARI disconnected' && l.reason === 'no pong from Asterisk')).toBe(true);
+    // REST's keep-alive connection froze too: the first request after the reconnect times out, the next one opens
+    // a fresh connection.
+    await until('onConnected again', () => log.connected === 2);
+  });
+
   it('stands by after another connection took the app (ApplicationReplaced), without fighting back', async () => {
     const ari = await double();
     const first = connect(ari.url, { replacedRetryMs: 60_000 });
@@ -168,9 +183,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Asterisk "coming up" on a fixed port: a TCP forwarder from `port` to the double (which picks its own port). */
-async function forward(port: number, target: string): Promise<void> {
+/**
+ * Asterisk "coming up" on a fixed port: a TCP forwarder from `port` to the double (which picks its own port).
+ * `freeze()` silently stops every connection open now, as a host that died without closing its sockets.
+ */
+async function forward(port: number, target: string): Promise<{ freeze(): void }> {
   const sockets = new Set<net.Socket>();
+  const pairs: [net.Socket, net.Socket][] = [];
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target), '127.0.0.1');
     for (const s of [client, upstream]) {
@@ -179,10 +198,21 @@ async function forward(port: number, target: string): Promise<void> {
       s.on('close', () => (client.destroy(), upstream.destroy()));
     }
     client.pipe(upstream).pipe(client);
+    pairs.push([client, upstream]);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   cleanups.push(async () => {
     for (const s of sockets) s.destroy();
     await new Promise((resolve) => server.close(resolve));
   });
+  return {
+    freeze() {
+      for (const [client, upstream] of pairs.splice(0)) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
+  };
 }
