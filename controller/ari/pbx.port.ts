@@ -127,6 +127,10 @@ export interface PbxConnection {
   /** Called on every (re)connect, after the app is registered: the moment to reconcile and re-provision. */
   onConnected(handler: () => void | Promise<void>): () => void;
   onDisconnected(handler: () => void): () => void;
+  /**
+   * Connects and keeps reconnecting until stopped. Never rejects because Asterisk is away: resolves once the first
+   * attempt has connected (and the onConnected handlers ran) or failed.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
