@@ -28,7 +28,8 @@ export interface NewAuditEntry {
 }
 
 /** The conventional actor label: `alice (1001)`. */
-export const auditActor = (who: { username: string; extension: string }) => `${who.username} (${who.extension})`;
+export const auditActor = (who: { username: string; extension: string }) =>
+  `${who.username} (${who.extension})`;
 
 /** Target references, `<kind>:<id>`. Supervisors see entries whose target is `user:<id>` of their team. */
 export const auditTarget = {
@@ -78,7 +79,10 @@ export interface AuditFilter {
 function involving(eb: ExpressionBuilder<Database, 'audit_log'>, scope: UserScope) {
   if (scope.kind === 'all') return sql<boolean>`true`;
   const users = eb.selectFrom('users');
-  const members = scope.kind === 'team' ? users.where('users.team_id', '=', scope.teamId) : users.where('users.id', '=', scope.userId);
+  const members =
+    scope.kind === 'team'
+      ? users.where('users.team_id', '=', scope.teamId)
+      : users.where('users.id', '=', scope.userId);
   return eb.or([
     eb('actor_user_id', 'in', members.select('users.id')),
     eb('target', 'in', members.select(sql<string>`'user:' || users.id::text`.as('target'))),
@@ -92,7 +96,10 @@ export async function listAudit(
   filter: AuditFilter,
   page: PageRequest,
 ): Promise<Page<AuditEntry>> {
-  let query = db.selectFrom('audit_log').selectAll().where((eb) => involving(eb, scope));
+  let query = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where((eb) => involving(eb, scope));
   const { action, actorName } = filter;
   if (action?.endsWith('.*')) query = query.where('action', 'like', `${escapeLike(action.slice(0, -1))}%`);
   else if (action) query = query.where('action', '=', action);
@@ -100,10 +107,16 @@ export async function listAudit(
   if (actorName) {
     const name = actorName.toLowerCase();
     query = query.where((eb) =>
-      eb.or([eb(eb.fn('lower', ['actor']), '=', name), eb(eb.fn('lower', ['actor']), 'like', `${escapeLike(name)} (%`)]),
+      eb.or([
+        eb(eb.fn('lower', ['actor']), '=', name),
+        eb(eb.fn('lower', ['actor']), 'like', `${escapeLike(name)} (%`),
+      ]),
     );
   }
   if (page.cursor) query = query.where('id', '<', decodeCursor(page.cursor, ['number'] as const)[0]);
-  const rows = await query.orderBy('id', 'desc').limit(page.limit + 1).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
   return toPage(rows, page.limit, (row) => [row.id], toAuditEntry);
 }

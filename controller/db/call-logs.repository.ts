@@ -53,7 +53,10 @@ export function toCallLog(row: CallLogRow): CallLog {
 function involving(eb: ExpressionBuilder<Database, 'call_logs'>, scope: UserScope) {
   if (scope.kind === 'all') return sql<boolean>`true`;
   const users = eb.selectFrom('users');
-  const members = scope.kind === 'team' ? users.where('users.team_id', '=', scope.teamId) : users.where('users.id', '=', scope.userId);
+  const members =
+    scope.kind === 'team'
+      ? users.where('users.team_id', '=', scope.teamId)
+      : users.where('users.id', '=', scope.userId);
   return eb.or([
     eb('caller_user_id', 'in', members.select('users.id')),
     eb('answered_by_user_id', 'in', members.select('users.id')),
@@ -78,20 +81,33 @@ export async function listCallLogs(
   filter: CallLogFilter,
   page: PageRequest,
 ): Promise<Page<CallLog>> {
-  let query = db.selectFrom('call_logs').selectAll().where((eb) => involving(eb, scope));
+  let query = db
+    .selectFrom('call_logs')
+    .selectAll()
+    .where((eb) => involving(eb, scope));
   if (filter.from) query = query.where('started_at', '>=', filter.from);
   if (filter.to) query = query.where('started_at', '<', filter.to);
   const extension = filter.extension;
   if (extension) {
     query = query.where((eb) =>
-      eb.or([eb('from_number', '=', extension), eb('to_number', '=', extension), eb('answered_by_extension', '=', extension)]),
+      eb.or([
+        eb('from_number', '=', extension),
+        eb('to_number', '=', extension),
+        eb('answered_by_extension', '=', extension),
+      ]),
     );
   }
   if (page.cursor) {
     const [after] = decodeCursor(page.cursor, ['uuid'] as const);
-    query = query.where(sql<boolean>`(started_at, id) < (select started_at, id from call_logs where id = ${after}::uuid)`);
+    query = query.where(
+      sql<boolean>`(started_at, id) < (select started_at, id from call_logs where id = ${after}::uuid)`,
+    );
   }
-  const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
+  const rows = await query
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
   return toPage(rows, page.limit, (row) => [row.id], toCallLog);
 }
 

@@ -41,10 +41,17 @@ export async function assignedUserIds(db: Db, contactId: string): Promise<string
   return rows.map((row) => row.user_id);
 }
 
-export async function listAssignments(db: Db, contactId: string, page: PageRequest): Promise<Page<ContactAssignment>> {
+export async function listAssignments(
+  db: Db,
+  contactId: string,
+  page: PageRequest,
+): Promise<Page<ContactAssignment>> {
   let query = db.selectFrom('contact_assignments').selectAll().where('contact_id', '=', contactId);
   if (page.cursor) query = query.where('user_id', '>', decodeCursor(page.cursor, ['uuid'] as const)[0]);
-  const rows = await query.orderBy('user_id').limit(page.limit + 1).execute();
+  const rows = await query
+    .orderBy('user_id')
+    .limit(page.limit + 1)
+    .execute();
   return toPage(rows, page.limit, (row) => [row.user_id], toAssignment);
 }
 

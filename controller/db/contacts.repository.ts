@@ -73,7 +73,9 @@ export async function listContacts(db: Db, filter: ContactFilter, page: PageRequ
       eb.or([
         eb('name', 'ilike', text),
         eb('company', 'ilike', text),
-        ...(digits.length >= 3 ? [sql<boolean>`array_to_string(phone_numbers, ',') like ${`%${digits}%`}`] : []),
+        ...(digits.length >= 3
+          ? [sql<boolean>`array_to_string(phone_numbers, ',') like ${`%${digits}%`}`]
+          : []),
       ]),
     );
   }
@@ -81,7 +83,11 @@ export async function listContacts(db: Db, filter: ContactFilter, page: PageRequ
     const [name, id] = decodeCursor(page.cursor, ['string', 'uuid'] as const);
     query = query.where(sql<boolean>`(lower(name), id::text) > (${name}, ${id})`);
   }
-  const rows = await query.orderBy(sql`lower(name)`).orderBy(sql`id::text`).limit(page.limit + 1).execute();
+  const rows = await query
+    .orderBy(sql`lower(name)`)
+    .orderBy(sql`id::text`)
+    .limit(page.limit + 1)
+    .execute();
   return toPage(rows, page.limit, (row) => [row.name.toLowerCase(), row.id], toContact);
 }
 
@@ -89,7 +95,11 @@ export async function insertContact(db: Db, values: NewContactRow): Promise<Cont
   return toContact(await db.insertInto('contacts').values(values).returningAll().executeTakeFirstOrThrow());
 }
 
-export async function updateContact(db: Db, id: string, changes: ContactUpdate): Promise<Contact | undefined> {
+export async function updateContact(
+  db: Db,
+  id: string,
+  changes: ContactUpdate,
+): Promise<Contact | undefined> {
   const row = await db
     .updateTable('contacts')
     .set({ ...changes, updated_at: new Date() })

@@ -46,7 +46,10 @@ export async function listDevices(db: Db, filter: DeviceFilter, page: PageReques
   if (filter.hotdesk !== undefined) query = query.where('hotdesk', '=', filter.hotdesk);
   if (filter.ownerUserId) query = query.where('owner_user_id', '=', filter.ownerUserId);
   if (page.cursor) query = query.where('id', '>', decodeCursor(page.cursor, ['string'] as const)[0]);
-  const rows = await query.orderBy('id').limit(page.limit + 1).execute();
+  const rows = await query
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
   return toPage(rows, page.limit, (row) => [row.id], toDevice);
 }
 

@@ -17,7 +17,9 @@ export interface Note {
 export type NoteSubject = { callLogId: string } | { contactId: string };
 
 const subjectColumn = (subject: NoteSubject) =>
-  'callLogId' in subject ? (['call_log_id', subject.callLogId] as const) : (['contact_id', subject.contactId] as const);
+  'callLogId' in subject
+    ? (['call_log_id', subject.callLogId] as const)
+    : (['contact_id', subject.contactId] as const);
 
 const selectNotes = (db: Db) =>
   db
@@ -48,11 +50,20 @@ export async function listNotes(db: Db, subject: NoteSubject, page: PageRequest)
       sql<boolean>`(notes.created_at, notes.id) < (select created_at, id from notes where id = ${after}::uuid)`,
     );
   }
-  const rows = await query.orderBy('notes.created_at', 'desc').orderBy('notes.id', 'desc').limit(page.limit + 1).execute();
+  const rows = await query
+    .orderBy('notes.created_at', 'desc')
+    .orderBy('notes.id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
   return toPage(rows, page.limit, (row) => [row.id], toNote);
 }
 
-export async function insertNote(db: Db, subject: NoteSubject, authorUserId: string, body: string): Promise<Note> {
+export async function insertNote(
+  db: Db,
+  subject: NoteSubject,
+  authorUserId: string,
+  body: string,
+): Promise<Note> {
   const [column, id] = subjectColumn(subject);
   const { id: noteId } = await db
     .insertInto('notes')

@@ -47,7 +47,12 @@ export function decodeCursor<const K extends readonly CursorValueKind[]>(
  * Turns `limit + 1` fetched rows into a page: the extra row only tells that there is more, and the cursor is the
  * key of the last row returned.
  */
-export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => CursorKey, map: (row: R) => T): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  keyOf: (row: R) => CursorKey,
+  map: (row: R) => T,
+): Page<T> {
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown[shown.length - 1];
@@ -61,4 +66,5 @@ export const pageQueryShape = {
 };
 
 /** `{ items, nextCursor }` of the given item schema. */
-export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const pageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -24,7 +24,10 @@ export function foreignKeyViolation(error: unknown): string | undefined {
  * Runs `work`; a unique or foreign key violation of a constraint named in `map` becomes the error it maps to,
  * anything else is rethrown untouched.
  */
-export async function translateViolations<T>(work: () => Promise<T>, map: Record<string, () => Error>): Promise<T> {
+export async function translateViolations<T>(
+  work: () => Promise<T>,
+  map: Record<string, () => Error>,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {

@@ -11,7 +11,11 @@ export interface Team {
   createdAt: string;
 }
 
-export const toTeam = (row: TeamRow): Team => ({ id: row.id, name: row.name, createdAt: row.created_at.toISOString() });
+export const toTeam = (row: TeamRow): Team => ({
+  id: row.id,
+  name: row.name,
+  createdAt: row.created_at.toISOString(),
+});
 
 const nameTaken = () => new AppError('team-name-taken', 'a team with that name exists');
 
@@ -21,14 +25,22 @@ export async function findTeamById(db: Db, id: string): Promise<Team | undefined
 }
 
 /** Teams by name (case-insensitive), all of them or only `onlyId`. */
-export async function listTeams(db: Db, onlyId: string | null | undefined, page: PageRequest): Promise<Page<Team>> {
+export async function listTeams(
+  db: Db,
+  onlyId: string | null | undefined,
+  page: PageRequest,
+): Promise<Page<Team>> {
   let query = db.selectFrom('teams').selectAll();
-  if (onlyId !== undefined) query = onlyId === null ? query.where(sql<boolean>`false`) : query.where('id', '=', onlyId);
+  if (onlyId !== undefined)
+    query = onlyId === null ? query.where(sql<boolean>`false`) : query.where('id', '=', onlyId);
   if (page.cursor) {
     const [name] = decodeCursor(page.cursor, ['string'] as const);
     query = query.where(sql<boolean>`lower(name) > ${name}`);
   }
-  const rows = await query.orderBy(sql`lower(name)`).limit(page.limit + 1).execute();
+  const rows = await query
+    .orderBy(sql`lower(name)`)
+    .limit(page.limit + 1)
+    .execute();
   return toPage(rows, page.limit, (row) => [row.name.toLowerCase()], toTeam);
 }
 
@@ -52,7 +64,9 @@ export async function renameTeam(db: Db, id: string, name: string): Promise<Team
 export async function deleteTeam(db: Db, id: string): Promise<Team | undefined> {
   const row = await translateViolations(
     () => db.deleteFrom('teams').where('id', '=', id).returningAll().executeTakeFirst(),
-    { users_team_id_fkey: () => new AppError('team-not-empty', 'the team still has members; move them first') },
+    {
+      users_team_id_fkey: () => new AppError('team-not-empty', 'the team still has members; move them first'),
+    },
   );
   return row && toTeam(row);
 }

@@ -39,7 +39,10 @@ export async function findUserRowByUsername(db: Db, username: string): Promise<U
 }
 
 export async function countUsers(db: Db): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }
 
@@ -68,7 +71,12 @@ export interface UserFilter {
 }
 
 /** Users in extension order (shorter extensions first), a page at a time. */
-export async function listUsers(db: Db, scope: UserScope, filter: UserFilter, page: PageRequest): Promise<Page<User>> {
+export async function listUsers(
+  db: Db,
+  scope: UserScope,
+  filter: UserFilter,
+  page: PageRequest,
+): Promise<Page<User>> {
   let query = db.selectFrom('users').selectAll();
   if (scope.kind === 'team') query = query.where('team_id', '=', scope.teamId);
   if (scope.kind === 'self') query = query.where('id', '=', scope.userId);
@@ -77,7 +85,11 @@ export async function listUsers(db: Db, scope: UserScope, filter: UserFilter, pa
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q)}%`;
     query = query.where((eb) =>
-      eb.or([eb('username', 'ilike', pattern), eb('display_name', 'ilike', pattern), eb('extension', 'like', pattern)]),
+      eb.or([
+        eb('username', 'ilike', pattern),
+        eb('display_name', 'ilike', pattern),
+        eb('extension', 'like', pattern),
+      ]),
     );
   }
   if (page.cursor) {

@@ -11,7 +11,10 @@ export async function insertTeam(db: Db, name = `Team ${randomBytes(3).toString(
 }
 
 export async function countRows(db: Db, table: keyof Database): Promise<number> {
-  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }
 
@@ -20,7 +23,12 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** `app.server.inject` with a bearer header: `api.get('/api/users')`, `api.post('/api/users', body)`. */
 export function apiClient(app: App, headers: Record<string, string> = {}) {
   const send = (method: Method, url: string, payload?: unknown) =>
-    app.server.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+    app.server.inject({
+      method,
+      url,
+      headers,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
   return {
     headers,
     get: (url: string) => send('GET', url),

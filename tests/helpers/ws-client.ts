@@ -49,7 +49,11 @@ export function connectEvents(url: string, headers: Record<string, string> = {})
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(messages.map((m) => m.type))}`));
+          reject(
+            new Error(
+              `no matching event within ${timeoutMs} ms; got ${JSON.stringify(messages.map((m) => m.type))}`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

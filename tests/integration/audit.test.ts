@@ -43,13 +43,21 @@ afterAll(async () => t?.close());
 describe('GET /api/audit', () => {
   it('shows admins every entry, newest first, with details', async () => {
     const all = await entries(admin);
-    expect(all.map((e) => e.action)).toEqual(['hotdesk.logout', 'device.created', 'user.updated', 'user.updated']);
+    expect(all.map((e) => e.action)).toEqual([
+      'hotdesk.logout',
+      'device.created',
+      'user.updated',
+      'user.updated',
+    ]);
     expect(all[0]).toMatchObject({ actor: 'system', details: { deviceId: 'desk1', reason: 'idle' } });
     expect(all[1]).toMatchObject({ actor: 'boss (1000)', actorUserId: adminId, target: 'device:lobby' });
   });
 
   it('filters by action (exact or prefix) and actor (username or id)', async () => {
-    expect((await entries(admin, '?action=user.*')).map((e) => e.action)).toEqual(['user.updated', 'user.updated']);
+    expect((await entries(admin, '?action=user.*')).map((e) => e.action)).toEqual([
+      'user.updated',
+      'user.updated',
+    ]);
     expect((await entries(admin, '?action=device.created')).map((e) => e.target)).toEqual(['device:lobby']);
     expect(await entries(admin, '?actor=BOSS')).toHaveLength(3);
     expect(await entries(admin, `?actor=${adminId}`)).toHaveLength(3);
@@ -67,7 +75,10 @@ describe('GET /api/audit', () => {
 
   it('shows supervisors only entries by or about their team, and refuses agents', async () => {
     const seen = await entries(supervisor);
-    expect(seen.map((e) => e.target)).toEqual([auditTarget.user(supportAgentId), auditTarget.user(supportAgentId)]);
+    expect(seen.map((e) => e.target)).toEqual([
+      auditTarget.user(supportAgentId),
+      auditTarget.user(supportAgentId),
+    ]);
     expect((await agent.get('/api/audit')).statusCode).toBe(403);
     expect((await apiClient(t.app).get('/api/audit')).statusCode).toBe(401);
   });

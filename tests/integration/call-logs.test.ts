@@ -12,7 +12,8 @@ let agent1Id: string;
 let salesAgent: ApiClient;
 const calls: Record<string, string> = {};
 
-const callIds = (response: { json(): { items: { callId: string }[] } }) => response.json().items.map((c) => c.callId);
+const callIds = (response: { json(): { items: { callId: string }[] } }) =>
+  response.json().items.map((c) => c.callId);
 
 async function insertCall(values: Omit<NewCallLogRow, 'call_id'> & { call_id: string }) {
   const row = await t.db.insertInto('call_logs').values(values).returning('id').executeTakeFirstOrThrow();
@@ -24,7 +25,9 @@ beforeAll(async () => {
   const support = await insertTeam(t.db, 'Support');
   const sales = await insertTeam(t.db, 'Sales');
   admin = (await userWithClient(t.app, t.db, { role: 'admin', extension: '1000' })).api;
-  supervisor = (await userWithClient(t.app, t.db, { role: 'supervisor', extension: '1010', teamId: support.id })).api;
+  supervisor = (
+    await userWithClient(t.app, t.db, { role: 'supervisor', extension: '1010', teamId: support.id })
+  ).api;
   const a1 = await userWithClient(t.app, t.db, { role: 'agent', extension: '1001', teamId: support.id });
   agent1 = a1.api;
   agent1Id = a1.user.id;
@@ -33,24 +36,61 @@ beforeAll(async () => {
   salesAgent = b.api;
   const at = (minute: number) => new Date(Date.UTC(2025, 0, 15, 10, minute));
   await insertCall({
-    call_id: 'internal', direction: 'internal', from_number: '1001', from_name: 'Agent One', to_number: '1002',
-    caller_user_id: a1.user.id, answered_by_user_id: a2.user.id, answered_by_extension: '1002', contact_id: null,
-    started_at: at(1), answered_at: at(2), ended_at: at(3), disposition: 'answered',
+    call_id: 'internal',
+    direction: 'internal',
+    from_number: '1001',
+    from_name: 'Agent One',
+    to_number: '1002',
+    caller_user_id: a1.user.id,
+    answered_by_user_id: a2.user.id,
+    answered_by_extension: '1002',
+    contact_id: null,
+    started_at: at(1),
+    answered_at: at(2),
+    ended_at: at(3),
+    disposition: 'answered',
   });
   await insertCall({
-    call_id: 'inbound-sales', direction: 'inbound', from_number: '+14155550100', to_number: '1101',
-    caller_user_id: null, answered_by_user_id: b.user.id, answered_by_extension: '1101', contact_id: null,
-    started_at: at(10), answered_at: at(11), ended_at: at(12), disposition: 'answered',
+    call_id: 'inbound-sales',
+    direction: 'inbound',
+    from_number: '+14155550100',
+    to_number: '1101',
+    caller_user_id: null,
+    answered_by_user_id: b.user.id,
+    answered_by_extension: '1101',
+    contact_id: null,
+    started_at: at(10),
+    answered_at: at(11),
+    ended_at: at(12),
+    disposition: 'answered',
   });
   await insertCall({
-    call_id: 'missed', direction: 'inbound', from_number: '+14155550111', to_number: '+18005550000',
-    caller_user_id: null, answered_by_user_id: null, answered_by_extension: null, contact_id: null,
-    started_at: at(20), answered_at: null, ended_at: at(21), disposition: 'no-answer',
+    call_id: 'missed',
+    direction: 'inbound',
+    from_number: '+14155550111',
+    to_number: '+18005550000',
+    caller_user_id: null,
+    answered_by_user_id: null,
+    answered_by_extension: null,
+    contact_id: null,
+    started_at: at(20),
+    answered_at: null,
+    ended_at: at(21),
+    disposition: 'no-answer',
   });
   await insertCall({
-    call_id: 'outbound', direction: 'outbound', from_number: '1002', to_number: '+14155550123',
-    caller_user_id: a2.user.id, answered_by_user_id: null, answered_by_extension: null, contact_id: null,
-    started_at: at(30), answered_at: null, ended_at: null, disposition: null,
+    call_id: 'outbound',
+    direction: 'outbound',
+    from_number: '1002',
+    to_number: '+14155550123',
+    caller_user_id: a2.user.id,
+    answered_by_user_id: null,
+    answered_by_extension: null,
+    contact_id: null,
+    started_at: at(30),
+    answered_at: null,
+    ended_at: null,
+    disposition: null,
   });
 });
 afterAll(async () => t?.close());
@@ -58,7 +98,12 @@ afterAll(async () => t?.close());
 describe('GET /api/call-logs', () => {
   it('returns the API shape, newest first', async () => {
     const page = (await admin.get('/api/call-logs')).json();
-    expect(page.items.map((c: { callId: string }) => c.callId)).toEqual(['outbound', 'missed', 'inbound-sales', 'internal']);
+    expect(page.items.map((c: { callId: string }) => c.callId)).toEqual([
+      'outbound',
+      'missed',
+      'inbound-sales',
+      'internal',
+    ]);
     expect(page.items[3]).toEqual({
       id: calls.internal,
       callId: 'internal',
@@ -100,7 +145,12 @@ describe('GET /api/call-logs', () => {
   });
 
   it('rejects bad filters with 400 and needs a token', async () => {
-    for (const query of ['from=yesterday', 'from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z', 'extension=abc', 'limit=500']) {
+    for (const query of [
+      'from=yesterday',
+      'from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z',
+      'extension=abc',
+      'limit=500',
+    ]) {
       expect((await admin.get(`/api/call-logs?${query}`)).statusCode, query).toBe(400);
     }
     expect((await apiClient(t.app).get('/api/call-logs')).statusCode).toBe(401);
@@ -115,20 +165,30 @@ describe('GET /api/call-logs', () => {
 
 describe('call log notes', () => {
   it('lets participants and their supervisor note a call', async () => {
-    const note = await agent1.post(`/api/call-logs/${calls.internal}/notes`, { body: 'Transferred to billing' });
+    const note = await agent1.post(`/api/call-logs/${calls.internal}/notes`, {
+      body: 'Transferred to billing',
+    });
     expect(note.statusCode).toBe(201);
     expect(note.json()).toMatchObject({ callLogId: calls.internal, contactId: null, authorUserId: agent1Id });
-    expect((await supervisor.post(`/api/call-logs/${calls.internal}/notes`, { body: 'Reviewed' })).statusCode).toBe(201);
+    expect(
+      (await supervisor.post(`/api/call-logs/${calls.internal}/notes`, { body: 'Reviewed' })).statusCode,
+    ).toBe(201);
     const list = (await agent1.get(`/api/call-logs/${calls.internal}/notes`)).json();
     expect(list.items.map((n: { body: string }) => n.body)).toEqual(['Reviewed', 'Transferred to billing']);
   });
 
-  it("refuses notes on calls the caller took no part in (403), bad bodies (400), unknown calls (404)", async () => {
+  it('refuses notes on calls the caller took no part in (403), bad bodies (400), unknown calls (404)', async () => {
     const before = await countRows(t.db, 'notes');
-    expect((await agent1.post(`/api/call-logs/${calls['inbound-sales']}/notes`, { body: 'x' })).statusCode).toBe(403);
-    expect((await supervisor.post(`/api/call-logs/${calls['inbound-sales']}/notes`, { body: 'x' })).statusCode).toBe(403);
+    expect(
+      (await agent1.post(`/api/call-logs/${calls['inbound-sales']}/notes`, { body: 'x' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await supervisor.post(`/api/call-logs/${calls['inbound-sales']}/notes`, { body: 'x' })).statusCode,
+    ).toBe(403);
     expect((await supervisor.get(`/api/call-logs/${calls['inbound-sales']}/notes`)).statusCode).toBe(403);
-    expect((await admin.post(`/api/call-logs/${calls.internal}/notes`, { body: '   ' })).statusCode).toBe(400);
+    expect((await admin.post(`/api/call-logs/${calls.internal}/notes`, { body: '   ' })).statusCode).toBe(
+      400,
+    );
     expect((await admin.post(`/api/call-logs/${randomUUID()}/notes`, { body: 'x' })).statusCode).toBe(404);
     expect(await countRows(t.db, 'notes')).toBe(before);
   });
@@ -139,8 +199,17 @@ describe('OpenAPI', () => {
     const response = await t.app.server.inject('/api/docs/json');
     expect(response.statusCode).toBe(200);
     const paths = Object.keys(response.json().paths);
-    for (const path of ['/api/users', '/api/users/{id}', '/api/teams', '/api/devices/{id}', '/api/contacts/lookup',
-      '/api/contacts/{id}/assignments/{userId}', '/api/call-logs', '/api/call-logs/{id}/notes', '/api/audit']) {
+    for (const path of [
+      '/api/users',
+      '/api/users/{id}',
+      '/api/teams',
+      '/api/devices/{id}',
+      '/api/contacts/lookup',
+      '/api/contacts/{id}/assignments/{userId}',
+      '/api/call-logs',
+      '/api/call-logs/{id}/notes',
+      '/api/audit',
+    ]) {
       expect(paths).toContain(path);
     }
     expect(response.json().paths['/api/users'].post.tags).toEqual(['users']);

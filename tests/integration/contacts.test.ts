@@ -14,10 +14,13 @@ let acme: { id: string };
 let globex: { id: string };
 
 const contactKeys = ['company', 'createdAt', 'description', 'id', 'name', 'phoneNumbers', 'updatedAt'];
-const names = (response: { json(): { items: { name: string }[] } }) => response.json().items.map((c) => c.name);
+const names = (response: { json(): { items: { name: string }[] } }) =>
+  response.json().items.map((c) => c.name);
 
 beforeAll(async () => {
-  t = await createTestApp({ config: { PHONE_COUNTRY_CODE: '1', PHONE_NATIONAL_PREFIX: '1', PHONE_INTERNATIONAL_PREFIX: '011' } });
+  t = await createTestApp({
+    config: { PHONE_COUNTRY_CODE: '1', PHONE_NATIONAL_PREFIX: '1', PHONE_INTERNATIONAL_PREFIX: '011' },
+  });
   const support = await insertTeam(t.db, 'Support');
   const sales = await insertTeam(t.db, 'Sales');
   admin = (await userWithClient(t.app, t.db, { role: 'admin' })).api;
@@ -26,8 +29,20 @@ beforeAll(async () => {
   agent = a.api;
   agentId = a.user.id;
   otherTeamAgentId = (await insertUser(t.db, { role: 'agent', teamId: sales.id })).id;
-  acme = (await admin.post('/api/contacts', { name: 'Wile E. Coyote', company: 'Acme', phoneNumbers: ['(415) 555-0100'] })).json();
-  globex = (await supervisor.post('/api/contacts', { name: 'Hank Scorpio', company: 'Globex', phoneNumbers: ['011 44 20 7946 0958'] })).json();
+  acme = (
+    await admin.post('/api/contacts', {
+      name: 'Wile E. Coyote',
+      company: 'Acme',
+      phoneNumbers: ['(415) 555-0100'],
+    })
+  ).json();
+  globex = (
+    await supervisor.post('/api/contacts', {
+      name: 'Hank Scorpio',
+      company: 'Globex',
+      phoneNumbers: ['011 44 20 7946 0958'],
+    })
+  ).json();
   await admin.put(`/api/contacts/${acme.id}/assignments/${agentId}`, { active: true });
 });
 afterAll(async () => t?.close());
@@ -41,16 +56,26 @@ describe('contacts', () => {
     });
     expect(response.statusCode).toBe(201);
     expect(Object.keys(response.json()).sort()).toEqual(contactKeys);
-    expect(response.json()).toMatchObject({ phoneNumbers: ['+14155550199', '+14155550142'], company: '', description: 'meep meep' });
+    expect(response.json()).toMatchObject({
+      phoneNumbers: ['+14155550199', '+14155550142'],
+      company: '',
+      description: 'meep meep',
+    });
     const got = await admin.get(`/api/contacts/${acme.id}`);
     expect(got.json()).toMatchObject({ name: 'Wile E. Coyote', phoneNumbers: ['+14155550100'] });
   });
 
   it('rejects a number that is not one with 400 invalid-phone-number naming it, and writes nothing', async () => {
     const before = await countRows(t.db, 'contacts');
-    const response = await admin.post('/api/contacts', { name: 'Bad', phoneNumbers: ['+14155550100', 'call me maybe'] });
+    const response = await admin.post('/api/contacts', {
+      name: 'Bad',
+      phoneNumbers: ['+14155550100', 'call me maybe'],
+    });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error).toMatchObject({ code: 'invalid-phone-number', details: { number: 'call me maybe' } });
+    expect(response.json().error).toMatchObject({
+      code: 'invalid-phone-number',
+      details: { number: 'call me maybe' },
+    });
     expect(response.json().error.message).toContain('call me maybe');
     expect((await admin.patch(`/api/contacts/${acme.id}`, { phoneNumbers: ['12'] })).statusCode).toBe(400);
     expect(await countRows(t.db, 'contacts')).toBe(before);
@@ -68,7 +93,9 @@ describe('contacts', () => {
   });
 
   it('lists every contact for admins and supervisors, and only active assignments for agents', async () => {
-    expect(names(await admin.get('/api/contacts'))).toEqual(expect.arrayContaining(['Hank Scorpio', 'Wile E. Coyote']));
+    expect(names(await admin.get('/api/contacts'))).toEqual(
+      expect.arrayContaining(['Hank Scorpio', 'Wile E. Coyote']),
+    );
     expect(names(await supervisor.get('/api/contacts'))).toContain('Hank Scorpio');
     expect(names(await agent.get('/api/contacts'))).toEqual(['Wile E. Coyote']);
     await admin.put(`/api/contacts/${acme.id}/assignments/${agentId}`, { active: false });
@@ -104,9 +131,15 @@ describe('contacts', () => {
 
   it('looks a caller number up for any role, in any format', async () => {
     expect((await agent.get('/api/contacts/lookup?number=4155550100')).json()).toMatchObject({ id: acme.id });
-    expect((await agent.get(`/api/contacts/lookup?number=${encodeURIComponent('+44 20 7946 0958')}`)).json().id).toBe(globex.id);
-    expect((await agent.get('/api/contacts/lookup?number=2125550000')).json().error.code).toBe('no-such-contact');
-    expect((await agent.get('/api/contacts/lookup?number=anonymous')).json().error.code).toBe('invalid-phone-number');
+    expect(
+      (await agent.get(`/api/contacts/lookup?number=${encodeURIComponent('+44 20 7946 0958')}`)).json().id,
+    ).toBe(globex.id);
+    expect((await agent.get('/api/contacts/lookup?number=2125550000')).json().error.code).toBe(
+      'no-such-contact',
+    );
+    expect((await agent.get('/api/contacts/lookup?number=anonymous')).json().error.code).toBe(
+      'invalid-phone-number',
+    );
     expect((await agent.get('/api/contacts/lookup')).statusCode).toBe(400);
     expect((await findContactByNumber(t.db, '+14155550100'))?.id).toBe(acme.id);
     expect(await findContactByNumber(t.db, '+19999999999')).toBeUndefined();
@@ -114,7 +147,9 @@ describe('contacts', () => {
 
   it('changes and deletes contacts; 404 for unknown ones', async () => {
     const contact = (await admin.post('/api/contacts', { name: 'Temp' })).json();
-    expect((await supervisor.patch(`/api/contacts/${contact.id}`, { company: 'Temp Co' })).json().company).toBe('Temp Co');
+    expect(
+      (await supervisor.patch(`/api/contacts/${contact.id}`, { company: 'Temp Co' })).json().company,
+    ).toBe('Temp Co');
     expect((await supervisor.delete(`/api/contacts/${contact.id}`)).statusCode).toBe(204);
     expect((await admin.get(`/api/contacts/${contact.id}`)).json().error.code).toBe('no-such-contact');
     expect((await admin.patch(`/api/contacts/${randomUUID()}`, { name: 'X' })).statusCode).toBe(404);
@@ -131,20 +166,40 @@ describe('contact assignments', () => {
     expect(put.json()).toMatchObject({ contactId: contact.id, userId: agentId, active: true });
     await supervisor.put(`/api/contacts/${contact.id}/assignments/${agentId}`, { active: false });
     const list = (await admin.get(`/api/contacts/${contact.id}/assignments`)).json();
-    expect(list).toEqual({ items: [expect.objectContaining({ userId: agentId, active: false })], nextCursor: null });
-    expect((await supervisor.delete(`/api/contacts/${contact.id}/assignments/${agentId}`)).statusCode).toBe(204);
-    expect((await supervisor.delete(`/api/contacts/${contact.id}/assignments/${agentId}`)).statusCode).toBe(404);
+    expect(list).toEqual({
+      items: [expect.objectContaining({ userId: agentId, active: false })],
+      nextCursor: null,
+    });
+    expect((await supervisor.delete(`/api/contacts/${contact.id}/assignments/${agentId}`)).statusCode).toBe(
+      204,
+    );
+    expect((await supervisor.delete(`/api/contacts/${contact.id}/assignments/${agentId}`)).statusCode).toBe(
+      404,
+    );
   });
 
-  it("keeps supervisors to their own team, agents out, and answers 404 for unknown ids", async () => {
+  it('keeps supervisors to their own team, agents out, and answers 404 for unknown ids', async () => {
     const before = await countRows(t.db, 'contact_assignments');
-    const other = await supervisor.put(`/api/contacts/${acme.id}/assignments/${otherTeamAgentId}`, { active: true });
+    const other = await supervisor.put(`/api/contacts/${acme.id}/assignments/${otherTeamAgentId}`, {
+      active: true,
+    });
     expect(other.statusCode).toBe(403);
-    expect((await admin.put(`/api/contacts/${acme.id}/assignments/${otherTeamAgentId}`, { active: 'yes' })).statusCode).toBe(400);
-    expect((await agent.put(`/api/contacts/${acme.id}/assignments/${agentId}`, { active: true })).statusCode).toBe(403);
+    expect(
+      (await admin.put(`/api/contacts/${acme.id}/assignments/${otherTeamAgentId}`, { active: 'yes' }))
+        .statusCode,
+    ).toBe(400);
+    expect(
+      (await agent.put(`/api/contacts/${acme.id}/assignments/${agentId}`, { active: true })).statusCode,
+    ).toBe(403);
     expect((await agent.get(`/api/contacts/${acme.id}/assignments`)).statusCode).toBe(403);
-    expect((await admin.put(`/api/contacts/${randomUUID()}/assignments/${agentId}`, { active: true })).json().error.code).toBe('no-such-contact');
-    expect((await admin.put(`/api/contacts/${acme.id}/assignments/${randomUUID()}`, { active: true })).json().error.code).toBe('no-such-user');
+    expect(
+      (await admin.put(`/api/contacts/${randomUUID()}/assignments/${agentId}`, { active: true })).json().error
+        .code,
+    ).toBe('no-such-contact');
+    expect(
+      (await admin.put(`/api/contacts/${acme.id}/assignments/${randomUUID()}`, { active: true })).json().error
+        .code,
+    ).toBe('no-such-user');
     expect((await admin.get(`/api/contacts/${randomUUID()}/assignments`)).statusCode).toBe(404);
     expect(await countRows(t.db, 'contact_assignments')).toBe(before);
   });
@@ -154,24 +209,40 @@ describe('contact notes', () => {
   it('lets an assigned agent note a contact, newest first, with the author', async () => {
     const first = await agent.post(`/api/contacts/${acme.id}/notes`, { body: 'Called about the rockets' });
     expect(first.statusCode).toBe(201);
-    expect(first.json()).toMatchObject({ contactId: acme.id, callLogId: null, authorUserId: agentId, body: 'Called about the rockets' });
+    expect(first.json()).toMatchObject({
+      contactId: acme.id,
+      callLogId: null,
+      authorUserId: agentId,
+      body: 'Called about the rockets',
+    });
     expect(first.json().authorName).toMatch(/^Test agent/);
     await supervisor.post(`/api/contacts/${acme.id}/notes`, { body: 'Second' });
     const page = (await agent.get(`/api/contacts/${acme.id}/notes?limit=1`)).json();
     expect(page.items.map((n: { body: string }) => n.body)).toEqual(['Second']);
     const next = (await agent.get(`/api/contacts/${acme.id}/notes?limit=1&cursor=${page.nextCursor}`)).json();
-    expect(next).toEqual({ items: [expect.objectContaining({ body: 'Called about the rockets' })], nextCursor: null });
+    expect(next).toEqual({
+      items: [expect.objectContaining({ body: 'Called about the rockets' })],
+      nextCursor: null,
+    });
   });
 
   it('refuses notes on unassigned contacts (403), bad bodies (400) and unknown contacts (404)', async () => {
     const before = await countRows(t.db, 'notes');
     expect((await agent.post(`/api/contacts/${globex.id}/notes`, { body: 'sneaky' })).statusCode).toBe(403);
     expect((await agent.get(`/api/contacts/${globex.id}/notes`)).statusCode).toBe(403);
-    for (const body of [{ body: '' }, { body: 'x'.repeat(4001) }, { body: 'x', pinned: true }, { text: 'x' }]) {
+    for (const body of [
+      { body: '' },
+      { body: 'x'.repeat(4001) },
+      { body: 'x', pinned: true },
+      { text: 'x' },
+    ]) {
       expect((await admin.post(`/api/contacts/${acme.id}/notes`, body)).statusCode).toBe(400);
     }
     expect((await admin.post(`/api/contacts/${randomUUID()}/notes`, { body: 'x' })).statusCode).toBe(404);
-    expect((await admin.get(`/api/contacts/${acme.id}/notes?cursor=${Buffer.from('["x"]').toString('base64url')}`)).statusCode).toBe(400);
+    expect(
+      (await admin.get(`/api/contacts/${acme.id}/notes?cursor=${Buffer.from('["x"]').toString('base64url')}`))
+        .statusCode,
+    ).toBe(400);
     expect(await countRows(t.db, 'notes')).toBe(before);
   });
 });

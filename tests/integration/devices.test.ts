@@ -21,11 +21,24 @@ const deviceKeys = ['createdAt', 'hotdesk', 'id', 'location', 'name', 'ownerUser
 
 describe('devices', () => {
   it('creates a device with a generated SIP password that no response shows', async () => {
-    const response = await admin.post('/api/devices', { id: 'lobby', name: 'Lobby phone', location: 'Ground floor' });
+    const response = await admin.post('/api/devices', {
+      id: 'lobby',
+      name: 'Lobby phone',
+      location: 'Ground floor',
+    });
     expect(response.statusCode).toBe(201);
     expect(Object.keys(response.json()).sort()).toEqual(deviceKeys);
-    expect(response.json()).toMatchObject({ id: 'lobby', hotdesk: false, ownerUserId: null, location: 'Ground floor' });
-    const row = await t.db.selectFrom('devices').selectAll().where('id', '=', 'lobby').executeTakeFirstOrThrow();
+    expect(response.json()).toMatchObject({
+      id: 'lobby',
+      hotdesk: false,
+      ownerUserId: null,
+      location: 'Ground floor',
+    });
+    const row = await t.db
+      .selectFrom('devices')
+      .selectAll()
+      .where('id', '=', 'lobby')
+      .executeTakeFirstOrThrow();
     expect(row.sip_password).toMatch(/^[\w-]{20}$/);
     for (const client of [admin, agent]) {
       for (const url of ['/api/devices', '/api/devices/lobby']) {
@@ -38,16 +51,37 @@ describe('devices', () => {
   });
 
   it('changes and deletes a device, auditing each write', async () => {
-    await admin.post('/api/devices', { id: 'desk1', name: 'Desk 1', hotdesk: true, sipPassword: 'desk1-secret' });
-    const changed = await admin.patch('/api/devices/desk1', { ownerUserId: agentId, sipPassword: 'other-secret' });
+    await admin.post('/api/devices', {
+      id: 'desk1',
+      name: 'Desk 1',
+      hotdesk: true,
+      sipPassword: 'desk1-secret',
+    });
+    const changed = await admin.patch('/api/devices/desk1', {
+      ownerUserId: agentId,
+      sipPassword: 'other-secret',
+    });
     expect(changed.json()).toMatchObject({ id: 'desk1', hotdesk: true, ownerUserId: agentId });
-    const row = await t.db.selectFrom('devices').select('sip_password').where('id', '=', 'desk1').executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('devices')
+      .select('sip_password')
+      .where('id', '=', 'desk1')
+      .executeTakeFirstOrThrow();
     expect(row.sip_password).toBe('other-secret');
-    expect((await agent.get('/api/devices?ownerUserId=' + agentId)).json().items.map((d: { id: string }) => d.id)).toEqual(['desk1']);
-    expect((await agent.get('/api/devices?hotdesk=true')).json().items.map((d: { id: string }) => d.id)).toEqual(['desk1']);
+    expect(
+      (await agent.get('/api/devices?ownerUserId=' + agentId)).json().items.map((d: { id: string }) => d.id),
+    ).toEqual(['desk1']);
+    expect(
+      (await agent.get('/api/devices?hotdesk=true')).json().items.map((d: { id: string }) => d.id),
+    ).toEqual(['desk1']);
     expect((await admin.delete('/api/devices/desk1')).statusCode).toBe(204);
     expect((await admin.get('/api/devices/desk1')).json().error.code).toBe('no-such-device');
-    const actions = await t.db.selectFrom('audit_log').select('action').where('target', '=', 'device:desk1').orderBy('id').execute();
+    const actions = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target', '=', 'device:desk1')
+      .orderBy('id')
+      .execute();
     expect(actions.map((a) => a.action)).toEqual(['device.created', 'device.updated', 'device.deleted']);
   });
 

@@ -67,12 +67,15 @@ describe('WebSocket /api/events', () => {
     await client.next(isType('snapshot'));
     const user = await insertUser(a.db, { role: 'agent' });
     await adminA.patch(`/api/users/${user.id}`, { extension: '4321' });
-    expect((await client.next(isType('user.updated'))).data).toMatchObject({ id: user.id, extension: '4321' });
+    expect((await client.next(isType('user.updated'))).data).toMatchObject({
+      id: user.id,
+      extension: '4321',
+    });
     await adminA.delete(`/api/users/${user.id}`);
     expect((await client.next(isType('user.deleted'))).data).toMatchObject({ id: user.id });
   });
 
-  it("delivers an event published by instance A to a client of instance B (through Redis)", async () => {
+  it('delivers an event published by instance A to a client of instance B (through Redis)', async () => {
     const client = connect(b, `?token=${token}`);
     await client.next(isType('snapshot'));
     const created = await adminA.post('/api/devices', { id: 'lobby', name: 'Lobby phone' });

@@ -24,7 +24,16 @@ const indexes = async () => {
   return result.rows.map((row) => row.name);
 };
 
-const expectedTables = ['audit_log', 'call_logs', 'contact_assignments', 'contacts', 'devices', 'notes', 'teams', 'users'];
+const expectedTables = [
+  'audit_log',
+  'call_logs',
+  'contact_assignments',
+  'contacts',
+  'devices',
+  'notes',
+  'teams',
+  'users',
+];
 
 describe('migrations', () => {
   it('go up on a fresh database, all the way down, and up again to the same schema', async () => {
@@ -34,7 +43,9 @@ describe('migrations', () => {
     );
     expect(await tables()).toEqual(expectedTables);
     const schema = await indexes();
-    expect(schema).toEqual(expect.arrayContaining(['users_username_key', 'teams_name_key', 'notes_contact_idx']));
+    expect(schema).toEqual(
+      expect.arrayContaining(['users_username_key', 'teams_name_key', 'notes_contact_idx']),
+    );
 
     await migrateAllDown(database.db);
     expect(await tables()).toEqual([]);

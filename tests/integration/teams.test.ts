@@ -31,7 +31,12 @@ describe('teams', () => {
     expect(renamed.json()).toMatchObject({ id: team.id, name: 'Accounts' });
     expect((await admin.delete(`/api/teams/${team.id}`)).statusCode).toBe(204);
     expect((await admin.get(`/api/teams/${team.id}`)).json().error.code).toBe('no-such-team');
-    const actions = await t.db.selectFrom('audit_log').select('action').where('target', '=', `team:${team.id}`).orderBy('id').execute();
+    const actions = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target', '=', `team:${team.id}`)
+      .orderBy('id')
+      .execute();
     expect(actions.map((a) => a.action)).toEqual(['team.created', 'team.updated', 'team.deleted']);
   });
 
@@ -39,7 +44,9 @@ describe('teams', () => {
     const names = (await admin.get('/api/teams')).json().items.map((x: { name: string }) => x.name);
     expect(names).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
     expect(names).toEqual(expect.arrayContaining(['Sales', 'Support']));
-    expect((await supervisor.get('/api/teams')).json().items.map((x: { id: string }) => x.id)).toEqual([support.id]);
+    expect((await supervisor.get('/api/teams')).json().items.map((x: { id: string }) => x.id)).toEqual([
+      support.id,
+    ]);
     expect((await agent.get('/api/teams')).json().items.map((x: { id: string }) => x.id)).toEqual([sales.id]);
     const page = (await admin.get('/api/teams?limit=1')).json();
     expect(page.items).toHaveLength(1);
@@ -62,7 +69,9 @@ describe('teams', () => {
     const response = await admin.post('/api/teams', { name: 'SUPPORT' });
     expect(response.statusCode).toBe(409);
     expect(response.json().error.code).toBe('team-name-taken');
-    expect((await admin.patch(`/api/teams/${sales.id}`, { name: 'support' })).json().error.code).toBe('team-name-taken');
+    expect((await admin.patch(`/api/teams/${sales.id}`, { name: 'support' })).json().error.code).toBe(
+      'team-name-taken',
+    );
     expect(await countRows(t.db, 'teams')).toBe(before);
   });
 

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { auditScope } from '../../controller/features/audit/audit.access.js';
 import { callLogScope } from '../../controller/features/call-logs/call-logs.access.js';
-import { canAssign, canWriteContacts, contactListScope } from '../../controller/features/contacts/contacts.access.js';
+import {
+  canAssign,
+  canWriteContacts,
+  contactListScope,
+} from '../../controller/features/contacts/contacts.access.js';
 import { canReadTeam, visibleTeam } from '../../controller/features/teams/teams.access.js';
-import { canReadUser, canWriteUsers, selfChangeProblem, userListScope } from '../../controller/features/users/users.access.js';
+import {
+  canReadUser,
+  canWriteUsers,
+  selfChangeProblem,
+  userListScope,
+} from '../../controller/features/users/users.access.js';
 import type { Principal } from '../../controller/http/auth.js';
 
 const who = (role: Principal['role'], userId: string, teamId: string | null): Principal => ({

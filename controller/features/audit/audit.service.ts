@@ -10,11 +10,16 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createAuditService(db: Db) {
   return {
-    async list(principal: Principal, filter: { action?: string | undefined; actor?: string | undefined }, page: PageRequest) {
+    async list(
+      principal: Principal,
+      filter: { action?: string | undefined; actor?: string | undefined },
+      page: PageRequest,
+    ) {
       const scope = auditScope(await currentActor(db, principal));
       if (!scope) throw new AppError('forbidden', 'only admins and supervisors read the audit log');
       const actor = filter.actor;
-      const byActor = actor === undefined ? {} : uuid.test(actor) ? { actorUserId: actor } : { actorName: actor };
+      const byActor =
+        actor === undefined ? {} : uuid.test(actor) ? { actorUserId: actor } : { actorName: actor };
       return listAudit(db, scope, { action: filter.action, ...byActor }, page);
     },
   };

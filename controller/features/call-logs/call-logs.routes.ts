@@ -27,14 +27,23 @@ export function callLogsRoutes(service: CallLogsService, auth: Auth) {
     );
     app.get(
       '/call-logs/:id',
-      { ...anyone, schema: { tags, summary: 'One call log', params: callLogIdParams, response: { 200: callLogSchema } } },
+      {
+        ...anyone,
+        schema: { tags, summary: 'One call log', params: callLogIdParams, response: { 200: callLogSchema } },
+      },
       async (request) => service.get(principalOf(request), request.params.id),
     );
     app.get(
       '/call-logs/:id/notes',
       {
         ...anyone,
-        schema: { tags, summary: "A call's notes, newest first", params: callLogIdParams, querystring: pageQuery, response: { 200: notePageSchema } },
+        schema: {
+          tags,
+          summary: "A call's notes, newest first",
+          params: callLogIdParams,
+          querystring: pageQuery,
+          response: { 200: notePageSchema },
+        },
       },
       async (request) => service.notes(principalOf(request), request.params.id, request.query),
     );
@@ -42,10 +51,18 @@ export function callLogsRoutes(service: CallLogsService, auth: Auth) {
       '/call-logs/:id/notes',
       {
         ...anyone,
-        schema: { tags, summary: 'Add a note to a call', params: callLogIdParams, body: noteBody, response: { 201: noteSchema } },
+        schema: {
+          tags,
+          summary: 'Add a note to a call',
+          params: callLogIdParams,
+          body: noteBody,
+          response: { 201: noteSchema },
+        },
       },
       async (request, reply) =>
-        reply.status(201).send(await service.addNote(principalOf(request), request.params.id, request.body.body)),
+        reply
+          .status(201)
+          .send(await service.addNote(principalOf(request), request.params.id, request.body.body)),
     );
   };
 }

@@ -26,7 +26,10 @@ export const listCallLogsQuery = z
   .strictObject({
     from: instant.optional().describe('started at or after (ISO-8601)'),
     to: instant.optional().describe('started before (ISO-8601)'),
-    extension: z.string().regex(/^\d{3,5}$/, '3 to 5 digits').optional(),
+    extension: z
+      .string()
+      .regex(/^\d{3,5}$/, '3 to 5 digits')
+      .optional(),
     ...pageQueryShape,
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['to'] });

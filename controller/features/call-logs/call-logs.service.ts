@@ -1,4 +1,10 @@
-import { callLogInvolves, findCallLogById, listCallLogs, type CallLog, type CallLogFilter } from '../../db/call-logs.repository.js';
+import {
+  callLogInvolves,
+  findCallLogById,
+  listCallLogs,
+  type CallLog,
+  type CallLogFilter,
+} from '../../db/call-logs.repository.js';
 import type { Db } from '../../db/database.js';
 import { insertNote, listNotes, type Note } from '../../db/notes.repository.js';
 import type { PageRequest } from '../../db/pagination.js';

@@ -20,7 +20,8 @@ export function createContactAssignmentsService(db: Db) {
     requireRole(actor, 'admin', 'supervisor');
     const user = await findUserById(db, userId);
     if (!user) throw new AppError('no-such-user', 'user not found');
-    if (!canAssign(actor, user)) throw new AppError('forbidden', 'you may assign only members of your own team');
+    if (!canAssign(actor, user))
+      throw new AppError('forbidden', 'you may assign only members of your own team');
   };
 
   return {
@@ -29,7 +30,12 @@ export function createContactAssignmentsService(db: Db) {
       if (!(await findContactById(db, contactId))) throw noSuchContact();
       return listAssignments(db, contactId, page);
     },
-    async put(principal: Principal, contactId: string, userId: string, active: boolean): Promise<ContactAssignment> {
+    async put(
+      principal: Principal,
+      contactId: string,
+      userId: string,
+      active: boolean,
+    ): Promise<ContactAssignment> {
       await assigner(principal, userId);
       return upsertAssignment(db, contactId, userId, active);
     },

@@ -41,25 +41,48 @@ export function contactsRoutes(service: ContactsService, auth: Auth) {
       '/contacts/lookup',
       {
         ...anyone,
-        schema: { tags, summary: 'The contact with a caller number (any format)', querystring: lookupQuery, response: { 200: contactSchema } },
+        schema: {
+          tags,
+          summary: 'The contact with a caller number (any format)',
+          querystring: lookupQuery,
+          response: { 200: contactSchema },
+        },
       },
       async (request) => service.lookup(principalOf(request), request.query.number),
     );
     app.get(
       '/contacts/:id',
-      { ...anyone, schema: { tags, summary: 'One contact', params: contactIdParams, response: { 200: contactSchema } } },
+      {
+        ...anyone,
+        schema: { tags, summary: 'One contact', params: contactIdParams, response: { 200: contactSchema } },
+      },
       async (request) => service.get(principalOf(request), request.params.id),
     );
     app.post(
       '/contacts',
-      { ...writers, schema: { tags, summary: 'Create a contact', body: createContactBody, response: { 201: contactSchema } } },
-      async (request, reply) => reply.status(201).send(await service.create(principalOf(request), request.body)),
+      {
+        ...writers,
+        schema: {
+          tags,
+          summary: 'Create a contact',
+          body: createContactBody,
+          response: { 201: contactSchema },
+        },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await service.create(principalOf(request), request.body)),
     );
     app.patch(
       '/contacts/:id',
       {
         ...writers,
-        schema: { tags, summary: 'Change a contact', params: contactIdParams, body: updateContactBody, response: { 200: contactSchema } },
+        schema: {
+          tags,
+          summary: 'Change a contact',
+          params: contactIdParams,
+          body: updateContactBody,
+          response: { 200: contactSchema },
+        },
       },
       async (request) => service.update(principalOf(request), request.params.id, request.body),
     );
@@ -75,7 +98,13 @@ export function contactsRoutes(service: ContactsService, auth: Auth) {
       '/contacts/:id/notes',
       {
         ...anyone,
-        schema: { tags, summary: "A contact's notes, newest first", params: contactIdParams, querystring: pageQuery, response: { 200: notePageSchema } },
+        schema: {
+          tags,
+          summary: "A contact's notes, newest first",
+          params: contactIdParams,
+          querystring: pageQuery,
+          response: { 200: notePageSchema },
+        },
       },
       async (request) => service.notes(principalOf(request), request.params.id, request.query),
     );
@@ -83,10 +112,18 @@ export function contactsRoutes(service: ContactsService, auth: Auth) {
       '/contacts/:id/notes',
       {
         ...anyone,
-        schema: { tags, summary: 'Add a note to a contact', params: contactIdParams, body: noteBody, response: { 201: noteSchema } },
+        schema: {
+          tags,
+          summary: 'Add a note to a contact',
+          params: contactIdParams,
+          body: noteBody,
+          response: { 201: noteSchema },
+        },
       },
       async (request, reply) =>
-        reply.status(201).send(await service.addNote(principalOf(request), request.params.id, request.body.body)),
+        reply
+          .status(201)
+          .send(await service.addNote(principalOf(request), request.params.id, request.body.body)),
     );
   };
 }

@@ -39,7 +39,10 @@ export type UpdateContactBody = z.infer<typeof updateContactBody>;
 export const contactIdParams = z.object({ id: z.uuid() });
 export const assignmentParams = z.object({ id: z.uuid(), userId: z.uuid() });
 
-export const listContactsQuery = z.strictObject({ q: z.string().trim().min(1).max(100).optional(), ...pageQueryShape });
+export const listContactsQuery = z.strictObject({
+  q: z.string().trim().min(1).max(100).optional(),
+  ...pageQueryShape,
+});
 export const lookupQuery = z.strictObject({ number: z.string().min(1).max(40) });
 export const pageQuery = z.strictObject({ ...pageQueryShape });
 

@@ -27,7 +27,8 @@ export function createContactsService(deps: { db: Db; config: Config }) {
 
   const writer = async (principal: Principal) => {
     const actor = await currentActor(db, principal);
-    if (!canWriteContacts(actor)) throw new AppError('forbidden', 'only admins and supervisors change contacts');
+    if (!canWriteContacts(actor))
+      throw new AppError('forbidden', 'only admins and supervisors change contacts');
     return actor;
   };
 
@@ -47,7 +48,8 @@ export function createContactsService(deps: { db: Db; config: Config }) {
       const actor = await currentActor(db, principal);
       return listContacts(db, { q, ...contactListScope(actor) }, page);
     },
-    get: async (principal: Principal, id: string): Promise<Contact> => (await readable(principal, id)).contact,
+    get: async (principal: Principal, id: string): Promise<Contact> =>
+      (await readable(principal, id)).contact,
 
     /** Caller-ID matching, open to every role. */
     async lookup(principal: Principal, number: string): Promise<Contact> {

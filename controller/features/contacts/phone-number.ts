@@ -28,7 +28,9 @@ function fromDigits(digits: string, plan: DialingPlan): string | undefined {
   if (!/^\d+$/.test(digits)) return undefined;
   if (digits.startsWith(plan.internationalPrefix)) return `+${digits.slice(plan.internationalPrefix.length)}`;
   const national =
-    plan.nationalPrefix && digits.startsWith(plan.nationalPrefix) ? digits.slice(plan.nationalPrefix.length) : digits;
+    plan.nationalPrefix && digits.startsWith(plan.nationalPrefix)
+      ? digits.slice(plan.nationalPrefix.length)
+      : digits;
   return `+${plan.countryCode}${national}`;
 }
 

@@ -34,22 +34,37 @@ export function devicesRoutes(service: DevicesService, auth: Auth) {
     );
     app.get(
       '/devices/:id',
-      { ...anyone, schema: { tags, summary: 'One device', params: deviceIdParams, response: { 200: deviceSchema } } },
+      {
+        ...anyone,
+        schema: { tags, summary: 'One device', params: deviceIdParams, response: { 200: deviceSchema } },
+      },
       async (request) => service.get(principalOf(request), request.params.id),
     );
     app.post(
       '/devices',
       {
         ...admin,
-        schema: { tags, summary: 'Create a device (SIP password generated when absent)', body: createDeviceBody, response: { 201: deviceSchema } },
+        schema: {
+          tags,
+          summary: 'Create a device (SIP password generated when absent)',
+          body: createDeviceBody,
+          response: { 201: deviceSchema },
+        },
       },
-      async (request, reply) => reply.status(201).send(await service.create(principalOf(request), request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await service.create(principalOf(request), request.body)),
     );
     app.patch(
       '/devices/:id',
       {
         ...admin,
-        schema: { tags, summary: 'Change a device', params: deviceIdParams, body: updateDeviceBody, response: { 200: deviceSchema } },
+        schema: {
+          tags,
+          summary: 'Change a device',
+          params: deviceIdParams,
+          body: updateDeviceBody,
+          response: { 200: deviceSchema },
+        },
       },
       async (request) => service.update(principalOf(request), request.params.id, request.body),
     );

@@ -50,7 +50,10 @@ export type UpdateDeviceBody = z.infer<typeof updateDeviceBody>;
 export const deviceIdParams = z.object({ id: deviceIdSchema });
 
 export const listDevicesQuery = z.strictObject({
-  hotdesk: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  hotdesk: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   ownerUserId: z.uuid().optional(),
   ...pageQueryShape,
 });

@@ -26,7 +26,11 @@ type DeviceEvent = 'device.created' | 'device.updated' | 'device.deleted';
 export function createDevicesService(deps: { db: Db; bus: EventBus }) {
   const { db, bus } = deps;
 
-  const change = async (principal: Principal, action: DeviceEvent, work: (trx: Db) => Promise<Device | undefined>) => {
+  const change = async (
+    principal: Principal,
+    action: DeviceEvent,
+    work: (trx: Db) => Promise<Device | undefined>,
+  ) => {
     const actor = await currentActor(db, principal);
     requireRole(actor, 'admin');
     const device = await db.transaction().execute(async (trx) => {
@@ -69,7 +73,8 @@ export function createDevicesService(deps: { db: Db; bus: EventBus }) {
       ),
     update: (principal: Principal, id: string, body: UpdateDeviceBody) =>
       change(principal, 'device.updated', (trx) => updateDevice(trx, id, toDeviceUpdate(body))),
-    remove: (principal: Principal, id: string) => change(principal, 'device.deleted', (trx) => deleteDevice(trx, id)),
+    remove: (principal: Principal, id: string) =>
+      change(principal, 'device.deleted', (trx) => deleteDevice(trx, id)),
   };
 }
 

@@ -1,7 +1,14 @@
 import { auditActor, auditTarget, writeAudit } from '../../db/audit.repository.js';
 import type { Db } from '../../db/database.js';
 import type { PageRequest } from '../../db/pagination.js';
-import { deleteTeam, findTeamById, insertTeam, listTeams, renameTeam, type Team } from '../../db/teams.repository.js';
+import {
+  deleteTeam,
+  findTeamById,
+  insertTeam,
+  listTeams,
+  renameTeam,
+  type Team,
+} from '../../db/teams.repository.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { currentActor, requireRole } from '../users/actor.js';
@@ -42,10 +49,12 @@ export function createTeamsService(db: Db) {
       if (!canReadTeam(actor, id)) throw new AppError('forbidden', 'you may see only your own team');
       return team;
     },
-    create: (principal: Principal, name: string) => audited(principal, 'team.created', (trx) => insertTeam(trx, name)),
+    create: (principal: Principal, name: string) =>
+      audited(principal, 'team.created', (trx) => insertTeam(trx, name)),
     update: (principal: Principal, id: string, name: string) =>
       audited(principal, 'team.updated', (trx) => renameTeam(trx, id, name)),
-    remove: (principal: Principal, id: string) => audited(principal, 'team.deleted', (trx) => deleteTeam(trx, id)),
+    remove: (principal: Principal, id: string) =>
+      audited(principal, 'team.deleted', (trx) => deleteTeam(trx, id)),
   };
 }
 

@@ -10,9 +10,16 @@ import type { Principal } from '../../http/auth.js';
 export async function currentActor(db: Db, principal: Principal): Promise<Principal> {
   const row = await findUserRowById(db, principal.userId);
   if (!row) throw new AppError('unauthorized', 'this account no longer exists');
-  return { userId: row.id, username: row.username, role: row.role, extension: row.extension, teamId: row.team_id };
+  return {
+    userId: row.id,
+    username: row.username,
+    role: row.role,
+    extension: row.extension,
+    teamId: row.team_id,
+  };
 }
 
 export function requireRole(actor: Principal, ...roles: Principal['role'][]): void {
-  if (!roles.includes(actor.role)) throw new AppError('forbidden', `this needs the role ${roles.join(' or ')}`);
+  if (!roles.includes(actor.role))
+    throw new AppError('forbidden', `this needs the role ${roles.join(' or ')}`);
 }

@@ -37,7 +37,14 @@ interface DemoUser {
 }
 
 const users: DemoUser[] = [
-  { username: 'supervisor', name: 'Sam Supervisor', extension: '1010', role: 'supervisor', password: 'supervisor-demo', pin: '4321' },
+  {
+    username: 'supervisor',
+    name: 'Sam Supervisor',
+    extension: '1010',
+    role: 'supervisor',
+    password: 'supervisor-demo',
+    pin: '4321',
+  },
   ...[1, 2, 3, 4, 5].map((n) => ({
     username: `agent${n}`,
     name: `Agent ${n}`,
@@ -68,14 +75,24 @@ export async function seedDemoData(db: Db): Promise<string[]> {
       ...(await seedContacts(trx)),
     ];
     if (created.length) {
-      await writeAudit(trx, { actorUserId: null, actor: 'system', action: 'demo.seeded', target: '', details: { created } });
+      await writeAudit(trx, {
+        actorUserId: null,
+        actor: 'system',
+        action: 'demo.seeded',
+        target: '',
+        details: { created },
+      });
     }
     return created;
   });
 }
 
 async function supportTeamId(db: Db): Promise<string> {
-  await db.insertInto('teams').values({ name: 'Support' }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto('teams')
+    .values({ name: 'Support' })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
   const team = await db
     .selectFrom('teams')
     .select('id')
@@ -132,7 +149,11 @@ async function seedContacts(db: Db): Promise<string[]> {
       .returning('id')
       .executeTakeFirstOrThrow();
     const assignee = await findUserRowByUsername(db, contact.assignee);
-    if (assignee) await db.insertInto('contact_assignments').values({ contact_id: row.id, user_id: assignee.id }).execute();
+    if (assignee)
+      await db
+        .insertInto('contact_assignments')
+        .values({ contact_id: row.id, user_id: assignee.id })
+        .execute();
     created.push(`contact ${contact.name}`);
   }
   return created;

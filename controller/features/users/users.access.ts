@@ -20,7 +20,11 @@ export function userListScope(actor: Principal): UserScope {
 export const canWriteUsers = (actor: Principal): boolean => actor.role === 'admin';
 
 /** Why `actor` may not make this change to their own account, or undefined. */
-export function selfChangeProblem(actor: Principal, userId: string, change: 'delete' | { role?: string }): string | undefined {
+export function selfChangeProblem(
+  actor: Principal,
+  userId: string,
+  change: 'delete' | { role?: string },
+): string | undefined {
   if (userId !== actor.userId) return undefined;
   if (change === 'delete') return 'you cannot delete your own account';
   if (change.role !== undefined && change.role !== actor.role) return 'you cannot change your own role';

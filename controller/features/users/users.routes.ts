@@ -57,19 +57,32 @@ export function usersRoutes(service: UsersService, auth: Auth) {
     );
     app.get(
       '/users/:id',
-      { ...anyone, schema: { tags, summary: 'One user', params: userIdParams, response: { 200: userSchema } } },
+      {
+        ...anyone,
+        schema: { tags, summary: 'One user', params: userIdParams, response: { 200: userSchema } },
+      },
       async (request) => service.get(principalOf(request), request.params.id),
     );
     app.post(
       '/users',
-      { ...admin, schema: { tags, summary: 'Create a user', body: createUserBody, response: { 201: userSchema } } },
-      async (request, reply) => reply.status(201).send(await service.create(principalOf(request), request.body)),
+      {
+        ...admin,
+        schema: { tags, summary: 'Create a user', body: createUserBody, response: { 201: userSchema } },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await service.create(principalOf(request), request.body)),
     );
     app.patch(
       '/users/:id',
       {
         ...admin,
-        schema: { tags, summary: 'Change a user', params: userIdParams, body: updateUserBody, response: { 200: userSchema } },
+        schema: {
+          tags,
+          summary: 'Change a user',
+          params: userIdParams,
+          body: updateUserBody,
+          response: { 200: userSchema },
+        },
       },
       async (request) => service.update(principalOf(request), request.params.id, request.body),
     );

@@ -28,7 +28,10 @@ export const sipPasswordSchema = z
 
 const username = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'letters, digits and ._@- (at most 64, starting with a letter or digit)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/,
+    'letters, digits and ._@- (at most 64, starting with a letter or digit)',
+  );
 const displayName = z.string().trim().min(1).max(100);
 const password = z.string().min(8, 'at least 8 characters').max(200);
 const pin = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');

@@ -85,7 +85,10 @@ export function createUsersService(deps: { db: Db; bus: EventBus; config: Config
         const row = before && (await updateUserRow(trx, id, changes));
         if (!before || !row) throw new AppError('no-such-user', 'user not found');
         const updated = toUser(row);
-        await writeAudit(trx, audit(actor, 'user.updated', updated, changedFields(toUser(before), updated, body)));
+        await writeAudit(
+          trx,
+          audit(actor, 'user.updated', updated, changedFields(toUser(before), updated, body)),
+        );
         return updated;
       });
       bus.publish('user.updated', user);
