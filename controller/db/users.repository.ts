@@ -50,6 +50,11 @@ export async function findUserRowById(db: Db, id: string): Promise<UserRow | und
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The row, locked until the transaction `db` ends (for a read-then-write such as an audited update). */
+export async function lockUserRow(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 export async function findUserById(db: Db, id: string): Promise<User | undefined> {
   const row = await findUserRowById(db, id);
   return row && toUser(row);

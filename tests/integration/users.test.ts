@@ -13,10 +13,11 @@ let agent: ApiClient;
 let agentId: string;
 
 const userKeys = ['createdAt', 'displayName', 'extension', 'id', 'role', 'teamId', 'updatedAt', 'username'];
+let nextExtension = 3000;
 const newUser = (overrides: Record<string, unknown> = {}) => ({
   username: `u${randomUUID().slice(0, 8)}`,
   displayName: 'New Person',
-  extension: String(3000 + Math.floor(Math.random() * 6000)),
+  extension: String(nextExtension++),
   role: 'agent',
   password: 'a good password',
   ...overrides,

@@ -9,6 +9,7 @@ import {
   findUserRowById,
   insertUserRow,
   listUsers,
+  lockUserRow,
   toUser,
   updateUserRow,
   type User,
@@ -81,7 +82,7 @@ export function createUsersService(deps: { db: Db; bus: EventBus; config: Config
       if (problem) throw new AppError('conflict', problem);
       const changes = await toUserUpdate(body);
       const user = await db.transaction().execute(async (trx) => {
-        const before = await findUserRowById(trx, id);
+        const before = await lockUserRow(trx, id);
         const row = before && (await updateUserRow(trx, id, changes));
         if (!before || !row) throw new AppError('no-such-user', 'user not found');
         const updated = toUser(row);
