@@ -1,0 +1,31 @@
+import type { Db } from './database.js';
+
+/** A user reachable by extension, with the ids of the devices they own (their SIP account names). */
+export interface DirectoryEntry {
+  userId: string;
+  extension: string;
+  displayName: string;
+  deviceIds: string[];
+}
+
+export async function findByExtension(db: Db, extension: string): Promise<DirectoryEntry | undefined> {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'extension', 'display_name'])
+    .where('extension', '=', extension)
+    .executeTakeFirst();
+  if (!user) return undefined;
+  const devices = await db.selectFrom('devices').select('id').where('owner_user_id', '=', user.id).orderBy('id').execute();
+  return { userId: user.id, extension: user.extension, displayName: user.display_name, deviceIds: devices.map((d) => d.id) };
+}
+
+/** A shared device's account: its name and owner (if any). */
+export async function findDevice(db: Db, deviceId: string): Promise<{ name: string; ownerUserId: string | null } | undefined> {
+  const row = await db.selectFrom('devices').select(['name', 'owner_user_id']).where('id', '=', deviceId).executeTakeFirst();
+  return row ? { name: row.name, ownerUserId: row.owner_user_id } : undefined;
+}
+
+export async function findUserById(db: Db, userId: string): Promise<DirectoryEntry | undefined> {
+  const user = await db.selectFrom('users').select('extension').where('id', '=', userId).executeTakeFirst();
+  return user ? findByExtension(db, user.extension) : undefined;
+}

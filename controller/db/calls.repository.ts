@@ -1,0 +1,64 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import type { CallDisposition } from './tables/call-logs.js';
+
+/** A call's log row as the calls feature writes it (one row per call id, rewritten as the call progresses). */
+export interface CallLogWrite {
+  callId: string;
+  direction: 'internal' | 'inbound' | 'outbound';
+  fromNumber: string;
+  fromName: string;
+  toNumber: string;
+  callerUserId: string | null;
+  answeredByUserId: string | null;
+  answeredByExtension: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  disposition: CallDisposition | null;
+}
+
+/** Inserts or updates the call's row (idempotent: writing the same entry twice changes nothing). */
+export async function upsertCallLog(db: Db, entry: CallLogWrite): Promise<void> {
+  const date = (value: string | null) => (value ? new Date(value) : null);
+  const changing = {
+    answered_by_user_id: entry.answeredByUserId,
+    answered_by_extension: entry.answeredByExtension,
+    answered_at: date(entry.answeredAt),
+    ended_at: date(entry.endedAt),
+    disposition: entry.disposition,
+  };
+  await db
+    .insertInto('call_logs')
+    .values({
+      call_id: entry.callId,
+      direction: entry.direction,
+      from_number: entry.fromNumber,
+      from_name: entry.fromName,
+      to_number: entry.toNumber,
+      caller_user_id: entry.callerUserId,
+      started_at: new Date(entry.startedAt),
+      ...changing,
+    })
+    .onConflict((oc) => oc.column('call_id').doUpdateSet(changing))
+    .execute();
+}
+
+/** Call logs still open (no end): the calls feature closes those it no longer knows after a restart. */
+export async function openCallLogIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('call_logs').select('call_id').where('ended_at', 'is', null).execute();
+  return rows.map((row) => row.call_id);
+}
+
+/** Closes a log whose call the controller lost track of: answered if it had been answered, else failed. */
+export async function closeLostCallLog(db: Db, callId: string, endedAt: Date): Promise<void> {
+  await db
+    .updateTable('call_logs')
+    .set({
+      ended_at: endedAt,
+      disposition: sql<CallDisposition>`CASE WHEN answered_at IS NULL THEN 'failed' ELSE 'answered' END`,
+    })
+    .where('call_id', '=', callId)
+    .where('ended_at', 'is', null)
+    .execute();
+}

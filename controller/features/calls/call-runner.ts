@@ -1,0 +1,173 @@
+import type { Logger } from 'pino';
+import type { FailureReason, Outcome, Pbx } from '../../ari/pbx.port.js';
+import type { EventBus } from '../../bus/event-bus.js';
+import { upsertCallLog } from '../../db/calls.repository.js';
+import type { Db } from '../../db/database.js';
+import { channelIdsOf, evolve } from './call-state.js';
+import type { CallStore } from './call-store.js';
+import { createCallTimers } from './call-timers.js';
+import { toCallView } from './call-view.js';
+import type { CallEffect, CallInput, CallState } from './call.types.js';
+import { decide } from './calls.decider.js';
+import { busTypeOf, type CallBusEvent } from './calls.events.js';
+import type { CallView } from './call-view.js';
+import { createKeyedLock } from './keyed-lock.js';
+
+export interface CallRunnerDeps {
+  pbx: Pbx;
+  db: Db;
+  bus: EventBus;
+  store: CallStore;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** An input, or a lookup that yields one (run under the call's lock, so later facts of the call wait for it). */
+export type PendingInput = CallInput | (() => Promise<CallInput | undefined>);
+
+/**
+ * The thin shell around the decider: per call, under a lock, load the state, decide, save (memory + Redis), publish
+ * the events clients see, then carry out the effects through the Pbx; a failed command is fed back as an input.
+ */
+export function createCallRunner(deps: CallRunnerDeps) {
+  const { pbx, bus, store, logger, now } = deps;
+  const calls = new Map<string, CallState>();
+  const channelIndex = new Map<string, string>();
+  const lock = createKeyedLock();
+  const timers = createCallTimers((callId, at) => {
+    void lock.run(callId, async () => {
+      if (calls.get(callId)?.timerAt === at) await process(callId, { kind: 'dial-timeout' });
+    });
+  }, now);
+
+  async function persist(state: CallState): Promise<void> {
+    const ended = state.stage === 'ended';
+    for (const id of channelIdsOf(state)) {
+      if (ended) channelIndex.delete(id);
+      else channelIndex.set(id, state.id);
+    }
+    if (ended) {
+      calls.delete(state.id);
+      timers.cancel(state.id);
+    } else calls.set(state.id, state);
+    try {
+      await (ended ? store.remove(state.id) : store.save(state));
+    } catch (error) {
+      logger.warn({ err: error, callId: state.id }, 'could not save the call in Redis');
+    }
+  }
+
+  async function process(callId: string, first: CallInput): Promise<CallState | undefined> {
+    const pending: CallInput[] = [first];
+    let state = calls.get(callId);
+    for (let input = pending.shift(); input; input = pending.shift()) {
+      const before = calls.get(callId);
+      const decision = decide(input, before, now());
+      logger.trace({ callId, input: input.kind, events: decision.events.map((e) => e.kind) }, 'call input decided');
+      state = before;
+      const published: [CallBusEvent, CallView][] = [];
+      for (const event of decision.events) {
+        state = evolve(state, event);
+        const type = busTypeOf(event);
+        if (type) published.push([type, toCallView(state)]);
+      }
+      if (state && state !== before) await persist(state);
+      // The call log is part of saving: a client that hears call.ended and reads the log finds it closed.
+      const [logs, commands] = partition(decision.effects, (effect) => effect.kind === 'write-call-log');
+      for (const effect of logs) await execute(callId, effect);
+      for (const [type, view] of published) bus.publish(type, view);
+      for (const effect of commands) {
+        const reason = await execute(callId, effect);
+        if (!reason) continue;
+        logger.debug({ callId, effect: effect.kind, reason }, 'call command failed');
+        pending.push({ kind: 'effect-failed', effect, reason });
+      }
+    }
+    return state;
+  }
+
+  const failure = (outcome: Outcome<unknown>): FailureReason | undefined => (outcome.ok ? undefined : outcome.reason);
+
+  async function execute(callId: string, effect: CallEffect): Promise<FailureReason | undefined> {
+    try {
+      return await carryOut(callId, effect);
+    } catch (error) {
+      logger.error({ err: error, callId, effect: effect.kind }, 'call effect failed');
+      return 'failed';
+    }
+  }
+
+  async function carryOut(callId: string, effect: CallEffect): Promise<FailureReason | undefined> {
+    switch (effect.kind) {
+      case 'answer':
+        return failure(await pbx.answer(effect.channelId));
+      case 'ring':
+        return failure(await pbx.ring(effect.channelId, true));
+      case 'set-variable':
+        return failure(await pbx.setVariable(effect.channelId, effect.name, effect.value));
+      case 'create-channel':
+        return failure(await pbx.createChannel(effect.request));
+      case 'dial':
+        return failure(await pbx.dial(effect.request));
+      case 'create-bridge':
+        return failure(await pbx.createBridge(effect.bridgeId, 'mixing-dtmf', effect.name));
+      case 'add-to-bridge':
+        return failure(await pbx.addToBridge(effect.bridgeId, effect.channelIds));
+      case 'destroy-bridge':
+        return failure(await pbx.destroyBridge(effect.bridgeId));
+      case 'hangup':
+        return failure(await pbx.hangup(effect.channelId, effect.reason));
+      case 'play':
+        return failure(await pbx.play({ playbackId: effect.playbackId, target: { channelId: effect.channelId }, media: effect.media }));
+      case 'stop-playback':
+        return failure(await pbx.stopPlayback(effect.playbackId));
+      case 'start-timer':
+        timers.arm(callId, effect.at);
+        return undefined;
+      case 'cancel-timer':
+        timers.cancel(callId);
+        return undefined;
+      case 'write-call-log':
+        await upsertCallLog(deps.db, effect.log);
+        return undefined;
+      default: {
+        const never: never = effect;
+        throw new Error(`unknown call effect ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  return {
+    /** Queue an input for a call; resolves with the call as it stands afterwards (undefined once ended). */
+    submit(callId: string, input: PendingInput): Promise<CallState | undefined> {
+      return lock.run(callId, async () => {
+        const resolved = typeof input === 'function' ? await input() : input;
+        const state = resolved ? await process(callId, resolved) : calls.get(callId);
+        if (!calls.has(callId)) for (const [channel, owner] of channelIndex) if (owner === callId) channelIndex.delete(channel);
+        return state;
+      });
+    },
+    /** Route a channel to a call before its first input is decided (so its next facts queue behind it). */
+    claim: (channelId: string, callId: string) => channelIndex.set(channelId, callId),
+    callOfChannel: (channelId: string) => channelIndex.get(channelId),
+    get: (callId: string) => calls.get(callId),
+    all: () => [...calls.values()],
+    /** Adopt calls saved in Redis that this process does not know (a restart, or taking over from another instance). */
+    async restore(): Promise<void> {
+      for (const call of await store.loadAll()) {
+        if (calls.has(call.id)) continue;
+        calls.set(call.id, call);
+        for (const id of channelIdsOf(call)) channelIndex.set(id, call.id);
+        if (call.timerAt) timers.arm(call.id, call.timerAt);
+      }
+    },
+    idle: () => lock.idle(),
+    stop: () => timers.cancelAll(),
+  };
+}
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
+
+export type CallRunner = ReturnType<typeof createCallRunner>;

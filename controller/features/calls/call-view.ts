@@ -1,0 +1,81 @@
+import type { Principal } from '../../http/auth.js';
+import type { CallDisposition } from '../../db/tables/call-logs.js';
+import type { CallState, Leg } from './call.types.js';
+
+export type CallViewState = 'dialing' | 'ringing' | 'answered' | 'ending' | 'ended';
+
+export interface PartyView {
+  number: string;
+  name: string;
+  userId: string | null;
+}
+
+export interface ChannelView {
+  id: string;
+  role: Leg['role'];
+  endpoint: string;
+  state: 'dialing' | 'ringing' | 'up' | 'gone';
+}
+
+/** A live call as the API and the WebSocket show it (SPEC: id, state, from, to, answeredBy, startedAt, answeredAt, channels). */
+export interface CallView {
+  id: string;
+  state: CallViewState;
+  direction: 'internal';
+  from: PartyView;
+  to: PartyView;
+  answeredBy: { userId: string | null; extension: string; name: string } | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  disposition: CallDisposition | null;
+  channels: ChannelView[];
+}
+
+function stateOf(call: CallState): CallViewState {
+  switch (call.stage) {
+    case 'setup':
+      return call.ringingAnnounced ? 'ringing' : 'dialing';
+    case 'talking':
+      return call.answerAnnounced ? 'answered' : 'ringing';
+    case 'ending':
+      return 'ending';
+    case 'ended':
+      return 'ended';
+    default: {
+      const never: never = call.stage;
+      throw new Error(`unknown stage ${String(never)}`);
+    }
+  }
+}
+
+const channelStateOf = (leg: Leg): ChannelView['state'] =>
+  leg.status === 'creating' || leg.status === 'entered' ? 'dialing' : leg.status;
+
+export function toCallView(call: CallState): CallView {
+  const to = call.destination.kind === 'user' ? call.destination.user : { number: call.dialled, name: '', userId: null };
+  return {
+    id: call.id,
+    state: stateOf(call),
+    direction: 'internal',
+    from: { ...call.caller },
+    to: { ...to },
+    answeredBy: call.answeredBy
+      ? { userId: call.answeredBy.userId, extension: call.answeredBy.number, name: call.answeredBy.name }
+      : null,
+    startedAt: call.startedAt,
+    answeredAt: call.answeredAt,
+    endedAt: call.endedAt,
+    disposition: call.disposition,
+    channels: call.legs.map((leg) => ({ id: leg.id, role: leg.role, endpoint: leg.endpoint, state: channelStateOf(leg) })),
+  };
+}
+
+/**
+ * Who sees a call: admins and supervisors every call (a supervisor watches the floor and may supervise any agent's
+ * call; team scoping is left to supervision rules), everyone else the calls they take part in.
+ */
+export function canSeeCall(principal: Principal, call: CallView): boolean {
+  if (principal.role === 'admin' || principal.role === 'supervisor') return true;
+  return [call.from.userId, call.to.userId, call.answeredBy?.userId].includes(principal.userId);
+}

@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { PbxFact } from '../../ari/pbx.facts.js';
+import type { PbxConnection } from '../../ari/pbx.port.js';
+import type { EventBus } from '../../bus/event-bus.js';
+import { closeLostCallLog, openCallLogIds } from '../../db/calls.repository.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import type { Principal } from '../../http/auth.js';
+import { createCallDirectory, isExtensionNumber, type CallDirectory } from './call-directory.js';
+import { createCallRunner, type CallRunner } from './call-runner.js';
+import { callIdFromArgs } from './call-state.js';
+import { createCallStore } from './call-store.js';
+import { canSeeCall, toCallView, type CallView } from './call-view.js';
+import type { Redis } from 'ioredis';
+
+export interface CallsServiceDeps {
+  connection: PbxConnection;
+  db: Db;
+  redis: Redis;
+  redisPrefix: string;
+  bus: EventBus;
+  logger: Logger;
+  dialTimeoutSeconds: number;
+  directory?: CallDirectory;
+  now?: () => Date;
+}
+
+export interface ClickToCall {
+  from?: string;
+  to: string;
+}
+
+const newCallId = () => randomBytes(6).toString('hex');
+
+/** Calls between extensions: routes Asterisk's facts to calls, reconciles on every (re)connect, serves the API. */
+export function createCallsService(deps: CallsServiceDeps) {
+  const { connection, db, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const directory = deps.directory ?? createCallDirectory(db);
+  const store = createCallStore(deps.redis, deps.redisPrefix);
+  const runner: CallRunner = createCallRunner({ pbx: connection.pbx, db, bus: deps.bus, store, logger, now });
+  const unsubscribes: (() => void)[] = [];
+
+  function onFact(fact: PbxFact): void {
+    if (fact.kind === 'channel-entered') return onEntered(fact);
+    const callId = routeOf(fact);
+    if (callId) void runner.submit(callId, { kind: 'fact', fact });
+  }
+
+  function routeOf(fact: Exclude<PbxFact, { kind: 'channel-entered' }>): string | undefined {
+    switch (fact.kind) {
+      case 'channel-left':
+      case 'channel-state-changed':
+      case 'channel-hangup-requested':
+      case 'channel-entered-bridge':
+      case 'channel-left-bridge':
+      case 'dtmf-received':
+        return runner.callOfChannel(fact.channel.id);
+      case 'dial-progress':
+        return runner.callOfChannel(fact.peer.id);
+      case 'bridge-destroyed':
+      case 'playback-started':
+      case 'playback-finished':
+      case 'transfer-requested':
+      case 'endpoint-state-changed':
+      case 'device-state-changed':
+        return undefined;
+      default: {
+        const never: never = fact;
+        throw new Error(`unknown fact ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** A leg of ours (appArgs `call:<id>:leg`), or a phone dialling an extension: a new call. */
+  function onEntered(fact: Extract<PbxFact, { kind: 'channel-entered' }>): void {
+    const own = callIdFromArgs(fact.args) ?? runner.callOfChannel(fact.channel.id);
+    if (own) return void runner.submit(own, { kind: 'fact', fact });
+    const dialled = fact.args[0] ?? '';
+    if (fact.args.length !== 1 || !isExtensionNumber(dialled) || fact.replacesChannelId) return;
+    const { channel } = fact;
+    const callId = newCallId();
+    runner.claim(channel.id, callId);
+    void runner.submit(callId, async () => {
+      try {
+        const [caller, destination] = await Promise.all([directory.identifyCaller(channel), directory.resolveTargets(dialled)]);
+        return { kind: 'phone-call', callId, channel, caller, dialled, destination, dialTimeoutSeconds: deps.dialTimeoutSeconds };
+      } catch (error) {
+        logger.error({ err: error, channelId: channel.id }, 'could not look the call up; refusing it');
+        await connection.pbx.hangup(channel.id, 'congestion');
+        return undefined;
+      }
+    });
+  }
+
+  /** After every (re)connect: adopt saved calls, end those whose channels vanished, close logs of calls we lost. */
+  async function reconcile(): Promise<void> {
+    await runner.restore();
+    const listed = await connection.pbx.listChannels();
+    if (!listed.ok) return logger.warn({ reason: listed.reason }, 'could not list channels to reconcile calls');
+    const channelIds = listed.value.map((channel) => channel.id);
+    await Promise.all(runner.all().map((call) => runner.submit(call.id, { kind: 'reconcile', channelIds })));
+    // Read the open logs first: a call that starts meanwhile is already known by the time its log row exists.
+    const open = await openCallLogIds(db);
+    const known = new Set(runner.all().map((call) => call.id));
+    for (const callId of open) if (!known.has(callId)) await closeLostCallLog(db, callId, now());
+  }
+
+  function requireAsterisk(): void {
+    if (connection.state() !== 'connected') throw new AppError('asterisk-unreachable', 'Asterisk is not reachable');
+  }
+
+  function visibleCall(callId: string, principal: Principal): CallView {
+    const call = runner.get(callId);
+    const view = call ? toCallView(call) : undefined;
+    if (!view || !canSeeCall(principal, view)) throw new AppError('no-such-call', `call ${callId} not found`);
+    return view;
+  }
+
+  async function clickToCall(principal: Principal, request: ClickToCall): Promise<CallView> {
+    const from = request.from ?? principal.extension;
+    if (principal.role !== 'admin' && from !== principal.extension) {
+      throw new AppError('forbidden', 'you may only place calls from your own extension');
+    }
+    const origin = await directory.resolveTargets(from);
+    if (origin.kind !== 'user') throw new AppError('no-such-extension', `no user has extension ${from}`);
+    const destination = await directory.resolveTargets(request.to);
+    if (destination.kind !== 'user') throw new AppError('no-such-extension', `no user has extension ${request.to}`);
+    requireAsterisk();
+    const callId = newCallId();
+    const input = {
+      kind: 'click-to-call',
+      callId,
+      caller: origin.user,
+      originTargets: origin.targets,
+      dialled: request.to,
+      destination,
+      dialTimeoutSeconds: deps.dialTimeoutSeconds,
+    } as const;
+    const call = await runner.submit(callId, input);
+    if (!call || call.stage === 'ended' || call.stage === 'ending') {
+      throw new AppError('extension-unavailable', `none of the devices of ${from} can be rung`);
+    }
+    return toCallView(call);
+  }
+
+  return {
+    start(): void {
+      unsubscribes.push(connection.onFact(onFact), connection.onConnected(reconcile));
+      // Started after the connection came up: the first reconcile would otherwise wait for the next reconnect.
+      if (connection.state() === 'connected') void reconcile().catch((error: unknown) => logger.error({ err: error }, 'reconcile failed'));
+    },
+    async stop(): Promise<void> {
+      for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+      runner.stop();
+      await runner.idle();
+    },
+    list: (principal: Principal): CallView[] =>
+      runner
+        .all()
+        .map(toCallView)
+        .filter((view) => canSeeCall(principal, view))
+        .sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
+    get: visibleCall,
+    clickToCall,
+    async hangup(callId: string, principal: Principal): Promise<void> {
+      visibleCall(callId, principal);
+      requireAsterisk();
+      await runner.submit(callId, { kind: 'hangup-call' });
+    },
+    reconcile,
+    /** Waits until every queued input has been handled (tests, shutdown). */
+    idle: () => runner.idle(),
+  };
+}
+
+export type CallsService = ReturnType<typeof createCallsService>;
