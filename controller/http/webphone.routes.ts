@@ -7,8 +7,8 @@ import type { Server } from './server.js';
 export const hasWebphone = (dir: string) => existsSync(resolve(dir, 'index.html'));
 
 /**
- * Serves the built webphone at `/`: its files, and index.html for any other GET outside `/api` (the app
- * routes in the browser). Hashed assets are cached for good; index.html is revalidated every time.
+ * Serves the built webphone at `/`: its files, and index.html for any other GET outside `/api` that does not
+ * name a file (the app routes in the browser). The file list is read at start: restart after a rebuild. Hashed assets are cached for good; index.html is revalidated every time.
  */
 export function webphoneRoutes(dir: string) {
   const root = resolve(dir);
@@ -25,7 +25,8 @@ export function webphoneRoutes(dir: string) {
     });
     app.get('/*', { schema: { hide: true } }, (request, reply) => {
       const path = request.url.split('?')[0] ?? '';
-      if (path === '/api' || path.startsWith('/api/')) return reply.callNotFound();
+      // API paths and missing files (anything with an extension, e.g. an old build's asset) stay 404s.
+      if (path === '/api' || path.startsWith('/api/') || /\.[a-z0-9]+$/i.test(path)) return reply.callNotFound();
       reply.header('cache-control', 'no-cache');
       return reply.sendFile('index.html');
     });

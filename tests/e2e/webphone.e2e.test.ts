@@ -1,8 +1,8 @@
 /**
  * The webphone in a real browser (Debian's Chromium through playwright-core) against a real controller app
- * serving the production build. SIP: a minimal SIP-over-WebSocket registrar stands in for Asterisk (the ARI
- * double has no SIP side), so registration states are real JsSIP over a real WebSocket; calls with media need
- * a real Asterisk (tests/live).
+ * serving the production build. SIP: a fake Asterisk over SIP-WebSocket (`sip-peer.ts`; the ARI double has no
+ * SIP side) registers the phone and plays the far end of calls, so registration, call set-up, hold, DTMF,
+ * transfer and hang-up are real JsSIP over a real WebSocket. No audio flows: that needs a real Asterisk.
  */
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,13 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
 import { createTestApp, insertUser, type TestApp } from '../helpers/test-app.js';
 import type { TestDatabase } from '../helpers/test-db.js';
-import { startSipRegistrar, type SipRegistrar } from './sip-registrar.js';
+import { header } from './sip-message.js';
+import { startSipPeer, type SipPeer } from './sip-peer.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = resolve('docs/screenshots');
 
 let outDir: string;
-let registrar: SipRegistrar;
+let registrar: SipPeer;
 let main: TestApp & { database: TestDatabase; baseUrl: string };
 let unreachable: TestApp & { baseUrl: string };
 let browser: Browser;
@@ -61,7 +62,7 @@ beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'webphone-e2e-'));
   mkdirSync(screenshots, { recursive: true });
   await build({ root: resolve('webphone'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  registrar = await startSipRegistrar({ refuse: ['3102-web'] });
+  registrar = await startSipPeer({ refuse: ['3102-web'] });
   main = await listening(await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } }));
   unreachable = await listening(
     await createTestApp({
@@ -101,6 +102,7 @@ describe('webphone in Chromium', () => {
     expect(await index.text()).toContain('<div id="root">');
     const deep = await fetch(`${main.baseUrl}/calls/anything`);
     expect(await deep.text()).toContain('<div id="root">');
+    expect((await fetch(`${main.baseUrl}/assets/gone-1234.js`)).status).toBe(404);
     const api = await fetch(`${main.baseUrl}/api/no-such-thing`);
     expect(api.status).toBe(404);
     expect(await api.json()).toMatchObject({ error: { code: 'not-found' } });
@@ -211,6 +213,90 @@ describe('webphone in Chromium', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await expect.poll(() => registrar.registered.has('3101-web')).toBe(false);
+    await page.context().close();
+  });
+
+  it('calls out: calling, ringing, talking with a timer, mute, hold, DTMF, park, hang-up', async () => {
+    const page = await newPage();
+    await signIn(page, main.baseUrl, 'alice', alice.password);
+    await expect.poll(() => page.getByTestId('registration').textContent(), { timeout: 10_000 }).toBe('Registered');
+    await page.keyboard.type('3103');
+    await page.keyboard.press('Enter');
+    const isInvite = (to: string) => (m: { method: string | null; uri: string | null; headers: [string, string][] }) =>
+      m.method === 'INVITE' && (m.uri ?? '').startsWith(`sip:${to}@`) && !/;tag=/.test(header(m as never, 'to'));
+    const invite = await registrar.request(isInvite('3103'));
+    const state = page.getByTestId('call-state');
+    await expect.poll(() => state.textContent()).toContain('Calling');
+    registrar.respond(invite, '180 Ringing');
+    await expect.poll(() => state.textContent()).toContain('Ringing');
+    registrar.respond(invite, '200 OK');
+    await expect.poll(() => state.textContent()).toMatch(/0:0\d/);
+    await registrar.request((m) => m.method === 'ACK' && header(m, 'call-id') === header(invite, 'call-id'));
+
+    await page.keyboard.press('m');
+    await expect.poll(() => page.getByRole('button', { name: 'Unmute' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: 'Hold' }).click();
+    await expect.poll(() => state.textContent()).toContain('On hold');
+    await page.keyboard.press('h');
+    await expect.poll(() => state.textContent()).not.toContain('On hold');
+    await page.keyboard.press('m');
+    await page.getByRole('button', { name: 'Keypad' }).click();
+    await page.keyboard.type('12#');
+    await expect.poll(() => page.getByLabel('Tones sent').textContent()).toBe('12#');
+    await page.screenshot({ path: join(screenshots, 'in-call.png'), animations: 'disabled' });
+
+    // Park: a blind transfer to 700; the slot comes from the controller's call.parked.
+    await page.getByRole('button', { name: 'Park call' }).click();
+    const refer = await registrar.request((m) => m.method === 'REFER');
+    expect(header(refer, 'refer-to')).toMatch(/^<?sip:700@/);
+    await registrar.request((m) => m.method === 'BYE' && header(m, 'call-id') === header(invite, 'call-id'));
+    publish(main, 'call.parked', {
+      slot: '702',
+      occupied: true,
+      callerIdNumber: '3103',
+      callerIdName: 'Carol Chen',
+      parkerExtension: '3101',
+      parkedAt: new Date().toISOString(),
+      timeoutAt: new Date(Date.now() + 300_000).toISOString(),
+    });
+    await expect.poll(() => page.getByTestId('park-result').textContent()).toContain('Parked on 702');
+
+    // Dial again and hang up with Esc before the far end answers: CANCEL.
+    await page.getByLabel('Number to dial').fill('3104');
+    await page.getByLabel('Number to dial').press('Enter');
+    const second = await registrar.request(isInvite('3104'));
+    registrar.respond(second, '180 Ringing');
+    await expect.poll(() => state.textContent()).toContain('Ringing');
+    await page.keyboard.press('Escape');
+    await registrar.request((m) => m.method === 'CANCEL' && header(m, 'call-id') === header(second, 'call-id'));
+    await page.getByLabel('Number to dial').waitFor();
+    await page.context().close();
+  });
+
+  it('answers incoming calls: the popup, auto-answer (Call-Info answer-after=0), decline with Esc', async () => {
+    const page = await newPage();
+    await signIn(page, main.baseUrl, 'alice', alice.password);
+    await expect.poll(() => page.getByTestId('registration').textContent(), { timeout: 10_000 }).toBe('Registered');
+
+    const answered = registrar.invite('3101-web', { number: '3105', name: 'Eve Evans' });
+    await page.getByRole('button', { name: 'Answer call from Eve Evans' }).click();
+    expect((await answered).status).toBe(200);
+    await expect.poll(() => page.getByTestId('call-state').textContent()).toMatch(/0:0\d/);
+    registrar.bye(header(await answered, 'call-id'));
+    await expect.poll(() => page.locator('.call-ended').textContent()).toContain('The other side hung up');
+
+    const paged = await registrar.invite('3101-web', { number: '850', name: 'Page: all staff' }, [
+      ['Call-Info', '<sip:127.0.0.1>;answer-after=0'],
+    ]);
+    expect(paged.status).toBe(200);
+    await expect.poll(() => page.getByTestId('notice-auto-answered').textContent()).toContain('Page: all staff');
+    await page.keyboard.press('Escape');
+    await registrar.request((m) => m.method === 'BYE' && header(m, 'call-id') === header(paged, 'call-id'));
+
+    const declined = registrar.invite('3101-web', { number: '3104', name: 'Dan Diaz' });
+    await page.getByRole('alertdialog', { name: 'Incoming call from Dan Diaz' }).waitFor();
+    await page.keyboard.press('Escape');
+    expect((await declined).status).toBe(603);
     await page.context().close();
   });
 

@@ -153,8 +153,12 @@ export class SipPhone {
   sendDtmf(tone: string): void {
     const call = this.store.getState().call;
     if (!this.session || call.kind !== 'established' || !/^[0-9*#A-D]$/.test(tone)) return;
-    // RFC 4733 events in the RTP stream (JsSIP's default is SIP INFO).
-    this.session.sendDTMF(tone, { transportType: 'RFC2833' as DTMF_TRANSPORT, duration: 120 });
+    // RFC 4733 events in the RTP stream (JsSIP's default is SIP INFO); INFO when the media cannot carry them yet.
+    try {
+      this.session.sendDTMF(tone, { transportType: 'RFC2833' as DTMF_TRANSPORT, duration: 120 });
+    } catch {
+      this.session.sendDTMF(tone, { transportType: 'INFO' as DTMF_TRANSPORT, duration: 120 });
+    }
     this.dispatch({ type: 'call.dtmf', id: call.id, tone });
   }
 

@@ -28,7 +28,7 @@ export function CallPanel() {
       {talking && (
         <div className="call-actions" role="group" aria-label="Call controls">
           <button type="button" aria-pressed={call.muted} aria-label={call.muted ? 'Unmute' : 'Mute'} onClick={() => phone.toggleMute()}>
-            {call.muted ? '🎙 Unmute' : '🎙 Mute'}
+            {call.muted ? 'Unmute' : 'Mute'}
           </button>
           <button
             type="button"
@@ -36,10 +36,10 @@ export function CallPanel() {
             aria-label={call.kind === 'held' ? 'Resume' : 'Hold'}
             onClick={() => phone.toggleHold()}
           >
-            {call.kind === 'held' ? '▶ Resume' : '⏸ Hold'}
+            {call.kind === 'held' ? 'Resume' : 'Hold'}
           </button>
           <button type="button" aria-pressed={keypad} aria-label="Keypad" onClick={() => setKeypad(!keypad)}>
-            ⌨ Keypad
+            Keypad
           </button>
           <button
             type="button"
@@ -48,10 +48,10 @@ export function CallPanel() {
             disabled={busyTransfer}
             onClick={() => setTransferring(!transferring)}
           >
-            ↪ Transfer
+            Transfer
           </button>
           <button type="button" aria-label="Park call" disabled={busyTransfer} onClick={() => phone.park()}>
-            🅿 Park
+            Park
           </button>
         </div>
       )}
