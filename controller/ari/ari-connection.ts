@@ -82,7 +82,10 @@ export function createAriConnection(options: AriConnectionOptions): PbxConnectio
     let closed!: () => void;
     const ended = new Promise<void>((resolve) => (closed = resolve));
     try {
-      socket = await openEventSocket({ message: (text) => onMessage(text), closed: (reason) => onClosed(reason, closed) });
+      socket = await openEventSocket({
+        message: (text) => onMessage(text),
+        closed: (reason) => onClosed(reason, closed),
+      });
     } catch (error) {
       state = 'disconnected';
       lastError = error instanceof Error ? error.message : String(error);
@@ -141,10 +144,15 @@ export function createAriConnection(options: AriConnectionOptions): PbxConnectio
       settleStart?.();
       if (!running) break;
       failures = result === 'closed' ? 0 : failures + 1;
-      const delay = replaced ? (options.replacedRetryMs ?? 30_000) : backoffDelay(Math.max(failures - 1, 0), policy, random);
+      const delay = replaced
+        ? (options.replacedRetryMs ?? 30_000)
+        : backoffDelay(Math.max(failures - 1, 0), policy, random);
       replaced = false;
       if (failures > 0 && (failures === 1 || failures % 10 === 0)) {
-        logger.warn({ url: options.url, failures, err: lastError, retryInMs: delay }, 'could not connect to Asterisk (ARI); retrying');
+        logger.warn(
+          { url: options.url, failures, err: lastError, retryInMs: delay },
+          'could not connect to Asterisk (ARI); retrying',
+        );
       }
       await sleep(delay);
     }
@@ -183,8 +191,14 @@ export function createAriConnection(options: AriConnectionOptions): PbxConnectio
 /** Drop ChannelVarset at the source and receive PJSIP endpoint state; neither is fatal if refused. */
 async function configureApp(http: AriHttp, app: string, logger: Logger): Promise<void> {
   const path = `/applications/${segment(app)}`;
-  const filter = await http('PUT', `${path}/eventFilter`, { body: { disallowed: [{ type: 'ChannelVarset' }] } });
-  if (filter.kind !== 'response' || filter.status >= 300) logger.info('ARI event filter not available; ChannelVarset is dropped here instead');
-  const subscription = await http('POST', `${path}/subscription`, { query: { eventSource: ENDPOINT_EVENTS } });
-  if (subscription.kind !== 'response' || subscription.status >= 300) logger.warn('could not subscribe to PJSIP endpoint events');
+  const filter = await http('PUT', `${path}/eventFilter`, {
+    body: { disallowed: [{ type: 'ChannelVarset' }] },
+  });
+  if (filter.kind !== 'response' || filter.status >= 300)
+    logger.info('ARI event filter not available; ChannelVarset is dropped here instead');
+  const subscription = await http('POST', `${path}/subscription`, {
+    query: { eventSource: ENDPOINT_EVENTS },
+  });
+  if (subscription.kind !== 'response' || subscription.status >= 300)
+    logger.warn('could not subscribe to PJSIP endpoint events');
 }

@@ -22,9 +22,14 @@ export interface AriRequest {
   body?: unknown;
 }
 
-export type AriResponse = { kind: 'response'; status: number; body: unknown } | { kind: 'unreachable'; message: string };
+export type AriResponse =
+  { kind: 'response'; status: number; body: unknown } | { kind: 'unreachable'; message: string };
 
-export type AriHttp = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, request?: AriRequest) => Promise<AriResponse>;
+export type AriHttp = (
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  request?: AriRequest,
+) => Promise<AriResponse>;
 
 export function createAriHttp(options: AriHttpOptions): AriHttp {
   const base = `${options.url.replace(/\/+$/, '')}/ari`;

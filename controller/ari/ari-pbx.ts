@@ -21,14 +21,18 @@ const bridgeTypes: Record<BridgeKind, string> = {
 
 const channel = (id: string) => `/channels/${segment(id)}`;
 const bridge = (id: string) => `/bridges/${segment(id)}`;
-const list = <T>(read: (value: unknown) => T) => (body: unknown) => (Array.isArray(body) ? body.map(read) : []);
+const list =
+  <T>(read: (value: unknown) => T) =>
+  (body: unknown) =>
+    Array.isArray(body) ? body.map(read) : [];
 
 /** The Pbx port over ARI's REST interface. Stateless: it works whether or not the event socket is up. */
 export function createAriPbx(http: AriHttp, app: string): Pbx {
   const onOff = (on: boolean) => (on ? 'POST' : 'DELETE');
   return {
     answer: async (id) => done(await http('POST', `${channel(id)}/answer`)),
-    hangup: async (id, reason = 'normal') => done(await http('DELETE', channel(id), { query: hangupParameters[reason] })),
+    hangup: async (id, reason = 'normal') =>
+      done(await http('DELETE', channel(id), { query: hangupParameters[reason] })),
     ring: async (id, on) => done(await http(onOff(on), `${channel(id)}/ring`)),
     createChannel: async (request) =>
       toOutcome(
@@ -44,23 +48,42 @@ export function createAriPbx(http: AriHttp, app: string): Pbx {
           query: { caller: request.callerChannelId, timeout: request.timeoutSeconds },
         }),
       ),
-    setVariable: async (id, variable, value) => done(await http('POST', `${channel(id)}/variable`, { query: { variable, value } })),
+    setVariable: async (id, variable, value) =>
+      done(await http('POST', `${channel(id)}/variable`, { query: { variable, value } })),
     getVariable: async (id, variable) =>
-      toOutcome(await http('GET', `${channel(id)}/variable`, { query: { variable } }), (body) => (isObject(body) ? text(body.value) : '')),
+      toOutcome(await http('GET', `${channel(id)}/variable`, { query: { variable } }), (body) =>
+        isObject(body) ? text(body.value) : '',
+      ),
     sendDtmf: async (id, dtmf) => done(await http('POST', `${channel(id)}/dtmf`, { query: { dtmf } })),
     hold: async (id, on) => done(await http(onOff(on), `${channel(id)}/hold`)),
-    moh: async (target, on) => done(await http(onOff(on), `${'channelId' in target ? channel(target.channelId) : bridge(target.bridgeId)}/moh`)),
+    moh: async (target, on) =>
+      done(
+        await http(
+          onOff(on),
+          `${'channelId' in target ? channel(target.channelId) : bridge(target.bridgeId)}/moh`,
+        ),
+      ),
     snoop: async (request) =>
       toOutcome(
         await http('POST', `${channel(request.channelId)}/snoop`, {
-          query: { spy: request.spy, whisper: request.whisper, app, appArgs: request.appArgs, snoopId: request.snoopId },
+          query: {
+            spy: request.spy,
+            whisper: request.whisper,
+            app,
+            appArgs: request.appArgs,
+            snoopId: request.snoopId,
+          },
         }),
         toChannelInfo,
       ),
-    transferProgress: async (id, states) => done(await http('POST', `${channel(id)}/transfer_progress`, { query: { states } })),
+    transferProgress: async (id, states) =>
+      done(await http('POST', `${channel(id)}/transfer_progress`, { query: { states } })),
 
     createBridge: async (bridgeId, kind, name) =>
-      toOutcome(await http('POST', '/bridges', { query: { type: bridgeTypes[kind], bridgeId, name } }), toBridgeInfo),
+      toOutcome(
+        await http('POST', '/bridges', { query: { type: bridgeTypes[kind], bridgeId, name } }),
+        toBridgeInfo,
+      ),
     addToBridge: async (id, channelIds) =>
       done(await http('POST', `${bridge(id)}/addChannel`, { query: { channel: channelIds.join(',') } })),
     removeFromBridge: async (id, channelIds) =>
@@ -68,8 +91,13 @@ export function createAriPbx(http: AriHttp, app: string): Pbx {
     destroyBridge: async (id) => done(await http('DELETE', bridge(id))),
 
     play: async (request) => {
-      const target = 'channelId' in request.target ? channel(request.target.channelId) : bridge(request.target.bridgeId);
-      return done(await http('POST', `${target}/play`, { query: { media: request.media.join(','), playbackId: request.playbackId } }));
+      const target =
+        'channelId' in request.target ? channel(request.target.channelId) : bridge(request.target.bridgeId);
+      return done(
+        await http('POST', `${target}/play`, {
+          query: { media: request.media.join(','), playbackId: request.playbackId },
+        }),
+      );
     },
     stopPlayback: async (id) => done(await http('DELETE', `/playbacks/${segment(id)}`)),
     setDeviceState: async (name, deviceState) =>
@@ -93,9 +121,13 @@ export function createAriPbx(http: AriHttp, app: string): Pbx {
   };
 }
 
-const toSipField = (value: unknown) => (isObject(value) ? { attribute: text(value.attribute), value: text(value.value) } : { attribute: '', value: '' });
+const toSipField = (value: unknown) =>
+  isObject(value)
+    ? { attribute: text(value.attribute), value: text(value.value) }
+    : { attribute: '', value: '' };
 
-const sipObjectPath = (type: string, id: string) => `/asterisk/config/dynamic/res_pjsip/${segment(type)}/${segment(id)}`;
+const sipObjectPath = (type: string, id: string) =>
+  `/asterisk/config/dynamic/res_pjsip/${segment(type)}/${segment(id)}`;
 
 /**
  * Variables for `POST /channels/create`, set before the channel exists in Stasis (setting them afterwards races

@@ -7,15 +7,27 @@ import type { EndpointInfo } from './pbx.port.js';
  */
 export type Json = Record<string, unknown>;
 
-const channelStates: ReadonlySet<string> = new Set(['Down', 'Rsrvd', 'OffHook', 'Dialing', 'Ring', 'Ringing', 'Up', 'Busy']);
+const channelStates: ReadonlySet<string> = new Set([
+  'Down',
+  'Rsrvd',
+  'OffHook',
+  'Dialing',
+  'Ring',
+  'Ringing',
+  'Up',
+  'Busy',
+]);
 
-export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+export const text = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 
 export const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(text) : []);
 
-export const optionalNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+export const optionalNumber = (value: unknown): number | undefined =>
+  typeof value === 'number' ? value : undefined;
 
 function party(value: unknown): Party {
   const raw = isObject(value) ? value : {};

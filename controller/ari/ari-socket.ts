@@ -55,12 +55,19 @@ const OPEN = 1;
 export function eventSocketOpener(options: EventSocketOptions): EventSocketOpener {
   let client: Client | undefined;
   return async (handlers) => {
-    client ??= await withTimeout(ari.connect(options.url, options.username, options.password), options.timeoutMs);
+    client ??= await withTimeout(
+      ari.connect(options.url, options.username, options.password),
+      options.timeoutMs,
+    );
     return openEventSocket(client, options, handlers);
   };
 }
 
-async function openEventSocket(client: Client, options: EventSocketOptions, handlers: EventSocketHandlers): Promise<EventSocket> {
+async function openEventSocket(
+  client: Client,
+  options: EventSocketOptions,
+  handlers: EventSocketHandlers,
+): Promise<EventSocket> {
   void client.start(options.app).catch(() => undefined);
   const ws = client._ws;
   if (!ws) throw new Error('ari-client did not open a WebSocket');
@@ -131,7 +138,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     const timer = setTimeout(() => reject(new Error(`no answer from ARI within ${ms} ms`)), ms);
     promise.then(
       (value) => (clearTimeout(timer), resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error instanceof Error ? error : new Error(String(error)))),
+      (error: unknown) => (
+        clearTimeout(timer),
+        reject(error instanceof Error ? error : new Error(String(error)))
+      ),
     );
   });
 }

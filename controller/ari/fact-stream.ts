@@ -30,7 +30,10 @@ export function createFactStream(logger: Logger): FactStream {
     for (const handler of [...handlers]) {
       try {
         const result = handler(fact);
-        if (result instanceof Promise) result.catch((error: unknown) => logger.error({ err: error, fact: fact.kind }, 'fact handler failed'));
+        if (result instanceof Promise)
+          result.catch((error: unknown) =>
+            logger.error({ err: error, fact: fact.kind }, 'fact handler failed'),
+          );
       } catch (error) {
         logger.error({ err: error, fact: fact.kind }, 'fact handler failed');
       }

@@ -17,15 +17,52 @@ import type { HangupCause, PbxFact, TransferState } from './pbx.facts.js';
  * dropped silently.
  */
 export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'MissingParams', 'DeviceStateChanged', 'PlaybackStarted', 'PlaybackContinuing', 'PlaybackFinished',
-  'RecordingStarted', 'RecordingFinished', 'RecordingFailed', 'ApplicationMoveFailed', 'ApplicationRegistered',
-  'ApplicationUnregistered', 'ApplicationReplaced', 'BridgeCreated', 'BridgeDestroyed', 'BridgeMerged',
-  'BridgeBlindTransfer', 'BridgeAttendedTransfer', 'BridgeVideoSourceChanged', 'ChannelCreated', 'ChannelDestroyed',
-  'ChannelEnteredBridge', 'ChannelLeftBridge', 'ChannelStateChange', 'ChannelDtmfReceived', 'ChannelDialplan',
-  'ChannelCallerId', 'ChannelUserevent', 'ChannelHangupRequest', 'ChannelVarset', 'ChannelToneDetected',
-  'ChannelTalkingStarted', 'ChannelTalkingFinished', 'ChannelHold', 'ChannelUnhold', 'ContactStatusChange',
-  'EndpointStateChange', 'Dial', 'StasisEnd', 'StasisStart', 'TextMessageReceived', 'ChannelConnectedLine',
-  'PeerStatusChange', 'ChannelTransfer', 'RESTResponse', 'CallBroadcast', 'CallClaimed',
+  'MissingParams',
+  'DeviceStateChanged',
+  'PlaybackStarted',
+  'PlaybackContinuing',
+  'PlaybackFinished',
+  'RecordingStarted',
+  'RecordingFinished',
+  'RecordingFailed',
+  'ApplicationMoveFailed',
+  'ApplicationRegistered',
+  'ApplicationUnregistered',
+  'ApplicationReplaced',
+  'BridgeCreated',
+  'BridgeDestroyed',
+  'BridgeMerged',
+  'BridgeBlindTransfer',
+  'BridgeAttendedTransfer',
+  'BridgeVideoSourceChanged',
+  'ChannelCreated',
+  'ChannelDestroyed',
+  'ChannelEnteredBridge',
+  'ChannelLeftBridge',
+  'ChannelStateChange',
+  'ChannelDtmfReceived',
+  'ChannelDialplan',
+  'ChannelCallerId',
+  'ChannelUserevent',
+  'ChannelHangupRequest',
+  'ChannelVarset',
+  'ChannelToneDetected',
+  'ChannelTalkingStarted',
+  'ChannelTalkingFinished',
+  'ChannelHold',
+  'ChannelUnhold',
+  'ContactStatusChange',
+  'EndpointStateChange',
+  'Dial',
+  'StasisEnd',
+  'StasisStart',
+  'TextMessageReceived',
+  'ChannelConnectedLine',
+  'PeerStatusChange',
+  'ChannelTransfer',
+  'RESTResponse',
+  'CallBroadcast',
+  'CallClaimed',
 ]);
 
 type Translate = (event: Json) => PbxFact | undefined;
@@ -44,8 +81,16 @@ const translators: Record<string, Translate> = {
   },
   StasisEnd: (event) => ({ kind: 'channel-left', channel: channelOf(event) }),
   ChannelStateChange: (event) => ({ kind: 'channel-state-changed', channel: channelOf(event) }),
-  ChannelHangupRequest: (event) => ({ kind: 'channel-hangup-requested', channel: channelOf(event), cause: hangupCause(event) }),
-  Dial: (event) => ({ kind: 'dial-progress', peer: toChannelInfo(event.peer), status: text(event.dialstatus) }),
+  ChannelHangupRequest: (event) => ({
+    kind: 'channel-hangup-requested',
+    channel: channelOf(event),
+    cause: hangupCause(event),
+  }),
+  Dial: (event) => ({
+    kind: 'dial-progress',
+    peer: toChannelInfo(event.peer),
+    status: text(event.dialstatus),
+  }),
   ChannelDtmfReceived: (event) => ({
     kind: 'dtmf-received',
     channel: channelOf(event),
@@ -56,15 +101,29 @@ const translators: Record<string, Translate> = {
     isObject(event.channel)
       ? { kind: 'channel-entered-bridge', channel: channelOf(event), bridge: toBridgeInfo(event.bridge) }
       : undefined,
-  ChannelLeftBridge: (event) => ({ kind: 'channel-left-bridge', channel: channelOf(event), bridge: toBridgeInfo(event.bridge) }),
+  ChannelLeftBridge: (event) => ({
+    kind: 'channel-left-bridge',
+    channel: channelOf(event),
+    bridge: toBridgeInfo(event.bridge),
+  }),
   BridgeDestroyed: (event) => ({ kind: 'bridge-destroyed', bridge: toBridgeInfo(event.bridge) }),
   PlaybackStarted: (event) => {
     const playback = isObject(event.playback) ? event.playback : {};
-    return { kind: 'playback-started', playbackId: text(playback.id), targetUri: text(playback.target_uri), mediaUri: text(playback.media_uri) };
+    return {
+      kind: 'playback-started',
+      playbackId: text(playback.id),
+      targetUri: text(playback.target_uri),
+      mediaUri: text(playback.media_uri),
+    };
   },
   PlaybackFinished: (event) => {
     const playback = isObject(event.playback) ? event.playback : {};
-    return { kind: 'playback-finished', playbackId: text(playback.id), targetUri: text(playback.target_uri), state: text(playback.state) };
+    return {
+      kind: 'playback-finished',
+      playbackId: text(playback.id),
+      targetUri: text(playback.target_uri),
+      state: text(playback.state),
+    };
   },
   ChannelTransfer: transferFact,
   EndpointStateChange: (event) => ({ kind: 'endpoint-state-changed', ...toEndpointInfo(event.endpoint) }),
@@ -95,7 +154,12 @@ function hangupCause(event: Json): HangupCause {
   };
 }
 
-const transferStates: ReadonlySet<string> = new Set(['channel_progress', 'channel_answered', 'channel_unavailable', 'channel_declined']);
+const transferStates: ReadonlySet<string> = new Set([
+  'channel_progress',
+  'channel_answered',
+  'channel_unavailable',
+  'channel_declined',
+]);
 
 /** ChannelTransfer (ari-only transfer handling): a phone's REFER, or the echo of the app's transfer_progress. */
 function transferFact(event: Json): PbxFact | undefined {
@@ -104,7 +168,9 @@ function transferFact(event: Json): PbxFact | undefined {
   const transferer = idOf(referredBy.source_channel);
   if (!transferer) return undefined;
   const state = text(event.state);
-  const destination = isObject(referTo.requested_destination) ? text(referTo.requested_destination.destination) : '';
+  const destination = isObject(referTo.requested_destination)
+    ? text(referTo.requested_destination.destination)
+    : '';
   const replaced = idOf(referTo.destination_channel);
   return {
     kind: 'transfer-requested',

@@ -30,10 +30,28 @@ beforeAll(async () => {
   adminExtension = adminRow.extension;
   redis.push(new Redis(redisUrl), new Redis(redisUrl));
   const logger = pino({ level: 'silent' });
-  connection = createAriConnection({ url: ari.url, username: 'ari', password: 'ari', app: 'pbx', logger, backoff: { initialMs: 10, maxMs: 50 } });
+  connection = createAriConnection({
+    url: ari.url,
+    username: 'ari',
+    password: 'ari',
+    app: 'pbx',
+    logger,
+    backoff: { initialMs: 10, maxMs: 50 },
+  });
   connection.onConnected(() => void connects.count++);
-  const config = testConfig({ DATABASE_URL: database.url, REDIS_URL: redisUrl, REDIS_PREFIX: `test-accounts-${Date.now()}:` });
-  app = await buildApp({ config, logger, db: database.db, redis: redis[0]!, redisSubscriber: redis[1]!, pbxConnection: connection });
+  const config = testConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: `test-accounts-${Date.now()}:`,
+  });
+  app = await buildApp({
+    config,
+    logger,
+    db: database.db,
+    redis: redis[0]!,
+    redisSubscriber: redis[1]!,
+    pbxConnection: connection,
+  });
   await connection.start();
   admin = apiClient(app, await login(app, adminRow.username, adminRow.password));
 });
@@ -64,7 +82,9 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
 const hasPassword = (id: string, password: string) => async () =>
   (await sipObject('auth', id))?.password === password && (await sipObject('endpoint', id)) !== undefined;
 const isGone = (id: string) => async () =>
-  (await Promise.all((['endpoint', 'aor', 'auth'] as const).map((type) => sipObject(type, id)))).every((o) => o === undefined);
+  (await Promise.all((['endpoint', 'aor', 'auth'] as const).map((type) => sipObject(type, id)))).every(
+    (o) => o === undefined,
+  );
 
 const registers = async (id: string, password: string) => {
   try {
@@ -77,7 +97,10 @@ const registers = async (id: string, password: string) => {
 
 describe('SIP accounts follow the database', () => {
   it('pushes the users already in the database on connect', async () => {
-    await eventually('the admin\'s accounts', async () => (await sipObject('endpoint', adminExtension)) !== undefined);
+    await eventually(
+      "the admin's accounts",
+      async () => (await sipObject('endpoint', adminExtension)) !== undefined,
+    );
     expect(await sipObject('endpoint', `${adminExtension}-web`)).toBeDefined();
   });
 
@@ -91,16 +114,35 @@ describe('SIP accounts follow the database', () => {
       sipPassword: 'first-sip-secret',
     });
     expect(response.statusCode).toBe(201);
-    await eventually('1001 and 1001-web', async () => (await hasPassword('1001', 'first-sip-secret')()) && (await hasPassword('1001-web', 'first-sip-secret')()));
+    await eventually(
+      '1001 and 1001-web',
+      async () =>
+        (await hasPassword('1001', 'first-sip-secret')()) &&
+        (await hasPassword('1001-web', 'first-sip-secret')()),
+    );
 
     expect(await sipObject('auth', '1001')).toMatchObject({ auth_type: 'userpass', username: '1001' });
-    expect(await sipObject('aor', '1001')).toMatchObject({ max_contacts: '2', remove_existing: 'true', qualify_frequency: '30' });
+    expect(await sipObject('aor', '1001')).toMatchObject({
+      max_contacts: '2',
+      remove_existing: 'true',
+      qualify_frequency: '30',
+    });
     const desk = await sipObject('endpoint', '1001');
-    expect(desk).toMatchObject({ context: 'from-internal', aors: '1001', auth: '1001', dtmf_mode: 'rfc4733' });
+    expect(desk).toMatchObject({
+      context: 'from-internal',
+      aors: '1001',
+      auth: '1001',
+      dtmf_mode: 'rfc4733',
+    });
     expect(desk?.callerid).toBe('"Alice Al Liddell" <1001>');
     expect(desk?.set_var).toMatch(/^PBX_ACCOUNT=desk\//);
     expect(await sipObject('aor', '1001-web')).toMatchObject({ max_contacts: '5' });
-    expect(await sipObject('endpoint', '1001-web')).toMatchObject({ webrtc: 'yes', media_encryption: 'dtls', aors: '1001-web', auth: '1001-web' });
+    expect(await sipObject('endpoint', '1001-web')).toMatchObject({
+      webrtc: 'yes',
+      media_encryption: 'dtls',
+      aors: '1001-web',
+      auth: '1001-web',
+    });
 
     expect(await registers('1001', 'first-sip-secret')).toBe(true);
     expect(await registers('1001-web', 'first-sip-secret')).toBe(true);
@@ -109,7 +151,9 @@ describe('SIP accounts follow the database', () => {
 
   it('a changed SIP password refuses the old one and accepts the new one', async () => {
     const id = await userId('alice');
-    expect((await admin.patch(`/api/users/${id}`, { sipPassword: 'second-sip-secret' })).statusCode).toBe(200);
+    expect((await admin.patch(`/api/users/${id}`, { sipPassword: 'second-sip-secret' })).statusCode).toBe(
+      200,
+    );
     await eventually('the new password', hasPassword('1001', 'second-sip-secret'));
     await eventually('the new webrtc password', hasPassword('1001-web', 'second-sip-secret'));
     expect(await registers('1001', 'first-sip-secret')).toBe(false);
@@ -126,7 +170,7 @@ describe('SIP accounts follow the database', () => {
     expect(await registers('1005-web', 'second-sip-secret')).toBe(true);
   });
 
-  it('a deleted user\'s accounts are deleted', async () => {
+  it("a deleted user's accounts are deleted", async () => {
     const id = await userId('alice');
     expect((await admin.delete(`/api/users/${id}`)).statusCode).toBe(204);
     await eventually('1005 gone', isGone('1005'));
@@ -135,35 +179,80 @@ describe('SIP accounts follow the database', () => {
   });
 
   it('a device gets an account named by its id, and loses it when deleted', async () => {
-    const created = await admin.post('/api/devices', { id: 'lobby', name: 'Lobby phone', sipPassword: 'lobby-sip-secret' });
+    const created = await admin.post('/api/devices', {
+      id: 'lobby',
+      name: 'Lobby phone',
+      sipPassword: 'lobby-sip-secret',
+    });
     expect(created.statusCode).toBe(201);
     await eventually('lobby pushed', hasPassword('lobby', 'lobby-sip-secret'));
-    expect(await sipObject('endpoint', 'lobby')).toMatchObject({ callerid: '"Lobby phone" <lobby>', set_var: 'PBX_ACCOUNT=device/lobby' });
+    expect(await sipObject('endpoint', 'lobby')).toMatchObject({
+      callerid: '"Lobby phone" <lobby>',
+      set_var: 'PBX_ACCOUNT=device/lobby',
+    });
     expect(await registers('lobby', 'lobby-sip-secret')).toBe(true);
-    expect((await admin.patch('/api/devices/lobby', { sipPassword: 'lobby-secret-two' })).statusCode).toBe(200);
+    expect((await admin.patch('/api/devices/lobby', { sipPassword: 'lobby-secret-two' })).statusCode).toBe(
+      200,
+    );
     await eventually('lobby password changed', hasPassword('lobby', 'lobby-secret-two'));
     expect((await admin.delete('/api/devices/lobby')).statusCode).toBe(204);
     await eventually('lobby gone', isGone('lobby'));
   });
 
-  it('pushes every account again after Asterisk restarts, and removes stale ones of its own but not pjsip.conf\'s', async () => {
-    await admin.post('/api/users', { username: 'bob', displayName: 'Bob', extension: '1002', role: 'agent', password: 'correct horse battery', sipPassword: 'bob-sip-secret' });
+  it("pushes every account again after Asterisk restarts, and removes stale ones of its own but not pjsip.conf's", async () => {
+    await admin.post('/api/users', {
+      username: 'bob',
+      displayName: 'Bob',
+      extension: '1002',
+      role: 'agent',
+      password: 'correct horse battery',
+      sipPassword: 'bob-sip-secret',
+    });
     await eventually('1002 pushed', hasPassword('1002', 'bob-sip-secret'));
     // A user deleted while the controller was away: its endpoint is still in Asterisk, with the controller's marker.
-    await connection.pbx.putSipObject('endpoint', '1999', { context: 'from-internal', set_var: 'PBX_ACCOUNT=desk/gone' });
+    await connection.pbx.putSipObject('endpoint', '1999', {
+      context: 'from-internal',
+      set_var: 'PBX_ACCOUNT=desk/gone',
+    });
     const before = connects.count;
     ari.restart();
     await eventually('reconnected', async () => connects.count > before);
     await eventually('1002 pushed again', hasPassword('1002', 'bob-sip-secret'));
-    await eventually('the admin pushed again', async () => (await sipObject('endpoint', `${adminExtension}-web`)) !== undefined);
+    await eventually(
+      'the admin pushed again',
+      async () => (await sipObject('endpoint', `${adminExtension}-web`)) !== undefined,
+    );
     expect(await registers('1002', 'bob-sip-secret')).toBe(true);
 
-    await connection.pbx.putSipObject('endpoint', '1999', { context: 'from-internal', set_var: 'PBX_ACCOUNT=desk/gone' });
+    await connection.pbx.putSipObject('endpoint', '1999', {
+      context: 'from-internal',
+      set_var: 'PBX_ACCOUNT=desk/gone',
+    });
     const again = connects.count;
     ari.dropWebSockets();
     await eventually('reconnected', async () => connects.count > again);
     await eventually('the stale 1999 removed', isGone('1999'));
     expect(await sipObject('endpoint', 'trunk')).toBeDefined();
+  });
+});
+
+describe('changes while the controller is not connected', () => {
+  it('a user created while ARI is down is pushed by the sync on the next connect', async () => {
+    await connection.stop();
+    const response = await admin.post('/api/users', {
+      username: 'carol',
+      displayName: 'Carol',
+      extension: '1003',
+      role: 'agent',
+      password: 'correct horse battery',
+      sipPassword: 'carol-sip-secret',
+    });
+    expect(response.statusCode).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await sipObject('endpoint', '1003')).toBeUndefined();
+    await connection.start();
+    await eventually('1003 pushed on connect', hasPassword('1003', 'carol-sip-secret'));
+    await eventually('1003-web pushed on connect', hasPassword('1003-web', 'carol-sip-secret'));
   });
 });
 

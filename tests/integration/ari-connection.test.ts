@@ -43,7 +43,15 @@ async function double(): Promise<AriDouble> {
 /** A connection with fast retries, recording what it reports. */
 function connect(url: string, overrides: Partial<AriConnectionOptions> = {}) {
   const { logger, lines } = capturedLogger();
-  const connection = createAriConnection({ url, username: 'ari', password: 'ari', app: 'pbx', logger, backoff: fastBackoff, ...overrides });
+  const connection = createAriConnection({
+    url,
+    username: 'ari',
+    password: 'ari',
+    app: 'pbx',
+    logger,
+    backoff: fastBackoff,
+    ...overrides,
+  });
   const facts: PbxFact[] = [];
   const log = { connected: 0, disconnected: 0 };
   connection.onFact((fact) => void facts.push(fact));
@@ -54,7 +62,9 @@ function connect(url: string, overrides: Partial<AriConnectionOptions> = {}) {
 }
 
 async function app(url: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}/ari/applications/pbx`, { headers: { authorization: `Basic ${btoa('ari:ari')}` } });
+  const response = await fetch(`${url}/ari/applications/pbx`, {
+    headers: { authorization: `Basic ${btoa('ari:ari')}` },
+  });
   return (await response.json()) as Record<string, unknown>;
 }
 
@@ -65,7 +75,10 @@ describe('the ARI connection against the double', () => {
     await connection.start();
     expect(connection.state()).toBe('connected');
     expect(log.connected).toBe(1);
-    expect(await app(ari.url)).toMatchObject({ events_disallowed: [{ type: 'ChannelVarset' }], endpoint_ids: ['PJSIP'] });
+    expect(await app(ari.url)).toMatchObject({
+      events_disallowed: [{ type: 'ChannelVarset' }],
+      endpoint_ids: ['PJSIP'],
+    });
     expect(await ariReadiness(connection)()).toBe(true);
 
     ari.seedEndpoint('1001', { password: 'secret' });
@@ -73,7 +86,10 @@ describe('the ARI connection against the double', () => {
     phone.dial('700');
     await until('StasisStart', () => facts.some((f) => f.kind === 'channel-entered'));
     const entered = facts.find((f) => f.kind === 'channel-entered')!;
-    expect(entered).toMatchObject({ args: ['700'], channel: { state: 'Ring', dialplan: { context: 'from-internal', exten: '700' } } });
+    expect(entered).toMatchObject({
+      args: ['700'],
+      channel: { state: 'Ring', dialplan: { context: 'from-internal', exten: '700' } },
+    });
 
     const channelId = entered.kind === 'channel-entered' ? entered.channel.id : '';
     expect(await connection.pbx.answer(channelId)).toEqual({ ok: true, value: undefined });
@@ -91,7 +107,9 @@ describe('the ARI connection against the double', () => {
     ari.emitRaw({ type: 'ChannelFrobnicated', channel: { id: 'y' } });
     ari.emitRaw({ type: 'StasisStart' });
     ari.emitRaw({ type: 'DeviceStateChanged', device_state: { name: 'Stasis:park-701', state: 'INUSE' } });
-    await until('the fact after the unknown events', () => facts.some((f) => f.kind === 'device-state-changed'));
+    await until('the fact after the unknown events', () =>
+      facts.some((f) => f.kind === 'device-state-changed'),
+    );
     expect(lines.filter((l) => l.type === 'ChannelFrobnicated')).toHaveLength(1);
     expect(facts.map((f) => f.kind)).toEqual(['channel-entered', 'device-state-changed']);
     expect(connection.state()).toBe('connected');
@@ -108,7 +126,7 @@ describe('the ARI connection against the double', () => {
     expect(await app(ari.url)).toMatchObject({ events_disallowed: [{ type: 'ChannelVarset' }] });
   });
 
-  it('starts while Asterisk is down, keeps retrying past ari-client\'s 10 attempts, and connects when it comes up', async () => {
+  it("starts while Asterisk is down, keeps retrying past ari-client's 10 attempts, and connects when it comes up", async () => {
     const port = await freePort();
     const { connection, log, lines } = connect(`http://127.0.0.1:${port}`);
     await connection.start();
@@ -116,7 +134,10 @@ describe('the ARI connection against the double', () => {
     expect(await ariReadiness(connection)()).toBe(false);
     // ari-client's own backoff-func gives up after 10 retries (100 ms doubling to 10 s: ~43 s). Ours has no limit;
     // with a 10-50 ms backoff, 15 failures take well under a second instead of the 43 s.
-    await until('15 failed attempts', () => lines.filter((l) => l.msg === 'ARI connect attempt failed').length >= 15);
+    await until(
+      '15 failed attempts',
+      () => lines.filter((l) => l.msg === 'ARI connect attempt failed').length >= 15,
+    );
     const ari = await double();
     await forward(port, new URL(ari.url).port);
     await until('connected', () => log.connected === 1);
@@ -128,12 +149,17 @@ describe('the ARI connection against the double', () => {
     const ari = await double();
     const port = await freePort();
     const proxy = await forward(port, new URL(ari.url).port);
-    const { connection, log, lines } = connect(`http://127.0.0.1:${port}`, { heartbeatMs: 50, requestTimeoutMs: 300 });
+    const { connection, log, lines } = connect(`http://127.0.0.1:${port}`, {
+      heartbeatMs: 50,
+      requestTimeoutMs: 300,
+    });
     await connection.start();
     expect(connection.state()).toBe('connected');
     proxy.freeze();
     await until('onDisconnected', () => log.disconnected === 1);
-    expect(lines.some((l) => l.msg === 'ARI disconnected' && l.reason === 'no pong from Asterisk')).toBe(true);
+    expect(lines.some((l) => l.msg === 'ARI disconnected' && l.reason === 'no pong from Asterisk')).toBe(
+      true,
+    );
     // REST's keep-alive connection froze too: the first request after the reconnect times out, the next one opens
     // a fresh connection.
     await until('onConnected again', () => log.connected === 2);
@@ -161,13 +187,18 @@ describe('the ARI connection against the double', () => {
     const { pbx } = connection;
     ari.seedEndpoint('1003', { password: 'x' });
     expect(await pbx.hangup('no-such-channel', 'busy')).toMatchObject({ ok: false, reason: 'gone' });
-    expect(await pbx.createChannel({ channelId: 'c1', endpoint: 'PJSIP/1003', appArgs: 'outbound' })).toMatchObject({
+    expect(
+      await pbx.createChannel({ channelId: 'c1', endpoint: 'PJSIP/1003', appArgs: 'outbound' }),
+    ).toMatchObject({
       ok: false,
       reason: 'unavailable',
     });
     expect(await pbx.deleteSipObject('endpoint', '1003')).toMatchObject({ ok: false, reason: 'rejected' });
     const bridge = await pbx.createBridge('b1', 'mixing-dtmf', 'call-1');
-    expect(bridge).toEqual({ ok: true, value: { id: 'b1', name: 'call-1', type: 'mixing', technology: 'simple_bridge', channelIds: [] } });
+    expect(bridge).toEqual({
+      ok: true,
+      value: { id: 'b1', name: 'call-1', type: 'mixing', technology: 'simple_bridge', channelIds: [] },
+    });
     expect(await pbx.listBridges()).toMatchObject({ ok: true, value: [{ id: 'b1', name: 'call-1' }] });
     expect(await pbx.destroyBridge('b1')).toEqual({ ok: true, value: undefined });
     await ari.close();

@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { planFullSync, planOwnerChange, type AccountOp } from '../../controller/features/accounts/accounts.decider.js';
-import { accountsOf, callerIdOf, isOwnedEndpoint, type AccountOwner } from '../../controller/features/accounts/sip-objects.js';
+import {
+  planFullSync,
+  planOwnerChange,
+  type AccountOp,
+} from '../../controller/features/accounts/accounts.decider.js';
+import {
+  accountsOf,
+  callerIdOf,
+  isOwnedEndpoint,
+  type AccountOwner,
+} from '../../controller/features/accounts/sip-objects.js';
 
-const alice: AccountOwner = { kind: 'user', id: 'u-alice', extension: '1001', displayName: 'Alice Liddell', sipPassword: 'alice-secret' };
+const alice: AccountOwner = {
+  kind: 'user',
+  id: 'u-alice',
+  extension: '1001',
+  displayName: 'Alice Liddell',
+  sipPassword: 'alice-secret',
+};
 const lobby: AccountOwner = { kind: 'device', id: 'lobby', name: 'Lobby phone', sipPassword: 'lobby-secret' };
 
-const summary = (ops: AccountOp[]) => ops.map((op) => (op.kind === 'push' ? `push ${op.account.id}` : `remove ${op.id}`));
+const summary = (ops: AccountOp[]) =>
+  ops.map((op) => (op.kind === 'push' ? `push ${op.account.id}` : `remove ${op.id}`));
 
 describe('sip objects', () => {
   it('a user has a desk account named by the extension and a WebRTC one named <extension>-web', () => {
@@ -49,7 +65,8 @@ describe('sip objects', () => {
   });
 
   it('pins no transport, so any of transport-udp/-tcp/-ws/-wss carries the accounts', () => {
-    for (const account of [...accountsOf(alice), ...accountsOf(lobby)]) expect(account.endpoint).not.toHaveProperty('transport');
+    for (const account of [...accountsOf(alice), ...accountsOf(lobby)])
+      expect(account.endpoint).not.toHaveProperty('transport');
   });
 
   it('the password is only in the auth object', () => {
@@ -64,7 +81,11 @@ describe('sip objects', () => {
         id: 'lobby',
         auth: { auth_type: 'userpass', username: 'lobby', password: 'lobby-secret' },
         aor: { max_contacts: '1', remove_existing: 'yes', qualify_frequency: '30' },
-        endpoint: expect.objectContaining({ callerid: '"Lobby phone" <lobby>', set_var: 'PBX_ACCOUNT=device/lobby', allow: 'ulaw,alaw,g722' }),
+        endpoint: expect.objectContaining({
+          callerid: '"Lobby phone" <lobby>',
+          set_var: 'PBX_ACCOUNT=device/lobby',
+          allow: 'ulaw,alaw,g722',
+        }),
       }),
     ]);
   });
@@ -80,7 +101,12 @@ describe('sip objects', () => {
 
   it('recognises its own endpoints by the marker variable', () => {
     expect(isOwnedEndpoint([{ attribute: 'set_var', value: 'PBX_ACCOUNT=desk/u1' }])).toBe(true);
-    expect(isOwnedEndpoint([{ attribute: 'set_var', value: '' }, { attribute: 'context', value: 'from-trunk' }])).toBe(false);
+    expect(
+      isOwnedEndpoint([
+        { attribute: 'set_var', value: '' },
+        { attribute: 'context', value: 'from-trunk' },
+      ]),
+    ).toBe(false);
   });
 });
 
@@ -93,7 +119,12 @@ describe('planOwnerChange', () => {
     ['deleted', [alice], [], ['remove 1001', 'remove 1001-web']],
     ['unchanged (e.g. only the role changed)', [alice], [alice], []],
     ['new SIP password', [alice], [newPassword], ['push 1001', 'push 1001-web']],
-    ['new extension: old names removed first', [alice], [renamed], ['remove 1001', 'remove 1001-web', 'push 1005', 'push 1005-web']],
+    [
+      'new extension: old names removed first',
+      [alice],
+      [renamed],
+      ['remove 1001', 'remove 1001-web', 'push 1005', 'push 1005-web'],
+    ],
     ['device created', [], [lobby], ['push lobby']],
   ])('%s', (_title, before, after, expected) => {
     expect(summary(planOwnerChange(before.flatMap(accountsOf), after.flatMap(accountsOf)))).toEqual(expected);
@@ -110,7 +141,13 @@ describe('planOwnerChange', () => {
 describe('planFullSync', () => {
   it('pushes every account and removes owned endpoints no owner wants', () => {
     const plan = planFullSync([alice, lobby], ['1999', 'old-desk']);
-    expect(summary(plan.ops)).toEqual(['remove 1999', 'remove old-desk', 'push 1001', 'push 1001-web', 'push lobby']);
+    expect(summary(plan.ops)).toEqual([
+      'remove 1999',
+      'remove old-desk',
+      'push 1001',
+      'push 1001-web',
+      'push lobby',
+    ]);
     expect([...plan.pushed.keys()]).toEqual(['user:u-alice', 'device:lobby']);
     expect(plan.conflicts).toEqual([]);
   });

@@ -49,18 +49,35 @@ describe('ARI status to failure reason', () => {
   });
 
   it('reads the message from `message`, or from `error` as Allocation failed has it', () => {
-    expect(toOutcome({ kind: 'response', status: 500, body: { error: 'Allocation failed' } }, () => 1)).toEqual({
+    expect(
+      toOutcome({ kind: 'response', status: 500, body: { error: 'Allocation failed' } }, () => 1),
+    ).toEqual({
       ok: false,
       reason: 'unavailable',
       message: 'Allocation failed',
     });
-    expect(toOutcome({ kind: 'response', status: 404, body: { message: 'Channel not found' } }, () => 1)).toMatchObject({ reason: 'gone' });
-    expect(toOutcome({ kind: 'response', status: 418, body: null }, () => 1)).toEqual({ ok: false, reason: 'failed', message: 'HTTP 418' });
+    expect(
+      toOutcome({ kind: 'response', status: 404, body: { message: 'Channel not found' } }, () => 1),
+    ).toMatchObject({ reason: 'gone' });
+    expect(toOutcome({ kind: 'response', status: 418, body: null }, () => 1)).toEqual({
+      ok: false,
+      reason: 'failed',
+      message: 'HTTP 418',
+    });
   });
 
   it('maps a network failure to unreachable and a 2xx through the reader', () => {
-    expect(toOutcome({ kind: 'unreachable', message: 'fetch failed' }, () => 1)).toEqual({ ok: false, reason: 'unreachable', message: 'fetch failed' });
-    expect(toOutcome({ kind: 'response', status: 200, body: { value: 'x' } }, (b) => (b as { value: string }).value)).toEqual({ ok: true, value: 'x' });
+    expect(toOutcome({ kind: 'unreachable', message: 'fetch failed' }, () => 1)).toEqual({
+      ok: false,
+      reason: 'unreachable',
+      message: 'fetch failed',
+    });
+    expect(
+      toOutcome(
+        { kind: 'response', status: 200, body: { value: 'x' } },
+        (b) => (b as { value: string }).value,
+      ),
+    ).toEqual({ ok: true, value: 'x' });
   });
 });
 
@@ -85,7 +102,8 @@ describe('the fact stream', () => {
     const stream = createFactStream(logger);
     const seen: PbxFact[] = [];
     stream.subscribe((fact) => void seen.push(fact));
-    for (let i = 0; i < 3; i++) expect(stream.push(JSON.stringify({ type: 'ChannelFrobnicated' }))).toBe('ChannelFrobnicated');
+    for (let i = 0; i < 3; i++)
+      expect(stream.push(JSON.stringify({ type: 'ChannelFrobnicated' }))).toBe('ChannelFrobnicated');
     stream.push('not json');
     stream.push('not json either');
     stream.push(stasisEnd);
@@ -117,7 +135,9 @@ describe('the fact stream', () => {
   it('drops known events that are not facts without a word', () => {
     const { logger, lines } = capturingLogger();
     const stream = createFactStream(logger);
-    expect(stream.push(JSON.stringify({ type: 'ChannelVarset', variable: 'X', value: '1' }))).toBe('ChannelVarset');
+    expect(stream.push(JSON.stringify({ type: 'ChannelVarset', variable: 'X', value: '1' }))).toBe(
+      'ChannelVarset',
+    );
     expect(lines).toHaveLength(0);
   });
 });

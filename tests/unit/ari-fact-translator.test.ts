@@ -24,7 +24,10 @@ function pick(file: string, type: string, n = 0, match: (e: RawEvent) => boolean
   return found;
 }
 
-const facts = (file: string) => eventsOf(file).map(translateEvent).filter((f): f is PbxFact => f !== undefined);
+const facts = (file: string) =>
+  eventsOf(file)
+    .map(translateEvent)
+    .filter((f): f is PbxFact => f !== undefined);
 
 describe('translateEvent on every recorded event', () => {
   const files = readdirSync(recordings).filter((f) => f.endsWith('.jsonl'));
@@ -56,34 +59,44 @@ describe('translateEvent, event by event', () => {
       'StasisStart of a phone call: args from the dialplan, state Ring',
       'channel-entered',
       pick('01-inbound-answer-hangup.jsonl', 'StasisStart'),
-      { args: ['700'], channel: expect.objectContaining({ state: 'Ring', dialplan: { context: 'from-internal', exten: '700' }, caller: { name: 'Ext 1001', number: '1001' } }) },
+      {
+        args: ['700'],
+        channel: expect.objectContaining({
+          state: 'Ring',
+          dialplan: { context: 'from-internal', exten: '700' },
+          caller: { name: 'Ext 1001', number: '1001' },
+        }),
+      },
     ],
     [
-      'StasisStart of a created leg: the app\'s appArgs',
+      "StasisStart of a created leg: the app's appArgs",
       'channel-entered',
       pick('03-create-dial-bridge-dtmf.jsonl', 'StasisStart', 1),
-      { args: ['outbound'], channel: expect.objectContaining({ id: 'c03-1002', state: 'Down', name: 'PJSIP/1002-0000002a' }) },
+      {
+        args: ['outbound'],
+        channel: expect.objectContaining({ id: 'c03-1002', state: 'Down', name: 'PJSIP/1002-0000002a' }),
+      },
     ],
     [
-      'StasisStart of a core blind transfer\'s ;1 leg names the channel it replaces',
+      "StasisStart of a core blind transfer's ;1 leg names the channel it replaces",
       'channel-entered',
       pick('06-blind-transfer-core.jsonl', 'StasisStart', 0, (e) => 'replace_channel' in e),
       { args: [], replacesChannelId: 'c06-1002' },
     ],
     [
-      'a phone\'s BYE: no cause at all',
+      "a phone's BYE: no cause at all",
       'channel-hangup-requested',
       pick('01-inbound-answer-hangup.jsonl', 'ChannelHangupRequest'),
       { cause: {} },
     ],
     [
-      'a callee\'s 486 reject',
+      "a callee's 486 reject",
       'channel-hangup-requested',
       pick('04-callee-rejects-486.jsonl', 'ChannelHangupRequest'),
       { cause: { cause: 17, techCause: 486 } },
     ],
     [
-      'the app\'s own DELETE',
+      "the app's own DELETE",
       'channel-hangup-requested',
       pick('02-originate-app-answer.jsonl', 'ChannelHangupRequest'),
       { cause: { cause: 32, soft: true } },
@@ -104,7 +117,15 @@ describe('translateEvent, event by event', () => {
       'entering a holding bridge named for its slot',
       'channel-entered-bridge',
       pick('09-holding-bridge-moh-move.jsonl', 'ChannelEnteredBridge'),
-      { bridge: { id: 'c09-park-702', name: 'park-702', type: 'holding', technology: 'holding_bridge', channelIds: ['asterisk-lab-1795264177.82'] } },
+      {
+        bridge: {
+          id: 'c09-park-702',
+          name: 'park-702',
+          type: 'holding',
+          technology: 'holding_bridge',
+          channelIds: ['asterisk-lab-1795264177.82'],
+        },
+      },
     ],
     [
       'leaving a bridge',
@@ -128,7 +149,11 @@ describe('translateEvent, event by event', () => {
       'a playback started',
       'playback-started',
       pick('01-inbound-answer-hangup.jsonl', 'PlaybackStarted'),
-      { playbackId: 'c01-pb1', targetUri: 'channel:asterisk-lab-1795264113.59', mediaUri: 'sound:hello-world' },
+      {
+        playbackId: 'c01-pb1',
+        targetUri: 'channel:asterisk-lab-1795264113.59',
+        mediaUri: 'sound:hello-world',
+      },
     ],
     [
       'a playback cut by the hang-up',
@@ -137,21 +162,33 @@ describe('translateEvent, event by event', () => {
       { playbackId: 'c01-pb2', state: 'failed' },
     ],
     [
-      'a phone\'s blind REFER under ari-only handling: no state',
+      "a phone's blind REFER under ari-only handling: no state",
       'transfer-requested',
       pick('07-blind-transfer-ari-only.jsonl', 'ChannelTransfer', 0),
-      { transfererChannelId: 'c07-1002', transfereeChannelId: 'asterisk-lab-1795264153.72', bridgeId: 'c07-bridge', destination: '700' },
+      {
+        transfererChannelId: 'c07-1002',
+        transfereeChannelId: 'asterisk-lab-1795264153.72',
+        bridgeId: 'c07-bridge',
+        destination: '700',
+      },
     ],
     [
       'the echo of transfer_progress channel_answered (the transferee had left)',
       'transfer-requested',
       pick('07-blind-transfer-ari-only.jsonl', 'ChannelTransfer', 2),
-      { state: 'channel_answered', transfererChannelId: 'c07-1002', bridgeId: 'c07-bridge', destination: '700' },
+      {
+        state: 'channel_answered',
+        transfererChannelId: 'c07-1002',
+        bridgeId: 'c07-bridge',
+        destination: '700',
+      },
     ],
     [
       'a registration',
       'endpoint-state-changed',
-      pick('10-dynamic-pjsip-config.jsonl', 'EndpointStateChange', 0, (e) => JSON.stringify(e).includes('"online"')),
+      pick('10-dynamic-pjsip-config.jsonl', 'EndpointStateChange', 0, (e) =>
+        JSON.stringify(e).includes('"online"'),
+      ),
       { technology: 'PJSIP', resource: '2001', state: 'online', channelIds: [] },
     ],
     [
@@ -166,10 +203,12 @@ describe('translateEvent, event by event', () => {
     expect(fact).toMatchObject(expected);
   });
 
-  it('the phone\'s REFER has no state and the transferee is absent from the echo without one', () => {
+  it("the phone's REFER has no state and the transferee is absent from the echo without one", () => {
     const echo = translateEvent(pick('07-blind-transfer-ari-only.jsonl', 'ChannelTransfer', 2));
     expect(echo).not.toHaveProperty('transfereeChannelId');
-    expect(translateEvent(pick('07-blind-transfer-ari-only.jsonl', 'ChannelTransfer', 0))).not.toHaveProperty('state');
+    expect(translateEvent(pick('07-blind-transfer-ari-only.jsonl', 'ChannelTransfer', 0))).not.toHaveProperty(
+      'state',
+    );
   });
 
   it('an attended transfer names the consultation leg to replace', () => {
@@ -181,7 +220,11 @@ describe('translateEvent, event by event', () => {
         connected_channel: { id: 'target-c' },
         bridge: { id: 'bridge-2' },
       },
-      referred_by: { source_channel: { id: 'agent-a1' }, connected_channel: { id: 'customer' }, bridge: { id: 'bridge-1' } },
+      referred_by: {
+        source_channel: { id: 'agent-a1' },
+        connected_channel: { id: 'customer' },
+        bridge: { id: 'bridge-1' },
+      },
     });
     expect(fact).toEqual({
       kind: 'transfer-requested',
@@ -196,7 +239,10 @@ describe('translateEvent, event by event', () => {
 describe('translateEvent: what is not a fact', () => {
   it.each<[string, unknown]>([
     ['ChannelVarset', pick('01-inbound-answer-hangup.jsonl', 'ChannelVarset')],
-    ['ChannelDestroyed (StasisEnd is every channel\'s end)', pick('02-originate-app-answer.jsonl', 'ChannelDestroyed')],
+    [
+      "ChannelDestroyed (StasisEnd is every channel's end)",
+      pick('02-originate-app-answer.jsonl', 'ChannelDestroyed'),
+    ],
     ['ChannelDialplan', pick('03-create-dial-bridge-dtmf.jsonl', 'ChannelDialplan')],
     ['PlaybackContinuing', pick('07-blind-transfer-ari-only.jsonl', 'PlaybackContinuing')],
     ['ContactStatusChange', pick('10-dynamic-pjsip-config.jsonl', 'ContactStatusChange')],
@@ -213,7 +259,9 @@ describe('translateEvent: what is not a fact', () => {
   });
 
   it('a damaged snapshot still gives a fact with empty fields instead of throwing', () => {
-    expect(translateEvent({ type: 'StasisStart', args: 'not-a-list', channel: { id: 7, state: 'Weird' } })).toEqual({
+    expect(
+      translateEvent({ type: 'StasisStart', args: 'not-a-list', channel: { id: 7, state: 'Weird' } }),
+    ).toEqual({
       kind: 'channel-entered',
       args: [],
       channel: {

@@ -18,7 +18,9 @@ export const ownerKey = (owner: Pick<AccountOwner, 'kind' | 'id'>): OwnerKey => 
 export function planOwnerChange(before: readonly SipAccount[], after: readonly SipAccount[]): AccountOp[] {
   const wanted = new Set(after.map((a) => a.id));
   const previous = new Map(before.map((a) => [a.id, a]));
-  const removes: AccountOp[] = before.filter((a) => !wanted.has(a.id)).map((a) => ({ kind: 'remove', id: a.id }));
+  const removes: AccountOp[] = before
+    .filter((a) => !wanted.has(a.id))
+    .map((a) => ({ kind: 'remove', id: a.id }));
   const pushes: AccountOp[] = after
     .filter((a) => !sameAccount(previous.get(a.id), a))
     .map((account) => ({ kind: 'push', account }));
@@ -38,26 +40,36 @@ export interface FullSyncPlan {
  * away, so every account is pushed again, and endpoints the controller once pushed (`ownedEndpointIds`, found by
  * their marker) that no owner wants any more are removed.
  */
-export function planFullSync(owners: readonly AccountOwner[], ownedEndpointIds: readonly string[]): FullSyncPlan {
+export function planFullSync(
+  owners: readonly AccountOwner[],
+  ownedEndpointIds: readonly string[],
+): FullSyncPlan {
   const claimed = new Map<string, OwnerKey>();
   const pushed = new Map<OwnerKey, SipAccount[]>();
   const conflicts: FullSyncPlan['conflicts'] = [];
   for (const owner of owners) {
     const key = ownerKey(owner);
     const accounts = accountsOf(owner).filter((account) => {
-      if (!claimed.has(account.id)) return claimed.set(account.id, key), true;
+      if (!claimed.has(account.id)) return (claimed.set(account.id, key), true);
       conflicts.push({ id: account.id, owner: key });
       return false;
     });
     pushed.set(key, accounts);
   }
-  const stale: AccountOp[] = ownedEndpointIds.filter((id) => !claimed.has(id)).map((id) => ({ kind: 'remove', id }));
+  const stale: AccountOp[] = ownedEndpointIds
+    .filter((id) => !claimed.has(id))
+    .map((id) => ({ kind: 'remove', id }));
   const pushes: AccountOp[] = [...pushed.values()].flat().map((account) => ({ kind: 'push', account }));
   return { ops: [...stale, ...pushes], pushed, conflicts };
 }
 
 function sameAccount(a: SipAccount | undefined, b: SipAccount): boolean {
-  return a !== undefined && sameFields(a.auth, b.auth) && sameFields(a.aor, b.aor) && sameFields(a.endpoint, b.endpoint);
+  return (
+    a !== undefined &&
+    sameFields(a.auth, b.auth) &&
+    sameFields(a.aor, b.aor) &&
+    sameFields(a.endpoint, b.endpoint)
+  );
 }
 
 function sameFields(a: Record<string, string>, b: Record<string, string>): boolean {

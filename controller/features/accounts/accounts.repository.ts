@@ -3,7 +3,12 @@ import type { AccountOwner } from './sip-objects.js';
 
 /** Reads what SIP provisioning needs (including SIP passwords) from the users and devices tables. */
 
-const userOwner = (row: { id: string; extension: string; display_name: string; sip_password: string }): AccountOwner => ({
+const userOwner = (row: {
+  id: string;
+  extension: string;
+  display_name: string;
+  sip_password: string;
+}): AccountOwner => ({
   kind: 'user',
   id: row.id,
   extension: row.extension,
@@ -20,16 +25,36 @@ const deviceOwner = (row: { id: string; name: string; sip_password: string }): A
 
 /** Every owner of SIP accounts: users (by extension) then devices (by id), in a stable order. */
 export async function listAccountOwners(db: Db): Promise<AccountOwner[]> {
-  const users = await db.selectFrom('users').select(['id', 'extension', 'display_name', 'sip_password']).orderBy('extension').execute();
-  const devices = await db.selectFrom('devices').select(['id', 'name', 'sip_password']).orderBy('id').execute();
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'extension', 'display_name', 'sip_password'])
+    .orderBy('extension')
+    .execute();
+  const devices = await db
+    .selectFrom('devices')
+    .select(['id', 'name', 'sip_password'])
+    .orderBy('id')
+    .execute();
   return [...users.map(userOwner), ...devices.map(deviceOwner)];
 }
 
-export async function findAccountOwner(db: Db, kind: AccountOwner['kind'], id: string): Promise<AccountOwner | undefined> {
+export async function findAccountOwner(
+  db: Db,
+  kind: AccountOwner['kind'],
+  id: string,
+): Promise<AccountOwner | undefined> {
   if (kind === 'user') {
-    const row = await db.selectFrom('users').select(['id', 'extension', 'display_name', 'sip_password']).where('id', '=', id).executeTakeFirst();
+    const row = await db
+      .selectFrom('users')
+      .select(['id', 'extension', 'display_name', 'sip_password'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && userOwner(row);
   }
-  const row = await db.selectFrom('devices').select(['id', 'name', 'sip_password']).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('devices')
+    .select(['id', 'name', 'sip_password'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row && deviceOwner(row);
 }

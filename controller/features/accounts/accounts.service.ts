@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import type { Pbx, PbxConnection } from '../../ari/pbx.port.js';
+import type { PbxConnection } from '../../ari/pbx.port.js';
 import type { EventBus } from '../../bus/event-bus.js';
 import type { AnyPbxEvent } from '../../bus/events.js';
 import type { Db } from '../../db/database.js';
-import { ownerKey, planFullSync, planOwnerChange, type AccountOp, type OwnerKey } from './accounts.decider.js';
+import { ownerKey, planFullSync, planOwnerChange, type OwnerKey } from './accounts.decider.js';
 import { findAccountOwner, listAccountOwners } from './accounts.repository.js';
-import { accountsOf, DELETE_ORDER, isOwnedEndpoint, PUSH_ORDER, type AccountOwner, type SipAccount } from './sip-objects.js';
+import { accountsOf, type AccountOwner, type SipAccount } from './sip-objects.js';
+import { mapLimit, ownedEndpointIds, runOp, SYNC_CONCURRENCY } from './sip-provisioner.js';
 import '../devices/devices.events.js';
 import '../users/users.events.js';
 
@@ -15,8 +16,14 @@ export interface AccountsService {
   stop(): Promise<void>;
 }
 
-/** Accounts pushed at once during a full sync. */
-const SYNC_CONCURRENCY = 8;
+export interface AccountsDeps {
+  db: Db;
+  bus: EventBus;
+  connection: PbxConnection;
+  logger: Logger;
+  /** Delay before a full sync after a failed push or delete. Default 5 s. */
+  retryMs?: number;
+}
 
 /**
  * SIP provisioning shell. The database is the source of truth; Asterisk holds the accounts in a `memory` sorcery
@@ -28,27 +35,49 @@ const SYNC_CONCURRENCY = 8;
  *   next connect's full sync covers anything missed while disconnected.
  * All work runs one task at a time, in event order. Passwords go to Asterisk and nowhere else: logs name accounts only.
  */
-export function startAccountsService(deps: { db: Db; bus: EventBus; connection: PbxConnection; logger: Logger }): AccountsService {
+export function startAccountsService(deps: AccountsDeps): AccountsService {
   const { db, connection } = deps;
   const pbx = connection.pbx;
   const logger = deps.logger.child({ component: 'accounts' });
   const pushed = new Map<OwnerKey, SipAccount[]>();
   let queue: Promise<void> = Promise.resolve();
+  let retryTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
 
   const enqueue = (task: () => Promise<void>): Promise<void> => {
-    queue = queue.then(task).catch((error: unknown) => logger.error({ err: error }, 'SIP provisioning failed'));
+    queue = queue.then(task).catch((error: unknown) => {
+      logger.error({ err: error }, 'SIP provisioning failed');
+      retrySoon();
+    });
     return queue;
   };
 
+  /** Something failed (Asterisk or the database hiccuped): a full sync soon, unless one is already planned. */
+  function retrySoon(): void {
+    if (retryTimer || stopped) return;
+    const retryMs = deps.retryMs ?? 5000;
+    logger.warn({ retryInMs: retryMs }, 'SIP provisioning incomplete; full sync scheduled');
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      if (connection.state() === 'connected') void enqueue(syncAll);
+    }, retryMs);
+    retryTimer.unref();
+  }
+
   async function syncAll(): Promise<void> {
     const owners = await listAccountOwners(db);
-    const plan = planFullSync(owners, await ownedEndpointIds(pbx, new Set(owners.flatMap(accountsOf).map((a) => a.id))));
-    for (const conflict of plan.conflicts) logger.error(conflict, 'two owners claim one SIP account name; the first keeps it');
+    const plan = planFullSync(
+      owners,
+      await ownedEndpointIds(pbx, new Set(owners.flatMap(accountsOf).map((a) => a.id))),
+    );
+    for (const conflict of plan.conflicts)
+      logger.error(conflict, 'two owners claim one SIP account name; the first keeps it');
     const results = await mapLimit(plan.ops, SYNC_CONCURRENCY, (op) => runOp(pbx, op, logger));
     pushed.clear();
     for (const [key, accounts] of plan.pushed) pushed.set(key, accounts);
     const failed = results.filter((ok) => !ok).length;
     logger.info({ accounts: plan.ops.length, failed }, 'SIP accounts pushed to Asterisk');
+    if (failed > 0) retrySoon();
   }
 
   /** Brings one owner's accounts in line with the database; `gone` is the owner as its deletion event saw it. */
@@ -57,7 +86,9 @@ export function startAccountsService(deps: { db: Db; bus: EventBus; connection: 
     const owner = gone ? undefined : await findAccountOwner(db, kind, id);
     const before = pushed.get(key) ?? (gone ? accountsOf(gone) : []);
     const after = owner ? accountsOf(owner) : [];
-    for (const op of planOwnerChange(before, after)) await runOp(pbx, op, logger);
+    let failed = false;
+    for (const op of planOwnerChange(before, after)) failed = !(await runOp(pbx, op, logger)) || failed;
+    if (failed) retrySoon();
     if (after.length > 0) pushed.set(key, after);
     else pushed.delete(key);
   }
@@ -74,6 +105,8 @@ export function startAccountsService(deps: { db: Db; bus: EventBus; connection: 
   return {
     syncAll: () => enqueue(syncAll),
     async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
       stopListening();
       stopSyncing();
       await queue;
@@ -82,7 +115,9 @@ export function startAccountsService(deps: { db: Db; bus: EventBus; connection: 
 }
 
 /** The owner a bus event is about; for a deletion also what the event said it was (its accounts to remove). */
-function ownerChange(event: AnyPbxEvent): { kind: AccountOwner['kind']; id: string; gone?: AccountOwner } | undefined {
+function ownerChange(
+  event: AnyPbxEvent,
+): { kind: AccountOwner['kind']; id: string; gone?: AccountOwner } | undefined {
   switch (event.type) {
     case 'user.created':
     case 'user.updated':
@@ -101,62 +136,4 @@ function ownerChange(event: AnyPbxEvent): { kind: AccountOwner['kind']; id: stri
     default:
       return undefined;
   }
-}
-
-/** PJSIP endpoints in Asterisk that are not wanted but carry this controller's marker: stale, to be removed. */
-async function ownedEndpointIds(pbx: Pbx, wanted: ReadonlySet<string>): Promise<string[]> {
-  const endpoints = await pbx.listEndpoints();
-  if (!endpoints.ok) return [];
-  const candidates = endpoints.value.filter((e) => e.technology === 'PJSIP' && !wanted.has(e.resource)).map((e) => e.resource);
-  const owned = await mapLimit(candidates, SYNC_CONCURRENCY, async (id) => {
-    const object = await pbx.getSipObject('endpoint', id);
-    return object.ok && isOwnedEndpoint(object.value);
-  });
-  return candidates.filter((_, i) => owned[i]);
-}
-
-async function runOp(pbx: Pbx, op: AccountOp, logger: Logger): Promise<boolean> {
-  return op.kind === 'push' ? pushAccount(pbx, op.account, logger) : removeAccount(pbx, op.id, logger);
-}
-
-/** auth, aor, endpoint: each object exists before anything refers to it. */
-async function pushAccount(pbx: Pbx, account: SipAccount, logger: Logger): Promise<boolean> {
-  for (const type of PUSH_ORDER) {
-    const outcome = await pbx.putSipObject(type, account.id, account[type]);
-    if (!outcome.ok) {
-      logger.warn({ account: account.id, object: type, reason: outcome.reason, message: outcome.message }, 'could not push a SIP account');
-      return false;
-    }
-  }
-  logger.debug({ account: account.id }, 'SIP account pushed');
-  return true;
-}
-
-/** endpoint, aor, auth. 403 means the object comes from pjsip.conf: not ours to delete, so stop there. */
-async function removeAccount(pbx: Pbx, id: string, logger: Logger): Promise<boolean> {
-  for (const type of DELETE_ORDER) {
-    const outcome = await pbx.deleteSipObject(type, id);
-    if (outcome.ok || outcome.reason === 'gone') continue;
-    if (outcome.reason === 'rejected') {
-      logger.info({ account: id, object: type }, 'SIP account comes from pjsip.conf, not the controller: left alone');
-      return true;
-    }
-    logger.warn({ account: id, object: type, reason: outcome.reason, message: outcome.message }, 'could not remove a SIP account');
-    return false;
-  }
-  logger.info({ account: id }, 'SIP account removed');
-  return true;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

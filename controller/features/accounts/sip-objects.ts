@@ -62,12 +62,32 @@ const webrtcEndpoint: SipFields = {
 export function accountsOf(owner: AccountOwner): SipAccount[] {
   if (owner.kind === 'device') {
     const callerId = callerIdOf(owner.name, owner.id);
-    return [account(owner.id, owner.sipPassword, { ...deskEndpoint, callerid: callerId }, aor(1, 30), `device/${owner.id}`)];
+    return [
+      account(
+        owner.id,
+        owner.sipPassword,
+        { ...deskEndpoint, callerid: callerId },
+        aor(1, 30),
+        `device/${owner.id}`,
+      ),
+    ];
   }
   const callerId = callerIdOf(owner.displayName, owner.extension);
   return [
-    account(owner.extension, owner.sipPassword, { ...deskEndpoint, callerid: callerId }, aor(2, 30), `desk/${owner.id}`),
-    account(webAccountId(owner.extension), owner.sipPassword, { ...webrtcEndpoint, callerid: callerId }, aor(5), `webrtc/${owner.id}`),
+    account(
+      owner.extension,
+      owner.sipPassword,
+      { ...deskEndpoint, callerid: callerId },
+      aor(2, 30),
+      `desk/${owner.id}`,
+    ),
+    account(
+      webAccountId(owner.extension),
+      owner.sipPassword,
+      { ...webrtcEndpoint, callerid: callerId },
+      aor(5),
+      `webrtc/${owner.id}`,
+    ),
   ];
 }
 
@@ -81,7 +101,13 @@ export function isOwnedEndpoint(fields: readonly { attribute: string; value: str
   return fields.some((f) => f.attribute === 'set_var' && f.value.startsWith(`${OWNER_VARIABLE}=`));
 }
 
-function account(id: string, password: string, endpoint: SipFields, aorFields: SipFields, owner: string): SipAccount {
+function account(
+  id: string,
+  password: string,
+  endpoint: SipFields,
+  aorFields: SipFields,
+  owner: string,
+): SipAccount {
   return {
     id,
     auth: { auth_type: 'userpass', username: id, password },
