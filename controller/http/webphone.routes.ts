@@ -26,7 +26,8 @@ export function webphoneRoutes(dir: string) {
     app.get('/*', { schema: { hide: true } }, (request, reply) => {
       const path = request.url.split('?')[0] ?? '';
       // API paths and missing files (anything with an extension, e.g. an old build's asset) stay 404s.
-      if (path === '/api' || path.startsWith('/api/') || /\.[a-z0-9]+$/i.test(path)) return reply.callNotFound();
+      if (path === '/api' || path.startsWith('/api/') || /\.[a-z0-9]+$/i.test(path))
+        return reply.callNotFound();
       reply.header('cache-control', 'no-cache');
       return reply.sendFile('index.html');
     });

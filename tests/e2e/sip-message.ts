@@ -15,20 +15,29 @@ export function parseSip(text: string): SipMessage {
     return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
   });
   const body = split < 0 ? '' : text.slice(split + 4);
-  if (start.startsWith('SIP/2.0')) return { method: null, status: Number(start.split(' ')[1]), uri: null, headers, body };
+  if (start.startsWith('SIP/2.0'))
+    return { method: null, status: Number(start.split(' ')[1]), uri: null, headers, body };
   const [method = '', uri = ''] = start.split(' ');
   return { method, status: null, uri, headers, body };
 }
 
-export const header = (m: SipMessage, name: string) => m.headers.find(([n]) => n === name.toLowerCase())?.[1] ?? '';
-export const headers = (m: SipMessage, name: string) => m.headers.filter(([n]) => n === name.toLowerCase()).map(([, v]) => v);
+export const header = (m: SipMessage, name: string) =>
+  m.headers.find(([n]) => n === name.toLowerCase())?.[1] ?? '';
+export const headers = (m: SipMessage, name: string) =>
+  m.headers.filter(([n]) => n === name.toLowerCase()).map(([, v]) => v);
 
 export function serialize(startLine: string, fields: [string, string][], body = ''): string {
-  const lines = [startLine, ...fields.map(([n, v]) => `${n}: ${v}`), `Content-Length: ${Buffer.byteLength(body)}`];
+  const lines = [
+    startLine,
+    ...fields.map(([n, v]) => `${n}: ${v}`),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
-const fingerprint = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');
+const fingerprint = Array.from({ length: 32 }, (_, i) =>
+  (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0'),
+).join(':');
 
 /**
  * A WebRTC-shaped audio SDP (DTLS-SRTP, ICE, rtcp-mux, PCMU) with no ICE candidates: Chrome accepts it and

@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { answerDirection, audioSdp, header, headers, midOf, parseSip, serialize, type SipMessage } from './sip-message.js';
+import {
+  answerDirection,
+  audioSdp,
+  header,
+  headers,
+  midOf,
+  parseSip,
+  serialize,
+  type SipMessage,
+} from './sip-message.js';
 
 /**
  * A fake Asterisk for browser tests, over SIP-WebSocket (subprotocol `sip`): a registrar (200, or 403 for the
@@ -17,7 +26,11 @@ export interface SipPeer {
   /** Answers a browser's request (an INVITE: `180 Ringing`, `200 OK` with SDP, `486 Busy Here`…). */
   respond(request: SipMessage, status: string): void;
   /** Sends an INVITE to a registered account; `extraHeaders` such as `Call-Info: <sip:pbx>;answer-after=0`. */
-  invite(account: string, from: { number: string; name: string }, extraHeaders?: [string, string][]): Promise<SipMessage>;
+  invite(
+    account: string,
+    from: { number: string; name: string },
+    extraHeaders?: [string, string][],
+  ): Promise<SipMessage>;
   /** Sends BYE in a call the peer set up. */
   bye(callId: string): void;
   close(): Promise<void>;
@@ -43,10 +56,20 @@ export async function startSipPeer(options: { refuse?: string[] } = {}): Promise
   const dialogs = new Map<string, Dialog>();
   const sockets = new Map<SipMessage, WebSocket>();
 
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (p) => (p.has('sip') ? 'sip' : false) });
+  const server = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    handleProtocols: (p) => (p.has('sip') ? 'sip' : false),
+  });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
 
-  const reply = (socket: WebSocket, request: SipMessage, status: string, extra: [string, string][] = [], body = '') => {
+  const reply = (
+    socket: WebSocket,
+    request: SipMessage,
+    status: string,
+    extra: [string, string][] = [],
+    body = '',
+  ) => {
     const to = header(request, 'to');
     const fields: [string, string][] = [
       ...headers(request, 'via').map((v): [string, string] => ['Via', v]),
@@ -72,13 +95,32 @@ export async function startSipPeer(options: { refuse?: string[] } = {}): Promise
         registered.add(user);
         contacts.set(user, { socket, uri: /<([^>]+)>/.exec(contact)?.[1] ?? '' });
       } else registered.delete(user);
-      reply(socket, m, '200 OK', expires > 0 ? [['Contact', contact], ['Expires', String(expires)]] : []);
+      reply(
+        socket,
+        m,
+        '200 OK',
+        expires > 0
+          ? [
+              ['Contact', contact],
+              ['Expires', String(expires)],
+            ]
+          : [],
+      );
     } else if (m.method === 'BYE' || m.method === 'CANCEL' || m.method === 'INFO' || m.method === 'OPTIONS') {
       reply(socket, m, '200 OK');
     } else if (m.method === 'INVITE' && inDialog) {
       // Hold and resume re-INVITEs: accept with the matching direction.
       const sdp = audioSdp({ mid: midOf(m.body), setup: 'active', direction: answerDirection(m.body) });
-      reply(socket, m, '200 OK', [['Contact', '<sip:pbx@127.0.0.1;transport=ws>'], ['Content-Type', 'application/sdp']], sdp);
+      reply(
+        socket,
+        m,
+        '200 OK',
+        [
+          ['Contact', '<sip:pbx@127.0.0.1;transport=ws>'],
+          ['Content-Type', 'application/sdp'],
+        ],
+        sdp,
+      );
     } else if (m.method === 'INVITE') {
       reply(socket, m, '100 Trying');
     } else if (m.method === 'REFER') {
@@ -112,10 +154,18 @@ export async function startSipPeer(options: { refuse?: string[] } = {}): Promise
     const dialog = dialogs.get(callId);
     if (dialog && m.status === 200 && header(m, 'cseq').endsWith('INVITE')) {
       const target = /<([^>]+)>/.exec(header(m, 'contact'))?.[1] ?? dialog.target;
-      const fields = dialog.invite.map(([n, v]): [string, string] => (n === 'To' ? [n, header(m, 'to')] : [n, v]));
-      const ack = fields.filter(([n]) => n !== 'Content-Type').map(([n, v]): [string, string] =>
-        n === 'CSeq' ? [n, `${dialog.cseq} ACK`] : n === 'Via' ? [n, `SIP/2.0/WS pbx.invalid;branch=${branch()}`] : [n, v],
+      const fields = dialog.invite.map(([n, v]): [string, string] =>
+        n === 'To' ? [n, header(m, 'to')] : [n, v],
       );
+      const ack = fields
+        .filter(([n]) => n !== 'Content-Type')
+        .map(([n, v]): [string, string] =>
+          n === 'CSeq'
+            ? [n, `${dialog.cseq} ACK`]
+            : n === 'Via'
+              ? [n, `SIP/2.0/WS pbx.invalid;branch=${branch()}`]
+              : [n, v],
+        );
       socket.send(serialize(`ACK ${target} SIP/2.0`, ack));
       dialogs.set(callId, { ...dialog, target, invite: fields });
     }
@@ -141,14 +191,26 @@ export async function startSipPeer(options: { refuse?: string[] } = {}): Promise
       return new Promise((resolve, reject) => {
         const waiter = { match, resolve };
         waiters.add(waiter);
-        setTimeout(() => waiters.delete(waiter) && reject(new Error('no such SIP request arrived')), timeoutMs);
+        setTimeout(
+          () => waiters.delete(waiter) && reject(new Error('no such SIP request arrived')),
+          timeoutMs,
+        );
       });
     },
     respond(request, status) {
       const socket = sockets.get(request)!;
       if (!status.startsWith('200')) return reply(socket, request, status);
       const sdp = audioSdp({ mid: midOf(request.body), setup: 'active' });
-      reply(socket, request, status, [['Contact', '<sip:pbx@127.0.0.1;transport=ws>'], ['Content-Type', 'application/sdp']], sdp);
+      reply(
+        socket,
+        request,
+        status,
+        [
+          ['Contact', '<sip:pbx@127.0.0.1;transport=ws>'],
+          ['Content-Type', 'application/sdp'],
+        ],
+        sdp,
+      );
     },
     invite(account, from, extraHeaders = []) {
       const contact = contacts.get(account);
@@ -166,7 +228,9 @@ export async function startSipPeer(options: { refuse?: string[] } = {}): Promise
         ['Content-Type', 'application/sdp'],
       ];
       dialogs.set(callId, { socket: contact.socket, invite: fields, target: contact.uri, cseq: 1 });
-      contact.socket.send(serialize(`INVITE ${contact.uri} SIP/2.0`, fields, audioSdp({ mid: '0', setup: 'actpass' })));
+      contact.socket.send(
+        serialize(`INVITE ${contact.uri} SIP/2.0`, fields, audioSdp({ mid: '0', setup: 'actpass' })),
+      );
       return new Promise((resolve) => {
         responses.set(callId, (m) => {
           if (m.status !== null && m.status >= 200) resolve(m);
@@ -180,7 +244,11 @@ export async function startSipPeer(options: { refuse?: string[] } = {}): Promise
       const fields = dialog.invite
         .filter(([n]) => n !== 'Content-Type')
         .map(([n, v]): [string, string] =>
-          n === 'CSeq' ? [n, `${cseq} BYE`] : n === 'Via' ? [n, `SIP/2.0/WS pbx.invalid;branch=${branch()}`] : [n, v],
+          n === 'CSeq'
+            ? [n, `${cseq} BYE`]
+            : n === 'Via'
+              ? [n, `SIP/2.0/WS pbx.invalid;branch=${branch()}`]
+              : [n, v],
         );
       dialogs.set(callId, { ...dialog, cseq });
       dialog.socket.send(serialize(`BYE ${dialog.target} SIP/2.0`, fields));

@@ -28,6 +28,9 @@ let browser: Browser;
 let alice: Awaited<ReturnType<typeof insertUser>>;
 let bob: Awaited<ReturnType<typeof insertUser>>;
 
+/** Waits for the UI (10 s: CI machines run the suites in parallel). */
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
+
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -54,7 +57,10 @@ async function signIn(page: Page, baseUrl: string, username: string, password: s
 }
 
 async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, permissions: ['microphone'] });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 820 },
+    permissions: ['microphone'],
+  });
   return context.newPage();
 }
 
@@ -63,7 +69,9 @@ beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   await build({ root: resolve('webphone'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   registrar = await startSipPeer({ refuse: ['3102-web'] });
-  main = await listening(await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } }));
+  main = await listening(
+    await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } }),
+  );
   unreachable = await listening(
     await createTestApp({
       database: main.database,
@@ -111,7 +119,7 @@ describe('webphone in Chromium', () => {
   it('refuses a wrong password with a clear message', async () => {
     const page = await newPage();
     await signIn(page, main.baseUrl, 'alice', 'wrong password');
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong username or password');
+    await eventually(() => page.getByRole('alert').textContent()).toContain('Wrong username or password');
     await page.context().close();
   });
 
@@ -123,9 +131,9 @@ describe('webphone in Chromium', () => {
     await signIn(page, main.baseUrl, 'alice', alice.password);
 
     const registration = page.getByTestId('registration');
-    await expect.poll(() => registration.textContent(), { timeout: 10_000 }).toBe('Registered');
+    await eventually(() => registration.textContent()).toBe('Registered');
     expect(registrar.registered.has('3101-web')).toBe(true);
-    await expect.poll(() => page.getByTestId('events-status').textContent()).toBe('Live');
+    await eventually(() => page.getByTestId('events-status').textContent()).toBe('Live');
     // Only the token is kept in the browser, and only for this tab.
     const storage = await page.evaluate(() => {
       type BrowserStorage = { length: number } & Record<string, unknown>;
@@ -160,7 +168,11 @@ describe('webphone in Chromium', () => {
       endedAt: null,
       disposition: null,
       channels: [],
-      contact: { name: 'Maria Lopez', company: 'Lopez Logistics', notes: 'Key account; renewal due in March' },
+      contact: {
+        name: 'Maria Lopez',
+        company: 'Lopez Logistics',
+        notes: 'Key account; renewal due in March',
+      },
     };
     publish(main, 'call.ringing', call);
     const popup = page.getByRole('alertdialog', { name: 'Incoming call from Maria Lopez' });
@@ -201,48 +213,55 @@ describe('webphone in Chromium', () => {
     expect(await parked.textContent()).toContain('Maria Lopez');
     expect(await parked.textContent()).toMatch(/parked 1:3\d by 3102/);
     expect(await page.getByLabel('Pick up parked call on 704', { exact: true }).isEnabled()).toBe(true);
-    await page.getByTestId('park-panel').screenshot({ path: join(screenshots, 'park-panel.png'), animations: 'disabled' });
+    await page
+      .getByTestId('park-panel')
+      .screenshot({ path: join(screenshots, 'park-panel.png'), animations: 'disabled' });
     await page.screenshot({ path: join(screenshots, 'main-with-parked-calls.png'), animations: 'disabled' });
     publish(main, 'call.unparked', { slot: '701' });
     await parked.waitFor({ state: 'detached' });
 
     // A reload keeps the session (token in sessionStorage) and registers again.
     await page.reload();
-    await expect.poll(() => page.getByTestId('registration').textContent(), { timeout: 10_000 }).toBe('Registered');
+    await eventually(() => page.getByTestId('registration').textContent()).toBe('Registered');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    await expect.poll(() => registrar.registered.has('3101-web')).toBe(false);
+    await eventually(() => registrar.registered.has('3101-web')).toBe(false);
     await page.context().close();
   });
 
   it('calls out: calling, ringing, talking with a timer, mute, hold, DTMF, park, hang-up', async () => {
     const page = await newPage();
     await signIn(page, main.baseUrl, 'alice', alice.password);
-    await expect.poll(() => page.getByTestId('registration').textContent(), { timeout: 10_000 }).toBe('Registered');
+    await eventually(() => page.getByTestId('registration').textContent()).toBe('Registered');
     await page.keyboard.type('3103');
     await page.keyboard.press('Enter');
-    const isInvite = (to: string) => (m: { method: string | null; uri: string | null; headers: [string, string][] }) =>
-      m.method === 'INVITE' && (m.uri ?? '').startsWith(`sip:${to}@`) && !/;tag=/.test(header(m as never, 'to'));
+    const isInvite =
+      (to: string) => (m: { method: string | null; uri: string | null; headers: [string, string][] }) =>
+        m.method === 'INVITE' &&
+        (m.uri ?? '').startsWith(`sip:${to}@`) &&
+        !/;tag=/.test(header(m as never, 'to'));
     const invite = await registrar.request(isInvite('3103'));
     const state = page.getByTestId('call-state');
-    await expect.poll(() => state.textContent()).toContain('Calling');
+    await eventually(() => state.textContent()).toContain('Calling');
     registrar.respond(invite, '180 Ringing');
-    await expect.poll(() => state.textContent()).toContain('Ringing');
+    await eventually(() => state.textContent()).toContain('Ringing');
     registrar.respond(invite, '200 OK');
-    await expect.poll(() => state.textContent()).toMatch(/0:0\d/);
+    await eventually(() => state.textContent()).toMatch(/0:0\d/);
     await registrar.request((m) => m.method === 'ACK' && header(m, 'call-id') === header(invite, 'call-id'));
 
     await page.keyboard.press('m');
-    await expect.poll(() => page.getByRole('button', { name: 'Unmute' }).getAttribute('aria-pressed')).toBe('true');
+    await eventually(() => page.getByRole('button', { name: 'Unmute' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
     await page.getByRole('button', { name: 'Hold' }).click();
-    await expect.poll(() => state.textContent()).toContain('On hold');
+    await eventually(() => state.textContent()).toContain('On hold');
     await page.keyboard.press('h');
-    await expect.poll(() => state.textContent()).not.toContain('On hold');
+    await eventually(() => state.textContent()).not.toContain('On hold');
     await page.keyboard.press('m');
     await page.getByRole('button', { name: 'Keypad' }).click();
     await page.keyboard.type('12#');
-    await expect.poll(() => page.getByLabel('Tones sent').textContent()).toBe('12#');
+    await eventually(() => page.getByLabel('Tones sent').textContent()).toBe('12#');
     await page.screenshot({ path: join(screenshots, 'in-call.png'), animations: 'disabled' });
 
     // Park: a blind transfer to 700; the slot comes from the controller's call.parked.
@@ -259,16 +278,18 @@ describe('webphone in Chromium', () => {
       parkedAt: new Date().toISOString(),
       timeoutAt: new Date(Date.now() + 300_000).toISOString(),
     });
-    await expect.poll(() => page.getByTestId('park-result').textContent()).toContain('Parked on 702');
+    await eventually(() => page.getByTestId('park-result').textContent()).toContain('Parked on 702');
 
     // Dial again and hang up with Esc before the far end answers: CANCEL.
     await page.getByLabel('Number to dial').fill('3104');
     await page.getByLabel('Number to dial').press('Enter');
     const second = await registrar.request(isInvite('3104'));
     registrar.respond(second, '180 Ringing');
-    await expect.poll(() => state.textContent()).toContain('Ringing');
+    await eventually(() => state.textContent()).toContain('Ringing');
     await page.keyboard.press('Escape');
-    await registrar.request((m) => m.method === 'CANCEL' && header(m, 'call-id') === header(second, 'call-id'));
+    await registrar.request(
+      (m) => m.method === 'CANCEL' && header(m, 'call-id') === header(second, 'call-id'),
+    );
     await page.getByLabel('Number to dial').waitFor();
     await page.context().close();
   });
@@ -276,20 +297,22 @@ describe('webphone in Chromium', () => {
   it('answers incoming calls: the popup, auto-answer (Call-Info answer-after=0), decline with Esc', async () => {
     const page = await newPage();
     await signIn(page, main.baseUrl, 'alice', alice.password);
-    await expect.poll(() => page.getByTestId('registration').textContent(), { timeout: 10_000 }).toBe('Registered');
+    await eventually(() => page.getByTestId('registration').textContent()).toBe('Registered');
 
     const answered = registrar.invite('3101-web', { number: '3105', name: 'Eve Evans' });
     await page.getByRole('button', { name: 'Answer call from Eve Evans' }).click();
     expect((await answered).status).toBe(200);
-    await expect.poll(() => page.getByTestId('call-state').textContent()).toMatch(/0:0\d/);
+    await eventually(() => page.getByTestId('call-state').textContent()).toMatch(/0:0\d/);
     registrar.bye(header(await answered, 'call-id'));
-    await expect.poll(() => page.locator('.call-ended').textContent()).toContain('The other side hung up');
+    await eventually(() => page.locator('.call-ended').textContent()).toContain('The other side hung up');
 
     const paged = await registrar.invite('3101-web', { number: '850', name: 'Page: all staff' }, [
       ['Call-Info', '<sip:127.0.0.1>;answer-after=0'],
     ]);
     expect(paged.status).toBe(200);
-    await expect.poll(() => page.getByTestId('notice-auto-answered').textContent()).toContain('Page: all staff');
+    await eventually(() => page.getByTestId('notice-auto-answered').textContent()).toContain(
+      'Page: all staff',
+    );
     await page.keyboard.press('Escape');
     await registrar.request((m) => m.method === 'BYE' && header(m, 'call-id') === header(paged, 'call-id'));
 
@@ -303,9 +326,7 @@ describe('webphone in Chromium', () => {
   it('says "SIP credentials refused" when Asterisk answers REGISTER with 403', async () => {
     const page = await newPage();
     await signIn(page, main.baseUrl, 'bob', bob.password);
-    await expect.poll(() => page.getByTestId('registration').textContent(), { timeout: 10_000 }).toBe(
-      'SIP credentials refused',
-    );
+    await eventually(() => page.getByTestId('registration').textContent()).toBe('SIP credentials refused');
     expect(await page.locator('.registration-help').textContent()).toContain('Ask an administrator');
     await page.context().close();
   });
@@ -313,7 +334,7 @@ describe('webphone in Chromium', () => {
   it('says "WebSocket to Asterisk refused" when SIP_WS_URL cannot be reached', async () => {
     const page = await newPage();
     await signIn(page, unreachable.baseUrl, 'alice', alice.password);
-    await expect.poll(() => page.getByTestId('registration').textContent(), { timeout: 10_000 }).toBe(
+    await eventually(() => page.getByTestId('registration').textContent()).toBe(
       'WebSocket to Asterisk refused',
     );
     expect(await page.locator('.registration-help').textContent()).toContain('SIP_WS_URL');

@@ -28,7 +28,10 @@ export interface Session {
 }
 
 export function createSession(): Session {
-  const auth: AuthStore = createStore<AuthState, AuthState>({ kind: 'signed-out', error: null }, (_s, next) => next);
+  const auth: AuthStore = createStore<AuthState, AuthState>(
+    { kind: 'signed-out', error: null },
+    (_s, next) => next,
+  );
   const live: LiveStore = createStore(initialLiveState, liveReducer);
   const phoneState = createPhoneStore();
   const phone = new SipPhone(phoneState);
@@ -59,7 +62,12 @@ export function createSession(): Session {
       await phone.start(await fetchSipCredentials(token));
     } catch (error) {
       const detail = error instanceof ApiError ? error.message : 'unknown error';
-      auth.dispatch({ kind: 'signed-in', token, user, sipProblem: `Your SIP account could not be loaded (${detail}).` });
+      auth.dispatch({
+        kind: 'signed-in',
+        token,
+        user,
+        sipProblem: `Your SIP account could not be loaded (${detail}).`,
+      });
     }
   };
 
@@ -114,7 +122,14 @@ function userFromToken(token: string, error: unknown): User {
     principal: Omit<User, 'id' | 'displayName'> & { userId: string };
   };
   const p = payload.principal;
-  return { id: p.userId, username: p.username, displayName: p.username, extension: p.extension, role: p.role, teamId: p.teamId };
+  return {
+    id: p.userId,
+    username: p.username,
+    displayName: p.username,
+    extension: p.extension,
+    role: p.role,
+    teamId: p.teamId,
+  };
 }
 
 function describe(error: unknown): string {

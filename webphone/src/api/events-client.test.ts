@@ -79,7 +79,9 @@ describe('events client', () => {
   });
 
   it('backoff doubles up to 30 s, with ±20% jitter', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffMs(n, 0.5))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffMs(n, 0.5))).toEqual([
+      1000, 2000, 4000, 8000, 16000, 30000, 30000,
+    ]);
     expect(backoffMs(1, 0)).toBe(800);
     expect(backoffMs(1, 0.999)).toBeLessThanOrEqual(1200);
   });

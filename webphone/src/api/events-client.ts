@@ -30,7 +30,8 @@ export function connectEvents(options: {
   url?: string;
   createSocket?: (url: string) => WebSocket;
 }): EventsConnection {
-  const base = options.url ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events`;
+  const base =
+    options.url ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events`;
   const url = `${base}?token=${encodeURIComponent(options.token)}`;
   const create = options.createSocket ?? ((u: string) => new WebSocket(u));
   let socket: WebSocket | null = null;

@@ -30,7 +30,11 @@ export async function apiFetch<T>(
   const payload: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? `http-${response.status}`, error?.message ?? response.statusText);
+    throw new ApiError(
+      response.status,
+      error?.code ?? `http-${response.status}`,
+      error?.message ?? response.statusText,
+    );
   }
   return payload as T;
 }

@@ -11,7 +11,16 @@ const fold = (events: LiveEvent[], from: LiveState = initialLiveState) => events
 
 const alice = { number: '1001', name: 'Alice', userId: 'u1' };
 const bob = { number: '1002', name: 'Bob', userId: 'u2' };
-const call = { id: 'c1', state: 'ringing', from: alice, to: bob, answeredBy: null, startedAt: 'T', answeredAt: null, channels: [] };
+const call = {
+  id: 'c1',
+  state: 'ringing',
+  from: alice,
+  to: bob,
+  answeredBy: null,
+  startedAt: 'T',
+  answeredAt: null,
+  channels: [],
+};
 const slot = {
   slot: 705,
   occupied: true,
@@ -58,7 +67,11 @@ describe('live state: snapshot then events', () => {
     expect(ringing.calls.c1?.state).toBe('ringing');
     const answered = liveReducer(
       ringing,
-      msg('call.answered', { ...call, state: 'answered', answeredBy: { extension: '1002', name: 'Bob', userId: 'u2' } }),
+      msg('call.answered', {
+        ...call,
+        state: 'answered',
+        answeredBy: { extension: '1002', name: 'Bob', userId: 'u2' },
+      }),
     );
     expect(answered.calls.c1).toMatchObject({ state: 'answered', answeredBy: { extension: '1002' } });
     expect(liveReducer(answered, msg('call.ended', { ...call, state: 'ended' })).calls).toEqual({});

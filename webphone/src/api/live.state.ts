@@ -49,7 +49,10 @@ function applyMessage(state: LiveState, message: ServerMessage, receivedAt: numb
     case 'snapshot':
       return {
         ...state,
-        calls: indexBy(listOf(data.calls).map((c) => toCall(c)), (c) => c?.id),
+        calls: indexBy(
+          listOf(data.calls).map((c) => toCall(c)),
+          (c) => c?.id,
+        ),
         parkSlots: indexBy(listOf(data.parkSlots).map(toSlot), (s) => s?.slot),
         presence: indexBy(listOf(data.presence).map(toPresence), (p) => p?.extension),
       };
@@ -57,7 +60,9 @@ function applyMessage(state: LiveState, message: ServerMessage, receivedAt: numb
     case 'call.answered':
     case 'call.updated': {
       const call = toCall(data.call ?? data, message.type === 'call.answered' ? 'answered' : 'ringing');
-      return call ? { ...state, calls: { ...state.calls, [call.id]: { ...state.calls[call.id], ...call } } } : state;
+      return call
+        ? { ...state, calls: { ...state.calls, [call.id]: { ...state.calls[call.id], ...call } } }
+        : state;
     }
     case 'call.ended': {
       const id = toCall(data.call ?? data)?.id ?? (typeof data.id === 'string' ? data.id : undefined);
@@ -81,7 +86,11 @@ function applyMessage(state: LiveState, message: ServerMessage, receivedAt: numb
       const presence = toPresence(data.presence ?? data);
       if (!presence) return state;
       const before = state.presence[presence.extension];
-      const merged = { ...before, ...presence, displayName: presence.displayName || before?.displayName || '' };
+      const merged = {
+        ...before,
+        ...presence,
+        displayName: presence.displayName || before?.displayName || '',
+      };
       return { ...state, presence: { ...state.presence, [presence.extension]: merged } };
     }
     default:

@@ -24,4 +24,5 @@ export function logout(): void {
 export const fetchMe = (token: string) => apiFetch<User>('/users/me', { token });
 
 /** The webphone's SIP account (`<ext>-web`); the password is kept in memory only. */
-export const fetchSipCredentials = (token: string) => apiFetch<SipCredentials>('/users/me/sip-credentials', { token });
+export const fetchSipCredentials = (token: string) =>
+  apiFetch<SipCredentials>('/users/me/sip-credentials', { token });

@@ -10,7 +10,8 @@ export interface User {
 }
 
 /** A party of a call: the controller sends `{number, name}`; a bare number is accepted too. */
-export type PartyLike = string | { number?: string; name?: string; extension?: string; displayName?: string } | null;
+export type PartyLike =
+  string | { number?: string; name?: string; extension?: string; displayName?: string } | null;
 
 export interface Contact {
   id?: string;

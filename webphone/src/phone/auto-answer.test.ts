@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { autoAnswerDelay, inviteHeaders, type InviteHeaders } from './auto-answer';
 
-const headers = (h: Partial<InviteHeaders>): InviteHeaders => ({ callInfo: [], alertInfo: [], answerMode: [], ...h });
+const headers = (h: Partial<InviteHeaders>): InviteHeaders => ({
+  callInfo: [],
+  alertInfo: [],
+  answerMode: [],
+  ...h,
+});
 
 describe('auto-answer detection', () => {
   const cases: [string, Partial<InviteHeaders>, number | null][] = [

@@ -21,7 +21,11 @@ describe('why a call ended', () => {
     ['caller gave up', { cause: 'Canceled', direction: 'incoming' }, 'canceled'],
     [
       'another device answered',
-      { cause: 'Canceled', direction: 'incoming', reasonHeader: 'SIP;cause=200;text="Call completed elsewhere"' },
+      {
+        cause: 'Canceled',
+        direction: 'incoming',
+        reasonHeader: 'SIP;cause=200;text="Call completed elsewhere"',
+      },
       'answered-elsewhere',
     ],
     ['microphone refused', { cause: 'User Denied Media Access', originator: 'local' }, 'microphone-denied'],

@@ -22,7 +22,9 @@ export function endReason(end: SessionEnd): CallEndReason {
   switch (end.cause) {
     case 'Canceled':
       if (end.direction === 'outgoing') return 'canceled';
-      return /completed elsewhere|cause=200\b/i.test(end.reasonHeader ?? '') ? 'answered-elsewhere' : 'canceled';
+      return /completed elsewhere|cause=200\b/i.test(end.reasonHeader ?? '')
+        ? 'answered-elsewhere'
+        : 'canceled';
     case 'Rejected':
       return 'declined';
     case 'Busy':

@@ -1,6 +1,5 @@
 export type MicrophoneResult =
-  | { ok: true; stream: MediaStream }
-  | { ok: false; problem: 'denied' | 'missing' | 'unavailable' };
+  { ok: true; stream: MediaStream } | { ok: false; problem: 'denied' | 'missing' | 'unavailable' };
 
 /** Audio only, with the browser's echo cancellation and noise suppression. */
 export const audioConstraints: MediaStreamConstraints = {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { initialPhoneState, phoneReducer, type PhoneEvent, type PhoneState } from './phone.state';
 
-const fold = (events: PhoneEvent[], from: PhoneState = initialPhoneState) => events.reduce(phoneReducer, from);
+const fold = (events: PhoneEvent[], from: PhoneState = initialPhoneState) =>
+  events.reduce(phoneReducer, from);
 const bob = { number: '1002', name: 'Bob' };
 
 describe('registration', () => {
@@ -10,7 +11,12 @@ describe('registration', () => {
     ['registering once started', [{ type: 'ua.starting' }], { kind: 'registering' }],
     [
       'registered after REGISTER 200',
-      [{ type: 'ua.starting' }, { type: 'ws.connecting', attempts: 1 }, { type: 'ws.connected' }, { type: 'reg.registered' }],
+      [
+        { type: 'ua.starting' },
+        { type: 'ws.connecting', attempts: 1 },
+        { type: 'ws.connected' },
+        { type: 'reg.registered' },
+      ],
       { kind: 'registered' },
     ],
     [
@@ -25,27 +31,49 @@ describe('registration', () => {
     ],
     [
       'a WebSocket that was open and closed is lost, not refused',
-      [{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'reg.registered' }, { type: 'ws.disconnected' }],
+      [
+        { type: 'ua.starting' },
+        { type: 'ws.connected' },
+        { type: 'reg.registered' },
+        { type: 'ws.disconnected' },
+      ],
       { kind: 'disconnected', problem: 'ws-closed', attempts: 1 },
     ],
     [
       'reconnected: registering again',
-      [{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'ws.disconnected' }, { type: 'ws.connected' }],
+      [
+        { type: 'ua.starting' },
+        { type: 'ws.connected' },
+        { type: 'ws.disconnected' },
+        { type: 'ws.connected' },
+      ],
       { kind: 'registering' },
     ],
     [
       '401 is credentials refused',
-      [{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'reg.failed', statusCode: 401, cause: 'Authentication Error' }],
+      [
+        { type: 'ua.starting' },
+        { type: 'ws.connected' },
+        { type: 'reg.failed', statusCode: 401, cause: 'Authentication Error' },
+      ],
       { kind: 'failed', problem: 'credentials-refused', detail: '401' },
     ],
     [
       '403 is credentials refused',
-      [{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'reg.failed', statusCode: 403, cause: 'Rejected' }],
+      [
+        { type: 'ua.starting' },
+        { type: 'ws.connected' },
+        { type: 'reg.failed', statusCode: 403, cause: 'Rejected' },
+      ],
       { kind: 'failed', problem: 'credentials-refused', detail: '403' },
     ],
     [
       'a timeout is the registrar',
-      [{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'reg.failed', statusCode: null, cause: 'Request Timeout' }],
+      [
+        { type: 'ua.starting' },
+        { type: 'ws.connected' },
+        { type: 'reg.failed', statusCode: null, cause: 'Request Timeout' },
+      ],
       { kind: 'failed', problem: 'registrar-error', detail: 'Request Timeout' },
     ],
     [
@@ -53,14 +81,23 @@ describe('registration', () => {
       [{ type: 'ua.starting' }, { type: 'ws.disconnected' }, { type: 'reg.unregistered' }],
       { kind: 'disconnected', problem: 'ws-refused', attempts: 1 },
     ],
-    ['stopped', [{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'ua.stopped' }], { kind: 'unregistered' }],
+    [
+      'stopped',
+      [{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'ua.stopped' }],
+      { kind: 'unregistered' },
+    ],
   ];
   it.each(cases)('%s', (_name, events, expected) => {
     expect(fold(events).registration).toEqual(expected);
   });
 
   it('a new start forgets that the old socket was ever open', () => {
-    const state = fold([{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'ua.starting' }, { type: 'ws.disconnected' }]);
+    const state = fold([
+      { type: 'ua.starting' },
+      { type: 'ws.connected' },
+      { type: 'ua.starting' },
+      { type: 'ws.disconnected' },
+    ]);
     expect(state.registration).toMatchObject({ problem: 'ws-refused' });
   });
 });
@@ -72,19 +109,48 @@ describe('calls', () => {
     ['idle', [], { kind: 'idle' }],
     ['outgoing', [outgoing], { kind: 'outgoing', id: 'c1', remote: bob, direction: 'outgoing' }],
     ['ringing on 180', [outgoing, { type: 'call.progress', id: 'c1' }], { kind: 'ringing' }],
-    ['established with the timer start', [outgoing, confirmed], { kind: 'established', answeredAt: 1000, muted: false }],
-    ['incoming', [{ type: 'call.incoming', id: 'c2', remote: bob, autoAnswer: false }], { kind: 'incoming', direction: 'incoming' }],
+    [
+      'established with the timer start',
+      [outgoing, confirmed],
+      { kind: 'established', answeredAt: 1000, muted: false },
+    ],
+    [
+      'incoming',
+      [{ type: 'call.incoming', id: 'c2', remote: bob, autoAnswer: false }],
+      { kind: 'incoming', direction: 'incoming' },
+    ],
     ['held', [outgoing, confirmed, { type: 'call.hold', id: 'c1' }], { kind: 'held', answeredAt: 1000 }],
-    ['resumed', [outgoing, confirmed, { type: 'call.hold', id: 'c1' }, { type: 'call.unhold', id: 'c1' }], { kind: 'established' }],
+    [
+      'resumed',
+      [outgoing, confirmed, { type: 'call.hold', id: 'c1' }, { type: 'call.unhold', id: 'c1' }],
+      { kind: 'established' },
+    ],
     ['muted', [outgoing, confirmed, { type: 'call.muted', id: 'c1' }], { kind: 'established', muted: true }],
-    ['muted survives hold', [outgoing, confirmed, { type: 'call.muted', id: 'c1' }, { type: 'call.hold', id: 'c1' }], { kind: 'held', muted: true }],
-    ['DTMF typed', [outgoing, confirmed, { type: 'call.dtmf', id: 'c1', tone: '4' }, { type: 'call.dtmf', id: 'c1', tone: '#' }], { dtmf: '4#' }],
+    [
+      'muted survives hold',
+      [outgoing, confirmed, { type: 'call.muted', id: 'c1' }, { type: 'call.hold', id: 'c1' }],
+      { kind: 'held', muted: true },
+    ],
+    [
+      'DTMF typed',
+      [
+        outgoing,
+        confirmed,
+        { type: 'call.dtmf', id: 'c1', tone: '4' },
+        { type: 'call.dtmf', id: 'c1', tone: '#' },
+      ],
+      { dtmf: '4#' },
+    ],
     [
       'ended with its duration',
       [outgoing, confirmed, { type: 'call.ended', id: 'c1', reason: 'remote-hung-up', at: 5000 }],
       { kind: 'ended', reason: 'remote-hung-up', answeredAt: 1000, at: 5000 },
     ],
-    ['busy before answer', [outgoing, { type: 'call.ended', id: 'c1', reason: 'busy', at: 2 }], { kind: 'ended', reason: 'busy', answeredAt: null }],
+    [
+      'busy before answer',
+      [outgoing, { type: 'call.ended', id: 'c1', reason: 'busy', at: 2 }],
+      { kind: 'ended', reason: 'busy', answeredAt: null },
+    ],
     [
       'a hang-up after a transfer is a transfer',
       [
@@ -105,9 +171,17 @@ describe('calls', () => {
       ],
       { kind: 'established', transferTo: null },
     ],
-    ['cleared after the end', [outgoing, { type: 'call.ended', id: 'c1', reason: 'busy', at: 2 }, { type: 'call.cleared' }], { kind: 'idle' }],
+    [
+      'cleared after the end',
+      [outgoing, { type: 'call.ended', id: 'c1', reason: 'busy', at: 2 }, { type: 'call.cleared' }],
+      { kind: 'idle' },
+    ],
     ['cleared does nothing to a live call', [outgoing, { type: 'call.cleared' }], { kind: 'outgoing' }],
-    ['events of another call are ignored', [outgoing, { type: 'call.confirmed', id: 'other', at: 1 }], { kind: 'outgoing' }],
+    [
+      'events of another call are ignored',
+      [outgoing, { type: 'call.confirmed', id: 'other', at: 1 }],
+      { kind: 'outgoing' },
+    ],
     [
       'a second call while busy is ignored',
       [outgoing, { type: 'call.incoming', id: 'c2', remote: bob, autoAnswer: false }],
@@ -130,7 +204,9 @@ describe('notices', () => {
   it('an auto-answered call shows a banner until it ends', () => {
     const incoming = fold([{ type: 'call.incoming', id: 'p', remote: bob, autoAnswer: true }]);
     expect(incoming.notice).toEqual({ kind: 'auto-answered', from: bob });
-    expect(phoneReducer(incoming, { type: 'call.ended', id: 'p', reason: 'remote-hung-up', at: 1 }).notice).toBeNull();
+    expect(
+      phoneReducer(incoming, { type: 'call.ended', id: 'p', reason: 'remote-hung-up', at: 1 }).notice,
+    ).toBeNull();
   });
 
   it('a failed transfer names its target', () => {

@@ -132,7 +132,8 @@ export function phoneReducer(state: PhoneState, event: PhoneEvent): PhoneState {
     const notice = callNotice(state, event);
     const parkRequestedAt =
       event.type === 'call.transfer-started' && event.park ? event.at : state.parkRequestedAt;
-    if (call === state.call && notice === state.notice && parkRequestedAt === state.parkRequestedAt) return state;
+    if (call === state.call && notice === state.notice && parkRequestedAt === state.parkRequestedAt)
+      return state;
     return { ...state, call, notice, parkRequestedAt };
   }
   switch (event.type) {
@@ -189,9 +190,18 @@ export function registrationFailure(statusCode: number | null, cause: string): R
     statusCode === 407 ||
     cause === 'Authentication Error' ||
     cause === 'Rejected';
-  if (refused) return { kind: 'failed', problem: 'credentials-refused', detail: statusCode ? String(statusCode) : cause };
+  if (refused)
+    return {
+      kind: 'failed',
+      problem: 'credentials-refused',
+      detail: statusCode ? String(statusCode) : cause,
+    };
   if (cause === 'Connection Error') return { kind: 'disconnected', problem: 'ws-closed', attempts: 1 };
-  return { kind: 'failed', problem: 'registrar-error', detail: statusCode ? `${statusCode} ${cause}` : cause };
+  return {
+    kind: 'failed',
+    problem: 'registrar-error',
+    detail: statusCode ? `${statusCode} ${cause}` : cause,
+  };
 }
 
 function reduceCall(call: Call, event: PhoneEvent): Call {
@@ -227,7 +237,15 @@ function reduceCall(call: Call, event: PhoneEvent): Call {
       const answeredAt = talking(call) ? call.answeredAt : null;
       const byeAfterTransfer = event.reason === 'hung-up' || event.reason === 'remote-hung-up';
       const reason = talking(call) && call.transferTo && byeAfterTransfer ? 'transferred' : event.reason;
-      return { id: call.id, remote: call.remote, direction: call.direction, kind: 'ended', reason, at: event.at, answeredAt };
+      return {
+        id: call.id,
+        remote: call.remote,
+        direction: call.direction,
+        kind: 'ended',
+        reason,
+        at: event.at,
+        answeredAt,
+      };
     }
     default:
       return call;

@@ -83,7 +83,11 @@ export class SipPhone {
     ua.on('registered', () => this.dispatch({ type: 'reg.registered' }));
     ua.on('unregistered', () => this.dispatch({ type: 'reg.unregistered' }));
     ua.on('registrationFailed', (e) =>
-      this.dispatch({ type: 'reg.failed', statusCode: e.response?.status_code ?? null, cause: String(e.cause ?? '') }),
+      this.dispatch({
+        type: 'reg.failed',
+        statusCode: e.response?.status_code ?? null,
+        cause: String(e.cause ?? ''),
+      }),
     );
     ua.on('newRTCSession', (e: IncomingRTCSessionEvent | OutgoingRTCSessionEvent) => this.onSession(e));
     this.ua = ua;
@@ -109,7 +113,11 @@ export class SipPhone {
     const stream = await this.openMicrophone();
     if (!stream || !this.ua) return;
     try {
-      this.ua.call(number, { mediaStream: stream, pcConfig, mediaConstraints: { audio: true, video: false } });
+      this.ua.call(number, {
+        mediaStream: stream,
+        pcConfig,
+        mediaConstraints: { audio: true, video: false },
+      });
     } catch {
       // JsSIP refuses a target it cannot make a SIP URI of; nothing was sent.
       this.releaseMedia();
@@ -169,7 +177,13 @@ export class SipPhone {
     const number = target.trim();
     if (!session || !number || (call.kind !== 'established' && call.kind !== 'held')) return;
     const id = call.id;
-    this.dispatch({ type: 'call.transfer-started', id, target: number, park: number === PARK_NUMBER, at: this.now() });
+    this.dispatch({
+      type: 'call.transfer-started',
+      id,
+      target: number,
+      park: number === PARK_NUMBER,
+      at: this.now(),
+    });
     const failed = () => this.dispatch({ type: 'call.transfer-failed', id });
     session.refer(number, {
       eventHandlers: {
@@ -246,23 +260,24 @@ export class SipPhone {
     session.on('unhold', (e) => e.originator === 'local' && this.dispatch({ type: 'call.unhold', id }));
     session.on('muted', () => this.dispatch({ type: 'call.muted', id }));
     session.on('unmuted', () => this.dispatch({ type: 'call.unmuted', id }));
-    const finish = (established: boolean) => (e: { originator: string; cause: string; message?: unknown }) => {
-      window.clearTimeout(iceLimit);
-      const message = e.message as { getHeader?: (name: string) => string | undefined } | undefined;
-      const reason = endReason({
-        originator: e.originator as 'local' | 'remote' | 'system',
-        cause: e.cause,
-        reasonHeader: message?.getHeader?.('Reason'),
-        direction,
-        established,
-      });
-      if (this.session === session) {
-        this.session = null;
-        this.releaseMedia();
-      }
-      this.dispatch({ type: 'call.ended', id, reason, at: this.now() });
-      this.clearTimer = window.setTimeout(() => this.dispatch({ type: 'call.cleared' }), SHOW_ENDED_MS);
-    };
+    const finish =
+      (established: boolean) => (e: { originator: string; cause: string; message?: unknown }) => {
+        window.clearTimeout(iceLimit);
+        const message = e.message as { getHeader?: (name: string) => string | undefined } | undefined;
+        const reason = endReason({
+          originator: e.originator as 'local' | 'remote' | 'system',
+          cause: e.cause,
+          reasonHeader: message?.getHeader?.('Reason'),
+          direction,
+          established,
+        });
+        if (this.session === session) {
+          this.session = null;
+          this.releaseMedia();
+        }
+        this.dispatch({ type: 'call.ended', id, reason, at: this.now() });
+        this.clearTimer = window.setTimeout(() => this.dispatch({ type: 'call.cleared' }), SHOW_ENDED_MS);
+      };
     session.on('ended', finish(true));
     session.on('failed', finish(false));
   }

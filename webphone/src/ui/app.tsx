@@ -11,5 +11,7 @@ export function App() {
     void session.resume();
   }, [session]);
   if (auth.kind === 'signed-in') return <MainScreen user={auth.user} sipProblem={auth.sipProblem} />;
-  return <LoginScreen busy={auth.kind === 'signing-in'} error={auth.kind === 'signed-out' ? auth.error : null} />;
+  return (
+    <LoginScreen busy={auth.kind === 'signing-in'} error={auth.kind === 'signed-out' ? auth.error : null} />
+  );
 }

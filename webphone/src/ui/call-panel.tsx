@@ -16,7 +16,12 @@ export function CallPanel() {
   const call = useStore(session.phoneState, (s) => s.call);
   const [keypad, setKeypad] = useState(false);
   const [transferring, setTransferring] = useState(false);
-  if (call.kind !== 'outgoing' && call.kind !== 'ringing' && call.kind !== 'established' && call.kind !== 'held') {
+  if (
+    call.kind !== 'outgoing' &&
+    call.kind !== 'ringing' &&
+    call.kind !== 'established' &&
+    call.kind !== 'held'
+  ) {
     return null;
   }
   const { phone } = session;
@@ -27,7 +32,12 @@ export function CallPanel() {
       <CallHeader call={call} />
       {talking && (
         <div className="call-actions" role="group" aria-label="Call controls">
-          <button type="button" aria-pressed={call.muted} aria-label={call.muted ? 'Unmute' : 'Mute'} onClick={() => phone.toggleMute()}>
+          <button
+            type="button"
+            aria-pressed={call.muted}
+            aria-label={call.muted ? 'Unmute' : 'Mute'}
+            onClick={() => phone.toggleMute()}
+          >
             {call.muted ? 'Unmute' : 'Mute'}
           </button>
           <button
@@ -125,7 +135,12 @@ function TransferForm({ onDone }: { onDone: () => void }) {
         onChange={(e) => setTarget(cleanNumber(e.target.value))}
         onKeyDown={(e) => e.key === 'Escape' && onDone()}
       />
-      <button type="submit" className="primary" disabled={!target} aria-label={target ? `Transfer to ${target}` : 'Transfer'}>
+      <button
+        type="submit"
+        className="primary"
+        disabled={!target}
+        aria-label={target ? `Transfer to ${target}` : 'Transfer'}
+      >
         Transfer
       </button>
     </form>

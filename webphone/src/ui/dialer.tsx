@@ -35,7 +35,12 @@ export function Dialer({ number, setNumber }: { number: string; setNumber: (valu
           onChange={(e) => setNumber(cleanNumber(e.target.value))}
         />
         {number && (
-          <button type="button" className="ghost" aria-label="Delete last digit" onClick={() => setNumber(number.slice(0, -1))}>
+          <button
+            type="button"
+            className="ghost"
+            aria-label="Delete last digit"
+            onClick={() => setNumber(number.slice(0, -1))}
+          >
             ⌫
           </button>
         )}

@@ -12,13 +12,19 @@ export function formatDuration(ms: number): string {
 export function formatClock(iso: string | null): string {
   if (!iso) return '';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return Number.isNaN(date.getTime())
+    ? ''
+    : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
 export type Tone = 'ok' | 'busy' | 'warn' | 'error';
 
 /** The registration status as the always-visible badge shows it: a title, and what to do when it is a problem. */
-export function describeRegistration(registration: Registration): { tone: Tone; title: string; help: string | null } {
+export function describeRegistration(registration: Registration): {
+  tone: Tone;
+  title: string;
+  help: string | null;
+} {
   switch (registration.kind) {
     case 'registered':
       return { tone: 'ok', title: 'Registered', help: null };
@@ -84,7 +90,10 @@ export function describeNotice(notice: Notice): { tone: Tone; text: string } {
         text: 'No microphone is available. Connect one, or open the webphone over HTTPS: browsers only allow microphones on secure pages.',
       };
     case 'auto-answered':
-      return { tone: 'warn', text: `Auto-answered: ${notice.from.name || notice.from.number} (page or intercom)` };
+      return {
+        tone: 'warn',
+        text: `Auto-answered: ${notice.from.name || notice.from.number} (page or intercom)`,
+      };
     case 'transfer-failed':
       return { tone: 'error', text: `Transfer to ${notice.target} failed; the call is still yours.` };
   }

@@ -17,7 +17,11 @@ const ringing = {
   channels: [],
   contact: { name: 'Alice Martin', company: 'ACME Corp', notes: 'Prefers mornings' },
 };
-const event = (type: string, data: unknown) => ({ type: 'message' as const, message: { type, at: 'T', data }, receivedAt: 1 });
+const event = (type: string, data: unknown) => ({
+  type: 'message' as const,
+  message: { type, at: 'T', data },
+  receivedAt: 1,
+});
 
 describe('<IncomingPopups>', () => {
   let cleanup = () => {};
@@ -34,7 +38,11 @@ describe('<IncomingPopups>', () => {
     expect(popup?.textContent).toContain('Prefers mornings');
     expect(popup?.textContent).toContain('Ringing your phones');
 
-    const answeredElsewhere = { ...ringing, state: 'answered', answeredBy: { extension: '1003', name: 'Carol', userId: 'u3' } };
+    const answeredElsewhere = {
+      ...ringing,
+      state: 'answered',
+      answeredBy: { extension: '1003', name: 'Carol', userId: 'u3' },
+    };
     act(() => session.live.dispatch(event('call.answered', answeredElsewhere)));
     expect(view.container.querySelector('[role="alertdialog"]')).toBeNull();
   });
@@ -43,7 +51,11 @@ describe('<IncomingPopups>', () => {
     const { session } = testSession();
     const view = render(session, <IncomingPopups extension={me} />);
     cleanup = view.unmount;
-    act(() => session.live.dispatch(event('call.ringing', { ...ringing, to: { number: '1009', name: '', userId: 'u9' } })));
+    act(() =>
+      session.live.dispatch(
+        event('call.ringing', { ...ringing, to: { number: '1009', name: '', userId: 'u9' } }),
+      ),
+    );
     expect(view.container.querySelector('[role="alertdialog"]')).toBeNull();
   });
 
@@ -53,7 +65,12 @@ describe('<IncomingPopups>', () => {
     cleanup = view.unmount;
     act(() => {
       session.live.dispatch(event('call.ringing', ringing));
-      session.phoneState.dispatch({ type: 'call.incoming', id: 's1', remote: { number: '1001', name: 'Alice' }, autoAnswer: false });
+      session.phoneState.dispatch({
+        type: 'call.incoming',
+        id: 's1',
+        remote: { number: '1001', name: 'Alice' },
+        autoAnswer: false,
+      });
     });
     expect(view.container.querySelectorAll('[role="alertdialog"]')).toHaveLength(1);
     click(byLabel(view.container, 'Answer call from Alice Martin'));
@@ -66,7 +83,12 @@ describe('<IncomingPopups>', () => {
     const view = render(session, <IncomingPopups extension={me} />);
     cleanup = view.unmount;
     act(() =>
-      session.phoneState.dispatch({ type: 'call.incoming', id: 's1', remote: { number: '850', name: 'Page' }, autoAnswer: true }),
+      session.phoneState.dispatch({
+        type: 'call.incoming',
+        id: 's1',
+        remote: { number: '850', name: 'Page' },
+        autoAnswer: true,
+      }),
     );
     expect(view.container.querySelector('[role="alertdialog"]')).toBeNull();
   });

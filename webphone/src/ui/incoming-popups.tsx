@@ -29,7 +29,12 @@ function Popup({ popup, onDismiss }: { popup: IncomingPopup; onDismiss: () => vo
   const who = popup.name || popup.number || 'Unknown caller';
   const contact = popup.contact;
   return (
-    <div className="incoming" role="alertdialog" aria-label={`Incoming call from ${who}`} data-testid="incoming-popup">
+    <div
+      className="incoming"
+      role="alertdialog"
+      aria-label={`Incoming call from ${who}`}
+      data-testid="incoming-popup"
+    >
       <div className="incoming-head">
         <span className="ring-icon" aria-hidden="true">
           ☎
@@ -70,10 +75,20 @@ function Popup({ popup, onDismiss }: { popup: IncomingPopup; onDismiss: () => vo
       )}
       {popup.sip ? (
         <div className="incoming-actions">
-          <button type="button" className="answer-button" aria-label={`Answer call from ${who}`} onClick={() => void phone.answer()}>
+          <button
+            type="button"
+            className="answer-button"
+            aria-label={`Answer call from ${who}`}
+            onClick={() => void phone.answer()}
+          >
             ✆ Answer
           </button>
-          <button type="button" className="decline-button" aria-label={`Decline call from ${who}`} onClick={() => phone.hangup()}>
+          <button
+            type="button"
+            className="decline-button"
+            aria-label={`Decline call from ${who}`}
+            onClick={() => phone.hangup()}
+          >
             ✕ Decline
           </button>
         </div>

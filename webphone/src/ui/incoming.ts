@@ -26,7 +26,11 @@ export function ringingFor(calls: Readonly<Record<string, LiveCall>>, extension:
  * Merges the controller's ringing calls with the webphone's own incoming session (matched by caller number).
  * Auto-answered calls get no popup (a banner says what happened).
  */
-export function incomingPopups(live: LiveCall[], phoneCall: Call, dismissed: ReadonlySet<string>): IncomingPopup[] {
+export function incomingPopups(
+  live: LiveCall[],
+  phoneCall: Call,
+  dismissed: ReadonlySet<string>,
+): IncomingPopup[] {
   const popups: IncomingPopup[] = [];
   const sipRinging = phoneCall.kind === 'incoming' && !phoneCall.autoAnswer ? phoneCall : null;
   let sipMatched = false;
@@ -44,7 +48,13 @@ export function incomingPopups(live: LiveCall[], phoneCall: Call, dismissed: Rea
     });
   }
   if (sipRinging && !sipMatched) {
-    popups.unshift({ key: sipRinging.id, number: sipRinging.remote.number, name: sipRinging.remote.name, contact: null, sip: true });
+    popups.unshift({
+      key: sipRinging.id,
+      number: sipRinging.remote.number,
+      name: sipRinging.remote.name,
+      contact: null,
+      sip: true,
+    });
   }
   return popups;
 }

@@ -10,7 +10,12 @@ export function NoticeBanner() {
   return (
     <p className={`banner ${tone}`} role="alert" data-testid={`notice-${notice.kind}`}>
       <span>{text}</span>
-      <button type="button" className="ghost small" aria-label="Dismiss" onClick={() => session.phone.dismissNotice()}>
+      <button
+        type="button"
+        className="ghost small"
+        aria-label="Dismiss"
+        onClick={() => session.phone.dismissNotice()}
+      >
         ✕
       </button>
     </p>

@@ -13,7 +13,10 @@ export function ParkPanel() {
   const slots = useStore(session.live, (s) => s.parkSlots);
   const registered = useStore(session.phoneState, (s) => s.registration.kind === 'registered');
   const occupied = useMemo(
-    () => Object.values(slots).filter((slot) => slot.occupied).sort((a, b) => a.slot.localeCompare(b.slot)),
+    () =>
+      Object.values(slots)
+        .filter((slot) => slot.occupied)
+        .sort((a, b) => a.slot.localeCompare(b.slot)),
     [slots],
   );
   const now = useNow(occupied.length > 0);
@@ -24,7 +27,9 @@ export function ParkPanel() {
         Parked calls <span className="count">{occupied.length}</span>
       </h2>
       {occupied.length === 0 ? (
-        <p className="empty">No parked calls. Park a call with the Park button or by transferring it to 700.</p>
+        <p className="empty">
+          No parked calls. Park a call with the Park button or by transferring it to 700.
+        </p>
       ) : (
         <ul className="parked-list">
           {occupied.map((slot) => (
@@ -54,7 +59,12 @@ export function ParkPanel() {
   );
 }
 
-function ParkedRow(props: { slot: ParkSlot; now: number; disabled: boolean; onPickUp: (slot: string) => void }) {
+function ParkedRow(props: {
+  slot: ParkSlot;
+  now: number;
+  disabled: boolean;
+  onPickUp: (slot: string) => void;
+}) {
   const { slot, now } = props;
   const caller = slot.callerIdName || slot.callerIdNumber || 'Unknown caller';
   const parkedFor = slot.parkedAt ? formatDuration(now - Date.parse(slot.parkedAt)) : '';
@@ -68,7 +78,9 @@ function ParkedRow(props: { slot: ParkSlot; now: number; disabled: boolean; onPi
           {slot.callerIdName && slot.callerIdNumber ? `${slot.callerIdNumber} · ` : ''}
           {parkedFor && `parked ${parkedFor}`}
           {slot.parkerExtension && ` by ${slot.parkerExtension}`}
-          {left !== null && left < 60_000 && left > 0 && <strong className="timeout-soon"> · returns soon</strong>}
+          {left !== null && left < 60_000 && left > 0 && (
+            <strong className="timeout-soon"> · returns soon</strong>
+          )}
         </span>
       </span>
       <button

@@ -8,13 +8,19 @@ export function ParkResult({ extension }: { extension: string }) {
   const requestedAt = useStore(session.phoneState, (s) => s.parkRequestedAt);
   const parked = useStore(session.live, (s) => s.lastParkBy[extension]);
   const [dismissed, setDismissed] = useState<number | null>(null);
-  if (!requestedAt || !parked || parked.receivedAt < requestedAt || dismissed === parked.receivedAt) return null;
+  if (!requestedAt || !parked || parked.receivedAt < requestedAt || dismissed === parked.receivedAt)
+    return null;
   return (
     <p className="banner ok" role="status" data-testid="park-result">
       <span>
         Parked on <strong>{parked.slot}</strong>. Dial {parked.slot} from any phone to pick it up.
       </span>
-      <button type="button" className="ghost small" aria-label="Dismiss" onClick={() => setDismissed(parked.receivedAt)}>
+      <button
+        type="button"
+        className="ghost small"
+        aria-label="Dismiss"
+        onClick={() => setDismissed(parked.receivedAt)}
+      >
         ✕
       </button>
     </p>

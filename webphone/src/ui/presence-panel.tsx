@@ -17,7 +17,10 @@ export function PresencePanel({ extension }: { extension: string }) {
   const presence = useStore(session.live, (s) => s.presence);
   const registered = useStore(session.phoneState, (s) => s.registration.kind === 'registered');
   const people = useMemo(
-    () => Object.values(presence).sort((a, b) => a.extension.localeCompare(b.extension, undefined, { numeric: true })),
+    () =>
+      Object.values(presence).sort((a, b) =>
+        a.extension.localeCompare(b.extension, undefined, { numeric: true }),
+      ),
     [presence],
   );
   return (

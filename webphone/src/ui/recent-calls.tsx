@@ -23,7 +23,9 @@ export function RecentCalls() {
               <span className="recent-who">{call.name || call.number}</span>
               <span className="recent-meta">
                 {formatClock(call.startedAt)}
-                {call.durationSeconds !== null ? ` · ${formatDuration(call.durationSeconds * 1000)}` : ' · missed'}
+                {call.durationSeconds !== null
+                  ? ` · ${formatDuration(call.durationSeconds * 1000)}`
+                  : ' · missed'}
               </span>
               <button
                 type="button"

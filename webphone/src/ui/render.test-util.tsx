@@ -6,7 +6,10 @@ import { SessionContext } from './context';
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 /** Renders into a fresh container in jsdom (react-dom/client, no testing library). */
-export function render(session: Session, node: ReactNode): { container: HTMLElement; root: Root; unmount(): void } {
+export function render(
+  session: Session,
+  node: ReactNode,
+): { container: HTMLElement; root: Root; unmount(): void } {
   const container = document.createElement('div');
   document.body.appendChild(container);
   const root = createRoot(container);
@@ -26,4 +29,5 @@ export const click = (element: Element | null | undefined) => {
   act(() => (element as HTMLElement).click());
 };
 
-export const byLabel = (container: HTMLElement, label: string) => container.querySelector(`[aria-label="${label}"]`);
+export const byLabel = (container: HTMLElement, label: string) =>
+  container.querySelector(`[aria-label="${label}"]`);

@@ -6,15 +6,32 @@ import { render } from './render.test-util';
 import { testSession } from './test-session';
 import { TopBar } from './top-bar';
 
-const user = { id: 'u', username: 'bob', displayName: 'Bob Agent', extension: '1002', role: 'agent' as const, teamId: null };
+const user = {
+  id: 'u',
+  username: 'bob',
+  displayName: 'Bob Agent',
+  extension: '1002',
+  role: 'agent' as const,
+  teamId: null,
+};
 
 describe('<TopBar> registration status', () => {
   let cleanup = () => {};
   afterEach(() => cleanup());
 
   const cases: [string, PhoneEvent[], string, string | null][] = [
-    ['registered', [{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'reg.registered' }], 'Registered', null],
-    ['refused socket', [{ type: 'ua.starting' }, { type: 'ws.disconnected' }], 'WebSocket to Asterisk refused', 'SIP_WS_URL'],
+    [
+      'registered',
+      [{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'reg.registered' }],
+      'Registered',
+      null,
+    ],
+    [
+      'refused socket',
+      [{ type: 'ua.starting' }, { type: 'ws.disconnected' }],
+      'WebSocket to Asterisk refused',
+      'SIP_WS_URL',
+    ],
     [
       'lost socket',
       [{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'ws.disconnected' }],
@@ -23,7 +40,11 @@ describe('<TopBar> registration status', () => {
     ],
     [
       'refused credentials',
-      [{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'reg.failed', statusCode: 403, cause: 'Rejected' }],
+      [
+        { type: 'ua.starting' },
+        { type: 'ws.connected' },
+        { type: 'reg.failed', statusCode: 403, cause: 'Rejected' },
+      ],
       'SIP credentials refused',
       'Ask an administrator',
     ],

@@ -22,7 +22,12 @@ export function TopBar({ user }: { user: User }) {
         <span className="ext">ext. {user.extension}</span>
       </div>
       <div className="statuses">
-        <div className={`status-pill ${reg.tone}`} role="status" aria-live="polite" data-testid="registration">
+        <div
+          className={`status-pill ${reg.tone}`}
+          role="status"
+          aria-live="polite"
+          data-testid="registration"
+        >
           <span className="dot" aria-hidden="true" />
           {reg.title}
         </div>
