@@ -79,14 +79,17 @@ function errorMessage(body: unknown): string {
 }
 
 /**
- * The failure an ARI error status stands for. 404 and 409 "not in Stasis" mean the object is gone (cleanup treats
- * both as done); 500 "Allocation failed" is an endpoint with no registered contact.
+ * The failure an ARI error status stands for. 404 and "not in Stasis" (409, or 422 from addChannel) mean the object
+ * is gone (cleanup treats both as done), and so does addChannel's 400 "Channel not found"; 500 "Allocation failed"
+ * is an endpoint with no registered contact. Where one status means several things the message decides, here only.
  */
 export function failureReason(status: number, message: string): FailureReason {
+  const notInStasis = /not in (a |this )?stasis/i.test(message);
   if (status === 404) return 'gone';
-  if (status === 409) return /not in (a )?stasis/i.test(message) ? 'gone' : 'conflict';
-  if (status === 412 || status === 422) return 'conflict';
-  if (status === 400 || status === 403) return 'rejected';
+  if (status === 409 || status === 422) return notInStasis ? 'gone' : 'conflict';
+  if (status === 412) return 'conflict';
+  if (status === 400) return /not found/i.test(message) ? 'gone' : 'rejected';
+  if (status === 403) return 'rejected';
   if (status === 500 && /allocation failed/i.test(message)) return 'unavailable';
   if (status === 502 || status === 503 || status === 504) return 'unreachable';
   return 'failed';

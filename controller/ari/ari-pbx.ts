@@ -50,10 +50,18 @@ export function createAriPbx(http: AriHttp, app: string): Pbx {
       ),
     setVariable: async (id, variable, value) =>
       done(await http('POST', `${channel(id)}/variable`, { query: { variable, value } })),
-    getVariable: async (id, variable) =>
-      toOutcome(await http('GET', `${channel(id)}/variable`, { query: { variable } }), (body) =>
-        isObject(body) ? text(body.value) : '',
-      ),
+    getVariable: async (id, variable) => {
+      const response = await http('GET', `${channel(id)}/variable`, { query: { variable } });
+      // 404 means "Provided channel was not found" or "Provided variable was not found": unset reads as empty.
+      if (
+        response.kind === 'response' &&
+        response.status === 404 &&
+        /variable was not found/i.test(text(isObject(response.body) ? response.body.message : ''))
+      ) {
+        return { ok: true, value: '' };
+      }
+      return toOutcome(response, (body) => (isObject(body) ? text(body.value) : ''));
+    },
     sendDtmf: async (id, dtmf) => done(await http('POST', `${channel(id)}/dtmf`, { query: { dtmf } })),
     hold: async (id, on) => done(await http(onOff(on), `${channel(id)}/hold`)),
     moh: async (target, on) =>

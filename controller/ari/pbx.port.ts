@@ -84,6 +84,7 @@ export interface Pbx {
   createChannel(request: CreateChannel): Promise<Outcome<ChannelInfo>>;
   dial(request: Dial): Promise<Outcome>;
   setVariable(channelId: string, name: string, value: string): Promise<Outcome>;
+  /** An unset variable reads as '' (as in the dialplan); 'gone' only when the channel is. */
   getVariable(channelId: string, name: string): Promise<Outcome<string>>;
   sendDtmf(channelId: string, digits: string): Promise<Outcome>;
   hold(channelId: string, on: boolean): Promise<Outcome>;

@@ -93,9 +93,13 @@ describe('the ARI connection against the double', () => {
 
     const channelId = entered.kind === 'channel-entered' ? entered.channel.id : '';
     expect(await connection.pbx.answer(channelId)).toEqual({ ok: true, value: undefined });
+    expect(await connection.pbx.getVariable(channelId, 'PBX_UNSET')).toEqual({ ok: true, value: '' });
+    expect(await connection.pbx.setVariable(channelId, 'PBX_CALL', 'c-1')).toEqual({ ok: true, value: undefined });
+    expect(await connection.pbx.getVariable(channelId, 'PBX_CALL')).toEqual({ ok: true, value: 'c-1' });
     phone.hangup();
     await until('StasisEnd', () => facts.some((f) => f.kind === 'channel-left'));
     expect(await connection.pbx.answer(channelId)).toMatchObject({ ok: false, reason: 'gone' });
+    expect(await connection.pbx.getVariable(channelId, 'PBX_CALL')).toMatchObject({ ok: false, reason: 'gone' });
     expect(facts.map((f) => f.kind)).not.toContain('ChannelVarset');
   });
 
