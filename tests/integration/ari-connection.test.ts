@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAriConnection, type AriConnectionOptions } from '../../controller/ari/ari-connection.js';
 import { ariReadiness } from '../../controller/ari/ari-readiness.js';
 import type { PbxFact } from '../../controller/ari/pbx.facts.js';
+import type { HangupReason } from '../../controller/ari/pbx.port.js';
 import { startAriDouble, type AriDouble } from '../ari-double/index.js';
 
 /** Log lines as objects, to see what the connection reported. */
@@ -94,12 +95,18 @@ describe('the ARI connection against the double', () => {
     const channelId = entered.kind === 'channel-entered' ? entered.channel.id : '';
     expect(await connection.pbx.answer(channelId)).toEqual({ ok: true, value: undefined });
     expect(await connection.pbx.getVariable(channelId, 'PBX_UNSET')).toEqual({ ok: true, value: '' });
-    expect(await connection.pbx.setVariable(channelId, 'PBX_CALL', 'c-1')).toEqual({ ok: true, value: undefined });
+    expect(await connection.pbx.setVariable(channelId, 'PBX_CALL', 'c-1')).toEqual({
+      ok: true,
+      value: undefined,
+    });
     expect(await connection.pbx.getVariable(channelId, 'PBX_CALL')).toEqual({ ok: true, value: 'c-1' });
     phone.hangup();
     await until('StasisEnd', () => facts.some((f) => f.kind === 'channel-left'));
     expect(await connection.pbx.answer(channelId)).toMatchObject({ ok: false, reason: 'gone' });
-    expect(await connection.pbx.getVariable(channelId, 'PBX_CALL')).toMatchObject({ ok: false, reason: 'gone' });
+    expect(await connection.pbx.getVariable(channelId, 'PBX_CALL')).toMatchObject({
+      ok: false,
+      reason: 'gone',
+    });
     expect(facts.map((f) => f.kind)).not.toContain('ChannelVarset');
   });
 
@@ -182,6 +189,28 @@ describe('the ARI connection against the double', () => {
     expect(first.log.connected).toBe(1);
     expect(second.connection.state()).toBe('connected');
     expect(second.log.disconnected).toBe(0);
+  });
+
+  it.each<[HangupReason, number]>([
+    ['busy', 486],
+    ['unallocated', 404],
+    ['unavailable', 480],
+    ['no-answer', 480],
+    ['congestion', 503],
+  ])('hangs up an unanswered caller with %s: the phone gets %i', async (reason, status) => {
+    const ari = await double();
+    const { connection, facts } = connect(ari.url);
+    await connection.start();
+    ari.seedEndpoint('1001', { password: 'secret' });
+    const phone = await ari.registerPhone('1001', { password: 'secret' });
+    const call = phone.dial('1002');
+    await until('StasisStart', () => facts.some((f) => f.kind === 'channel-entered'));
+    const entered = facts.find((f) => f.kind === 'channel-entered');
+    expect(
+      await connection.pbx.hangup(entered?.kind === 'channel-entered' ? entered.channel.id : '', reason),
+    ).toMatchObject({ ok: true });
+    await until('the call ended on the phone', () => call.state === 'closed');
+    expect(call.status).toBe(status);
   });
 
   it('maps ARI answers to outcomes', async () => {
