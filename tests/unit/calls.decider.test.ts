@@ -249,7 +249,14 @@ describe('click to call', () => {
   it('rings the clicking user’s own devices first, showing whom they call', () => {
     const { effects } = given(clickToCall);
     expect(kinds(effects)).toEqual(['write-call-log', 'create-channel', 'create-channel', 'start-timer']);
-    expect(effects[1]).toMatchObject({ request: { channelId: 'c1-1', endpoint: 'PJSIP/1001', callerId: { number: '1002', name: 'Bob Builder' } } });
+    expect(effects[1]).toMatchObject({
+      request: {
+        channelId: 'c1-1',
+        endpoint: 'PJSIP/1001',
+        callerId: { number: '1002', name: 'Bob Builder' },
+        variables: { 'CALLERID(num)': '1001', 'CALLERID(name)': 'Alice Liddell' },
+      },
+    });
     expect(given(clickToCall, entered('c1-1')).effects).toEqual([
       { kind: 'dial', request: { channelId: 'c1-1', callerChannelId: undefined, timeoutSeconds: 31 } },
     ]);
@@ -269,6 +276,9 @@ describe('click to call', () => {
 
   it('bridges the user with the first destination device that answers', () => {
     const answeredOrigin = [clickToCall, entered('c1-1'), entered('c1-2'), up('c1-2'), entered('c1-3'), ringing('c1-3')];
+    expect(given(...answeredOrigin.slice(0, -1)).effects).toEqual([
+      { kind: 'dial', request: { channelId: 'c1-3', callerChannelId: 'c1-2', timeoutSeconds: 31 } },
+    ]);
     expect(given(...answeredOrigin).effects).toEqual([]);
     const { effects } = given(...answeredOrigin, up('c1-3'));
     expect(kinds(effects)).toEqual(['cancel-timer', 'stop-playback', 'hangup', 'create-bridge', 'add-to-bridge', 'write-call-log']);

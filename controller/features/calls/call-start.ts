@@ -34,8 +34,15 @@ function initialCall(
   };
 }
 
-function createLegs(step: Step, legs: Leg[], callerId: Person): void {
+/**
+ * `shown` is what the rung phone displays. An origin leg also carries the clicking user as its own caller ID
+ * (`ownCallerId`), so that the destination, dialled with this leg as `caller`, sees the clicking user.
+ */
+function createLegs(step: Step, legs: Leg[], shown: Person, ownCallerId?: Person): void {
   const call = callOf(step);
+  const own: Record<string, string> = ownCallerId
+    ? { 'CALLERID(name)': ownCallerId.name, 'CALLERID(num)': ownCallerId.number }
+    : {};
   for (const leg of legs) {
     effect(step, {
       kind: 'create-channel',
@@ -43,8 +50,8 @@ function createLegs(step: Step, legs: Leg[], callerId: Person): void {
         channelId: leg.id,
         endpoint: leg.endpoint,
         appArgs: legAppArgs(call.id),
-        callerId: { name: callerId.name, number: callerId.number },
-        variables: { [TRANSFER_HANDLING.name]: TRANSFER_HANDLING.value },
+        callerId: { name: shown.name, number: shown.number },
+        variables: { [TRANSFER_HANDLING.name]: TRANSFER_HANDLING.value, ...own },
       },
     });
   }
@@ -70,7 +77,7 @@ export function startClickToCall(step: Step, input: ClickToCallInput): void {
   writeLog(step);
   // The clicking user's phone shows whom it is about to call.
   const shown = input.destination.kind === 'user' ? input.destination.user : { number: input.dialled, name: '', userId: null };
-  createLegs(step, legs, { ...shown, name: shown.name || input.dialled });
+  createLegs(step, legs, { ...shown, name: shown.name || input.dialled }, input.caller);
   startTimer(step);
 }
 

@@ -89,8 +89,8 @@ function onEntered(step: Step, channelId: string): void {
     kind: 'dial',
     request: {
       channelId: leg.id,
-      // The callee sees the caller's own channel's ID; a click-to-call leg was created with the caller's ID.
-      callerChannelId: call.mode === 'phone' && call.aLegId ? call.aLegId : undefined,
+      // The callee sees the A side's caller ID (a click-to-call origin leg carries the clicking user's).
+      callerChannelId: leg.role === 'callee' && call.aLegId ? call.aLegId : undefined,
       // Asterisk's own timeout only backs ours up (e.g. while the controller restarts).
       timeoutSeconds: Math.max(1, remaining) + 2,
     },
