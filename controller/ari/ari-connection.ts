@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import { createAriHttp, segment, type AriHttp } from './ari-http.js';
 import { createAriPbx } from './ari-pbx.js';
-import { eventSocketOpener, type EventSocket } from './ari-socket.js';
+import { eventSocketOpener, type EventSocket, type EventSocketOpener } from './ari-socket.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
-import { createFactStream } from './fact-stream.js';
+import { createFactStream, type FactHandler, type FactStream } from './fact-stream.js';
 import type { ConnectionState } from './pbx.facts.js';
-import type { PbxConnection } from './pbx.port.js';
+import type { Pbx, PbxConnection } from './pbx.port.js';
 
 export interface AriConnectionOptions {
   /** e.g. `http://127.0.0.1:8088`. */
@@ -46,146 +46,173 @@ const ENDPOINT_EVENTS = 'endpoint:PJSIP';
  *   within that time if the other instance dies.
  */
 export function createAriConnection(options: AriConnectionOptions): PbxConnection {
-  const logger = options.logger.child({ component: 'ari' });
-  const http = createAriHttp({ ...options, timeoutMs: options.requestTimeoutMs ?? 5000 });
-  const pbx = createAriPbx(http, options.app);
-  const facts = createFactStream(logger);
-  const openEventSocket = eventSocketOpener({
-    ...options,
-    timeoutMs: options.connectTimeoutMs ?? 10_000,
-    heartbeatMs: options.heartbeatMs ?? 15_000,
-  });
-  const connected = new Set<() => void | Promise<void>>();
-  const disconnected = new Set<() => void>();
-  const policy = options.backoff ?? defaultBackoff;
-  const random = options.random ?? Math.random;
+  return new AriConnection(options);
+}
 
-  let state: ConnectionState = 'disconnected';
-  let running = false;
-  let socket: EventSocket | undefined;
-  let replaced = false;
-  let lastError = '';
-  let wake: (() => void) | undefined;
-  let loop: Promise<void> | undefined;
+type Handler = () => void | Promise<void>;
+
+class AriConnection implements PbxConnection {
+  readonly pbx: Pbx;
+  private readonly logger: Logger;
+  private readonly http: AriHttp;
+  private readonly facts: FactStream;
+  private readonly openEventSocket: EventSocketOpener;
+  private readonly connectedHandlers = new Set<Handler>();
+  private readonly disconnectedHandlers = new Set<() => void>();
+  private current: ConnectionState = 'disconnected';
+  private running = false;
+  private socket: EventSocket | undefined;
+  private replaced = false;
+  private lastError = '';
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
   /** Resolves start() once the first attempt has connected (handlers run) or failed. */
-  let settleStart: (() => void) | undefined;
+  private settleStart: (() => void) | undefined;
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => ((wake = undefined), resolve()), ms);
-      wake = () => (clearTimeout(timer), (wake = undefined), resolve());
+  constructor(private readonly options: AriConnectionOptions) {
+    this.logger = options.logger.child({ component: 'ari' });
+    this.http = createAriHttp({ ...options, timeoutMs: options.requestTimeoutMs ?? 5000 });
+    this.pbx = createAriPbx(this.http, options.app);
+    this.facts = createFactStream(this.logger);
+    this.openEventSocket = eventSocketOpener({
+      ...options,
+      timeoutMs: options.connectTimeoutMs ?? 10_000,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
     });
+  }
+
+  state(): ConnectionState {
+    return this.current;
+  }
+
+  onFact(handler: FactHandler): () => void {
+    return this.facts.subscribe(handler);
+  }
+
+  onConnected(handler: Handler): () => void {
+    this.connectedHandlers.add(handler);
+    return () => this.connectedHandlers.delete(handler);
+  }
+
+  onDisconnected(handler: () => void): () => void {
+    this.disconnectedHandlers.add(handler);
+    return () => this.disconnectedHandlers.delete(handler);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const started = new Promise<void>((resolve) => (this.settleStart = resolve));
+    this.loop = this.run();
+    await started;
+    this.settleStart = undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.socket?.close();
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      const result = await this.connectOnce();
+      this.settleStart?.();
+      if (!this.running) break;
+      failures = result === 'closed' ? 0 : failures + 1;
+      await this.sleep(this.nextDelay(failures));
+    }
+  }
+
+  private nextDelay(failures: number): number {
+    const { options } = this;
+    const delay = this.replaced
+      ? (options.replacedRetryMs ?? 30_000)
+      : backoffDelay(
+          Math.max(failures - 1, 0),
+          options.backoff ?? defaultBackoff,
+          options.random ?? Math.random,
+        );
+    this.replaced = false;
+    if (failures === 1 || (failures > 0 && failures % 10 === 0)) {
+      this.logger.warn(
+        { url: options.url, failures, err: this.lastError, retryInMs: delay },
+        'could not connect to Asterisk (ARI); retrying',
+      );
+    }
+    return delay;
+  }
 
   /** One connection's life: resolves when it could not open, or when the open socket closed. */
-  async function connectOnce(): Promise<'failed' | 'closed'> {
-    state = 'connecting';
+  private async connectOnce(): Promise<'failed' | 'closed'> {
+    this.current = 'connecting';
     let closed!: () => void;
     const ended = new Promise<void>((resolve) => (closed = resolve));
     try {
-      socket = await openEventSocket({
-        message: (text) => onMessage(text),
-        closed: (reason) => onClosed(reason, closed),
+      this.socket = await this.openEventSocket({
+        message: (text) => this.onMessage(text),
+        closed: (reason) => this.onClosed(reason, closed),
       });
     } catch (error) {
-      state = 'disconnected';
-      lastError = error instanceof Error ? error.message : String(error);
-      logger.debug({ err: lastError }, 'ARI connect attempt failed');
-      settleStart?.();
+      this.current = 'disconnected';
+      this.lastError = error instanceof Error ? error.message : String(error);
+      this.logger.debug({ err: this.lastError }, 'ARI connect attempt failed');
+      this.settleStart?.();
       return 'failed';
     }
-    if (!running) socket.close();
-    else await onOpen();
+    if (this.running) await this.onOpen();
+    else this.socket.close();
     await ended;
     return 'closed';
   }
 
-  async function onOpen(): Promise<void> {
-    await configureApp(http, options.app, logger);
-    if (state !== 'connecting') return;
-    state = 'connected';
-    logger.info({ app: options.app }, 'ARI connected');
+  private async onOpen(): Promise<void> {
+    await configureApp(this.http, this.options.app, this.logger);
+    if (this.current !== 'connecting') return;
+    this.current = 'connected';
+    this.logger.info({ app: this.options.app }, 'ARI connected');
     // Independent features (reconcile calls, push accounts, …): one slow handler must not hold up the others.
-    await Promise.all([...connected].map((handler) => runHandler(() => handler(), 'onConnected')));
-    settleStart?.();
+    await Promise.all([...this.connectedHandlers].map((handler) => this.runHandler(handler, 'onConnected')));
+    this.settleStart?.();
   }
 
-  function onMessage(text: string): void {
-    const type = facts.push(text);
-    if (type === 'ApplicationReplaced') {
-      replaced = true;
-      logger.error({ app: options.app }, 'another connection took the ARI app; standing by');
-      socket?.close();
-    }
+  private onMessage(text: string): void {
+    const type = this.facts.push(text);
+    if (type !== 'ApplicationReplaced') return;
+    this.replaced = true;
+    this.logger.error({ app: this.options.app }, 'another connection took the ARI app; standing by');
+    this.socket?.close();
   }
 
-  function onClosed(reason: string, closed: () => void): void {
-    const wasConnected = state === 'connected';
-    state = 'disconnected';
-    socket = undefined;
+  private onClosed(reason: string, closed: () => void): void {
+    const wasConnected = this.current === 'connected';
+    this.current = 'disconnected';
+    this.socket = undefined;
     if (wasConnected) {
-      logger.warn({ reason }, 'ARI disconnected');
-      for (const handler of [...disconnected]) void runHandler(() => handler(), 'onDisconnected');
+      this.logger.warn({ reason }, 'ARI disconnected');
+      for (const handler of [...this.disconnectedHandlers]) void this.runHandler(handler, 'onDisconnected');
     }
     closed();
   }
 
-  async function runHandler(call: () => void | Promise<void>, what: string): Promise<void> {
+  private async runHandler(handler: Handler, what: string): Promise<void> {
     try {
-      await call();
+      await handler();
     } catch (error) {
-      logger.error({ err: error }, `${what} handler failed`);
+      this.logger.error({ err: error }, `${what} handler failed`);
     }
   }
 
-  async function run(): Promise<void> {
-    let failures = 0;
-    while (running) {
-      const result = await connectOnce();
-      settleStart?.();
-      if (!running) break;
-      failures = result === 'closed' ? 0 : failures + 1;
-      const delay = replaced
-        ? (options.replacedRetryMs ?? 30_000)
-        : backoffDelay(Math.max(failures - 1, 0), policy, random);
-      replaced = false;
-      if (failures > 0 && (failures === 1 || failures % 10 === 0)) {
-        logger.warn(
-          { url: options.url, failures, err: lastError, retryInMs: delay },
-          'could not connect to Asterisk (ARI); retrying',
-        );
-      }
-      await sleep(delay);
-    }
+  /** Waits between attempts; stop() cuts it short. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => ((this.wake = undefined), resolve()), ms);
+      this.wake = () => (clearTimeout(timer), (this.wake = undefined), resolve());
+    });
   }
-
-  return {
-    pbx,
-    state: () => state,
-    onFact: (handler) => facts.subscribe(handler),
-    onConnected(handler) {
-      connected.add(handler);
-      return () => connected.delete(handler);
-    },
-    onDisconnected(handler) {
-      disconnected.add(handler);
-      return () => disconnected.delete(handler);
-    },
-    async start() {
-      if (running) return;
-      running = true;
-      const started = new Promise<void>((resolve) => (settleStart = resolve));
-      loop = run();
-      await started;
-      settleStart = undefined;
-    },
-    async stop() {
-      running = false;
-      socket?.close();
-      wake?.();
-      await loop;
-      loop = undefined;
-    },
-  };
 }
 
 /** Drop ChannelVarset at the source and receive PJSIP endpoint state; neither is fatal if refused. */

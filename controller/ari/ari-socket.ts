@@ -68,8 +68,10 @@ async function openEventSocket(
   options: EventSocketOptions,
   handlers: EventSocketHandlers,
 ): Promise<EventSocket> {
+  client._ws = undefined;
   void client.start(options.app).catch(() => undefined);
-  const ws = client._ws;
+  // start() sets `_ws` synchronously (TypeScript cannot see that through the call).
+  const ws = client._ws as AriWebSocket | undefined;
   if (!ws) throw new Error('ari-client did not open a WebSocket');
   for (const event of ['open', 'message', 'error', 'close', 'pong']) ws.removeAllListeners(event);
   client._wsClosed = true;
