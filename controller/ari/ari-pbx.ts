@@ -26,9 +26,32 @@ const list =
   (body: unknown) =>
     Array.isArray(body) ? body.map(read) : [];
 
+const onOff = (on: boolean) => (on ? 'POST' : 'DELETE');
+
+type ChannelCommands = Omit<Pbx, keyof BridgeCommands | keyof SystemCommands>;
+type BridgeCommands = Pick<
+  Pbx,
+  'createBridge' | 'addToBridge' | 'removeFromBridge' | 'destroyBridge' | 'play' | 'stopPlayback' | 'moh'
+>;
+type SystemCommands = Pick<
+  Pbx,
+  | 'setDeviceState'
+  | 'listChannels'
+  | 'listBridges'
+  | 'getEndpoint'
+  | 'listEndpoints'
+  | 'getSipObject'
+  | 'putSipObject'
+  | 'deleteSipObject'
+  | 'ping'
+>;
+
 /** The Pbx port over ARI's REST interface. Stateless: it works whether or not the event socket is up. */
 export function createAriPbx(http: AriHttp, app: string): Pbx {
-  const onOff = (on: boolean) => (on ? 'POST' : 'DELETE');
+  return { ...channelCommands(http, app), ...bridgeCommands(http), ...systemCommands(http) };
+}
+
+function channelCommands(http: AriHttp, app: string): ChannelCommands {
   return {
     answer: async (id) => done(await http('POST', `${channel(id)}/answer`)),
     hangup: async (id, reason = 'normal') =>
@@ -64,13 +87,6 @@ export function createAriPbx(http: AriHttp, app: string): Pbx {
     },
     sendDtmf: async (id, dtmf) => done(await http('POST', `${channel(id)}/dtmf`, { query: { dtmf } })),
     hold: async (id, on) => done(await http(onOff(on), `${channel(id)}/hold`)),
-    moh: async (target, on) =>
-      done(
-        await http(
-          onOff(on),
-          `${'channelId' in target ? channel(target.channelId) : bridge(target.bridgeId)}/moh`,
-        ),
-      ),
     snoop: async (request) =>
       toOutcome(
         await http('POST', `${channel(request.channelId)}/snoop`, {
@@ -86,7 +102,11 @@ export function createAriPbx(http: AriHttp, app: string): Pbx {
       ),
     transferProgress: async (id, states) =>
       done(await http('POST', `${channel(id)}/transfer_progress`, { query: { states } })),
+  };
+}
 
+function bridgeCommands(http: AriHttp): BridgeCommands {
+  return {
     createBridge: async (bridgeId, kind, name) =>
       toOutcome(
         await http('POST', '/bridges', { query: { type: bridgeTypes[kind], bridgeId, name } }),
@@ -108,6 +128,18 @@ export function createAriPbx(http: AriHttp, app: string): Pbx {
       );
     },
     stopPlayback: async (id) => done(await http('DELETE', `/playbacks/${segment(id)}`)),
+    moh: async (target, on) =>
+      done(
+        await http(
+          onOff(on),
+          `${'channelId' in target ? channel(target.channelId) : bridge(target.bridgeId)}/moh`,
+        ),
+      ),
+  };
+}
+
+function systemCommands(http: AriHttp): SystemCommands {
+  return {
     setDeviceState: async (name, deviceState) =>
       done(await http('PUT', `/deviceStates/${segment(name)}`, { query: { deviceState } })),
 
