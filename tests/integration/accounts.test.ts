@@ -135,7 +135,7 @@ describe('SIP accounts follow the database', () => {
       dtmf_mode: 'rfc4733',
     });
     expect(desk?.callerid).toBe('"Alice Al Liddell" <1001>');
-    expect(desk?.set_var).toMatch(/^PBX_ACCOUNT=desk\//);
+    expect(desk?.accountcode).toMatch(/^pbx:desk:/);
     expect(await sipObject('aor', '1001-web')).toMatchObject({ max_contacts: '5' });
     expect(await sipObject('endpoint', '1001-web')).toMatchObject({
       webrtc: 'yes',
@@ -188,7 +188,7 @@ describe('SIP accounts follow the database', () => {
     await eventually('lobby pushed', hasPassword('lobby', 'lobby-sip-secret'));
     expect(await sipObject('endpoint', 'lobby')).toMatchObject({
       callerid: '"Lobby phone" <lobby>',
-      set_var: 'PBX_ACCOUNT=device/lobby',
+      accountcode: 'pbx:device:lobby',
     });
     expect(await registers('lobby', 'lobby-sip-secret')).toBe(true);
     expect((await admin.patch('/api/devices/lobby', { sipPassword: 'lobby-secret-two' })).statusCode).toBe(
@@ -212,7 +212,7 @@ describe('SIP accounts follow the database', () => {
     // A user deleted while the controller was away: its endpoint is still in Asterisk, with the controller's marker.
     await connection.pbx.putSipObject('endpoint', '1999', {
       context: 'from-internal',
-      set_var: 'PBX_ACCOUNT=desk/gone',
+      accountcode: 'pbx:desk:gone',
     });
     const before = connects.count;
     ari.restart();
@@ -226,7 +226,7 @@ describe('SIP accounts follow the database', () => {
 
     await connection.pbx.putSipObject('endpoint', '1999', {
       context: 'from-internal',
-      set_var: 'PBX_ACCOUNT=desk/gone',
+      accountcode: 'pbx:desk:gone',
     });
     const again = connects.count;
     ari.dropWebSockets();

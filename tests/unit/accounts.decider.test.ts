@@ -42,7 +42,7 @@ describe('sip objects', () => {
         callerid: '"Alice Liddell" <1001>',
         aors: '1001',
         auth: '1001',
-        set_var: 'PBX_ACCOUNT=desk/u-alice',
+        accountcode: 'pbx:desk:u-alice',
       },
     });
     expect(web).toMatchObject({
@@ -59,7 +59,7 @@ describe('sip objects', () => {
         rtcp_mux: 'yes',
         aors: '1001-web',
         auth: '1001-web',
-        set_var: 'PBX_ACCOUNT=webrtc/u-alice',
+        accountcode: 'pbx:webrtc:u-alice',
       },
     });
   });
@@ -83,7 +83,7 @@ describe('sip objects', () => {
         aor: { max_contacts: '1', remove_existing: 'yes', qualify_frequency: '30' },
         endpoint: expect.objectContaining({
           callerid: '"Lobby phone" <lobby>',
-          set_var: 'PBX_ACCOUNT=device/lobby',
+          accountcode: 'pbx:device:lobby',
           allow: 'ulaw,alaw,g722',
         }),
       }),
@@ -99,11 +99,11 @@ describe('sip objects', () => {
     expect(callerIdOf(name, number)).toBe(expected);
   });
 
-  it('recognises its own endpoints by the marker variable', () => {
-    expect(isOwnedEndpoint([{ attribute: 'set_var', value: 'PBX_ACCOUNT=desk/u1' }])).toBe(true);
+  it('recognises its own endpoints by their accountcode', () => {
+    expect(isOwnedEndpoint([{ attribute: 'accountcode', value: 'pbx:desk:u1' }])).toBe(true);
     expect(
       isOwnedEndpoint([
-        { attribute: 'set_var', value: '' },
+        { attribute: 'accountcode', value: '' },
         { attribute: 'context', value: 'from-trunk' },
       ]),
     ).toBe(false);

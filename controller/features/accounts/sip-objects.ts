@@ -23,11 +23,13 @@ export const PUSH_ORDER: readonly SipObjectType[] = ['auth', 'aor', 'endpoint'];
 export const DELETE_ORDER: readonly SipObjectType[] = ['endpoint', 'aor', 'auth'];
 
 /**
- * Marks the endpoints the controller owns (`set_var`, a channel variable on every call of the account: nothing
- * secret). On a reconnect, endpoints that carry it but are no longer in the database are deleted; endpoints from
- * pjsip.conf (the trunk) never carry it and are left alone.
+ * Marks the endpoints the controller owns: the endpoint's `accountcode` is `pbx:<desk|webrtc|device>:<owner id>`
+ * (nothing secret; every channel of the account carries it, so ARI snapshots show whose phone a channel is). On a
+ * reconnect, endpoints with the mark that no user or device wants any more are deleted; endpoints from pjsip.conf
+ * (the trunk) have no mark and are left alone. Not `set_var`: ARI's update of an existing object applies the new
+ * fields over a copy of the old one, and `set_var` appends, so every re-push would add another variable.
  */
-export const OWNER_VARIABLE = 'PBX_ACCOUNT';
+export const OWNER_MARK = 'pbx:';
 
 /** What a phone may send and receive; `transport` stays unset so the account works over any transport. */
 const common: SipFields = {
@@ -68,7 +70,7 @@ export function accountsOf(owner: AccountOwner): SipAccount[] {
         owner.sipPassword,
         { ...deskEndpoint, callerid: callerId },
         aor(1, 30),
-        `device/${owner.id}`,
+        `device:${owner.id}`,
       ),
     ];
   }
@@ -79,14 +81,14 @@ export function accountsOf(owner: AccountOwner): SipAccount[] {
       owner.sipPassword,
       { ...deskEndpoint, callerid: callerId },
       aor(2, 30),
-      `desk/${owner.id}`,
+      `desk:${owner.id}`,
     ),
     account(
       webAccountId(owner.extension),
       owner.sipPassword,
       { ...webrtcEndpoint, callerid: callerId },
       aor(5),
-      `webrtc/${owner.id}`,
+      `webrtc:${owner.id}`,
     ),
   ];
 }
@@ -98,7 +100,7 @@ export const userAccountIds = (extension: string) => [extension, webAccountId(ex
 
 /** Whether a dynamic endpoint object (as ARI's config GET returns it) was pushed by this controller. */
 export function isOwnedEndpoint(fields: readonly { attribute: string; value: string }[]): boolean {
-  return fields.some((f) => f.attribute === 'set_var' && f.value.startsWith(`${OWNER_VARIABLE}=`));
+  return fields.some((f) => f.attribute === 'accountcode' && f.value.startsWith(OWNER_MARK));
 }
 
 function account(
@@ -112,7 +114,7 @@ function account(
     id,
     auth: { auth_type: 'userpass', username: id, password },
     aor: aorFields,
-    endpoint: { ...endpoint, aors: id, auth: id, set_var: `${OWNER_VARIABLE}=${owner}` },
+    endpoint: { ...endpoint, aors: id, auth: id, accountcode: `${OWNER_MARK}${owner}` },
   };
 }
 
