@@ -44,7 +44,8 @@ const pbxConnection = createAriConnection({
 const app = await buildApp({ config, logger, db, redis, redisSubscriber, pbxConnection });
 await app.server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 // Never rejects: with Asterisk away the controller serves HTTP, /readyz says ari: down, and it keeps retrying.
-await pbxConnection.start();
+// Not awaited, so the shutdown handler below is in place even while a first attempt waits on an unreachable host.
+void pbxConnection.start();
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) logger.error({ err }, 'shutting down after an error');
