@@ -26,10 +26,11 @@ import { devicesRoutes } from './features/devices/devices.routes.js';
 import { createDevicesService } from './features/devices/devices.service.js';
 import { teamsRoutes } from './features/teams/teams.routes.js';
 import { createTeamsService } from './features/teams/teams.service.js';
+import { userEventVisible } from './features/users/users.events.js';
 import { usersRoutes } from './features/users/users.routes.js';
 import { createUsersService } from './features/users/users.service.js';
 import { createAuth, type Auth } from './http/auth.js';
-import { eventsGateway, type SnapshotSource } from './http/events.gateway.js';
+import { eventsGateway, visibleBy, type SnapshotSource } from './http/events.gateway.js';
 import { healthRoutes, type ReadinessCheck } from './http/health.routes.js';
 import { createMetrics } from './http/metrics.js';
 import { createServer, type Server } from './http/server.js';
@@ -110,7 +111,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(auditRoutes(createAuditService(db), auth));
       if (calls) await api.register(callsRoutes(calls, auth));
       await api.register(
-        eventsGateway({ bus, auth, metrics, snapshot, visible: (event, principal) => callEventVisible(event, principal) ?? true }),
+        eventsGateway({
+          bus,
+          auth,
+          metrics,
+          snapshot,
+          visible: visibleBy([callEventVisible, userEventVisible]),
+        }),
       );
     },
     { prefix: '/api' },

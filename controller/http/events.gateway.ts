@@ -11,6 +11,20 @@ export type SnapshotSource = (principal: Principal) => Promise<unknown>;
 /** Decides whether a client may see an event (e.g. user changes only for admins). */
 export type EventVisibility = (event: AnyPbxEvent, principal: Principal) => boolean;
 
+/** A feature's say on the events it owns: true or false for its own types, undefined for the others. */
+export type EventRule = (event: AnyPbxEvent, principal: Principal) => boolean | undefined;
+
+/** The first rule with a verdict decides; an event no rule claims is visible to every authenticated client. */
+export const visibleBy =
+  (rules: EventRule[]): EventVisibility =>
+  (event, principal) => {
+    for (const rule of rules) {
+      const verdict = rule(event, principal);
+      if (verdict !== undefined) return verdict;
+    }
+    return true;
+  };
+
 export const closeCodes = { unauthorized: 4401 } as const;
 
 export function eventsGateway(options: {
@@ -24,7 +38,8 @@ export function eventsGateway(options: {
   return async (app: Server) => {
     app.get('/events', { websocket: true, schema: { hide: true } }, async (socket, request) => {
       const query = request.query as Record<string, unknown>;
-      const token = bearer(request.headers.authorization) ?? (typeof query.token === 'string' ? query.token : '');
+      const token =
+        bearer(request.headers.authorization) ?? (typeof query.token === 'string' ? query.token : '');
       const principal = token ? await auth.verify(token) : undefined;
       if (!principal) {
         socket.close(closeCodes.unauthorized, 'unauthorized: a valid token is required');

@@ -91,4 +91,17 @@ describe('WebSocket /api/events', () => {
     });
     expect((await client.next(isType('user.created'))).data).toEqual(user.json());
   });
+
+  it('shows an agent changes to their own user only, never to other users', async () => {
+    const agent = await insertUser(a.db, { role: 'agent' });
+    const agentHeaders = await login(a.app, agent.username, agent.password);
+    const client = connect(a, '', agentHeaders);
+    await client.next(isType('snapshot'));
+    const other = await insertUser(a.db, { role: 'agent' });
+    await adminA.patch(`/api/users/${other.id}`, { displayName: 'Someone else' });
+    await adminA.patch(`/api/users/${agent.id}`, { displayName: 'Renamed agent' });
+    const event = await client.next(isType('user.updated'));
+    expect(event.data).toMatchObject({ id: agent.id, displayName: 'Renamed agent' });
+    expect(client.messages.filter(isType('user.updated'))).toHaveLength(1);
+  });
 });

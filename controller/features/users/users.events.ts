@@ -1,4 +1,7 @@
+import type { AnyPbxEvent } from '../../bus/events.js';
 import type { User } from '../../db/users.repository.js';
+import type { Principal } from '../../http/auth.js';
+import { canReadUser } from './users.access.js';
 
 declare module '../../bus/events.js' {
   interface EventMap {
@@ -9,4 +12,12 @@ declare module '../../bus/events.js' {
     /** A user was deleted (data: the user as it was). */
     'user.deleted': User;
   }
+}
+
+const userEventTypes = new Set(['user.created', 'user.updated', 'user.deleted']);
+
+/** Who sees a user's changes on the WebSocket: whoever may read that user (admins, their supervisor, themselves). */
+export function userEventVisible(event: AnyPbxEvent, principal: Principal): boolean | undefined {
+  if (!userEventTypes.has(event.type)) return undefined;
+  return canReadUser(principal, event.data as User);
 }
