@@ -1,7 +1,7 @@
-/** Small channel operations behind REST: answer, ring, hold, MOH, mute, DTMF, variables, continue. */
+/** Small channel operations behind REST: answer, ring, hold, MOH, mute, DTMF, continue. */
 import type { Sim } from './sim.js';
 import type { Channel, SnoopDirection } from './types.js';
-import { emitChannel, emitVarset } from './events.js';
+import { emitChannel } from './events.js';
 import { leaveStasis, requestHangup, setState } from './channels.js';
 import { leaveBridge } from './bridges.js';
 import { phoneSide, callOf } from './phone-side.js';
@@ -48,33 +48,6 @@ export function sendDtmf(sim: Sim, ch: Channel, digits: string, betweenMs: numbe
       if (!ch.gone) phoneSide.dtmf(sim, ch, d);
     }),
   );
-}
-
-export class VariableError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export function getVariable(ch: Channel, name: string): string {
-  if (name === 'PJSIP_TRANSFER_HANDLING()') return ch.vars.get(name) ?? 'core';
-  if (name === 'CHANNEL(name)') return ch.name;
-  if (name === 'CALLERID(num)') return ch.caller.number;
-  if (name === 'CALLERID(name)') return ch.caller.name;
-  const v = ch.vars.get(name);
-  if (v === undefined) throw new VariableError(404, 'Provided variable was not found');
-  return v;
-}
-
-export function setVariable(sim: Sim, ch: Channel, name: string, value: string): void {
-  if (name === 'PJSIP_TRANSFER_HANDLING()' && !['core', 'ari-only'].includes(value)) {
-    throw new VariableError(400, 'Invalid value for PJSIP_TRANSFER_HANDLING');
-  }
-  ch.vars.set(name, value);
-  if (!name.includes('(')) emitVarset(sim, ch, name, value);
 }
 
 /**

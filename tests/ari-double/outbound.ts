@@ -5,6 +5,7 @@ import { channelSnapshot, emit, emitChannel, subscribeChannel } from './events.j
 import { enterStasis, requestHangup, setConnected, setState } from './channels.js';
 import { sipChannel } from './calls.js';
 import { phoneSide } from './phone-side.js';
+import { applyVariables } from './variables.js';
 
 export class AllocationFailed extends Error {}
 
@@ -43,10 +44,6 @@ export function parseCallerId(s: string | undefined): CallerId {
   return m ? { name: m[1] ?? '', number: m[2] ?? '' } : { name: '', number: s.trim() };
 }
 
-function applyVariables(ch: Channel, vars: Record<string, string>): void {
-  for (const [k, v] of Object.entries(vars)) ch.vars.set(k, String(v));
-}
-
 /** POST /channels with app: rings the phone at once; the leg enters Stasis only when answered. */
 export function originate(sim: Sim, p: OutboundParams): Channel {
   const endpointId = reachableEndpoint(sim, p.endpoint);
@@ -68,7 +65,8 @@ export function originate(sim: Sim, p: OutboundParams): Channel {
   });
   ch.app = p.app;
   ch.appArgs = p.appArgs;
-  applyVariables(ch, p.variables);
+  // callerId, then the variables, then the subscription (resource_channels.c): the app sees no event for them.
+  applyVariables(sim, ch, p.variables);
   subscribeChannel(sim, p.app, ch);
   sim.later(sim.opts.sipDelayMs, () => ringOriginated(sim, ch, endpointId, p.timeoutSec ?? 30));
   return ch;
@@ -89,8 +87,10 @@ export function createOutbound(sim: Sim, p: OutboundParams): Channel {
   const endpointId = reachableEndpoint(sim, p.endpoint);
   const dialplan = { context: 'from-internal', exten: 's', priority: 1, app_name: '', app_data: '' };
   const ch = sipChannel(sim, endpointId, { id: p.channelId, origin: 'create', state: 'Down', dialplan });
-  applyVariables(ch, p.variables);
+  // Subscribed first, then the variables (ast_ari_channels_create): the app gets their ChannelVarset,
+  // ChannelCallerId and ChannelConnectedLine events before the response; the response shows the result.
   subscribeChannel(sim, p.app, ch);
+  applyVariables(sim, ch, p.variables);
   sim.later(0, () => {
     if (ch.gone) return;
     const data = [p.app, ...p.appArgs].join(',');

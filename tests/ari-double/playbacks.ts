@@ -1,4 +1,8 @@
-/** Playbacks on channels and bridges: media lists, PlaybackStarted/Continuing/Finished, stop. */
+/**
+ * Playbacks on channels and bridges: media lists, PlaybackStarted/Continuing/Finished, stop. A `sound:` file lasts
+ * `playbackMs`; a `tone:` plays until stopped or its target goes (res_stasis_playback.c → `ast_control_tone`, which
+ * loops until a stop control or hang-up; `;tonezone=<zone>` only picks the zone, any other `;` part fails at once).
+ */
 import type { Sim } from './sim.js';
 import type { Playback } from './types.js';
 import { emit } from './events.js';
@@ -46,8 +50,33 @@ function play(sim: Sim, pb: Playback): void {
   scheduleFileEnd(sim, pb);
 }
 
+const TONE = 'tone:';
+
+function isTone(media: string | undefined): boolean {
+  return media?.startsWith(TONE) ?? false;
+}
+
+/** `tone:<indication>[;tonezone=<zone>]`: anything else after `;` makes `ast_control_tone` fail. */
+function validTone(media: string): boolean {
+  const rest = media.slice(TONE.length).split(';');
+  return (
+    (rest[0] ?? '') !== '' && (rest.length === 1 || (rest.length === 2 && /^tonezone=/.test(rest[1] ?? '')))
+  );
+}
+
 function scheduleFileEnd(sim: Sim, pb: Playback): void {
-  pb.timer = sim.later(sim.playbackDuration(pb.media[pb.index] ?? ''), () => fileEnded(sim, pb));
+  const media = pb.media[pb.index] ?? '';
+  if (!isTone(media)) {
+    pb.timer = sim.later(sim.playbackDuration(media), () => fileEnded(sim, pb));
+    return;
+  }
+  // A tone never ends by itself; a malformed one fails at once (the last media: the playback fails).
+  if (!validTone(media)) pb.timer = sim.later(0, () => fileFailed(sim, pb));
+}
+
+function fileFailed(sim: Sim, pb: Playback): void {
+  if (pb.index + 1 < pb.media.length) return fileEnded(sim, pb);
+  finish(sim, pb, 'failed');
 }
 
 function fileEnded(sim: Sim, pb: Playback): void {
@@ -73,8 +102,15 @@ function finish(sim: Sim, pb: Playback, state: 'done' | 'failed'): void {
   if (next && !wasQueued) sim.later(0, () => play(sim, next));
 }
 
-/** DELETE /playbacks/{id}. */
+/**
+ * DELETE /playbacks/{id}. A stopped sound ends the whole playback; a stopped tone ends only that media
+ * (`ast_control_tone` returns 0 on the stop control, so the media list goes on).
+ */
 export function stopPlayback(sim: Sim, pb: Playback): void {
+  if (pb.state === 'playing' && isTone(pb.media[pb.index]) && pb.index + 1 < pb.media.length) {
+    sim.cancel(pb.timer);
+    return fileEnded(sim, pb);
+  }
   finish(sim, pb, 'done');
 }
 

@@ -10,6 +10,7 @@ import * as ops from './channel-ops.js';
 import { createSnoop, validDirection } from './snoop.js';
 import { startPlayback, playbackSnapshot } from './playbacks.js';
 import { transferProgress } from './transfer.js';
+import { getVariable, setVariable, VariableError, variablesOf } from './variables.js';
 
 type ChannelHandler = (req: RestRequest, ch: Channel) => RestResponse;
 
@@ -27,11 +28,6 @@ function args(s: string | undefined): string[] {
   return s ? s.split(',') : [];
 }
 
-function variablesOf(body: unknown): Record<string, string> {
-  const v = (body as { variables?: unknown } | null)?.variables;
-  return v && typeof v === 'object' ? (v as Record<string, string>) : {};
-}
-
 function outboundParams(req: RestRequest): OutboundParams | RestResponse {
   const endpoint = requireParam(req.params, 'endpoint');
   const app = requireParam(req.params, 'app');
@@ -40,6 +36,12 @@ function outboundParams(req: RestRequest): OutboundParams | RestResponse {
   if (channelId && req.sim.liveChannel(channelId))
     return err(409, 'Channel with given unique ID already exists.');
   const timeout = req.params.timeout ? Number(req.params.timeout) : undefined;
+  const variables = variablesOf(req.body);
+  if (!variables)
+    return err(
+      400,
+      "Each value in 'variables' must be a string or an object with 'value' and optional 'report_events'",
+    );
   return {
     endpoint,
     app,
@@ -47,7 +49,7 @@ function outboundParams(req: RestRequest): OutboundParams | RestResponse {
     channelId,
     callerId: req.params.callerId,
     timeoutSec: timeout,
-    variables: variablesOf(req.body),
+    variables,
   };
 }
 
@@ -103,9 +105,9 @@ function getVar(req: RestRequest, ch: Channel): RestResponse {
   const name = requireParam(req.params, 'variable');
   if (!name) return err(400, 'Variable name is required');
   try {
-    return ok({ value: ops.getVariable(ch, name) });
+    return ok({ value: getVariable(ch, name) });
   } catch (e) {
-    if (e instanceof ops.VariableError) return err(e.status, e.message);
+    if (e instanceof VariableError) return err(e.status, e.message);
     throw e;
   }
 }
@@ -114,10 +116,10 @@ function setVar(req: RestRequest, ch: Channel): RestResponse {
   const name = requireParam(req.params, 'variable');
   if (!name) return err(400, 'Variable name is required');
   try {
-    ops.setVariable(req.sim, ch, name, req.params.value ?? '');
+    setVariable(req.sim, ch, name, req.params.value ?? '');
     return ok();
   } catch (e) {
-    if (e instanceof ops.VariableError) return err(e.status, e.message);
+    if (e instanceof VariableError) return err(e.status, e.message);
     throw e;
   }
 }
