@@ -1,5 +1,5 @@
 import type { FastifyError } from 'fastify';
-import type { Server } from './server.js';
+import type { Server } from './server-type.js';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode, errorStatus } from '../errors.js';
 

@@ -1,4 +1,4 @@
-import type { Server } from './server.js';
+import type { Server } from './server-type.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The controller's Prometheus registry: one per app instance, so that tests may run two side by side. */

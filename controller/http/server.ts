@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -14,7 +13,9 @@ import type { Logger } from 'pino';
 import { installErrorHandler } from './error-handler.js';
 import { installMetrics, type Metrics } from './metrics.js';
 
-export type Server = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+import type { Server } from './server-type.js';
+
+export type { Server };
 
 /** A Fastify instance with the project's conventions; the caller registers routes and calls ready()/listen(). */
 export async function createServer(logger: Logger, metrics: Metrics): Promise<Server> {
