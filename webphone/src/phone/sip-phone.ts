@@ -249,11 +249,14 @@ export class SipPhone {
     session.on('icecandidate', (e) => {
       iceLimit ??= window.setTimeout(() => e.ready(), ICE_GATHERING_LIMIT_MS);
     });
-    session.on('peerconnection', (e) => {
-      e.peerconnection.addEventListener('track', (t) => {
+    const playRemoteAudio = (connection: RTCPeerConnection) =>
+      connection.addEventListener('track', (t) => {
         if (t.streams[0]) this.audio.srcObject = t.streams[0];
       });
-    });
+    // JsSIP makes an outgoing call's peer connection (and emits 'peerconnection') before 'newRTCSession': take it
+    // from the session, or the caller never hears the far end. An incoming call's comes later, with the answer.
+    if (session.connection) playRemoteAudio(session.connection);
+    else session.on('peerconnection', (e) => playRemoteAudio(e.peerconnection));
     session.on('progress', () => this.dispatch({ type: 'call.progress', id }));
     session.on('confirmed', () => this.dispatch({ type: 'call.confirmed', id, at: this.now() }));
     session.on('hold', (e) => e.originator === 'local' && this.dispatch({ type: 'call.hold', id }));

@@ -1,0 +1,394 @@
+/**
+ * The webphone in Chromium against the real Asterisk: it registers `1002-web` over SIP-WebSocket (SIP_WS_URL)
+ * and talks with a baresip desk phone (1001), both directions, with real DTLS-SRTP media. What each side heard is
+ * measured: the browser's WebRTC stats (packets and audio energy received), and the desk phone's recording of
+ * the browser's microphone (Chromium's fake capture device fed with a WAV file of a known tone).
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/telephony.js';
+import type { BaresipPhone } from './baresip.js';
+import { describeLive, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
+import { readWav, tonePowerDb, toneSnrDb, totalPowerDb } from './tone-meter.js';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const sipWsUrl = process.env.SIP_WS_URL;
+/** The desk phone's tone, and the tone the browser's fake microphone plays. */
+const DESK_HZ = 440;
+const BROWSER_HZ = 1000;
+
+const skipReason = !live.ariUrl
+  ? null // live-env.ts already said why, loudly
+  : !sipWsUrl
+    ? "SIP_WS_URL is not set (e.g. SIP_WS_URL=ws://127.0.0.1:8088/ws, the real Asterisk's SIP-WebSocket)"
+    : !existsSync(chromiumPath)
+      ? `no Chromium at ${chromiumPath} (Debian: apt-get install chromium, or set CHROMIUM_PATH)`
+      : null;
+if (skipReason) {
+  const line = '='.repeat(78);
+  console.warn(`\n${line}\nLIVE WEBPHONE TESTS SKIPPED: ${skipReason}\n${line}\n`);
+}
+const describeWebphone = skipReason ? describe.skip : describeLive;
+
+/** What the page's RTCPeerConnection says about the call's audio (`getStats()`). */
+interface MediaStats {
+  packetsReceived: number;
+  packetsLost: number;
+  packetsSent: number;
+  totalAudioEnergy: number;
+  codec: string;
+  candidatePair: string;
+}
+
+/**
+ * The few browser APIs the page functions below use, typed here: the test project's TypeScript has no DOM library.
+ * (Functions given to `page.evaluate` run in the page and cannot use anything from this module but types.)
+ */
+interface PagePeerConnection {
+  getStats(): Promise<{ values(): Iterable<Record<string, unknown>> }>;
+  getReceivers(): Array<{ track: { kind: string } }>;
+}
+interface PageAnalyser {
+  fftSize: number;
+  smoothingTimeConstant: number;
+  frequencyBinCount: number;
+  getFloatFrequencyData(bins: Float32Array): void;
+}
+interface PageWindow {
+  __peerConnections: PagePeerConnection[];
+  RTCPeerConnection: new (configuration?: unknown) => PagePeerConnection;
+  MediaStream: new (tracks: unknown[]) => unknown;
+  AudioContext: new () => {
+    sampleRate: number;
+    createAnalyser(): PageAnalyser;
+    createMediaStreamSource(stream: unknown): { connect(node: PageAnalyser): void };
+    close(): Promise<void>;
+  };
+}
+
+/**
+ * Keeps every RTCPeerConnection the page creates in `window.__peerConnections` so the test can read its stats.
+ * Injected by the test only (playwright's addInitScript): the webphone itself exposes nothing.
+ */
+function trackPeerConnections() {
+  const page = globalThis as unknown as PageWindow;
+  const Native = page.RTCPeerConnection;
+  page.__peerConnections = [];
+  page.RTCPeerConnection = class extends Native {
+    constructor(configuration?: unknown) {
+      super(configuration);
+      page.__peerConnections.push(this);
+    }
+  };
+}
+
+async function mediaStats(page: Page): Promise<MediaStats> {
+  return page.evaluate(async () => {
+    const pc = (globalThis as unknown as PageWindow).__peerConnections.at(-1);
+    if (!pc) throw new Error('the page made no RTCPeerConnection');
+    const stats = [...(await pc.getStats()).values()];
+    const byId = new Map(stats.map((s) => [String(s.id), s]));
+    const inbound = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio') ?? {};
+    const outbound = stats.find((s) => s.type === 'outbound-rtp' && s.kind === 'audio') ?? {};
+    const transport = stats.find((s) => s.type === 'transport');
+    const pair = byId.get(String(transport?.selectedCandidatePairId));
+    const address = (id: unknown) => {
+      const c = byId.get(String(id));
+      return c ? `${String(c.candidateType)} ${String(c.address ?? c.ip)}:${String(c.port)}` : '?';
+    };
+    return {
+      packetsReceived: Number(inbound.packetsReceived ?? 0),
+      packetsLost: Number(inbound.packetsLost ?? 0),
+      packetsSent: Number(outbound.packetsSent ?? 0),
+      totalAudioEnergy: Number(inbound.totalAudioEnergy ?? 0),
+      codec: String(byId.get(String(inbound.codecId))?.mimeType ?? '?'),
+      candidatePair: pair
+        ? `${address(pair.localCandidateId)} -> ${address(pair.remoteCandidateId)}`
+        : 'none',
+    };
+  });
+}
+
+/**
+ * What the browser hears: the far end's audio track through a WebAudio analyser for half a second; its loudest
+ * frequency and how far that stands above the loudest bin more than 50 Hz away.
+ */
+async function heardInBrowser(page: Page): Promise<{ peakHz: number; peakDb: number; aboveRestDb: number }> {
+  return page.evaluate(async () => {
+    const w = globalThis as unknown as PageWindow;
+    const track = w.__peerConnections
+      .at(-1)
+      ?.getReceivers()
+      .find((r) => r.track.kind === 'audio')?.track;
+    if (!track) throw new Error('no audio track received');
+    const context = new w.AudioContext();
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 8192;
+    analyser.smoothingTimeConstant = 0;
+    context.createMediaStreamSource(new w.MediaStream([track])).connect(analyser);
+    await new Promise((r) => setTimeout(r, 500));
+    const bins = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(bins);
+    await context.close();
+    let peak = 1;
+    for (let i = 1; i < bins.length; i++) if (bins[i]! > bins[peak]!) peak = i;
+    const hzPerBin = context.sampleRate / analyser.fftSize;
+    // The loudest bin more than 50 Hz away from the peak: harmonics, quantisation noise, anything else.
+    let rest = -Infinity;
+    for (let i = 1; i < bins.length; i++)
+      if (Math.abs(i - peak) * hzPerBin > 50) rest = Math.max(rest, bins[i]!);
+    const round = (n: number) => Math.round(n * 10) / 10;
+    return {
+      peakHz: round(peak * hzPerBin),
+      peakDb: round(bins[peak]!),
+      aboveRestDb: round(bins[peak]! - rest),
+    };
+  });
+}
+
+/** A mono 16-bit WAV of a sine at -6 dBFS: what Chromium's fake microphone plays (looped). */
+function writeToneWav(path: string, hz: number, seconds: number, sampleRate = 48_000) {
+  const frames = seconds * sampleRate;
+  const wav = Buffer.alloc(44 + frames * 2);
+  wav.write('RIFF', 0, 'ascii');
+  wav.writeUInt32LE(36 + frames * 2, 4);
+  wav.write('WAVEfmt ', 8, 'ascii');
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(sampleRate, 24);
+  wav.writeUInt32LE(sampleRate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36, 'ascii');
+  wav.writeUInt32LE(frames * 2, 40);
+  for (let i = 0; i < frames; i++) {
+    wav.writeInt16LE(Math.round(16_384 * Math.sin((2 * Math.PI * hz * i) / sampleRate)), 44 + i * 2);
+  }
+  writeFileSync(path, wav);
+}
+
+/**
+ * How the browser's tone reached the desk phone. Chromium's noise suppression and gain control (the webphone asks
+ * for them) treat a steady tone as noise and turn it down by about 20 dB over its first 2-3 s, and a half-second
+ * block whose level is still falling measures only ~20 dB SNR: hence the tone's power over the whole recording and
+ * its SNR in the best half-second (a clean tone: ≥ 37 dB), with the level in the first and last blocks shown.
+ */
+function browserToneAtDesk(path: string) {
+  const { samples, sampleRate } = readWav(path);
+  const block = sampleRate / 2;
+  const blocks: Float64Array[] = [];
+  for (let start = 0; start + block <= samples.length; start += block)
+    blocks.push(samples.subarray(start, start + block));
+  const round = (n: number) => Number(n.toFixed(1));
+  return {
+    seconds: round(samples.length / sampleRate),
+    totalPowerDb: round(totalPowerDb(samples)),
+    tonePowerDb: round(tonePowerDb(samples, sampleRate, BROWSER_HZ)),
+    firstBlockToneDb: round(tonePowerDb(blocks[0] ?? samples, sampleRate, BROWSER_HZ)),
+    lastBlockToneDb: round(tonePowerDb(blocks.at(-1) ?? samples, sampleRate, BROWSER_HZ)),
+    medianSnrDb: round(toneSnrDb(samples, sampleRate, BROWSER_HZ)),
+    bestSnrDb: round(Math.max(...blocks.map((b) => toneSnrDb(b, sampleRate, BROWSER_HZ)))),
+  };
+}
+
+describeWebphone('live: the webphone in Chromium talks with a desk phone through the real Asterisk', () => {
+  let pbx: LivePbx;
+  let baseUrl: string;
+  let scratch: string;
+  let browser: Browser;
+  let page: Page;
+  let desk: BaresipPhone;
+  const users: Record<string, LiveUser> = {};
+
+  const endpointState = async (id: string) => {
+    const endpoint = await pbx.connection.pbx.getEndpoint('PJSIP', id);
+    return endpoint.ok ? endpoint.value.state : 'missing';
+  };
+  const callLog = (callId: string) =>
+    pbx.database.db.selectFrom('call_logs').selectAll().where('call_id', '=', callId).executeTakeFirst();
+  const closedCallLog = (callId: string) =>
+    eventually(
+      async () => {
+        const row = await callLog(callId);
+        return row?.ended_at ? row : undefined;
+      },
+      5000,
+      'call log closed',
+    );
+  const answeredCallId = async (from: string) => {
+    const event = await eventually(
+      () =>
+        pbx.events.find(
+          (e) =>
+            e.type === 'call.answered' && (e.data as { from?: { number?: string } }).from?.number === from,
+        ),
+      10_000,
+      `call.answered from ${from}`,
+    );
+    return (event.data as { id: string }).id;
+  };
+  const endedText = () =>
+    page
+      .locator('.call-ended')
+      .textContent({ timeout: 1000 })
+      .catch(() => '');
+  const callState = () =>
+    page
+      .getByTestId('call-state')
+      .textContent({ timeout: 1000 })
+      .catch(() => '');
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'ari-pbx-webphone-live-'));
+    const webphoneDir = join(scratch, 'webphone');
+    await build({
+      root: resolve('webphone'),
+      logLevel: 'warn',
+      build: { outDir: webphoneDir, emptyOutDir: true },
+    });
+    const toneFile = join(scratch, `tone-${BROWSER_HZ}.wav`);
+    writeToneWav(toneFile, BROWSER_HZ, 10);
+
+    pbx = await startLivePbx({ SIP_WS_URL: sipWsUrl!, WEBPHONE_DIR: webphoneDir });
+    baseUrl = await pbx.app.server.listen({ port: 0, host: '127.0.0.1' });
+    users['1001'] = await pbx.createUser('1001');
+    users['1002'] = await pbx.createUser('1002');
+    desk = await pbx.phone('1001', users['1001'].sipPassword, DESK_HZ);
+
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--no-sandbox',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-audio-capture=${toneFile}`,
+        '--autoplay-policy=no-user-gesture-required',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 820 },
+      permissions: ['microphone'],
+    });
+    await context.addInitScript(trackPeerConnections);
+    page = await context.newPage();
+    page.on('pageerror', (error) => console.log('[browser]', error.message));
+
+    const started = Date.now();
+    await page.goto(baseUrl);
+    await page.getByLabel('Username').fill('live1002');
+    await page.getByLabel('Password').fill('live-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await eventually(
+      async () => (await page.getByTestId('registration').textContent()) === 'Registered',
+      15_000,
+      'the UI shows Registered',
+    );
+    await eventually(async () => (await endpointState('1002-web')) === 'online', 5000, '1002-web online');
+    console.log(
+      `webphone 1002-web registered over ${sipWsUrl} in ${Date.now() - started} ms (from sign-in page)`,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await pbx?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('a desk phone calls the webphone: popup, answer in the UI, audio both ways, hang up from the UI', async () => {
+    desk.clearEvents();
+    await desk.dial(`sip:1002@${live.sipAddress}`);
+    const answer = page.getByRole('button', { name: /^Answer call from / });
+    await answer.waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('alertdialog').first().textContent()).toContain('1001');
+    await answer.click();
+    await desk.waitFor('CALL_ESTABLISHED', 10_000);
+    await expect.poll(callState, { timeout: 10_000 }).toMatch(/0:0\d/);
+    const callId = await answeredCallId('1001');
+
+    await sleep(4000);
+    const stats = await mediaStats(page);
+    console.log('live webphone <- 1001 (incoming), browser WebRTC stats:', stats);
+    expect(stats.packetsReceived).toBeGreaterThan(100);
+    expect(stats.packetsSent).toBeGreaterThan(100);
+    // Chromium counts received audio energy only for audio it plays out: 0 means the page never attached the far
+    // end's stream to its <audio> element (outgoing calls did not, before sip-phone.ts took the connection).
+    expect(stats.totalAudioEnergy).toBeGreaterThan(0);
+    const browserHeard = await heardInBrowser(page);
+    console.log(
+      `live 1001 -> webphone: the browser's received audio, peak (1001 plays ${DESK_HZ} Hz):`,
+      browserHeard,
+    );
+    expect(Math.abs(browserHeard.peakHz - DESK_HZ)).toBeLessThan(10);
+    expect(browserHeard.aboveRestDb).toBeGreaterThan(30);
+
+    await page.getByRole('button', { name: 'End call' }).click();
+    await desk.waitFor('CALL_CLOSED', 10_000);
+    await expect.poll(endedText, { timeout: 10_000 }).not.toBe('');
+    const log = await closedCallLog(callId);
+    expect(log).toMatchObject({
+      from_number: '1001',
+      to_number: '1002',
+      answered_by_extension: '1002',
+      disposition: 'answered',
+    });
+
+    await sleep(500); // baresip closes the WAV when the call ends
+    const heard = browserToneAtDesk(desk.recordings().at(-1)!);
+    console.log(
+      `live webphone -> 1001 (incoming): what the desk phone recorded of the browser's ${BROWSER_HZ} Hz:`,
+      heard,
+    );
+    expect(heard.tonePowerDb).toBeGreaterThan(-35);
+    expect(heard.bestSnrDb).toBeGreaterThan(30);
+  });
+
+  it('the webphone calls the desk phone: it auto-answers, audio both ways, the desk phone hangs up', async () => {
+    await page.getByLabel('Number to dial').waitFor({ timeout: 10_000 });
+    desk.clearEvents();
+    await page.getByLabel('Number to dial').fill('1001');
+    await page.getByLabel('Number to dial').press('Enter');
+    await desk.waitFor('CALL_ESTABLISHED', 10_000);
+    await expect.poll(callState, { timeout: 10_000 }).toMatch(/0:0\d/);
+    const callId = await answeredCallId('1002');
+
+    await sleep(4000);
+    const stats = await mediaStats(page);
+    console.log('live webphone -> 1001 (outgoing), browser WebRTC stats:', stats);
+    expect(stats.packetsReceived).toBeGreaterThan(100);
+    expect(stats.packetsSent).toBeGreaterThan(100);
+    expect(stats.totalAudioEnergy).toBeGreaterThan(0);
+    const browserHeard = await heardInBrowser(page);
+    console.log(
+      `live 1001 -> webphone: the browser's received audio, peak (1001 plays ${DESK_HZ} Hz):`,
+      browserHeard,
+    );
+    expect(Math.abs(browserHeard.peakHz - DESK_HZ)).toBeLessThan(10);
+    expect(browserHeard.aboveRestDb).toBeGreaterThan(30);
+
+    await desk.hangup();
+    await desk.waitFor('CALL_CLOSED', 10_000);
+    await expect.poll(endedText, { timeout: 10_000 }).toContain('The other side hung up');
+    const log = await closedCallLog(callId);
+    expect(log).toMatchObject({ from_number: '1002', to_number: '1001', disposition: 'answered' });
+
+    await sleep(500);
+    const heard = browserToneAtDesk(desk.recordings().at(-1)!);
+    console.log(
+      `live webphone -> 1001 (outgoing): what the desk phone recorded of the browser's ${BROWSER_HZ} Hz:`,
+      heard,
+    );
+    expect(heard.tonePowerDb).toBeGreaterThan(-35);
+    expect(heard.bestSnrDb).toBeGreaterThan(30);
+  });
+});
