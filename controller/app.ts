@@ -14,6 +14,8 @@ import { createAuthService } from './features/auth/auth.service.js';
 import { callEventVisible } from './features/calls/calls.events.js';
 import { callsRoutes } from './features/calls/calls.routes.js';
 import { createCallsService } from './features/calls/calls.service.js';
+import { parkingRoutes } from './features/parking/parking.routes.js';
+import { createParkingService } from './features/parking/parking.service.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
 import { createAuditService } from './features/audit/audit.service.js';
 import { callLogsRoutes } from './features/call-logs/call-logs.routes.js';
@@ -94,8 +96,25 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS,
     });
   calls?.start();
+  const parking =
+    pbxConnection &&
+    calls &&
+    createParkingService({
+      connection: pbxConnection,
+      db,
+      bus,
+      logger,
+      calls,
+      settings: {
+        timeoutSeconds: config.PARK_TIMEOUT_SECONDS,
+        ringSeconds: config.PARK_RECALL_RING_SECONDS,
+        fallbackExtension: config.PARK_FALLBACK_EXTENSION,
+      },
+    });
+  parking?.start();
   const snapshot: Record<string, SnapshotSource> = {};
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
+  if (parking) snapshot.parkSlots = async () => parking.slots();
 
   const server = await createServer(logger, metrics);
   await server.register(healthRoutes(readiness));
@@ -110,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(callLogsRoutes(createCallLogsService(db), auth));
       await api.register(auditRoutes(createAuditService(db), auth));
       if (calls) await api.register(callsRoutes(calls, auth));
+      if (parking) await api.register(parkingRoutes(parking, auth));
       await api.register(
         eventsGateway({
           bus,
@@ -132,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     relay,
     async close() {
       await server.close();
+      await parking?.stop();
       await calls?.stop();
       await accounts?.stop();
       await relay.stop();

@@ -38,6 +38,10 @@ export const configSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   ADMIN_EXTENSION: z.string().regex(/^\d{3,5}$/, '3 to 5 digits').default('1000'),
   PARK_TIMEOUT_SECONDS: int(300, 5, 86_400),
+  /** How long a timed-out park rings the parker back (and then the fallback) before giving up. */
+  PARK_RECALL_RING_SECONDS: int(20, 5, 300),
+  /** Who a timed-out park rings when the parker does not answer (e.g. the operator); unset: announced and ended. */
+  PARK_FALLBACK_EXTENSION: z.string().regex(/^\d{3,5}$/, '3 to 5 digits').optional(),
   DIAL_TIMEOUT_SECONDS: int(30, 5, 600),
   LOGIN_MAX_ATTEMPTS: int(10, 1),
   LOGIN_WINDOW_SECONDS: int(300, 10),

@@ -31,6 +31,7 @@ const expectedTables = [
   'contacts',
   'devices',
   'notes',
+  'park_slots',
   'teams',
   'users',
 ];

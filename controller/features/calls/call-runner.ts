@@ -20,6 +20,14 @@ export interface CallRunnerDeps {
   store: CallStore;
   logger: Logger;
   now: () => Date;
+  /** `#72` in a call: parking takes over (set by the composition root; without it the code is ignored). */
+  onParkCode?: (request: ParkCodeRequest) => void;
+}
+
+export interface ParkCodeRequest {
+  callId: string;
+  parkerChannelId: string;
+  parkeeChannelId: string;
 }
 
 /** An input, or a lookup that yields one (run under the call's lock, so later facts of the call wait for it). */
@@ -129,6 +137,9 @@ export function createCallRunner(deps: CallRunnerDeps) {
         return undefined;
       case 'write-call-log':
         await upsertCallLog(deps.db, effect.log);
+        return undefined;
+      case 'park-code':
+        deps.onParkCode?.({ callId: effect.callId, parkerChannelId: effect.parkerChannelId, parkeeChannelId: effect.parkeeChannelId });
         return undefined;
       default: {
         const never: never = effect;

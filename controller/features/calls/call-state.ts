@@ -90,6 +90,14 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
       return { ...state, stage: 'ending', disposition: state.disposition ?? event.disposition };
     case 'ended':
       return { ...state, stage: 'ended', endedAt: event.at, timerAt: null };
+    case 'dtmf':
+      return patchLeg(state, event.legId, { dtmf: event.digits, dtmfAt: event.at });
+    case 'legs-released':
+      return {
+        ...state,
+        bridgeId: null,
+        legs: state.legs.map((leg) => (event.legIds.includes(leg.id) ? { ...leg, status: 'gone', inBridge: false } : leg)),
+      };
     default: {
       const never: never = event;
       throw new Error(`unknown call event ${JSON.stringify(never)}`);

@@ -37,6 +37,9 @@ export interface Leg {
   hangupSent: boolean;
   failure: LegFailure | null;
   inBridge: boolean;
+  /** The last in-call DTMF digits of this leg (for `#72`), and when the last one came. */
+  dtmf?: string;
+  dtmfAt?: string;
 }
 
 export type CallMode = 'phone' | 'click';
@@ -99,7 +102,31 @@ export type CallInput =
   /** A command of an effect failed: fed back by the shell. */
   | { kind: 'effect-failed'; effect: CallEffect; reason: FailureReason }
   /** After a (re)connect: the channels Asterisk still has. */
-  | { kind: 'reconcile'; channelIds: string[] };
+  | { kind: 'reconcile'; channelIds: string[] }
+  /** Another feature (parking) takes these legs over: they leave the call without being hung up. */
+  | { kind: 'release'; channelIds: string[] }
+  | AdoptInput;
+
+/** One side of a call made from channels that already exist (e.g. a parked call and whoever picked it up). */
+export interface AdoptedParty {
+  channelId: string;
+  endpoint: string;
+  person: Person;
+  /** Already answered (false: a phone's inbound leg still ringing, answered now). */
+  up: boolean;
+}
+
+/** Two existing channels become a talking call (a retrieved or recalled parked call). */
+export interface AdoptInput {
+  kind: 'adopt';
+  callId: string;
+  /** The A side: the party that called (the parked caller). */
+  caller: AdoptedParty;
+  /** Who answered (picked the parked call up). */
+  answerer: AdoptedParty;
+  /** What was dialled (e.g. the slot). */
+  dialled: string;
+}
 
 export type CallEvent =
   | { kind: 'call-started'; call: CallState }
@@ -121,7 +148,10 @@ export type CallEvent =
   | { kind: 'timer-set'; at: string }
   | { kind: 'timer-cleared' }
   | { kind: 'ending'; disposition: CallDisposition }
-  | { kind: 'ended'; at: string };
+  | { kind: 'ended'; at: string }
+  | { kind: 'dtmf'; legId: string; digits: string; at: string }
+  /** Legs handed to another feature; the call's bridge is theirs too (the call no longer destroys it). */
+  | { kind: 'legs-released'; legIds: string[] };
 
 export interface CallLogEntry {
   callId: string;
@@ -152,7 +182,9 @@ export type CallEffect =
   | { kind: 'stop-playback'; playbackId: string }
   | { kind: 'start-timer'; at: string }
   | { kind: 'cancel-timer' }
-  | { kind: 'write-call-log'; log: CallLogEntry };
+  | { kind: 'write-call-log'; log: CallLogEntry }
+  /** `#72` from a leg: park the other party (the parking feature takes both legs over). */
+  | { kind: 'park-code'; callId: string; parkerChannelId: string; parkeeChannelId: string };
 
 export interface Decision {
   events: CallEvent[];

@@ -2,6 +2,7 @@ import type { ChannelState, DialStatus, HangupCause, PbxFact } from '../../ari/p
 import { aLeg, bridgeIdOf, finished, findLeg, liveLegs } from './call-state.js';
 import { originAnswered, startClickToCall, startPhoneCall } from './call-start.js';
 import { settle } from './call-settle.js';
+import { onDtmf, onRelease, startAdopted } from './call-handover.js';
 import { callOf, clearTimer, effect, emit, endCall, failureOfCause, hangupLeg, type Step, stopRingback, writeLog } from './call-step.js';
 import type { CallEffect, CallInput, CallState, Decision, Leg } from './call.types.js';
 import type { FailureReason } from '../../ari/pbx.port.js';
@@ -33,6 +34,10 @@ function react(step: Step, input: CallInput): void {
       return step.state ? onEffectFailed(step, input.effect, input.reason) : undefined;
     case 'reconcile':
       return step.state ? onReconcile(step, new Set(input.channelIds)) : undefined;
+    case 'release':
+      return step.state ? onRelease(step, input.channelIds) : undefined;
+    case 'adopt':
+      return step.state ? undefined : startAdopted(step, input);
     default: {
       const never: never = input;
       throw new Error(`unknown call input ${JSON.stringify(never)}`);
@@ -59,9 +64,10 @@ function onFact(step: Step, fact: PbxFact): void {
       return onGone(step, fact.channel.id);
     case 'channel-entered-bridge':
       return onEnteredBridge(step, fact.channel.id, fact.bridge.id);
+    case 'dtmf-received':
+      return onDtmf(step, fact.channel.id, fact.digit);
     case 'channel-left-bridge':
     case 'bridge-destroyed':
-    case 'dtmf-received':
     case 'playback-started':
     case 'playback-finished':
     case 'transfer-requested':
@@ -215,6 +221,7 @@ function onEffectFailed(step: Step, failed: CallEffect, reason: FailureReason): 
     case 'start-timer':
     case 'cancel-timer':
     case 'write-call-log':
+    case 'park-code':
       return;
     default: {
       const never: never = failed;

@@ -8,8 +8,9 @@ import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { createCallDirectory, isExtensionNumber, type CallDirectory } from './call-directory.js';
-import { createCallRunner, type CallRunner } from './call-runner.js';
-import { callIdFromArgs } from './call-state.js';
+import { createCallRunner, type CallRunner, type ParkCodeRequest } from './call-runner.js';
+import { aLeg, answeredLeg, callIdFromArgs, findLeg } from './call-state.js';
+import type { AdoptedParty, CallState, Leg, Person } from './call.types.js';
 import { createCallStore } from './call-store.js';
 import { canSeeCall, toCallView, type CallView } from './call-view.js';
 import type { Redis } from 'ioredis';
@@ -39,7 +40,16 @@ export function createCallsService(deps: CallsServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const directory = deps.directory ?? createCallDirectory(db);
   const store = createCallStore(deps.redis, deps.redisPrefix);
-  const runner: CallRunner = createCallRunner({ pbx: connection.pbx, db, bus: deps.bus, store, logger, now });
+  let parkHandler: ((request: ParkCodeRequest) => void) | undefined;
+  const runner: CallRunner = createCallRunner({
+    pbx: connection.pbx,
+    db,
+    bus: deps.bus,
+    store,
+    logger,
+    now,
+    onParkCode: (request) => parkHandler?.(request),
+  });
   const unsubscribes: (() => void)[] = [];
 
   function onFact(fact: PbxFact): void {
@@ -170,9 +180,65 @@ export function createCallsService(deps: CallsServiceDeps) {
       await runner.submit(callId, { kind: 'hangup-call' });
     },
     reconcile,
+    /** Who sets `#72` in motion: the parking feature. */
+    onParkCode(handler: (request: ParkCodeRequest) => void): void {
+      parkHandler = handler;
+    },
+    /** The talking call a channel is a leg of, with both sides (for parking). */
+    partiesOf(channelId: string): CallParties | undefined {
+      const callId = runner.callOfChannel(channelId);
+      const call = callId ? runner.get(callId) : undefined;
+      return call ? partiesOfCall(call) : undefined;
+    },
+    partiesOfCall(callId: string): CallParties | undefined {
+      const call = runner.get(callId);
+      return call ? partiesOfCall(call) : undefined;
+    },
+    /** Hands legs over to another feature: they leave the call without being hung up; the call's bridge goes too. */
+    async release(callId: string, channelIds: string[]): Promise<void> {
+      await runner.submit(callId, { kind: 'release', channelIds });
+    },
+    /** Two existing channels become a talking call (a parked call picked up); resolves once it is decided. */
+    async adopt(request: { caller: AdoptedParty; answerer: AdoptedParty; dialled: string }): Promise<string> {
+      const callId = newCallId();
+      runner.claim(request.caller.channelId, callId);
+      runner.claim(request.answerer.channelId, callId);
+      const call = await runner.submit(callId, { kind: 'adopt', callId, ...request });
+      if (!call) throw new Error(`call ${callId} could not be set up`);
+      return callId;
+    },
     /** Waits until every queued input has been handled (tests, shutdown). */
     idle: () => runner.idle(),
   };
 }
 
 export type CallsService = ReturnType<typeof createCallsService>;
+
+/** One side of a talking call: its channel, the SIP endpoint and who it is. */
+export interface CallSide {
+  channelId: string;
+  endpoint: string;
+  person: Person;
+}
+
+/** A talking call's two sides (`a`: the caller side) and its bridge. */
+export interface CallParties {
+  callId: string;
+  bridgeId: string | null;
+  a: CallSide;
+  b: CallSide;
+}
+
+function partiesOfCall(call: CallState): CallParties | undefined {
+  const a = aLeg(call);
+  const b = answeredLeg(call);
+  if (call.stage !== 'talking' || !a || !b || a.status === 'gone' || b.status === 'gone') return undefined;
+  const callee = call.answeredBy ?? (call.destination.kind === 'user' ? call.destination.user : undefined);
+  const side = (leg: Leg, person: Person): CallSide => ({ channelId: leg.id, endpoint: leg.endpoint, person });
+  return {
+    callId: call.id,
+    bridgeId: call.bridgeId,
+    a: side(a, call.caller),
+    b: side(findLeg(call, b.id)!, callee ?? { number: call.dialled, name: '', userId: null }),
+  };
+}
