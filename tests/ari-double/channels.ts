@@ -84,6 +84,14 @@ export function enterStasis(
   subscribeChannel(sim, app, ch);
   ch.inStasis = true;
   emit(sim, 'StasisStart', { args, channel: channelSnapshot(ch), ...extra }, { channels: [ch] });
+  sim.trace((at) => ({
+    kind: 'stasis-start',
+    at,
+    channelId: ch.id,
+    origin: ch.origin,
+    endpointId: ch.endpointId,
+    args,
+  }));
 }
 
 export function setState(sim: Sim, ch: Channel, state: ChannelState): void {

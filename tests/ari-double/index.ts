@@ -9,12 +9,13 @@ import { bridgeSnapshot, channelSnapshot, sendToApp } from './events.js';
 import { listDeviceStates } from './device-states.js';
 import { phoneSide } from './phone-side.js';
 import type { SimPhone, PhoneOptions } from './phones.js';
-import type { AriEvent } from './types.js';
+import type { AriEvent, DoubleTrace } from './types.js';
 
 export type { DoubleOptions } from './sim.js';
 export type { SeedOptions } from './config-objects.js';
 export type { SimPhone, PhoneOptions, AnswerMode, Transport } from './phones.js';
 export type { PhoneCall, PhoneEvent, PhoneEventKind, PhoneCallState } from './phone-types.js';
+export type { DoubleTrace } from './types.js';
 
 export interface AriDouble {
   /** Base URL for ARI_URL, e.g. `http://127.0.0.1:40123` (REST under /ari, events at /ari/events). */
@@ -33,6 +34,11 @@ export interface AriDouble {
   channels(): Record<string, unknown>[];
   bridges(): Record<string, unknown>[];
   deviceStates(): { name: string; state: string }[];
+  /**
+   * Report what the double does, as it happens (StasisStart emitted, create and dial requests received), with
+   * `performance.now()` timestamps: for benchmarks measuring a controller from outside. Returns the unsubscribe.
+   */
+  observe(observer: (record: DoubleTrace) => void): () => void;
   /** Push an arbitrary event to every connected application socket. */
   emitRaw(event: { type: string } & Record<string, unknown>): void;
   /** Stop timers, close sockets and the server. */
@@ -56,6 +62,10 @@ export async function startAriDouble(opts: DoubleOptions = {}): Promise<AriDoubl
     channels: () => [...sim.channels.values()].filter((c) => !c.gone).map((c) => channelSnapshot(c)),
     bridges: () => [...sim.bridges.values()].map((b) => bridgeSnapshot(b)),
     deviceStates: () => listDeviceStates(sim),
+    observe: (observer) => {
+      sim.observers.add(observer);
+      return () => sim.observers.delete(observer);
+    },
     emitRaw: (event) => {
       for (const app of sim.apps.values()) sendToApp(sim, app, event as AriEvent);
     },

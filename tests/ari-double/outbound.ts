@@ -86,11 +86,13 @@ function ringOriginated(sim: Sim, ch: Channel, endpointId: string, timeoutSec: n
 export function createOutbound(sim: Sim, p: OutboundParams): Channel {
   const endpointId = reachableEndpoint(sim, p.endpoint);
   const dialplan = { context: 'from-internal', exten: 's', priority: 1, app_name: '', app_data: '' };
+  const at = performance.now();
   const ch = sipChannel(sim, endpointId, { id: p.channelId, origin: 'create', state: 'Down', dialplan });
   // Subscribed first, then the variables (ast_ari_channels_create): the app gets their ChannelVarset,
   // ChannelCallerId and ChannelConnectedLine events before the response; the response shows the result.
   subscribeChannel(sim, p.app, ch);
   applyVariables(sim, ch, p.variables);
+  sim.trace(() => ({ kind: 'create-request', at, channelId: ch.id, endpointId }));
   sim.later(0, () => {
     if (ch.gone) return;
     const data = [p.app, ...p.appArgs].join(',');

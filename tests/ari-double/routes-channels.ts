@@ -93,6 +93,13 @@ function snoop(req: RestRequest, ch: Channel): RestResponse {
 }
 
 function dial(req: RestRequest, ch: Channel): RestResponse {
+  req.sim.trace((at) => ({
+    kind: 'dial-request',
+    at,
+    channelId: ch.id,
+    endpointId: ch.endpointId,
+    callerChannelId: req.params.caller,
+  }));
   if (ch.origin !== 'create' || ch.state !== 'Down') return err(409, 'Channel cannot be dialed.');
   const callerId = req.params.caller;
   const caller = callerId ? req.sim.liveChannel(callerId) : undefined;

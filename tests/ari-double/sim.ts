@@ -1,5 +1,5 @@
 /** The simulated Asterisk's state: every map the modules work on, ids, clock and timers. */
-import type { AppState, Bridge, Channel, Playback } from './types.js';
+import type { AppState, Bridge, Channel, DoubleTrace, Playback } from './types.js';
 import type { ConfigStore } from './config-objects.js';
 import type { SimPhone } from './phones.js';
 
@@ -30,6 +30,7 @@ export class Sim {
   readonly apps = new Map<string, AppState>();
   readonly deviceStates = new Map<string, string>();
   readonly phones = new Map<string, SimPhone>();
+  readonly observers = new Set<(record: DoubleTrace) => void>();
   config!: ConfigStore;
   private readonly timers = new Set<NodeJS.Timeout>();
   private uniqueSeq = 0;
@@ -87,6 +88,13 @@ export class Sim {
   cancelAll(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+  }
+
+  /** Report to observers, if any; `build` runs only when someone listens. */
+  trace(build: (at: number) => DoubleTrace): void {
+    if (this.observers.size === 0) return;
+    const record = build(performance.now());
+    for (const observe of this.observers) observe(record);
   }
 
   playbackDuration(media: string): number {

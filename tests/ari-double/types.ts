@@ -116,3 +116,19 @@ export interface EventScope {
   endpoint?: string;
   device?: string;
 }
+
+/**
+ * What the double can report to an observer (`AriDouble.observe`), with `at` = `performance.now()` in the double's
+ * process: for measuring a controller from the outside (e.g. StasisStart emitted → dial request received).
+ */
+export type DoubleTrace =
+  | {
+      kind: 'stasis-start';
+      at: number;
+      channelId: string;
+      origin: ChannelOrigin;
+      endpointId?: string;
+      args: string[];
+    }
+  | { kind: 'create-request'; at: number; channelId: string; endpointId: string }
+  | { kind: 'dial-request'; at: number; channelId: string; endpointId?: string; callerChannelId?: string };

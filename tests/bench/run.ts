@@ -1,7 +1,8 @@
+import { benchCalls } from './calls.bench.js';
 import { benchRest } from './rest.bench.js';
 
 /** `npm run bench`: every benchmark, printing figures (never asserting on time). */
-const benches: Record<string, () => Promise<void>> = { rest: benchRest };
+const benches: Record<string, () => Promise<void>> = { rest: benchRest, calls: benchCalls };
 
 const only = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {

@@ -1,0 +1,165 @@
+/**
+ * Calls through the controller and the ARI double (issue 3): complete call cycles per second with a closed loop of
+ * callers, and the controller's added latency from a phone's StasisStart to the dial of the callee's leg, measured
+ * by the double itself (`AriDouble.observe`). The double runs in a child process (a real Asterisk is another
+ * process too); the controller runs on real PostgreSQL and Redis. Figures only, no assertions on time.
+ */
+import type { DoubleTrace } from '../ari-double/index.js';
+import { startCallsRig, type CallsRig, type Pair } from './calls-rig.js';
+import { percentiles } from './load.js';
+
+const PAIRS = Number(process.env.BENCH_CALL_PAIRS ?? 500);
+const CYCLE_SECONDS = Number(process.env.BENCH_CALL_SECONDS ?? 8);
+const CONCURRENCY = [1, 10, 50];
+const SIMULTANEOUS = [1, 50, 500];
+
+const f = (n: number) => n.toFixed(2);
+const pct = (values: number[]) => {
+  const p = percentiles(values);
+  return `p50 ${f(p.p50ms)} ms  p99 ${f(p.p99ms)} ms`;
+};
+
+interface CycleResult {
+  concurrency: number;
+  cycles: number;
+  errors: number;
+  seconds: number;
+  setupMs: number[];
+  cycleMs: number[];
+}
+
+/** One caller's loop: dial → call.answered (setup) → caller hangs up → call.ended, until the deadline. */
+async function caller(rig: CallsRig, pair: Pair, deadline: number, out: CycleResult): Promise<void> {
+  while (performance.now() < deadline) {
+    const answered = rig.next('call.answered', pair, 5000);
+    const ended = rig.next('call.ended', pair, 10_000);
+    const t0 = performance.now();
+    await rig.double.request({ op: 'dial', calls: [{ from: pair.caller, to: pair.callee }] });
+    const view = await answered;
+    if (view) out.setupMs.push(performance.now() - t0);
+    await rig.double.request({ op: 'hangup', phones: view ? [pair.caller] : [pair.caller, pair.callee] });
+    const end = await ended;
+    if (view && end?.disposition === 'answered') {
+      out.cycles++;
+      out.cycleMs.push(performance.now() - t0);
+    } else out.errors++;
+  }
+}
+
+async function callCycles(rig: CallsRig, concurrency: number): Promise<CycleResult> {
+  const out: CycleResult = { concurrency, cycles: 0, errors: 0, seconds: 0, setupMs: [], cycleMs: [] };
+  const started = performance.now();
+  const deadline = started + CYCLE_SECONDS * 1000;
+  await Promise.all(rig.pairs.slice(0, concurrency).map((pair) => caller(rig, pair, deadline, out)));
+  out.seconds = (performance.now() - started) / 1000;
+  return out;
+}
+
+function printCycles(r: CycleResult): void {
+  console.log(
+    `call cycles (c=${r.concurrency})`.padEnd(24) +
+      `${String(r.cycles).padStart(6)} calls  ${f(r.cycles / r.seconds).padStart(7)} calls/s  ` +
+      `setup ${pct(r.setupMs)}  full cycle ${pct(r.cycleMs)}  errors ${r.errors}`,
+  );
+}
+
+/** Per call, from the double's clock: its phone's StasisStart, the create and StasisStart of its leg, the dial. */
+interface DialTimes {
+  inbound: number;
+  create: number;
+  legStart: number;
+  dial: number;
+}
+
+function dialTimes(records: DoubleTrace[], pairs: Pair[]): DialTimes[] {
+  const byCallee = new Map<string, Partial<DialTimes> & { legId?: string }>();
+  const legStarts = new Map<string, number>();
+  for (const r of records) {
+    if (r.kind === 'stasis-start' && r.origin === 'inbound' && r.args[0]) {
+      byCallee.set(r.args[0], { ...byCallee.get(r.args[0]), inbound: r.at });
+    } else if (r.kind === 'stasis-start' && r.origin === 'create') legStarts.set(r.channelId, r.at);
+    else if (r.kind === 'create-request')
+      byCallee.set(r.endpointId, { ...byCallee.get(r.endpointId), create: r.at, legId: r.channelId });
+    else if (r.kind === 'dial-request' && r.endpointId)
+      byCallee.set(r.endpointId, { ...byCallee.get(r.endpointId), dial: r.at });
+  }
+  return pairs.flatMap((pair) => {
+    const t = byCallee.get(pair.callee);
+    const legStart = t?.legId ? legStarts.get(t.legId) : undefined;
+    if (t?.inbound === undefined || t.create === undefined || t.dial === undefined || legStart === undefined)
+      return [];
+    return [{ inbound: t.inbound, create: t.create, legStart, dial: t.dial }];
+  });
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+/** `n` phones dial at once (callees ring, never answer); then every caller hangs up. */
+async function dialLatency(rig: CallsRig, n: number): Promise<void> {
+  const pairs = rig.pairs.slice(0, n);
+  const records: DoubleTrace[] = [];
+  rig.double.onTrace((batch) => records.push(...batch));
+  await rig.double.request({ op: 'observe', on: true });
+  const ended = pairs.map((pair) => rig.next('call.ended', pair, 60_000));
+  await rig.double.request({ op: 'dial', calls: pairs.map((p) => ({ from: p.caller, to: p.callee })) });
+  const dials = () => records.filter((r) => r.kind === 'dial-request').length;
+  const allDialled = await until(() => dials() >= n, 60_000);
+  await rig.double.request({ op: 'observe', on: false });
+  await rig.double.request({ op: 'hangup', phones: pairs.map((p) => p.caller) });
+  const endedCount = (await Promise.all(ended)).filter(Boolean).length;
+  await until(
+    async () => (await rig.double.request<{ channels: number }>({ op: 'stats' })).channels === 0,
+    10_000,
+  );
+  const times = dialTimes(records, pairs);
+  const row = (label: string, values: number[]) => console.log(`  ${label.padEnd(52)} ${pct(values)}`);
+  console.log(
+    `StasisStart → dial, ${n} at once: ${times.length}/${n} dialled${allDialled ? '' : ' (timed out)'}, ` +
+      `${endedCount}/${n} ended after the callers hung up`,
+  );
+  row(
+    "total: phone's StasisStart → its callee leg's dial",
+    times.map((t) => t.dial - t.inbound),
+  );
+  row(
+    "controller's share (the two lines below)",
+    times.map((t) => t.create - t.inbound + (t.dial - t.legStart)),
+  );
+  row(
+    "  phone's StasisStart → create request",
+    times.map((t) => t.create - t.inbound),
+  );
+  row(
+    "  leg's StasisStart → dial request",
+    times.map((t) => t.dial - t.legStart),
+  );
+  row(
+    "create → leg's StasisStart (the double; inherent)",
+    times.map((t) => t.legStart - t.create),
+  );
+}
+
+export async function benchCalls(): Promise<void> {
+  const bootStarted = performance.now();
+  const rig = await startCallsRig(PAIRS);
+  try {
+    console.log(
+      `${PAIRS} caller/callee pairs provisioned and registered in ${f((performance.now() - bootStarted) / 1000)} s ` +
+        `(desk phones only: each call's webphone leg fails with 500, as for a user without a webphone)`,
+    );
+    for (const concurrency of CONCURRENCY) {
+      if (concurrency <= PAIRS) printCycles(await callCycles(rig, concurrency));
+    }
+    await rig.double.request({ op: 'answer-mode', phones: rig.pairs.map((p) => p.callee), mode: 'manual' });
+    for (const n of SIMULTANEOUS) if (n <= PAIRS) await dialLatency(rig, n);
+  } finally {
+    await rig.close();
+  }
+}
