@@ -354,7 +354,7 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
     expect(heard.bestSnrDb).toBeGreaterThan(30);
   });
 
-  it('the webphone calls the desk phone: it auto-answers, audio both ways, hold and resume, the desk phone hangs up', async () => {
+  it('the webphone calls the desk phone: it auto-answers, audio both ways, hold and resume, DTMF, the desk phone hangs up', async () => {
     await page.getByLabel('Number to dial').waitFor({ timeout: 10_000 });
     desk.clearEvents();
     await page.getByLabel('Number to dial').fill('1001');
@@ -395,6 +395,18 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
     });
     expect(resumed.packetsReceived - resumedAt.packetsReceived).toBeGreaterThan(50);
     expect(resumed.packetsSent - resumedAt.packetsSent).toBeGreaterThan(50);
+
+    // DTMF from the keypad goes as RFC 4733 events in the (SRTP) media; Asterisk passes them to the desk phone.
+    await page.getByRole('button', { name: 'Keypad' }).click();
+    await page.keyboard.type('12#');
+    await expect.poll(() => page.getByLabel('Tones sent').textContent(), { timeout: 5000 }).toBe('12#');
+    const digits = () =>
+      desk.events
+        .filter((e) => e.type === 'CALL_DTMF_START')
+        .map((e) => e.param)
+        .join('');
+    await expect.poll(digits, { timeout: 5000 }).toBe('12#');
+    console.log(`live webphone -> 1001: DTMF typed 12#, the desk phone received ${digits()}`);
 
     await desk.hangup();
     await desk.waitFor('CALL_CLOSED', 10_000);
