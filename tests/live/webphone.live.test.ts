@@ -426,4 +426,11 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
     // the track; chan_pjsip plays Asterisk's hold music to the desk phone): a half-second without the tone.
     expect(heard.quietestBlockToneDb).toBeLessThan(-45);
   });
+
+  it('signing out unregisters the webphone: Asterisk sees 1002-web offline', async () => {
+    expect(await endpointState('1002-web')).toBe('online');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
+    await eventually(async () => (await endpointState('1002-web')) === 'offline', 5000, '1002-web offline');
+  });
 });
