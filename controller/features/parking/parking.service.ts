@@ -182,6 +182,7 @@ export function createParkingService(deps: ParkingServiceDeps) {
       return void pbx.transferProgress(fact.transfererChannelId, 'channel_declined');
     }
     runner.claim(transfereeId, parkId);
+    runner.claim(fact.transfererChannelId, parkId);
     void runner.submit(parkId, {
       kind: 'replace',
       channelId: transfereeId,
@@ -192,7 +193,10 @@ export function createParkingService(deps: ParkingServiceDeps) {
   }
 
   function onTransfer(fact: Extract<PbxFact, { kind: 'transfer-requested' }>): void {
+    logger.debug({ fact }, 'transfer requested');
     if (fact.state) return; // the echo of our own transfer_progress
+    // A real Asterisk sends each ChannelTransfer twice (measured): a transferer a park holds already is a duplicate.
+    if (runner.parkOfChannel(fact.transfererChannelId)) return;
     const replaced = fact.replaces ? runner.parkOfChannel(fact.replaces.channelId) : undefined;
     if (replaced) return onAttendedTransfer(replaced, fact);
     if (!fact.replaces && fact.destination && isParkNumber(fact.destination)) {

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { AnyPbxEvent } from '../../controller/bus/events.js';
+import { eventually } from '../helpers/telephony.js';
+import type { BaresipPhone } from './baresip.js';
+import { describeLive, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
+import { readWav, toneSnrDb, totalPowerDb } from './tone-meter.js';
+
+const tones = { '1001': 440, '1002': 1000, '1003': 1400 } as const;
+/** Long enough for the pick-up case, short enough to wait for in the recall case. */
+const PARK_TIMEOUT_SECONDS = 12;
+
+/** A part of a recording, by seconds from its start. */
+function segment(path: string, fromSeconds: number, toSeconds: number) {
+  const wav = readWav(path);
+  const from = Math.max(0, Math.floor(fromSeconds * wav.sampleRate));
+  const to = Math.min(wav.samples.length, Math.floor(toSeconds * wav.sampleRate));
+  return { samples: wav.samples.subarray(from, to), sampleRate: wav.sampleRate, seconds: wav.samples.length / wav.sampleRate };
+}
+
+/** The device state Asterisk holds for a slot (what its BLF hint shows). */
+async function deviceState(slot: string): Promise<string> {
+  const auth = Buffer.from(`${live.username}:${live.password}`).toString('base64');
+  const response = await fetch(`${live.ariUrl}/ari/deviceStates/${encodeURIComponent(`Stasis:park-${slot}`)}`, {
+    headers: { authorization: `Basic ${auth}` },
+  });
+  return (await response.json() as { state: string }).state;
+}
+
+describeLive('live: parking on a real Asterisk', () => {
+  let pbx: LivePbx;
+  const users: Record<string, LiveUser> = {};
+  const phones: Record<string, BaresipPhone> = {};
+
+  beforeAll(async () => {
+    pbx = await startLivePbx({ PARK_TIMEOUT_SECONDS, PARK_RECALL_RING_SECONDS: 20 });
+    for (const ext of ['1001', '1002', '1003']) users[ext] = await pbx.createUser(ext);
+    for (const ext of ['1001', '1002', '1003'] as const) phones[ext] = await pbx.phone(ext, users[ext]!.sipPassword, tones[ext]);
+  }, 60_000);
+
+  afterAll(async () => pbx?.close());
+
+  const eventAfter = (type: string, since: number, timeoutMs = 10_000) =>
+    eventually(() => pbx.events.slice(since).find((e) => e.type === type), timeoutMs, type) as Promise<
+      AnyPbxEvent & { data: Record<string, unknown> }
+    >;
+  const clearAll = () => Object.values(phones).forEach((phone) => phone.clearEvents());
+
+  /** 1001 calls 1002; 1002 blind-transfers 1001 to 700. Resolves with the slot and when 1001's call began. */
+  async function parkByTransfer() {
+    clearAll();
+    const since = pbx.events.length;
+    await phones['1001']!.dial(`sip:1002@${live.sipAddress}`);
+    await phones['1002']!.waitFor('CALL_ESTABLISHED');
+    await phones['1001']!.waitFor('CALL_ESTABLISHED');
+    const callStart = Date.now();
+    await eventAfter('call.answered', since);
+    await sleep(1500);
+    await phones['1002']!.transfer(`sip:700@${live.sipAddress}`);
+    const parked = await eventAfter('call.parked', since);
+    // The transferer hears the slot, then its phone hangs up by itself (NOTIFY 200).
+    await phones['1002']!.waitFor('CALL_CLOSED', 10_000);
+    return { slot: String(parked.data.slot), parkedAt: Date.now(), callStart, since };
+  }
+
+  it('1002 transfers 1001 to 700, 1003 dials the announced slot: 1001 heard MOH, then 1001 and 1003 talk', async () => {
+    const { slot, parkedAt, callStart, since } = await parkByTransfer();
+    expect(slot).toBe('701');
+    const slots = (await pbx.admin.get('/api/parking/slots')).json<{ items: { slot: string; occupied: boolean }[] }>().items;
+    expect(slots.filter((s) => s.occupied)).toMatchObject([{ slot: '701', callerIdNumber: '1001', parkerExtension: '1002' }]);
+    expect(await deviceState(slot)).toBe('INUSE'); // the BLF of hint 701 lights
+    await sleep(3000); // 1001 on hold: music
+
+    const pickupAt = Date.now();
+    const sincePickup = pbx.events.length;
+    await phones['1003']!.dial(`sip:${slot}@${live.sipAddress}`);
+    await phones['1003']!.waitFor('CALL_ESTABLISHED');
+    const unparked = await eventAfter('call.unparked', since);
+    expect(unparked.data).toMatchObject({ slot, retrievedBy: { extension: '1003' }, via: 'dial' });
+    await eventAfter('call.answered', sincePickup);
+    const talkFrom = Date.now();
+    await sleep(3000);
+    await phones['1001']!.hangup();
+    await phones['1003']!.waitFor('CALL_CLOSED');
+    await phones['1001']!.waitFor('CALL_CLOSED');
+    await sleep(500);
+
+    const rec1001 = phones['1001']!.recordings().at(-1)!;
+    const rec1003 = phones['1003']!.recordings().at(-1)!;
+    const onHold = segment(rec1001, (parkedAt - callStart) / 1000 + 0.8, (pickupAt - callStart) / 1000 - 0.3);
+    const talk1001 = segment(rec1001, (talkFrom - callStart) / 1000 + 0.5, (talkFrom - callStart) / 1000 + 2.5);
+    const talk1003 = segment(readWav(rec1003) && rec1003, 1, 3);
+    const measured = {
+      mohPowerDb: totalPowerDb(onHold.samples),
+      parkedHears1002Db: toneSnrDb(onHold.samples, onHold.sampleRate, tones['1002']),
+      parkedHears1003Db: toneSnrDb(onHold.samples, onHold.sampleRate, tones['1003']),
+      '1001hears1003Db': toneSnrDb(talk1001.samples, talk1001.sampleRate, tones['1003']),
+      '1003hears1001Db': toneSnrDb(talk1003.samples, talk1003.sampleRate, tones['1001']),
+    };
+    console.log('live park 1001 by 1002 on', slot, 'picked up by 1003:', measured);
+    expect(measured.mohPowerDb).toBeGreaterThan(-40); // music, not silence (MOH measured about -22 dBFS)
+    expect(measured.parkedHears1002Db).toBeLessThan(0);
+    expect(measured['1001hears1003Db']).toBeGreaterThan(30);
+    expect(measured['1003hears1001Db']).toBeGreaterThan(30);
+    expect(await deviceState(slot)).toBe('NOT_INUSE');
+    const free = (await pbx.admin.get('/api/parking/slots')).json<{ items: { occupied: boolean }[] }>().items;
+    expect(free.filter((s) => s.occupied)).toEqual([]);
+  });
+
+  it('a park left past its timeout rings the parker back, who then talks to the parked caller', async () => {
+    const { slot, since } = await parkByTransfer();
+    const sinceParked = pbx.events.length;
+    phones['1002']!.clearEvents();
+    // 1002 auto-answers (baresip reports no CALL_INCOMING then): the recall shows up as a new established call.
+    const incoming = await phones['1002']!.waitFor('CALL_ESTABLISHED', (PARK_TIMEOUT_SECONDS + 5) * 1000);
+    console.log('live recall at 1002:', JSON.stringify(incoming));
+    const timeout = await eventAfter('park.timeout', since, 1000);
+    expect(timeout.data).toMatchObject({ slot, recallTo: '1002' });
+    expect(JSON.stringify(incoming)).toContain(`Park ${slot}`);
+    const unparked = await eventAfter('call.unparked', since);
+    expect(unparked.data).toMatchObject({ slot, retrievedBy: { extension: '1002' }, via: 'recall' });
+    await eventAfter('call.answered', sinceParked);
+    await sleep(3000);
+    await phones['1002']!.hangup();
+    await phones['1001']!.waitFor('CALL_CLOSED');
+    await sleep(500);
+    const rec1002 = phones['1002']!.recordings().at(-1)!;
+    const heard = segment(rec1002, 0.5, 2.5);
+    const snr = toneSnrDb(heard.samples, heard.sampleRate, tones['1001']);
+    console.log('live recall: 1002 hears 1001 at', snr, 'dB');
+    expect(snr).toBeGreaterThan(30);
+  }, 60_000);
+});
