@@ -8,10 +8,10 @@ const users: Record<string, TestUser> = {};
 const phones: Record<string, SimPhone> = {};
 
 beforeAll(async () => {
-  t = await startTelephony({ config: { PARK_TIMEOUT_SECONDS: 60, PARK_RECALL_RING_SECONDS: 1 } });
-  for (const ext of ['1001', '1002', '1003', '1004']) users[ext] = await t.addUser(ext === '1004' ? 'admin' : 'agent', ext);
+  t = await startTelephony({ config: { PARK_TIMEOUT_SECONDS: 60, PARK_RECALL_RING_SECONDS: 1, PARK_FALLBACK_EXTENSION: '1003' } });
+  for (const ext of ['1001', '1002', '1003', '1004', '1005', '1006']) users[ext] = await t.addUser(ext === '1004' ? 'admin' : 'agent', ext);
   await t.start();
-  for (const ext of ['1001', '1002', '1003']) phones[ext] = await t.phone(ext);
+  for (const ext of ['1001', '1002', '1003', '1005', '1006']) phones[ext] = await t.phone(ext);
   phones['1004'] = await t.phone('1004', 'manual');
 });
 afterAll(async () => t?.close());
@@ -26,7 +26,8 @@ async function settled() {
 }
 
 type Slot = { slot: string; occupied: boolean; callerIdNumber: string | null; parkerExtension: string | null };
-const admin = () => clientFor(t.app, users['1004']!);
+let adminClient: Awaited<ReturnType<typeof clientFor>> | undefined;
+const admin = async () => (adminClient ??= await clientFor(t.app, users['1004']!));
 async function slots(): Promise<Slot[]> {
   const response = await (await admin()).get('/api/parking/slots');
   return response.json<{ items: Slot[] }>().items;
@@ -74,5 +75,93 @@ describe('park by blind transfer and pick up by dialling the slot', () => {
 
     phones['1001']!.hangup(outgoing);
     await closed(pickup);
+  });
+});
+
+const slotOfEvent = (event: { data: Record<string, unknown> }) => String(event.data.slot);
+
+describe('park from a desk phone', () => {
+  it('a blind transfer to a given slot parks there', async () => {
+    const { outgoing, incoming } = await talking('1001', '1002');
+    const since = t.events.length;
+    phones['1002']!.transfer('705', incoming);
+    expect(slotOfEvent(await eventOf('call.parked', since))).toBe('705');
+    await eventually(() => phones['1002']!.hears(incoming).join() === 'sound:digits/7', 2000, 'slot announced');
+    await closed(incoming);
+    phones['1001']!.hangup(outgoing);
+    const abandoned = await eventOf('park.abandoned', since);
+    expect(abandoned.data).toMatchObject({ slot: '705', occupied: false, reason: 'caller-hung-up' });
+  });
+
+  it('a transfer to an occupied slot is refused with the invalid prompt and the call goes on', async () => {
+    const first = await talking('1001', '1002');
+    const since = t.events.length;
+    phones['1002']!.transfer('700', first.incoming);
+    await eventOf('call.parked', since);
+    await closed(first.incoming);
+
+    const second = await talking('1003', '1005');
+    phones['1005']!.transfer('701', second.incoming);
+    await eventually(() => phones['1005']!.hears(second.incoming).includes('sound:pbx-invalid'), 2000, 'invalid prompt');
+    await eventually(() => phones['1005']!.hears(second.incoming).join() === '1003', 2000, 'back with 1003');
+    expect(second.incoming.transferNotifies).toEqual([]);
+    expect(second.outgoing.state).toBe('established');
+    expect(phones['1003']!.hears(second.outgoing)).toEqual(['1005']);
+    expect(await occupied()).toMatchObject([{ slot: '701', callerIdNumber: '1001' }]);
+    phones['1003']!.hangup(second.outgoing);
+    phones['1001']!.hangup(first.outgoing);
+    await closed(second.incoming);
+  });
+
+  it('#72 parks the other party: the parker hears the slot and is released', async () => {
+    const { outgoing, incoming } = await talking('1001', '1002');
+    const since = t.events.length;
+    phones['1002']!.sendDtmf('#72', incoming);
+    const parked = await eventOf('call.parked', since);
+    expect(parked.data).toMatchObject({ slot: '701', callerIdNumber: '1001', parkerExtension: '1002', via: 'code' });
+    await eventually(() => phones['1002']!.hears(incoming).join() === 'sound:digits/7', 2000, 'slot announced');
+    expect(phones['1001']!.hears(outgoing)).toEqual(['moh']);
+    await closed(incoming);
+    expect(outgoing.state).toBe('established');
+    phones['1001']!.hangup(outgoing);
+    await eventOf('park.abandoned', since);
+  });
+
+  it('attended transfer to 700: the consultation leg hears the slot, the REFER with Replaces parks the transferee', async () => {
+    const { outgoing, incoming } = await talking('1001', '1002');
+    const since = t.events.length;
+    const consultation = phones['1002']!.dial('700');
+    await established(consultation);
+    await eventually(() => phones['1002']!.hears(consultation).join() === 'sound:digits/7', 2000, 'slot announced');
+    const selfParked = await eventOf('call.parked', since);
+    expect(selfParked.data).toMatchObject({ slot: '701', callerIdNumber: '1002', via: 'self' });
+    const replaced = t.events.length;
+    phones['1002']!.attendedTransfer(incoming, consultation);
+    const parked = await eventOf('call.parked', replaced);
+    expect(parked.data).toMatchObject({ slot: '701', callerIdNumber: '1001', parkerExtension: '1002' });
+    await Promise.all([closed(incoming), closed(consultation)]);
+    expect(phones['1001']!.hears(outgoing)).toEqual(['moh']);
+    expect(await occupied()).toMatchObject([{ slot: '701', callerIdNumber: '1001' }]);
+
+    const pickup = phones['1003']!.dial('701');
+    await established(pickup);
+    await eventually(() => phones['1001']!.hears(outgoing).join() === '1003', 2000, '1001 talks to 1003');
+    phones['1003']!.hangup(pickup);
+    await closed(outgoing);
+  });
+
+  it('dialling 700 and hanging up frees the slot (park.abandoned)', async () => {
+    const since = t.events.length;
+    const call = phones['1003']!.dial('700');
+    await eventOf('call.parked', since);
+    phones['1003']!.hangup(call);
+    expect((await eventOf('park.abandoned', since)).data).toMatchObject({ slot: '701', reason: 'caller-hung-up' });
+    expect(t.double.deviceStates()).toContainEqual({ name: 'Stasis:park-701', state: 'NOT_INUSE' });
+  });
+
+  it('dialling an empty slot plays a prompt and ends', async () => {
+    const call = phones['1003']!.dial('710');
+    await eventually(() => phones['1003']!.hears(call).includes('sound:pbx-invalidpark'), 2000, 'prompt');
+    await closed(call);
   });
 });
