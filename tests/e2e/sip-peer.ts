@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   answerDirection,
@@ -15,6 +16,7 @@ import {
  * A fake Asterisk for browser tests, over SIP-WebSocket (subprotocol `sip`): a registrar (200, or 403 for the
  * accounts in `refuse`) and the far end of calls. SIP only: the SDP it sends has no ICE candidates, so calls
  * set up and end for real in SIP terms while no audio flows (audio needs a real Asterisk, tests/live).
+ * It can also go away and come back (`restart`), like an Asterisk restart or a network loss.
  */
 export interface SipPeer {
   url: string;
@@ -33,6 +35,20 @@ export interface SipPeer {
   ): Promise<SipMessage>;
   /** Sends BYE in a call the peer set up. */
   bye(callId: string): void;
+  /**
+   * Like Asterisk stopping and starting again: every WebSocket is dropped (their registrations go with them, as
+   * Asterisk removes a WebSocket contact when its socket closes), the port refuses connections for `downMs`, then
+   * listens again on the same URL. Resolves once it accepts connections again.
+   */
+  restart(downMs: number): Promise<void>;
+  /**
+   * Answers the next REGISTERs, whoever sends them, with these statuses in order instead of 200: what a browser
+   * meets when Asterisk is back before the controller pushed its account again. A `401` carries a digest challenge,
+   * so JsSIP answers it with an authenticated REGISTER, which takes the next status.
+   */
+  rejectRegisters(statuses: string[]): void;
+  /** When each connection was accepted (epoch ms). */
+  connections: number[];
   close(): Promise<void>;
 }
 
@@ -56,12 +72,23 @@ export async function startSipPeer(options: { refuse?: string[] } = {}): Promise
   const dialogs = new Map<string, Dialog>();
   const sockets = new Map<SipMessage, WebSocket>();
 
+  const rejections: string[] = [];
+  const connections: number[] = [];
+
+  const http = createServer();
   const server = new WebSocketServer({
-    host: '127.0.0.1',
-    port: 0,
+    server: http,
     handleProtocols: (p) => (p.has('sip') ? 'sip' : false),
   });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, '127.0.0.1', () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(0);
 
   const reply = (
     socket: WebSocket,
@@ -91,6 +118,12 @@ export async function startSipPeer(options: { refuse?: string[] } = {}): Promise
       const contact = header(m, 'contact');
       const expires = Number(/expires=(\d+)/i.exec(contact)?.[1] ?? (header(m, 'expires') || 600));
       if (refuse.has(user)) return reply(socket, m, '403 Forbidden');
+      const rejection = rejections.shift();
+      if (rejection?.startsWith('401'))
+        return reply(socket, m, rejection, [
+          ['WWW-Authenticate', `Digest realm="asterisk",nonce="${tag()}",algorithm=MD5,qop="auth"`],
+        ]);
+      if (rejection) return reply(socket, m, rejection);
       if (expires > 0) {
         registered.add(user);
         contacts.set(user, { socket, uri: /<([^>]+)>/.exec(contact)?.[1] ?? '' });
@@ -172,15 +205,16 @@ export async function startSipPeer(options: { refuse?: string[] } = {}): Promise
     responses.get(callId)?.(m);
   };
 
-  server.on('connection', (socket) =>
+  server.on('connection', (socket) => {
+    connections.push(Date.now());
     socket.on('message', (data) => {
       const m = parseSip(String(data));
       if (m.status !== null) onResponse(socket, m);
       else onRequest(socket, m);
-    }),
-  );
+    });
+  });
 
-  const { port } = server.address() as { port: number };
+  const { port } = http.address() as { port: number };
   return {
     url: `ws://127.0.0.1:${port}/ws`,
     registered,
@@ -253,10 +287,24 @@ export async function startSipPeer(options: { refuse?: string[] } = {}): Promise
       dialogs.set(callId, { ...dialog, cseq });
       dialog.socket.send(serialize(`BYE ${dialog.target} SIP/2.0`, fields));
     },
+    connections,
+    async restart(downMs) {
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      for (const client of server.clients) client.terminate();
+      registered.clear();
+      contacts.clear();
+      await closed;
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await listen(port);
+    },
+    rejectRegisters(statuses) {
+      rejections.push(...statuses);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
+        server.close();
+        http.close(() => resolve());
       }),
   };
 }

@@ -54,27 +54,64 @@ describe('registration', () => {
       [
         { type: 'ua.starting' },
         { type: 'ws.connected' },
-        { type: 'reg.failed', statusCode: 401, cause: 'Authentication Error' },
+        { type: 'reg.failed', statusCode: 401, cause: 'Authentication Error', failures: 1, retryInMs: 2000 },
       ],
-      { kind: 'failed', problem: 'credentials-refused', detail: '401' },
+      { kind: 'failed', problem: 'credentials-refused', detail: '401', failures: 1, retrying: true },
     ],
     [
-      '403 is credentials refused',
+      '403 is credentials refused; given up after 7',
       [
         { type: 'ua.starting' },
         { type: 'ws.connected' },
-        { type: 'reg.failed', statusCode: 403, cause: 'Rejected' },
+        { type: 'reg.failed', statusCode: 403, cause: 'Rejected', failures: 7, retryInMs: null },
       ],
-      { kind: 'failed', problem: 'credentials-refused', detail: '403' },
+      { kind: 'failed', problem: 'credentials-refused', detail: '403', failures: 7, retrying: false },
     ],
     [
       'a timeout is the registrar',
       [
         { type: 'ua.starting' },
         { type: 'ws.connected' },
-        { type: 'reg.failed', statusCode: null, cause: 'Request Timeout' },
+        { type: 'reg.failed', statusCode: null, cause: 'Request Timeout', failures: 3, retryInMs: 8000 },
       ],
-      { kind: 'failed', problem: 'registrar-error', detail: 'Request Timeout' },
+      { kind: 'failed', problem: 'registrar-error', detail: 'Request Timeout', failures: 3, retrying: true },
+    ],
+    [
+      'a failed re-REGISTER (JsSIP then says unregistered) keeps the failure',
+      [
+        { type: 'ua.starting' },
+        { type: 'ws.connected' },
+        { type: 'reg.registered' },
+        { type: 'reg.failed', statusCode: 503, cause: 'Service Unavailable', failures: 1, retryInMs: 2000 },
+        { type: 'reg.unregistered' },
+      ],
+      {
+        kind: 'failed',
+        problem: 'registrar-error',
+        detail: '503 Service Unavailable',
+        failures: 1,
+        retrying: true,
+      },
+    ],
+    [
+      'refused, then registered on a retry',
+      [
+        { type: 'ua.starting' },
+        { type: 'ws.connected' },
+        { type: 'reg.failed', statusCode: 401, cause: 'Authentication Error', failures: 1, retryInMs: 2000 },
+        { type: 'reg.failed', statusCode: 403, cause: 'Rejected', failures: 2, retryInMs: 4000 },
+        { type: 'reg.registered' },
+      ],
+      { kind: 'registered' },
+    ],
+    [
+      'a REGISTER lost with its socket is a lost connection',
+      [
+        { type: 'ua.starting' },
+        { type: 'ws.connected' },
+        { type: 'reg.failed', statusCode: null, cause: 'Connection Error', failures: 1, retryInMs: null },
+      ],
+      { kind: 'disconnected', problem: 'ws-closed', attempts: 1 },
     ],
     [
       'unregistered after a disconnect stays disconnected',

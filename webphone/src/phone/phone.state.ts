@@ -25,7 +25,15 @@ export type Registration =
   | { kind: 'unregistered' }
   | { kind: 'registering' }
   | { kind: 'registered' }
-  | { kind: 'failed'; problem: 'credentials-refused' | 'registrar-error'; detail: string }
+  | {
+      kind: 'failed';
+      problem: 'credentials-refused' | 'registrar-error';
+      detail: string;
+      /** REGISTERs refused in a row. */
+      failures: number;
+      /** The phone will try again by itself (false: it gave up). */
+      retrying: boolean;
+    }
   | { kind: 'disconnected'; problem: 'ws-refused' | 'ws-closed'; attempts: number };
 
 export type Direction = 'incoming' | 'outgoing';
@@ -95,7 +103,15 @@ export type PhoneEvent =
   | { type: 'ws.disconnected' }
   | { type: 'reg.registered' }
   | { type: 'reg.unregistered' }
-  | { type: 'reg.failed'; statusCode: number | null; cause: string }
+  | {
+      type: 'reg.failed';
+      statusCode: number | null;
+      cause: string;
+      /** REGISTERs refused in a row, this one included. */
+      failures: number;
+      /** When the phone tries again, or null if it does not. */
+      retryInMs: number | null;
+    }
   | { type: 'call.incoming'; id: string; remote: Party; autoAnswer: boolean }
   | { type: 'call.outgoing'; id: string; remote: Party }
   | { type: 'call.progress'; id: string }
@@ -174,15 +190,25 @@ function reduceRegistration(state: PhoneState, event: PhoneEvent): Registration 
     case 'reg.registered':
       return { kind: 'registered' };
     case 'reg.unregistered':
-      return current.kind === 'disconnected' ? current : { kind: 'unregistered' };
-    case 'reg.failed':
-      return registrationFailure(event.statusCode, event.cause);
+      // JsSIP follows a failed re-REGISTER with 'unregistered': keep saying why.
+      return current.kind === 'disconnected' || current.kind === 'failed'
+        ? current
+        : { kind: 'unregistered' };
+    case 'reg.failed': {
+      const failure = registrationFailure(event.statusCode, event.cause);
+      return failure.kind === 'failed'
+        ? { ...failure, failures: event.failures, retrying: event.retryInMs !== null }
+        : failure;
+    }
     default:
       return current;
   }
 }
 
-/** 401/403 (or JsSIP's matching causes) mean the credentials were refused; anything else is the registrar's. */
+/**
+ * 401/403 (or JsSIP's matching causes) mean the credentials were refused; anything else is the registrar's
+ * (`failures` 1 and `retrying` true until the event says otherwise).
+ */
 export function registrationFailure(statusCode: number | null, cause: string): Registration {
   const refused =
     statusCode === 401 ||
@@ -195,12 +221,16 @@ export function registrationFailure(statusCode: number | null, cause: string): R
       kind: 'failed',
       problem: 'credentials-refused',
       detail: statusCode ? String(statusCode) : cause,
+      failures: 1,
+      retrying: true,
     };
   if (cause === 'Connection Error') return { kind: 'disconnected', problem: 'ws-closed', attempts: 1 };
   return {
     kind: 'failed',
     problem: 'registrar-error',
     detail: statusCode ? `${statusCode} ${cause}` : cause,
+    failures: 1,
+    retrying: true,
   };
 }
 

@@ -6,7 +6,8 @@ import { autoAnswerDelay, inviteHeaders } from './auto-answer';
 import { beep } from './beep';
 import { endReason } from './end-reason';
 import { closeMicrophone, openMicrophone } from './microphone';
-import { isLive, type Party, type PhoneEvent, type PhoneState } from './phone.state';
+import { isLive, registrationFailure, type Party, type PhoneEvent, type PhoneState } from './phone.state';
+import { registerRetryDelay } from './register-retry';
 
 /** What `GET /api/users/me/sip-credentials` returns (the password stays in memory, never stored). */
 export interface SipCredentials {
@@ -38,6 +39,9 @@ export class SipPhone {
   private microphone: MediaStream | null = null;
   private readonly audio: HTMLAudioElement;
   private clearTimer: number | undefined;
+  /** REGISTERs refused in a row on the current WebSocket, and the pending retry (see register-retry.ts). */
+  private registerFailures = 0;
+  private registerRetry: number | undefined;
 
   constructor(
     private readonly store: PhoneStore,
@@ -78,17 +82,33 @@ export class SipPhone {
       user_agent: 'ari-pbx webphone',
     });
     ua.on('connecting', (e) => this.dispatch({ type: 'ws.connecting', attempts: e.attempts }));
-    ua.on('connected', () => this.dispatch({ type: 'ws.connected' }));
-    ua.on('disconnected', () => this.dispatch({ type: 'ws.disconnected' }));
-    ua.on('registered', () => this.dispatch({ type: 'reg.registered' }));
+    // A new WebSocket starts a new count: JsSIP sends REGISTER on every connect by itself.
+    ua.on('connected', () => {
+      this.cancelRegisterRetry();
+      this.dispatch({ type: 'ws.connected' });
+    });
+    ua.on('disconnected', () => {
+      this.cancelRegisterRetry();
+      this.dispatch({ type: 'ws.disconnected' });
+    });
+    ua.on('registered', () => {
+      this.cancelRegisterRetry();
+      this.dispatch({ type: 'reg.registered' });
+    });
     ua.on('unregistered', () => this.dispatch({ type: 'reg.unregistered' }));
-    ua.on('registrationFailed', (e) =>
-      this.dispatch({
-        type: 'reg.failed',
-        statusCode: e.response?.status_code ?? null,
-        cause: String(e.cause ?? ''),
-      }),
-    );
+    ua.on('registrationFailed', (e) => {
+      const statusCode = e.response?.status_code ?? null;
+      const cause = String(e.cause ?? '');
+      const failures = ++this.registerFailures;
+      const retryInMs = registerRetryDelay(registrationFailure(statusCode, cause), failures);
+      window.clearTimeout(this.registerRetry);
+      if (retryInMs !== null) {
+        this.registerRetry = window.setTimeout(() => {
+          if (this.ua === ua && ua.isConnected() && !ua.isRegistered()) ua.register();
+        }, retryInMs);
+      }
+      this.dispatch({ type: 'reg.failed', statusCode, cause, failures, retryInMs });
+    });
     ua.on('newRTCSession', (e: IncomingRTCSessionEvent | OutgoingRTCSessionEvent) => this.onSession(e));
     this.ua = ua;
     ua.start();
@@ -96,6 +116,7 @@ export class SipPhone {
 
   stop(): void {
     this.generation += 1;
+    this.cancelRegisterRetry();
     const ua = this.ua;
     this.ua = null;
     if (!ua) return;
@@ -283,6 +304,12 @@ export class SipPhone {
       };
     session.on('ended', finish(true));
     session.on('failed', finish(false));
+  }
+
+  private cancelRegisterRetry(): void {
+    window.clearTimeout(this.registerRetry);
+    this.registerRetry = undefined;
+    this.registerFailures = 0;
   }
 
   private releaseMedia(): void {

@@ -32,18 +32,24 @@ export function describeRegistration(registration: Registration): {
       return { tone: 'busy', title: 'Registering…', help: null };
     case 'unregistered':
       return { tone: 'warn', title: 'Not registered', help: null };
-    case 'failed':
-      return registration.problem === 'credentials-refused'
-        ? {
-            tone: 'error',
-            title: 'SIP credentials refused',
-            help: `Asterisk rejected this phone's account (${registration.detail}). Ask an administrator to check your SIP account, then sign in again.`,
-          }
-        : {
-            tone: 'error',
-            title: 'Registration failed',
-            help: `Asterisk did not accept the registration (${registration.detail}). Try again in a minute.`,
-          };
+    case 'failed': {
+      const next = `Retrying (attempt ${registration.failures + 1})…`;
+      if (registration.problem === 'credentials-refused')
+        return {
+          tone: 'error',
+          title: 'SIP credentials refused',
+          help: registration.retrying
+            ? `Asterisk refused this phone's account (${registration.detail}), perhaps because it has just restarted and does not have the account yet. ${next} If this lasts, ask an administrator to check your SIP account.`
+            : `Asterisk kept refusing this phone's account (${registration.detail}), so the phone stopped trying. Ask an administrator to check your SIP account, then sign in again.`,
+        };
+      return {
+        tone: 'error',
+        title: 'Registration failed',
+        help: registration.retrying
+          ? `Asterisk did not accept the registration (${registration.detail}). ${next}`
+          : `Asterisk did not accept the registration (${registration.detail}). Sign in again, or tell an administrator if it lasts.`,
+      };
+    }
     case 'disconnected':
       return registration.problem === 'ws-refused'
         ? {
@@ -54,7 +60,7 @@ export function describeRegistration(registration: Registration): {
         : {
             tone: 'error',
             title: 'Connection to Asterisk lost',
-            help: `Calls cannot be made or received. Reconnecting (attempt ${registration.attempts})…`,
+            help: `Calls cannot be made or received. Reconnecting (attempt ${registration.attempts})… If this lasts more than a minute, check your network connection or tell an administrator.`,
           };
   }
 }

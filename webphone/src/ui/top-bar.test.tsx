@@ -36,17 +36,37 @@ describe('<TopBar> registration status', () => {
       'lost socket',
       [{ type: 'ua.starting' }, { type: 'ws.connected' }, { type: 'ws.disconnected' }],
       'Connection to Asterisk lost',
-      'Reconnecting',
+      'Calls cannot be made or received. Reconnecting (attempt 1)… If this lasts more than a minute',
     ],
     [
-      'refused credentials',
+      'refused credentials, retrying',
       [
         { type: 'ua.starting' },
         { type: 'ws.connected' },
-        { type: 'reg.failed', statusCode: 403, cause: 'Rejected' },
+        { type: 'reg.failed', statusCode: 401, cause: 'Authentication Error', failures: 2, retryInMs: 4000 },
       ],
       'SIP credentials refused',
-      'Ask an administrator',
+      'just restarted and does not have the account yet. Retrying (attempt 3)… If this lasts, ask an administrator',
+    ],
+    [
+      'refused credentials, given up',
+      [
+        { type: 'ua.starting' },
+        { type: 'ws.connected' },
+        { type: 'reg.failed', statusCode: 403, cause: 'Rejected', failures: 7, retryInMs: null },
+      ],
+      'SIP credentials refused',
+      'so the phone stopped trying. Ask an administrator to check your SIP account, then sign in again.',
+    ],
+    [
+      'registrar error, retrying',
+      [
+        { type: 'ua.starting' },
+        { type: 'ws.connected' },
+        { type: 'reg.failed', statusCode: null, cause: 'Request Timeout', failures: 1, retryInMs: 2000 },
+      ],
+      'Registration failed',
+      '(Request Timeout). Retrying (attempt 2)…',
     ],
   ];
   it.each(cases)('%s', (_name, events, title, help) => {
