@@ -1,8 +1,9 @@
 import { benchCalls } from './calls.bench.js';
+import { benchParking } from './parking.bench.js';
 import { benchRest } from './rest.bench.js';
 
 /** `npm run bench`: every benchmark, printing figures (never asserting on time). */
-const benches: Record<string, () => Promise<void>> = { rest: benchRest, calls: benchCalls };
+const benches: Record<string, () => Promise<void>> = { rest: benchRest, calls: benchCalls, parking: benchParking };
 
 const only = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {

@@ -1,3 +1,4 @@
+import type { ChannelInfo } from '../../ari/pbx.facts.js';
 import type { PbxConnection } from '../../ari/pbx.port.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
@@ -19,6 +20,8 @@ export interface ParkingRequestsDeps {
   connection: PbxConnection;
   startPark: StartPark;
   requireAsterisk(): void;
+  /** A channel in Stasis as last seen in the facts, if it was. */
+  channel(channelId: string): ChannelInfo | undefined;
 }
 
 export interface RetrieveAccepted {
@@ -54,8 +57,7 @@ export function createParkingRequests(deps: ParkingRequestsDeps) {
       return fromCall(parties, channelId === parties.a.channelId ? parties.a : parties.b);
     }
     if (principal.role === 'agent') throw new AppError('no-such-channel', `channel ${channelId} not found`);
-    const listed = await deps.connection.pbx.listChannels();
-    const channel = listed.ok ? listed.value.find((c) => c.id === channelId) : undefined;
+    const channel = deps.channel(channelId) ?? (await listedChannel(channelId));
     if (!channel) throw new AppError('no-such-channel', `channel ${channelId} not found`);
     return {
       channelId,
@@ -66,6 +68,11 @@ export function createParkingRequests(deps: ParkingRequestsDeps) {
       announcer: null,
       fromCall: null,
     };
+  }
+
+  async function listedChannel(channelId: string): Promise<ChannelInfo | undefined> {
+    const listed = await deps.connection.pbx.listChannels();
+    return listed.ok ? listed.value.find((c) => c.id === channelId) : undefined;
   }
 
   const other = (parties: CallParties, side: CallSide) => (side.channelId === parties.a.channelId ? parties.b : parties.a);

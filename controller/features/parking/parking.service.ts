@@ -238,7 +238,15 @@ export function createParkingService(deps: ParkingServiceDeps) {
     }
   }
 
+  /** Channels in Stasis as last seen (the API parks any of them without listing every channel). */
+  const seen = new Map<string, ChannelInfo>();
+  function remember(fact: PbxFact): void {
+    if (fact.kind === 'channel-entered' || fact.kind === 'channel-state-changed') seen.set(fact.channel.id, fact.channel);
+    else if (fact.kind === 'channel-left') seen.delete(fact.channel.id);
+  }
+
   function onFact(fact: PbxFact): void {
+    remember(fact);
     if (fact.kind === 'channel-entered') return onEntered(fact);
     if (fact.kind === 'transfer-requested') return onTransfer(fact);
     if (prompts.onFact(fact)) return;
@@ -261,6 +269,8 @@ export function createParkingService(deps: ParkingServiceDeps) {
     runner.restore(saved);
     const [channels, bridges] = await Promise.all([pbx.listChannels(), pbx.listBridges()]);
     if (!channels.ok || !bridges.ok) return logger.warn('could not list channels and bridges to reconcile parks');
+    seen.clear();
+    for (const channel of channels.value) seen.set(channel.id, channel);
     const channelIds = channels.value.map((channel) => channel.id);
     await Promise.all(runner.all().map((park) => runner.submit(park.id, { kind: 'reconcile', channelIds, bridges: bridges.value })));
     const known = new Set(runner.all().map((park) => park.bridgeId));
@@ -277,7 +287,15 @@ export function createParkingService(deps: ParkingServiceDeps) {
     if (connection.state() !== 'connected') throw new AppError('asterisk-unreachable', 'Asterisk is not reachable');
   }
 
-  const requests = createParkingRequests({ calls, runner, directory, connection, startPark, requireAsterisk });
+  const requests = createParkingRequests({
+    calls,
+    runner,
+    directory,
+    connection,
+    startPark,
+    requireAsterisk,
+    channel: (id) => seen.get(id),
+  });
 
   return {
     start(): void {
