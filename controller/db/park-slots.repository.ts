@@ -66,9 +66,18 @@ export async function allocateSlot(
   request: { parkId: string; channelId: string; slot?: string },
 ): Promise<string | undefined> {
   const pdb = parking(db);
-  const occupant = { park_id: request.parkId, channel_id: request.channelId, state: null, updated_at: sql<Date>`now()` };
+  const occupant = {
+    park_id: request.parkId,
+    channel_id: request.channelId,
+    state: null,
+    updated_at: sql<Date>`now()`,
+  };
   const query = request.slot
-    ? pdb.updateTable('park_slots').set(occupant).where('slot', '=', request.slot).where('park_id', 'is', null)
+    ? pdb
+        .updateTable('park_slots')
+        .set(occupant)
+        .where('slot', '=', request.slot)
+        .where('park_id', 'is', null)
     : pdb
         .updateTable('park_slots')
         .set(occupant)
@@ -76,7 +85,14 @@ export async function allocateSlot(
         .where(
           'slot',
           '=',
-          pdb.selectFrom('park_slots').select('slot').where('park_id', 'is', null).orderBy('slot').limit(1).forUpdate().skipLocked(),
+          pdb
+            .selectFrom('park_slots')
+            .select('slot')
+            .where('park_id', 'is', null)
+            .orderBy('slot')
+            .limit(1)
+            .forUpdate()
+            .skipLocked(),
         );
   const row = await query.returning('slot').executeTakeFirst();
   return row?.slot;
@@ -141,7 +157,11 @@ export async function listParkSlots(db: Db): Promise<ParkSlotRow[]> {
 }
 
 export async function findParkSlot(db: Db, slot: string): Promise<ParkSlotRow | undefined> {
-  const row = await parking(db).selectFrom('park_slots').select(columns).where('slot', '=', slot).executeTakeFirst();
+  const row = await parking(db)
+    .selectFrom('park_slots')
+    .select(columns)
+    .where('slot', '=', slot)
+    .executeTakeFirst();
   return row ? toRow(row) : undefined;
 }
 

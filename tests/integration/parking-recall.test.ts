@@ -2,7 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
 import type { PhoneCall, SimPhone } from '../ari-double/index.js';
 import { apiClient } from '../helpers/fixtures.js';
-import { clientFor, eventually, startTelephony, type Telephony, type TestUser } from '../helpers/telephony.js';
+import {
+  clientFor,
+  eventually,
+  startTelephony,
+  type Telephony,
+  type TestUser,
+} from '../helpers/telephony.js';
 
 let t: Telephony;
 const users: Record<string, TestUser> = {};
@@ -12,7 +18,9 @@ let adminHeaders: Record<string, string>;
 const admin = () => apiClient(t.app, adminHeaders);
 
 beforeAll(async () => {
-  t = await startTelephony({ config: { PARK_TIMEOUT_SECONDS: 60, PARK_RECALL_RING_SECONDS: 1, PARK_FALLBACK_EXTENSION: '1003' } });
+  t = await startTelephony({
+    config: { PARK_TIMEOUT_SECONDS: 60, PARK_RECALL_RING_SECONDS: 1, PARK_FALLBACK_EXTENSION: '1003' },
+  });
   for (const ext of ['1001', '1002', '1003', '1004', '1005', '1006']) {
     users[ext] = await t.addUser(ext === '1004' ? 'admin' : 'agent', ext);
   }
@@ -29,8 +37,10 @@ beforeEach(async () => {
 
 type Slot = { slot: string; occupied: boolean; callerIdNumber: string | null; timeoutAt: string | null };
 const slots = async () => (await admin().get('/api/parking/slots')).json<{ items: Slot[] }>().items;
-const established = (call: PhoneCall) => eventually(() => call.state === 'established', 3000, `call ${call.id} established`);
-const closed = (call: PhoneCall, timeoutMs = 4000) => eventually(() => call.state === 'closed', timeoutMs, `call ${call.id} closed`);
+const established = (call: PhoneCall) =>
+  eventually(() => call.state === 'established', 3000, `call ${call.id} established`);
+const closed = (call: PhoneCall, timeoutMs = 4000) =>
+  eventually(() => call.state === 'closed', timeoutMs, `call ${call.id} closed`);
 const eventOf = (type: string, since: number, timeoutMs = 4000) =>
   eventually(() => t.events.slice(since).find((e) => e.type === type), timeoutMs, type) as Promise<
     AnyPbxEvent & { data: Record<string, unknown> }
@@ -43,7 +53,12 @@ async function parkedBy(from: string, to: string, timeoutSeconds: number, slot?:
   const since = t.events.length;
   const outgoing = phones[from]!.dial(to);
   const answered = await eventually(
-    () => t.events.slice(since).find((e) => e.type === 'call.answered' && (e.data as { from: { number: string } }).from.number === from),
+    () =>
+      t.events
+        .slice(since)
+        .find(
+          (e) => e.type === 'call.answered' && (e.data as { from: { number: string } }).from.number === from,
+        ),
     3000,
     'call.answered',
   );
@@ -51,7 +66,11 @@ async function parkedBy(from: string, to: string, timeoutSeconds: number, slot?:
   await phones[to]!.waitForIncoming(); // handed out here, so a later wait sees only the recall
   const callId = (answered.data as { id: string }).id;
   headers[to] ??= (await clientFor(t.app, users[to]!)).headers;
-  const response = await apiClient(t.app, headers[to]).post('/api/parking/park', { callId, timeoutSeconds, slot });
+  const response = await apiClient(t.app, headers[to]).post('/api/parking/park', {
+    callId,
+    timeoutSeconds,
+    slot,
+  });
   expect(response.statusCode).toBe(201);
   return { outgoing, slot: response.json<Slot>().slot, since };
 }
@@ -79,7 +98,11 @@ describe('timeout', () => {
     const unparked = await eventOf('call.unparked', since, 5000);
     expect(unparked.data).toMatchObject({ slot, retrievedBy: { extension: '1003' }, via: 'fallback' });
     await closed(recall);
-    await eventually(() => phones['1001']!.hears(outgoing).join() === '1003', 2000, '1001 talks to the operator');
+    await eventually(
+      () => phones['1001']!.hears(outgoing).join() === '1003',
+      2000,
+      '1001 talks to the operator',
+    );
     phones['1001']!.hangup(outgoing);
   });
 
@@ -107,7 +130,11 @@ describe('timeout', () => {
       await new Promise((resolve) => setTimeout(resolve, 1000 + offset));
       const pickup = phones['1003']!.dial(slot);
       await eventOf('call.unparked', since);
-      await eventually(() => ['1002', '1003'].includes(phones['1001']!.hears(outgoing).join()), 3000, 'one party');
+      await eventually(
+        () => ['1002', '1003'].includes(phones['1001']!.hears(outgoing).join()),
+        3000,
+        'one party',
+      );
       const winner = phones['1001']!.hears(outgoing).join();
       if (winner === '1002') await closed(pickup);
       else expect(pickup.state).toBe('established');
@@ -121,19 +148,30 @@ describe('timeout', () => {
 
 describe('controller restart', () => {
   it('three parked calls stay parked and retrievable; their timers resume with the time they had left', async () => {
-    const parked = [await parkedBy('1001', '1002', 3), await parkedBy('1003', '1004', 60), await parkedBy('1005', '1006', 60)];
+    const parked = [
+      await parkedBy('1001', '1002', 3),
+      await parkedBy('1003', '1004', 60),
+      await parkedBy('1005', '1006', 60),
+    ];
     const before = await slots();
     await t.restartController();
     const after = await slots();
     expect(after.filter((s) => s.occupied)).toEqual(before.filter((s) => s.occupied));
     expect(after.filter((s) => s.occupied).map((s) => s.slot)).toEqual(['701', '702', '703']);
-    for (const park of parked) expect(phones[park === parked[1] ? '1003' : park === parked[2] ? '1005' : '1001']!.hears(park.outgoing)).toEqual(['moh']);
+    for (const park of parked)
+      expect(
+        phones[park === parked[1] ? '1003' : park === parked[2] ? '1005' : '1001']!.hears(park.outgoing),
+      ).toEqual(['moh']);
 
     // 703 picked up by dialling it, after the restart.
     const since = t.events.length;
     const pickup = phones['1002']!.dial('703');
     await established(pickup);
-    await eventually(() => phones['1005']!.hears(parked[2]!.outgoing).join() === '1002', 2000, '1005 talks to 1002');
+    await eventually(
+      () => phones['1005']!.hears(parked[2]!.outgoing).join() === '1002',
+      2000,
+      '1005 talks to 1002',
+    );
     phones['1002']!.hangup(pickup);
 
     // 701's timer fires when it was due (3 s after parking), ringing 1002 back.
@@ -141,7 +179,11 @@ describe('controller restart', () => {
     expect(timeout.data.slot).toBe('701');
     const due = Date.parse(String(before[0]!.timeoutAt));
     expect(Math.abs(Date.parse(timeout.at) - due)).toBeLessThan(600);
-    await eventually(() => phones['1001']!.hears(parked[0]!.outgoing).join() === '1002', 3000, 'recall answered');
+    await eventually(
+      () => phones['1001']!.hears(parked[0]!.outgoing).join() === '1002',
+      3000,
+      'recall answered',
+    );
     phones['1001']!.hangup(parked[0]!.outgoing);
     phones['1003']!.hangup(parked[1]!.outgoing);
     expect(t.double.deviceStates()).toContainEqual({ name: 'Stasis:park-702', state: 'INUSE' });
@@ -156,6 +198,10 @@ describe('controller restart', () => {
     await t.restartController();
     const abandoned = await eventOf('park.abandoned', since);
     expect(abandoned.data).toMatchObject({ slot, reason: 'vanished' });
-    await eventually(() => t.double.deviceStates().some((d) => d.name === `Stasis:park-${slot}` && d.state === 'NOT_INUSE'), 2000, 'BLF off');
+    await eventually(
+      () => t.double.deviceStates().some((d) => d.name === `Stasis:park-${slot}` && d.state === 'NOT_INUSE'),
+      2000,
+      'BLF off',
+    );
   });
 });

@@ -1,15 +1,24 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
 import type { PhoneCall, SimPhone } from '../ari-double/index.js';
-import { clientFor, eventually, startTelephony, type Telephony, type TestUser } from '../helpers/telephony.js';
+import {
+  clientFor,
+  eventually,
+  startTelephony,
+  type Telephony,
+  type TestUser,
+} from '../helpers/telephony.js';
 
 let t: Telephony;
 const users: Record<string, TestUser> = {};
 const phones: Record<string, SimPhone> = {};
 
 beforeAll(async () => {
-  t = await startTelephony({ config: { PARK_TIMEOUT_SECONDS: 60, PARK_RECALL_RING_SECONDS: 1, PARK_FALLBACK_EXTENSION: '1003' } });
-  for (const ext of ['1001', '1002', '1003', '1004', '1005', '1006']) users[ext] = await t.addUser(ext === '1004' ? 'admin' : 'agent', ext);
+  t = await startTelephony({
+    config: { PARK_TIMEOUT_SECONDS: 60, PARK_RECALL_RING_SECONDS: 1, PARK_FALLBACK_EXTENSION: '1003' },
+  });
+  for (const ext of ['1001', '1002', '1003', '1004', '1005', '1006'])
+    users[ext] = await t.addUser(ext === '1004' ? 'admin' : 'agent', ext);
   await t.start();
   for (const ext of ['1001', '1002', '1003', '1005', '1006']) phones[ext] = await t.phone(ext);
   phones['1004'] = await t.phone('1004', 'manual');
@@ -25,7 +34,12 @@ async function settled() {
   await eventually(async () => (await occupied()).length === 0, 4000, 'no slot occupied');
 }
 
-type Slot = { slot: string; occupied: boolean; callerIdNumber: string | null; parkerExtension: string | null };
+type Slot = {
+  slot: string;
+  occupied: boolean;
+  callerIdNumber: string | null;
+  parkerExtension: string | null;
+};
 let adminClient: Awaited<ReturnType<typeof clientFor>> | undefined;
 const admin = async () => (adminClient ??= await clientFor(t.app, users['1004']!));
 async function slots(): Promise<Slot[]> {
@@ -34,10 +48,13 @@ async function slots(): Promise<Slot[]> {
 }
 const occupied = async () => (await slots()).filter((slot) => slot.occupied);
 
-const established = (call: PhoneCall) => eventually(() => call.state === 'established', 3000, `call ${call.id} established`);
+const established = (call: PhoneCall) =>
+  eventually(() => call.state === 'established', 3000, `call ${call.id} established`);
 const closed = (call: PhoneCall) => eventually(() => call.state === 'closed', 4000, `call ${call.id} closed`);
 const eventOf = (type: string, since: number) =>
-  eventually(() => t.events.slice(since).find((e) => e.type === type), 4000, type) as Promise<AnyPbxEvent & { data: Record<string, unknown> }>;
+  eventually(() => t.events.slice(since).find((e) => e.type === type), 4000, type) as Promise<
+    AnyPbxEvent & { data: Record<string, unknown> }
+  >;
 
 /** `from` calls `to` (auto-answer): both phones' calls once the call is answered. */
 async function talking(from: string, to: string) {
@@ -55,18 +72,35 @@ describe('park by blind transfer and pick up by dialling the slot', () => {
     const since = t.events.length;
     phones['1002']!.transfer('700', incoming);
     const parked = await eventOf('call.parked', since);
-    expect(parked.data).toMatchObject({ slot: '701', occupied: true, callerIdNumber: '1001', parkerExtension: '1002', via: 'blind-transfer' });
-    await eventually(() => phones['1002']!.hears(incoming).join() === 'sound:digits/7', 2000, '1002 hears the slot');
+    expect(parked.data).toMatchObject({
+      slot: '701',
+      occupied: true,
+      callerIdNumber: '1001',
+      parkerExtension: '1002',
+      via: 'blind-transfer',
+    });
+    await eventually(
+      () => phones['1002']!.hears(incoming).join() === 'sound:digits/7',
+      2000,
+      '1002 hears the slot',
+    );
     expect(phones['1001']!.hears(outgoing)).toEqual(['moh']);
     await closed(incoming);
     expect(incoming.transferNotifies).toEqual([100, 200]);
     expect(outgoing.state).toBe('established');
     expect(t.double.deviceStates()).toContainEqual({ name: 'Stasis:park-701', state: 'INUSE' });
-    expect(await occupied()).toMatchObject([{ slot: '701', callerIdNumber: '1001', parkerExtension: '1002' }]);
+    expect(await occupied()).toMatchObject([
+      { slot: '701', callerIdNumber: '1001', parkerExtension: '1002' },
+    ]);
 
     const pickup = phones['1003']!.dial('701');
     const unparked = await eventOf('call.unparked', since);
-    expect(unparked.data).toMatchObject({ slot: '701', occupied: false, retrievedBy: { extension: '1003' }, via: 'dial' });
+    expect(unparked.data).toMatchObject({
+      slot: '701',
+      occupied: false,
+      retrievedBy: { extension: '1003' },
+      via: 'dial',
+    });
     await established(pickup);
     await eventually(() => phones['1003']!.hears(pickup).join() === '1001', 2000, '1003 hears 1001');
     expect(phones['1001']!.hears(outgoing)).toEqual(['1003']);
@@ -86,7 +120,11 @@ describe('park from a desk phone', () => {
     const since = t.events.length;
     phones['1002']!.transfer('705', incoming);
     expect(slotOfEvent(await eventOf('call.parked', since))).toBe('705');
-    await eventually(() => phones['1002']!.hears(incoming).join() === 'sound:digits/7', 2000, 'slot announced');
+    await eventually(
+      () => phones['1002']!.hears(incoming).join() === 'sound:digits/7',
+      2000,
+      'slot announced',
+    );
     await closed(incoming);
     phones['1001']!.hangup(outgoing);
     const abandoned = await eventOf('park.abandoned', since);
@@ -102,7 +140,11 @@ describe('park from a desk phone', () => {
 
     const second = await talking('1003', '1005');
     phones['1005']!.transfer('701', second.incoming);
-    await eventually(() => phones['1005']!.hears(second.incoming).includes('sound:pbx-invalid'), 2000, 'invalid prompt');
+    await eventually(
+      () => phones['1005']!.hears(second.incoming).includes('sound:pbx-invalid'),
+      2000,
+      'invalid prompt',
+    );
     await eventually(() => phones['1005']!.hears(second.incoming).join() === '1003', 2000, 'back with 1003');
     expect(second.incoming.transferNotifies).toEqual([]);
     expect(second.outgoing.state).toBe('established');
@@ -118,8 +160,17 @@ describe('park from a desk phone', () => {
     const since = t.events.length;
     phones['1002']!.sendDtmf('#72', incoming);
     const parked = await eventOf('call.parked', since);
-    expect(parked.data).toMatchObject({ slot: '701', callerIdNumber: '1001', parkerExtension: '1002', via: 'code' });
-    await eventually(() => phones['1002']!.hears(incoming).join() === 'sound:digits/7', 2000, 'slot announced');
+    expect(parked.data).toMatchObject({
+      slot: '701',
+      callerIdNumber: '1001',
+      parkerExtension: '1002',
+      via: 'code',
+    });
+    await eventually(
+      () => phones['1002']!.hears(incoming).join() === 'sound:digits/7',
+      2000,
+      'slot announced',
+    );
     expect(phones['1001']!.hears(outgoing)).toEqual(['moh']);
     await closed(incoming);
     expect(outgoing.state).toBe('established');
@@ -132,7 +183,11 @@ describe('park from a desk phone', () => {
     const since = t.events.length;
     const consultation = phones['1002']!.dial('700');
     await established(consultation);
-    await eventually(() => phones['1002']!.hears(consultation).join() === 'sound:digits/7', 2000, 'slot announced');
+    await eventually(
+      () => phones['1002']!.hears(consultation).join() === 'sound:digits/7',
+      2000,
+      'slot announced',
+    );
     const selfParked = await eventOf('call.parked', since);
     expect(selfParked.data).toMatchObject({ slot: '701', callerIdNumber: '1002', via: 'self' });
     const replaced = t.events.length;
@@ -155,7 +210,10 @@ describe('park from a desk phone', () => {
     const call = phones['1003']!.dial('700');
     await eventOf('call.parked', since);
     phones['1003']!.hangup(call);
-    expect((await eventOf('park.abandoned', since)).data).toMatchObject({ slot: '701', reason: 'caller-hung-up' });
+    expect((await eventOf('park.abandoned', since)).data).toMatchObject({
+      slot: '701',
+      reason: 'caller-hung-up',
+    });
     expect(t.double.deviceStates()).toContainEqual({ name: 'Stasis:park-701', state: 'NOT_INUSE' });
   });
 

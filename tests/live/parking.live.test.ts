@@ -14,16 +14,23 @@ function segment(path: string, fromSeconds: number, toSeconds: number) {
   const wav = readWav(path);
   const from = Math.max(0, Math.floor(fromSeconds * wav.sampleRate));
   const to = Math.min(wav.samples.length, Math.floor(toSeconds * wav.sampleRate));
-  return { samples: wav.samples.subarray(from, to), sampleRate: wav.sampleRate, seconds: wav.samples.length / wav.sampleRate };
+  return {
+    samples: wav.samples.subarray(from, to),
+    sampleRate: wav.sampleRate,
+    seconds: wav.samples.length / wav.sampleRate,
+  };
 }
 
 /** The device state Asterisk holds for a slot (what its BLF hint shows). */
 async function deviceState(slot: string): Promise<string> {
   const auth = Buffer.from(`${live.username}:${live.password}`).toString('base64');
-  const response = await fetch(`${live.ariUrl}/ari/deviceStates/${encodeURIComponent(`Stasis:park-${slot}`)}`, {
-    headers: { authorization: `Basic ${auth}` },
-  });
-  return (await response.json() as { state: string }).state;
+  const response = await fetch(
+    `${live.ariUrl}/ari/deviceStates/${encodeURIComponent(`Stasis:park-${slot}`)}`,
+    {
+      headers: { authorization: `Basic ${auth}` },
+    },
+  );
+  return ((await response.json()) as { state: string }).state;
 }
 
 describeLive('live: parking on a real Asterisk', () => {
@@ -34,7 +41,8 @@ describeLive('live: parking on a real Asterisk', () => {
   beforeAll(async () => {
     pbx = await startLivePbx({ PARK_TIMEOUT_SECONDS, PARK_RECALL_RING_SECONDS: 20 });
     for (const ext of ['1001', '1002', '1003']) users[ext] = await pbx.createUser(ext);
-    for (const ext of ['1001', '1002', '1003'] as const) phones[ext] = await pbx.phone(ext, users[ext]!.sipPassword, tones[ext]);
+    for (const ext of ['1001', '1002', '1003'] as const)
+      phones[ext] = await pbx.phone(ext, users[ext]!.sipPassword, tones[ext]);
   }, 60_000);
 
   afterAll(async () => pbx?.close());
@@ -65,8 +73,12 @@ describeLive('live: parking on a real Asterisk', () => {
   it('1002 transfers 1001 to 700, 1003 dials the announced slot: 1001 heard MOH, then 1001 and 1003 talk', async () => {
     const { slot, parkedAt, callStart, since } = await parkByTransfer();
     expect(slot).toBe('701');
-    const slots = (await pbx.admin.get('/api/parking/slots')).json<{ items: { slot: string; occupied: boolean }[] }>().items;
-    expect(slots.filter((s) => s.occupied)).toMatchObject([{ slot: '701', callerIdNumber: '1001', parkerExtension: '1002' }]);
+    const slots = (await pbx.admin.get('/api/parking/slots')).json<{
+      items: { slot: string; occupied: boolean }[];
+    }>().items;
+    expect(slots.filter((s) => s.occupied)).toMatchObject([
+      { slot: '701', callerIdNumber: '1001', parkerExtension: '1002' },
+    ]);
     expect(await deviceState(slot)).toBe('INUSE'); // the BLF of hint 701 lights
     await sleep(3000); // 1001 on hold: music
 
@@ -87,7 +99,11 @@ describeLive('live: parking on a real Asterisk', () => {
     const rec1001 = phones['1001']!.recordings().at(-1)!;
     const rec1003 = phones['1003']!.recordings().at(-1)!;
     const onHold = segment(rec1001, (parkedAt - callStart) / 1000 + 0.8, (pickupAt - callStart) / 1000 - 0.3);
-    const talk1001 = segment(rec1001, (talkFrom - callStart) / 1000 + 0.5, (talkFrom - callStart) / 1000 + 2.5);
+    const talk1001 = segment(
+      rec1001,
+      (talkFrom - callStart) / 1000 + 0.5,
+      (talkFrom - callStart) / 1000 + 2.5,
+    );
     const talk1003 = segment(readWav(rec1003) && rec1003, 1, 3);
     const measured = {
       mohPowerDb: totalPowerDb(onHold.samples),

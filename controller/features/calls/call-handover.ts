@@ -18,7 +18,8 @@ export function onDtmf(step: Step, channelId: string, digit: string): void {
   const call = callOf(step);
   const leg = findLeg(call, channelId);
   if (!leg || leg.status === 'gone' || call.stage !== 'talking') return;
-  const recent = leg.dtmfAt && step.now.getTime() - Date.parse(leg.dtmfAt) <= DTMF_GAP_MS ? (leg.dtmf ?? '') : '';
+  const recent =
+    leg.dtmfAt && step.now.getTime() - Date.parse(leg.dtmfAt) <= DTMF_GAP_MS ? (leg.dtmf ?? '') : '';
   const digits = `${recent}${digit}`.slice(-PARK_CODE.length);
   const code = digits === PARK_CODE;
   emit(step, { kind: 'dtmf', legId: leg.id, digits: code ? '' : digits, at: step.now.toISOString() });

@@ -22,7 +22,10 @@ export function startRing(step: Step, purpose: RingPurpose, to: Person, targets:
   const ring = { purpose, to, legs, deadline: at(step, park.ringSeconds) };
   emit(step, { kind: 'ring-started', ring, legSeq: park.legSeq + legs.length });
   // The rung phone knows it is a returning park: `Park 701: <caller>`.
-  const callerId = { name: `Park ${park.slot}: ${park.caller.name || park.caller.number}`, number: park.caller.number };
+  const callerId = {
+    name: `Park ${park.slot}: ${park.caller.name || park.caller.number}`,
+    number: park.caller.number,
+  };
   for (const leg of legs) {
     effect(step, {
       kind: 'create-channel',
@@ -61,7 +64,8 @@ export function ringFailed(step: Step): void {
   else if (ring.purpose === 'fallback') closePark(step);
 }
 
-const findRingLeg = (step: Step, channelId: string) => parkOf(step).ring?.legs.find((leg) => leg.id === channelId);
+const findRingLeg = (step: Step, channelId: string) =>
+  parkOf(step).ring?.legs.find((leg) => leg.id === channelId);
 
 /** A rung leg is in Stasis: dial it now (never earlier), or hang it up if the ring is over. */
 export function ringLegEntered(step: Step, channelId: string): void {

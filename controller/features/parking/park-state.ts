@@ -4,7 +4,9 @@ import type { ParkEvent, ParkState, RingLeg } from './parking.types.js';
 export const PARK_NUMBER = '700';
 export const FIRST_SLOT = 701;
 export const LAST_SLOT = 799;
-export const ALL_SLOTS: readonly string[] = Array.from({ length: LAST_SLOT - FIRST_SLOT + 1 }, (_, i) => String(FIRST_SLOT + i));
+export const ALL_SLOTS: readonly string[] = Array.from({ length: LAST_SLOT - FIRST_SLOT + 1 }, (_, i) =>
+  String(FIRST_SLOT + i),
+);
 
 export const isSlot = (number: string) => /^7\d\d$/.test(number) && number !== PARK_NUMBER;
 /** 700 or a slot: a number a call can be transferred to for parking. */
@@ -48,7 +50,13 @@ const withChannel = (park: ParkState, channelId: string) =>
 
 const patchLeg = (park: ParkState, legId: string, patch: Partial<RingLeg>): ParkState =>
   park.ring
-    ? { ...park, ring: { ...park.ring, legs: park.ring.legs.map((leg) => (leg.id === legId ? { ...leg, ...patch } : leg)) } }
+    ? {
+        ...park,
+        ring: {
+          ...park.ring,
+          legs: park.ring.legs.map((leg) => (leg.id === legId ? { ...leg, ...patch } : leg)),
+        },
+      }
     : park;
 
 /** Folds one event into the park. `park-started` creates it; every other event needs it. */
@@ -57,7 +65,12 @@ export function evolve(state: ParkState | undefined, event: ParkEvent): ParkStat
   if (!state) throw new Error(`park event ${event.kind} without a park`);
   switch (event.kind) {
     case 'parked':
-      return { ...state, stage: state.stage === 'parking' ? 'parked' : state.stage, inBridge: true, parkedAt: state.parkedAt ?? event.at };
+      return {
+        ...state,
+        stage: state.stage === 'parking' ? 'parked' : state.stage,
+        inBridge: true,
+        parkedAt: state.parkedAt ?? event.at,
+      };
     case 'left-bridge':
       return { ...state, inBridge: false };
     case 'announcer-done':
@@ -71,7 +84,10 @@ export function evolve(state: ParkState | undefined, event: ParkEvent): ParkStat
         ...state,
         ring: event.ring,
         legSeq: event.legSeq,
-        channelIds: event.ring.legs.reduce((ids, leg) => (ids.includes(leg.id) ? ids : [...ids, leg.id]), state.channelIds),
+        channelIds: event.ring.legs.reduce(
+          (ids, leg) => (ids.includes(leg.id) ? ids : [...ids, leg.id]),
+          state.channelIds,
+        ),
       };
     case 'ring-leg':
       return patchLeg(state, event.legId, { status: event.status });

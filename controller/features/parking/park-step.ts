@@ -91,7 +91,11 @@ function releaseEverything(step: Step): void {
   finishAnnouncer(step);
   releaseCallBridge(step);
   const park = parkOf(step);
-  effect(step, { kind: 'destroy-bridge', bridgeId: park.bridgeId }, { kind: 'device-state', slot: park.slot, state: 'NOT_INUSE' });
+  effect(
+    step,
+    { kind: 'destroy-bridge', bridgeId: park.bridgeId },
+    { kind: 'device-state', slot: park.slot, state: 'NOT_INUSE' },
+  );
 }
 
 /** The parked call left the slot for the call that picked it up (Asterisk confirmed the move). */
@@ -113,6 +117,11 @@ export function closePark(step: Step): void {
   effect(
     step,
     { kind: 'moh', bridgeId: park.bridgeId, on: false },
-    { kind: 'play', playbackId: playbackIdOf(park.id, 'goodbye'), target: { channelId: park.channelId }, media: ['sound:vm-goodbye'] },
+    {
+      kind: 'play',
+      playbackId: playbackIdOf(park.id, 'goodbye'),
+      target: { channelId: park.channelId },
+      media: ['sound:vm-goodbye'],
+    },
   );
 }

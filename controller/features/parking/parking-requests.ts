@@ -30,7 +30,11 @@ export interface RetrieveAccepted {
   state: 'ringing';
 }
 
-const personOf = (principal: Principal): Person => ({ number: principal.extension, name: principal.username, userId: principal.userId });
+const personOf = (principal: Principal): Person => ({
+  number: principal.extension,
+  name: principal.username,
+  userId: principal.userId,
+});
 
 /** The API's park and retrieve: which party is parked, the slot taken, and waiting for Asterisk's confirmation. */
 export function createParkingRequests(deps: ParkingRequestsDeps) {
@@ -40,7 +44,10 @@ export function createParkingRequests(deps: ParkingRequestsDeps) {
    * `callId`: the party other than the requesting user is parked (the requester is in the call), else the caller
    * side; the other side is hung up. `channelId`: that channel (any channel in Stasis for admins and supervisors).
    */
-  async function chooseParkee(principal: Principal, body: ParkRequest): Promise<Omit<NewPark, 'id' | 'slot' | 'ringSeconds' | 'timeoutSeconds'>> {
+  async function chooseParkee(
+    principal: Principal,
+    body: ParkRequest,
+  ): Promise<Omit<NewPark, 'id' | 'slot' | 'ringSeconds' | 'timeoutSeconds'>> {
     if (body.callId) {
       calls.get(body.callId, principal);
       const parties = calls.partiesOfCall(body.callId);
@@ -50,7 +57,8 @@ export function createParkingRequests(deps: ParkingRequestsDeps) {
       return fromCall(parties, parkee);
     }
     const channelId = body.channelId!;
-    if (runner.parkOfChannel(channelId)) throw new AppError('already-parked', `channel ${channelId} is parked already`);
+    if (runner.parkOfChannel(channelId))
+      throw new AppError('already-parked', `channel ${channelId} is parked already`);
     const parties = calls.partiesOf(channelId);
     if (parties) {
       calls.get(parties.callId, principal);
@@ -75,9 +83,13 @@ export function createParkingRequests(deps: ParkingRequestsDeps) {
     return listed.ok ? listed.value.find((c) => c.id === channelId) : undefined;
   }
 
-  const other = (parties: CallParties, side: CallSide) => (side.channelId === parties.a.channelId ? parties.b : parties.a);
+  const other = (parties: CallParties, side: CallSide) =>
+    side.channelId === parties.a.channelId ? parties.b : parties.a;
 
-  function fromCall(parties: CallParties, parkee: CallSide): Omit<NewPark, 'id' | 'slot' | 'ringSeconds' | 'timeoutSeconds'> {
+  function fromCall(
+    parties: CallParties,
+    parkee: CallSide,
+  ): Omit<NewPark, 'id' | 'slot' | 'ringSeconds' | 'timeoutSeconds'> {
     return {
       channelId: parkee.channelId,
       channelUp: true,
@@ -93,7 +105,11 @@ export function createParkingRequests(deps: ParkingRequestsDeps) {
   async function park(principal: Principal, body: ParkRequest): Promise<ParkSlotView> {
     deps.requireAsterisk();
     const request = await chooseParkee(principal, body);
-    const { parkId, refused } = await deps.startPark({ ...request, slot: body.slot, timeoutSeconds: body.timeoutSeconds });
+    const { parkId, refused } = await deps.startPark({
+      ...request,
+      slot: body.slot,
+      timeoutSeconds: body.timeoutSeconds,
+    });
     if (refused === 'parking-full') throw new AppError('parking-full', 'every park slot is taken');
     if (refused === 'slot-occupied') throw new AppError('slot-occupied', `slot ${body.slot} is taken`);
     const parked = await runner.watch(parkId, (p) => p.inBridge || p.stage === 'done', CONFIRM_MS);
@@ -109,13 +125,20 @@ export function createParkingRequests(deps: ParkingRequestsDeps) {
     }
     deps.requireAsterisk();
     const park = runner.bySlot(body.slot);
-    if (!park || park.stage !== 'parked' || !park.inBridge) throw new AppError('slot-empty', `nothing is parked on ${body.slot}`);
+    if (!park || park.stage !== 'parked' || !park.inBridge)
+      throw new AppError('slot-empty', `nothing is parked on ${body.slot}`);
     const destination = await directory.resolveTargets(body.extension);
-    if (destination.kind !== 'user') throw new AppError('no-such-extension', `no user has extension ${body.extension}`);
+    if (destination.kind !== 'user')
+      throw new AppError('no-such-extension', `no user has extension ${body.extension}`);
     if (park.ring) throw new AppError('slot-busy', `the call on ${body.slot} is already being picked up`);
-    const after = await runner.submit(park.id, { kind: 'retrieve-to', to: destination.user, targets: destination.targets });
+    const after = await runner.submit(park.id, {
+      kind: 'retrieve-to',
+      to: destination.user,
+      targets: destination.targets,
+    });
     if (after?.ring?.purpose !== 'retrieve') {
-      if (after && after.stage !== 'parked') throw new AppError('slot-empty', `nothing is parked on ${body.slot}`);
+      if (after && after.stage !== 'parked')
+        throw new AppError('slot-empty', `nothing is parked on ${body.slot}`);
       throw new AppError('extension-unavailable', `none of the devices of ${body.extension} can be rung`);
     }
     return { slot: body.slot, extension: body.extension, state: 'ringing' };

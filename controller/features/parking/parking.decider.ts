@@ -1,6 +1,6 @@
-import type { FailureReason } from '../../ari/pbx.port.js';
-import type { BridgeInfo, PbxFact } from '../../ari/pbx.facts.js';
+import type { PbxFact } from '../../ari/pbx.facts.js';
 import { bridgeIdOf, bridgeNameOf, playbackIdOf, slotDigits } from './park-state.js';
+import { onEffectFailed, onReconcile } from './park-recovery.js';
 import { ringFailed, ringLegEntered, ringLegGone, ringLegProgress, startRing, timeOut } from './park-ring.js';
 import {
   abandon,
@@ -15,7 +15,7 @@ import {
   type Step,
   unpark,
 } from './park-step.js';
-import type { NewPark, ParkDecision, ParkEffect, ParkInput, ParkState } from './parking.types.js';
+import type { NewPark, ParkDecision, ParkInput, ParkState } from './parking.types.js';
 
 /**
  * Parking as a pure function: one park (one occupied slot), one input, what happened and what to do. The shell
@@ -58,7 +58,10 @@ function react(step: Step, input: ParkInput): void {
 }
 
 function startPark(step: Step, request: NewPark): void {
-  const announcer = request.announcer && { ...request.announcer, playbackId: playbackIdOf(request.id, 'slot') };
+  const announcer = request.announcer && {
+    ...request.announcer,
+    playbackId: playbackIdOf(request.id, 'slot'),
+  };
   const park: ParkState = {
     id: request.id,
     slot: request.slot,
@@ -81,7 +84,10 @@ function startPark(step: Step, request: NewPark): void {
     ring: null,
     handover: null,
     endReason: null,
-    channelIds: announcer && announcer.channelId !== request.channelId ? [request.channelId, announcer.channelId] : [request.channelId],
+    channelIds:
+      announcer && announcer.channelId !== request.channelId
+        ? [request.channelId, announcer.channelId]
+        : [request.channelId],
     legSeq: 0,
   };
   emit(step, { kind: 'park-started', park });
@@ -94,10 +100,19 @@ function startPark(step: Step, request: NewPark): void {
   // A phone that dialled 700 hears its slot first, then goes on hold; anyone else is parked at once.
   if (announcer?.mode !== 'self') intoBridge(step);
   if (announcer) {
-    effect(step, { kind: 'play', playbackId: announcer.playbackId, target: { channelId: announcer.channelId }, media: slotDigits(park.slot) });
+    effect(step, {
+      kind: 'play',
+      playbackId: announcer.playbackId,
+      target: { channelId: announcer.channelId },
+      media: slotDigits(park.slot),
+    });
   }
   if (request.fromCall) {
-    effect(step, { kind: 'release-from-call', callId: request.fromCall.callId, channelIds: request.fromCall.releaseChannelIds });
+    effect(step, {
+      kind: 'release-from-call',
+      callId: request.fromCall.callId,
+      channelIds: request.fromCall.releaseChannelIds,
+    });
   }
   // Nobody to announce to (API): the old call's bridge goes once its legs are handed over.
   if (!announcer) releaseCallBridge(step);
@@ -105,7 +120,8 @@ function startPark(step: Step, request: NewPark): void {
 
 /** A fact about a channel of a park that is over (e.g. a rung leg's StasisStart after the park ended): hang it up. */
 function onOrphanFact(step: Step, fact: PbxFact): void {
-  if (fact.kind === 'channel-entered') effect(step, { kind: 'hangup', channelId: fact.channel.id, reason: 'normal' });
+  if (fact.kind === 'channel-entered')
+    effect(step, { kind: 'hangup', channelId: fact.channel.id, reason: 'normal' });
 }
 
 function onFact(step: Step, fact: PbxFact): void {
@@ -183,7 +199,11 @@ function onTick(step: Step, input: Extract<ParkInput, { kind: 'tick' }>): void {
 function onRetrieveByDial(step: Step, input: Extract<ParkInput, { kind: 'retrieve-by-dial' }>): void {
   const park = step.state;
   if (!active(park) || park.stage !== 'parked' || !park.inBridge) {
-    return effect(step, { kind: 'prompt-and-hangup', channelId: input.channelId, media: ['sound:pbx-invalidpark'] });
+    return effect(step, {
+      kind: 'prompt-and-hangup',
+      channelId: input.channelId,
+      media: ['sound:pbx-invalidpark'],
+    });
   }
   stopRinging(step);
   emit(step, { kind: 'handing-over', handover: { to: input.by, channelId: input.channelId, via: 'dial' } });
@@ -202,13 +222,25 @@ function onRetrieveByDial(step: Step, input: Extract<ParkInput, { kind: 'retriev
 function onReplace(step: Step, input: Extract<ParkInput, { kind: 'replace' }>): void {
   const park = parkOf(step);
   if (park.stage !== 'parking' && park.stage !== 'parked') {
-    return effect(step, { kind: 'transfer-progress', channelId: input.transfererChannelId, state: 'channel_declined' });
+    return effect(step, {
+      kind: 'transfer-progress',
+      channelId: input.transfererChannelId,
+      state: 'channel_declined',
+    });
   }
   const consultation = park.channelId;
   emit(step, { kind: 'caller-replaced', channelId: input.channelId, caller: input.caller });
-  effect(step, { kind: 'add-to-bridge', bridgeId: park.bridgeId, channelIds: [input.channelId] }, { kind: 'moh', bridgeId: park.bridgeId, on: true });
+  effect(
+    step,
+    { kind: 'add-to-bridge', bridgeId: park.bridgeId, channelIds: [input.channelId] },
+    { kind: 'moh', bridgeId: park.bridgeId, on: true },
+  );
   if (input.fromCall) {
-    effect(step, { kind: 'release-from-call', callId: input.fromCall.callId, channelIds: input.fromCall.releaseChannelIds });
+    effect(step, {
+      kind: 'release-from-call',
+      callId: input.fromCall.callId,
+      channelIds: input.fromCall.releaseChannelIds,
+    });
   }
   effect(
     step,
@@ -217,70 +249,4 @@ function onReplace(step: Step, input: Extract<ParkInput, { kind: 'replace' }>): 
     { kind: 'hangup', channelId: input.transfererChannelId, reason: 'normal' },
   );
   if (input.fromCall?.bridgeId) effect(step, { kind: 'destroy-bridge', bridgeId: input.fromCall.bridgeId });
-}
-
-function onEffectFailed(step: Step, failed: ParkEffect, reason: FailureReason): void {
-  const park = parkOf(step);
-  switch (failed.kind) {
-    case 'add-to-bridge':
-      if (failed.channelIds.includes(park.channelId) && park.stage !== 'handing-over') {
-        // The parked channel could not be put on hold: gone already, or Asterisk refused (then hang it up).
-        if (reason !== 'gone') effect(step, { kind: 'hangup', channelId: park.channelId, reason: 'congestion' });
-        return abandon(step, reason === 'gone' ? 'caller-hung-up' : 'park-failed');
-      }
-      return;
-    case 'create-channel':
-      return ringLegGone(step, failed.request.channelId);
-    case 'dial': {
-      const leg = park.ring?.legs.find((l) => l.id === failed.request.channelId);
-      if (leg && leg.status !== 'gone') effect(step, { kind: 'hangup', channelId: leg.id, reason: 'normal' });
-      return ringLegGone(step, failed.request.channelId);
-    }
-    case 'play':
-      if (park.announcer && failed.playbackId === park.announcer.playbackId) return finishAnnouncer(step);
-      if (park.stage === 'closing') effect(step, { kind: 'hangup', channelId: park.channelId, reason: 'normal' });
-      return;
-    case 'hand-over':
-      if (park.stage !== 'handing-over') return;
-      emit(step, { kind: 'handover-failed' });
-      return effect(step, { kind: 'hangup', channelId: failed.to.channelId, reason: 'congestion' });
-    case 'answer':
-    case 'hangup':
-    case 'transfer-progress':
-    case 'create-bridge':
-    case 'destroy-bridge':
-    case 'moh':
-    case 'device-state':
-    case 'release-from-call':
-    case 'prompt-and-hangup':
-      return;
-    default: {
-      const never: never = failed;
-      throw new Error(`unknown park effect ${JSON.stringify(never)}`);
-    }
-  }
-}
-
-/** After a (re)connect: adopt what Asterisk still holds, let go of what vanished while nobody listened. */
-function onReconcile(step: Step, present: Set<string>, bridges: BridgeInfo[]): void {
-  const park = parkOf(step);
-  const ours = bridges.find((bridge) => bridge.id === park.bridgeId);
-  const held = ours?.channelIds.includes(park.channelId) ?? false;
-  if (!present.has(park.channelId)) {
-    return park.stage === 'handing-over' ? unpark(step) : abandon(step, park.stage === 'closing' ? 'recall-failed' : 'vanished');
-  }
-  if (park.stage === 'handing-over' && !held) return unpark(step);
-  if (park.announcer && !present.has(park.announcer.channelId)) finishAnnouncer(step);
-  for (const leg of parkOf(step).ring?.legs ?? []) if (leg.status !== 'gone' && !present.has(leg.id)) ringLegGone(step, leg.id);
-  const now = parkOf(step);
-  if (now.stage === 'done') return;
-  if (held && !now.inBridge) emit(step, { kind: 'parked', at: at(step) });
-  const selfAnnouncing = now.announcer?.mode === 'self';
-  if (!held && !selfAnnouncing && (now.stage === 'parking' || now.stage === 'parked')) {
-    // Still ours but out of its bridge (e.g. the bridge went away): put it back on hold.
-    emit(step, { kind: 'rebridge' });
-    effect(step, { kind: 'create-bridge', bridgeId: now.bridgeId, name: bridgeNameOf(now.slot) });
-    intoBridge(step);
-  }
-  effect(step, { kind: 'device-state', slot: now.slot, state: 'INUSE' });
 }

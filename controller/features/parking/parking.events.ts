@@ -28,7 +28,10 @@ export function busEventOf(event: ParkEvent, park: ParkState): ParkBusEvent | un
     case 'parked':
       return { type: 'call.parked', data: { ...slotViewOf(park, true), ...base, via: park.via } };
     case 'timed-out':
-      return { type: 'park.timeout', data: { ...slotViewOf(park, true), ...base, recallTo: park.parker?.number ?? null } };
+      return {
+        type: 'park.timeout',
+        data: { ...slotViewOf(park, true), ...base, recallTo: park.parker?.number ?? null },
+      };
     case 'unparked': {
       const to = park.handover?.to;
       const retrievedBy = { extension: to?.number ?? '', name: to?.name ?? '', userId: to?.userId ?? null };

@@ -82,7 +82,10 @@ export function createParkingRunner(deps: ParkingRunnerDeps) {
     for (let input = pending.shift(); input; input = pending.shift()) {
       const before = parks.get(parkId);
       const decision = decide(input, before, now());
-      logger.trace({ parkId, input: input.kind, events: decision.events.map((e) => e.kind) }, 'park input decided');
+      logger.trace(
+        { parkId, input: input.kind, events: decision.events.map((e) => e.kind) },
+        'park input decided',
+      );
       state = before;
       const published: ParkBusEvent[] = [];
       for (const event of decision.events) {
@@ -113,7 +116,8 @@ export function createParkingRunner(deps: ParkingRunnerDeps) {
     for (const watcher of watchers.get(park.id) ?? []) watcher(park);
   }
 
-  const failure = (outcome: Outcome<unknown>): FailureReason | undefined => (outcome.ok ? undefined : outcome.reason);
+  const failure = (outcome: Outcome<unknown>): FailureReason | undefined =>
+    outcome.ok ? undefined : outcome.reason;
 
   async function execute(parkId: string, effect: ParkEffect): Promise<FailureReason | undefined> {
     try {
@@ -141,7 +145,9 @@ export function createParkingRunner(deps: ParkingRunnerDeps) {
       case 'moh':
         return failure(await pbx.moh({ bridgeId: effect.bridgeId }, effect.on));
       case 'play':
-        return failure(await pbx.play({ playbackId: effect.playbackId, target: effect.target, media: effect.media }));
+        return failure(
+          await pbx.play({ playbackId: effect.playbackId, target: effect.target, media: effect.media }),
+        );
       case 'create-channel':
         return failure(await pbx.createChannel(effect.request));
       case 'dial':
@@ -153,8 +159,18 @@ export function createParkingRunner(deps: ParkingRunnerDeps) {
         return undefined;
       case 'hand-over':
         await deps.calls.adopt({
-          caller: { channelId: effect.parked.channelId, endpoint: '', person: effect.parked.person, up: true },
-          answerer: { channelId: effect.to.channelId, endpoint: '', person: effect.to.person, up: effect.to.up },
+          caller: {
+            channelId: effect.parked.channelId,
+            endpoint: '',
+            person: effect.parked.person,
+            up: true,
+          },
+          answerer: {
+            channelId: effect.to.channelId,
+            endpoint: '',
+            person: effect.to.person,
+            up: effect.to.up,
+          },
           dialled: effect.slot,
         });
         return undefined;
@@ -174,7 +190,8 @@ export function createParkingRunner(deps: ParkingRunnerDeps) {
       return lock.run(parkId, async () => {
         const resolved = typeof input === 'function' ? await input() : input;
         const state = resolved ? await process(parkId, resolved) : parks.get(parkId);
-        if (!parks.has(parkId)) for (const [channel, owner] of channelIndex) if (owner === parkId) channelIndex.delete(channel);
+        if (!parks.has(parkId))
+          for (const [channel, owner] of channelIndex) if (owner === parkId) channelIndex.delete(channel);
         return state;
       });
     },
@@ -186,7 +203,11 @@ export function createParkingRunner(deps: ParkingRunnerDeps) {
     bySlot: (slot: string) => [...parks.values()].find((park) => park.slot === slot),
     all: () => [...parks.values()],
     /** Calls `watch` after every saved change of the park until it returns true (or `timeoutMs` passes). */
-    watch(parkId: string, until: (park: ParkState) => boolean, timeoutMs: number): Promise<ParkState | undefined> {
+    watch(
+      parkId: string,
+      until: (park: ParkState) => boolean,
+      timeoutMs: number,
+    ): Promise<ParkState | undefined> {
       return new Promise((resolve) => {
         const list = watchers.get(parkId) ?? [];
         watchers.set(parkId, list);

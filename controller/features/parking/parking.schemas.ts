@@ -19,18 +19,27 @@ export const parkSlotListSchema = z.object({ items: z.array(parkSlotSchema) });
 
 export const parkBody = z
   .strictObject({
-    callId: z.string().regex(/^[\w-]{1,64}$/, 'a call id').optional(),
+    callId: z
+      .string()
+      .regex(/^[\w-]{1,64}$/, 'a call id')
+      .optional(),
     channelId: z.string().min(1).max(128).optional(),
     /** A specific slot; default the lowest free one. */
     slot: slotNumber.optional(),
     /** Seconds before the parker is rung back; default PARK_TIMEOUT_SECONDS. */
     timeoutSeconds: z.number().int().min(1).max(86_400).optional(),
   })
-  .refine((body) => Boolean(body.callId) !== Boolean(body.channelId), { message: 'give either callId or channelId' });
+  .refine((body) => Boolean(body.callId) !== Boolean(body.channelId), {
+    message: 'give either callId or channelId',
+  });
 
 export const retrieveBody = z.strictObject({
   slot: slotNumber,
   extension: z.string().regex(/^\d{3,5}$/, 'an extension: 3 to 5 digits'),
 });
 
-export const retrieveAcceptedSchema = z.object({ slot: z.string(), extension: z.string(), state: z.enum(['ringing']) });
+export const retrieveAcceptedSchema = z.object({
+  slot: z.string(),
+  extension: z.string(),
+  state: z.enum(['ringing']),
+});

@@ -4,14 +4,27 @@ import type { ChannelInfo, PbxFact } from '../../ari/pbx.facts.js';
 import type { PbxConnection } from '../../ari/pbx.port.js';
 import type { EventBus } from '../../bus/event-bus.js';
 import type { Db } from '../../db/database.js';
-import { allocateSlot, freeParkSlot, listParkSlots, occupiedParkSlots } from '../../db/park-slots.repository.js';
+import {
+  allocateSlot,
+  freeParkSlot,
+  listParkSlots,
+  occupiedParkSlots,
+} from '../../db/park-slots.repository.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { createCallDirectory, type CallDirectory } from '../calls/call-directory.js';
-import type { ParkCodeRequest } from '../calls/call-runner.js';
-import type { CallParties, CallSide, CallsService } from '../calls/calls.service.js';
+import type { CallsService } from '../calls/calls.service.js';
 import { createParkPrompts } from './park-prompts.js';
-import { ALL_SLOTS, isParkNumber, isSlot, parkIdFromArgs, parkIdFromPlayback, PARK_NUMBER, slotOfBridgeName } from './park-state.js';
+import {
+  ALL_SLOTS,
+  isParkNumber,
+  isSlot,
+  parkIdFromArgs,
+  parkIdFromPlayback,
+  PARK_NUMBER,
+  slotOfBridgeName,
+} from './park-state.js';
+import { createPhoneFlows } from './park-phone-flows.js';
 import { createParkingRequests } from './parking-requests.js';
 import { createParkingRunner } from './parking.runner.js';
 import type { NewPark, ParkInput, ParkState } from './parking.types.js';
@@ -38,10 +51,6 @@ export const newParkId = () => randomBytes(6).toString('hex');
 
 /** Why a park could not get a slot, as the phone hears it and the API reports it. */
 export type Refusal = 'parking-full' | 'slot-occupied';
-const refusalPrompt: Record<Refusal, string[]> = {
-  'parking-full': ['sound:pbx-parkingfailed'],
-  'slot-occupied': ['sound:pbx-invalid'],
-};
 
 /**
  * Parking on slots 701-799: routes Asterisk's facts to parks, starts parks from phones (blind and attended transfer
@@ -69,7 +78,9 @@ export function createParkingService(deps: ParkingServiceDeps) {
 
   async function tickInput(park: ParkState): Promise<ParkInput> {
     const parker = park.parker ? await directory.resolveTargets(park.parker.number) : undefined;
-    const fallback = settings.fallbackExtension ? await directory.resolveTargets(settings.fallbackExtension) : undefined;
+    const fallback = settings.fallbackExtension
+      ? await directory.resolveTargets(settings.fallbackExtension)
+      : undefined;
     return {
       kind: 'tick',
       parkerTargets: parker?.kind === 'user' ? parker.targets : [],
@@ -82,7 +93,10 @@ export function createParkingService(deps: ParkingServiceDeps) {
    * facts queue behind it. Resolves with the refusal when no slot could be had.
    */
   async function startPark(
-    request: Omit<NewPark, 'id' | 'slot' | 'ringSeconds' | 'timeoutSeconds'> & { slot?: string; timeoutSeconds?: number },
+    request: Omit<NewPark, 'id' | 'slot' | 'ringSeconds' | 'timeoutSeconds'> & {
+      slot?: string;
+      timeoutSeconds?: number;
+    },
   ): Promise<{ parkId: string; refused?: Refusal }> {
     const parkId = newParkId();
     const claimed = [request.channelId, ...(request.announcer ? [request.announcer.channelId] : [])];
@@ -90,12 +104,20 @@ export function createParkingService(deps: ParkingServiceDeps) {
     let refused: Refusal | undefined;
     starting.add(parkId);
     await runner.submit(parkId, async () => {
-      const slot = await allocateSlot(db, { parkId, channelId: request.channelId, slot: request.slot }).finally(() =>
-        starting.delete(parkId),
-      );
+      const slot = await allocateSlot(db, {
+        parkId,
+        channelId: request.channelId,
+        slot: request.slot,
+      }).finally(() => starting.delete(parkId));
       if (slot) {
         const { slot: _wanted, timeoutSeconds, ...rest } = request;
-        const park: NewPark = { ...rest, id: parkId, slot, timeoutSeconds: timeoutSeconds ?? settings.timeoutSeconds, ringSeconds: settings.ringSeconds };
+        const park: NewPark = {
+          ...rest,
+          id: parkId,
+          slot,
+          timeoutSeconds: timeoutSeconds ?? settings.timeoutSeconds,
+          ringSeconds: settings.ringSeconds,
+        };
         return { kind: 'park', park };
       }
       refused = request.slot ? 'slot-occupied' : 'parking-full';
@@ -103,93 +125,6 @@ export function createParkingService(deps: ParkingServiceDeps) {
       return undefined;
     });
     return { parkId, refused };
-  }
-
-  const slotOf = (number: string) => (number === PARK_NUMBER ? undefined : number);
-  const releaseFrom = (parties: CallParties, channelIds: string[]) => ({ callId: parties.callId, bridgeId: parties.bridgeId, releaseChannelIds: channelIds });
-  const otherSide = (parties: CallParties, side: CallSide) => (side.channelId === parties.a.channelId ? parties.b : parties.a);
-  const sideOf = (parties: CallParties, channelId: string) =>
-    [parties.a, parties.b].find((side) => side.channelId === channelId);
-
-  /** A blind transfer (REFER) to 700 or a slot: the transferer hears the slot, the transferee is parked. */
-  async function onBlindTransfer(transfererId: string, destination: string): Promise<void> {
-    const parties = calls.partiesOf(transfererId);
-    const transferer = parties && sideOf(parties, transfererId);
-    if (!parties || !transferer) return logger.warn({ transfererId, destination }, 'transfer to park from a channel in no call');
-    const parkee = otherSide(parties, transferer);
-    const { refused } = await startPark({
-      channelId: parkee.channelId,
-      channelUp: true,
-      caller: parkee.person,
-      parker: transferer.person,
-      via: 'blind-transfer',
-      announcer: { channelId: transferer.channelId, mode: 'transfer' },
-      fromCall: releaseFrom(parties, [transferer.channelId, parkee.channelId]),
-      slot: slotOf(destination),
-    });
-    // Refused: the transfer is never completed (a failure NOTIFY makes some phones hang up), the call goes on.
-    if (refused) await prompts.tell(transferer.channelId, refusalPrompt[refused]);
-  }
-
-  /** `#72` in a call: the other party is parked, the parker hears the slot and is hung up. */
-  async function onParkCode(request: ParkCodeRequest): Promise<void> {
-    const parties = calls.partiesOfCall(request.callId);
-    const parker = parties && sideOf(parties, request.parkerChannelId);
-    const parkee = parties && sideOf(parties, request.parkeeChannelId);
-    if (!parties || !parker || !parkee) return;
-    const { refused } = await startPark({
-      channelId: parkee.channelId,
-      channelUp: true,
-      caller: parkee.person,
-      parker: parker.person,
-      via: 'code',
-      announcer: { channelId: parker.channelId, mode: 'code' },
-      fromCall: releaseFrom(parties, [parker.channelId, parkee.channelId]),
-    });
-    if (refused) await prompts.tell(parker.channelId, refusalPrompt[refused]);
-  }
-
-  /** A phone dialled 700: it is parked itself after hearing the slot (an attended transfer then puts its peer there). */
-  async function onSelfPark(channel: ChannelInfo): Promise<void> {
-    const me = await directory.identifyCaller(channel);
-    const { refused } = await startPark({
-      channelId: channel.id,
-      channelUp: channel.state === 'Up',
-      caller: me,
-      parker: me,
-      via: 'self',
-      announcer: { channelId: channel.id, mode: 'self' },
-      fromCall: null,
-    });
-    if (refused) await prompts.promptAndHangup(channel.id, refusalPrompt[refused]);
-  }
-
-  /** A phone dialled a slot: it picks the parked call up, or hears that nothing is parked there. */
-  async function onDialSlot(channel: ChannelInfo, slot: string): Promise<void> {
-    const park = runner.bySlot(slot);
-    if (!park) return prompts.promptAndHangup(channel.id, ['sound:pbx-invalidpark']);
-    const by = await directory.identifyCaller(channel);
-    await runner.submit(park.id, { kind: 'retrieve-by-dial', channelId: channel.id, endpoint: channel.name, by });
-  }
-
-  /** Attended transfer: the REFER replaces a parked consultation leg; its transferee takes the slot. */
-  function onAttendedTransfer(parkId: string, fact: Extract<PbxFact, { kind: 'transfer-requested' }>): void {
-    const transfereeId = fact.transfereeChannelId;
-    const parties = transfereeId ? calls.partiesOf(transfereeId) : undefined;
-    const transferee = parties && transfereeId ? sideOf(parties, transfereeId) : undefined;
-    if (!transfereeId || !parties || !transferee) {
-      logger.warn({ parkId, transfereeId }, 'attended transfer to a park without a known transferee');
-      return void pbx.transferProgress(fact.transfererChannelId, 'channel_declined');
-    }
-    runner.claim(transfereeId, parkId);
-    runner.claim(fact.transfererChannelId, parkId);
-    void runner.submit(parkId, {
-      kind: 'replace',
-      channelId: transfereeId,
-      caller: transferee.person,
-      transfererChannelId: fact.transfererChannelId,
-      fromCall: releaseFrom(parties, [fact.transfererChannelId, transfereeId]),
-    });
   }
 
   function onTransfer(fact: Extract<PbxFact, { kind: 'transfer-requested' }>): void {
@@ -213,7 +148,9 @@ export function createParkingService(deps: ParkingServiceDeps) {
     if (isSlot(dialled)) void guard(onDialSlot(fact.channel, dialled));
   }
 
-  function routeOf(fact: Exclude<PbxFact, { kind: 'channel-entered' | 'transfer-requested' }>): string | undefined {
+  function routeOf(
+    fact: Exclude<PbxFact, { kind: 'channel-entered' | 'transfer-requested' }>,
+  ): string | undefined {
     switch (fact.kind) {
       case 'channel-left':
       case 'channel-state-changed':
@@ -241,7 +178,8 @@ export function createParkingService(deps: ParkingServiceDeps) {
   /** Channels in Stasis as last seen (the API parks any of them without listing every channel). */
   const seen = new Map<string, ChannelInfo>();
   function remember(fact: PbxFact): void {
-    if (fact.kind === 'channel-entered' || fact.kind === 'channel-state-changed') seen.set(fact.channel.id, fact.channel);
+    if (fact.kind === 'channel-entered' || fact.kind === 'channel-state-changed')
+      seen.set(fact.channel.id, fact.channel);
     else if (fact.kind === 'channel-left') seen.delete(fact.channel.id);
   }
 
@@ -264,28 +202,46 @@ export function createParkingService(deps: ParkingServiceDeps) {
     const saved: ParkState[] = [];
     for (const row of rows) {
       if (row.state) saved.push(row.state as ParkState);
-      else if (row.parkId && !starting.has(row.parkId) && !runner.get(row.parkId)) await freeParkSlot(db, row.slot, row.parkId);
+      else if (row.parkId && !starting.has(row.parkId) && !runner.get(row.parkId))
+        await freeParkSlot(db, row.slot, row.parkId);
     }
     runner.restore(saved);
     const [channels, bridges] = await Promise.all([pbx.listChannels(), pbx.listBridges()]);
-    if (!channels.ok || !bridges.ok) return logger.warn('could not list channels and bridges to reconcile parks');
+    if (!channels.ok || !bridges.ok)
+      return logger.warn('could not list channels and bridges to reconcile parks');
     seen.clear();
     for (const channel of channels.value) seen.set(channel.id, channel);
     const channelIds = channels.value.map((channel) => channel.id);
-    await Promise.all(runner.all().map((park) => runner.submit(park.id, { kind: 'reconcile', channelIds, bridges: bridges.value })));
+    await Promise.all(
+      runner
+        .all()
+        .map((park) => runner.submit(park.id, { kind: 'reconcile', channelIds, bridges: bridges.value })),
+    );
     const known = new Set(runner.all().map((park) => park.bridgeId));
     for (const bridge of bridges.value) {
       if (!slotOfBridgeName(bridge.name) || known.has(bridge.id)) continue;
       if (bridge.channelIds.length === 0) await pbx.destroyBridge(bridge.id);
-      else logger.warn({ bridge: bridge.id, channels: bridge.channelIds }, 'a park bridge nobody knows: left alone');
+      else
+        logger.warn(
+          { bridge: bridge.id, channels: bridge.channelIds },
+          'a park bridge nobody knows: left alone',
+        );
     }
     const occupied = new Set(runner.all().map((park) => park.slot));
-    await Promise.all(ALL_SLOTS.map((slot) => pbx.setDeviceState(`Stasis:park-${slot}`, occupied.has(slot) ? 'INUSE' : 'NOT_INUSE')));
+    await Promise.all(
+      ALL_SLOTS.map((slot) =>
+        pbx.setDeviceState(`Stasis:park-${slot}`, occupied.has(slot) ? 'INUSE' : 'NOT_INUSE'),
+      ),
+    );
   }
 
   function requireAsterisk(): void {
-    if (connection.state() !== 'connected') throw new AppError('asterisk-unreachable', 'Asterisk is not reachable');
+    if (connection.state() !== 'connected')
+      throw new AppError('asterisk-unreachable', 'Asterisk is not reachable');
   }
+
+  const flows = createPhoneFlows({ calls, runner, directory, prompts, startPark, logger, pbx });
+  const { onBlindTransfer, onParkCode, onSelfPark, onDialSlot, onAttendedTransfer } = flows;
 
   const requests = createParkingRequests({
     calls,
@@ -301,7 +257,8 @@ export function createParkingService(deps: ParkingServiceDeps) {
     start(): void {
       unsubscribes.push(connection.onFact(onFact), connection.onConnected(reconcile));
       calls.onParkCode((request) => void guard(onParkCode(request)));
-      if (connection.state() === 'connected') void reconcile().catch((error: unknown) => logger.error({ err: error }, 'park reconcile failed'));
+      if (connection.state() === 'connected')
+        void reconcile().catch((error: unknown) => logger.error({ err: error }, 'park reconcile failed'));
     },
     async stop(): Promise<void> {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
@@ -336,7 +293,10 @@ export interface RetrieveRequest {
 }
 
 export type StartPark = (
-  request: Omit<NewPark, 'id' | 'slot' | 'ringSeconds' | 'timeoutSeconds'> & { slot?: string; timeoutSeconds?: number },
+  request: Omit<NewPark, 'id' | 'slot' | 'ringSeconds' | 'timeoutSeconds'> & {
+    slot?: string;
+    timeoutSeconds?: number;
+  },
 ) => Promise<{ parkId: string; refused?: Refusal }>;
 
 export type ParkingService = ReturnType<typeof createParkingService>;

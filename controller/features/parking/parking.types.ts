@@ -159,7 +159,12 @@ export type ParkEffect =
   | { kind: 'add-to-bridge'; bridgeId: string; channelIds: string[] }
   | { kind: 'destroy-bridge'; bridgeId: string }
   | { kind: 'moh'; bridgeId: string; on: boolean }
-  | { kind: 'play'; playbackId: string; target: { channelId: string } | { bridgeId: string }; media: string[] }
+  | {
+      kind: 'play';
+      playbackId: string;
+      target: { channelId: string } | { bridgeId: string };
+      media: string[];
+    }
   | { kind: 'create-channel'; request: CreateChannel }
   | { kind: 'dial'; request: Dial }
   | { kind: 'device-state'; slot: string; state: DeviceState }
