@@ -85,6 +85,17 @@ describe('live state: snapshot then events', () => {
     expect(unparked.parkSlots['705']).toMatchObject({ occupied: false, callerIdName: null });
   });
 
+  it('keeps a slot held on park.timeout (the parker is rung back) and frees it on park.abandoned', () => {
+    const parked = fold([msg('snapshot', {}), msg('call.parked', slot, 500)]);
+    const recalling = liveReducer(parked, msg('park.timeout', { ...slot, recallTo: '1002' }));
+    expect(recalling.parkSlots['705']).toMatchObject({ occupied: true, callerIdName: 'Alice' });
+    const abandoned = liveReducer(
+      recalling,
+      msg('park.abandoned', { ...slot, occupied: false, reason: 'caller-hung-up' }),
+    );
+    expect(abandoned.parkSlots['705']).toMatchObject({ occupied: false, callerIdName: null });
+  });
+
   it('accepts a park event that wraps the slot', () => {
     const state = fold([msg('call.parked', { parkSlot: slot, callId: 'c9' })]);
     expect(state.parkSlots['705']?.occupied).toBe(true);

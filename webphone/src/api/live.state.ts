@@ -70,12 +70,15 @@ function applyMessage(state: LiveState, message: ServerMessage, receivedAt: numb
       const { [id]: _gone, ...calls } = state.calls;
       return { ...state, calls };
     }
+    // park.timeout: the parker is rung back while the call stays on its slot; unparked/abandoned free it.
     case 'call.parked':
     case 'call.unparked':
-    case 'park.timeout': {
+    case 'park.timeout':
+    case 'park.abandoned': {
       const slot = toSlot(data.parkSlot ?? data.slotState ?? data);
       if (!slot) return state;
-      const parked = message.type === 'call.parked' ? { ...slot, occupied: true } : emptySlot(slot.slot);
+      const held = message.type === 'call.parked' || message.type === 'park.timeout';
+      const parked = held ? { ...slot, occupied: true } : emptySlot(slot.slot);
       const lastParkBy =
         message.type === 'call.parked' && slot.parkerExtension
           ? { ...state.lastParkBy, [slot.parkerExtension]: { slot: slot.slot, receivedAt } }
