@@ -4,6 +4,7 @@
  * measured: the browser's WebRTC stats (packets and audio energy received), and the desk phone's recording of
  * the browser's microphone (Chromium's fake capture device fed with a WAV file of a known tone).
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +34,55 @@ if (skipReason) {
   console.warn(`\n${line}\nLIVE WEBPHONE TESTS SKIPPED: ${skipReason}\n${line}\n`);
 }
 const describeWebphone = skipReason ? describe.skip : describeLive;
+
+/**
+ * Restarting Asterisk is the one thing the suite cannot do portably: the commands come from the environment and
+ * run with `sh -c` (the start command must return, e.g. by backgrounding Asterisk). Without them that case skips.
+ */
+const asteriskStop = process.env.LIVE_ASTERISK_STOP_CMD;
+const asteriskStart = process.env.LIVE_ASTERISK_START_CMD;
+const restartSkipReason =
+  asteriskStop && asteriskStart
+    ? null
+    : 'LIVE_ASTERISK_STOP_CMD and LIVE_ASTERISK_START_CMD are not set (shell commands that stop and start the ' +
+      'Asterisk at ARI_URL, e.g. LIVE_ASTERISK_STOP_CMD="asterisk -rx \'core stop now\'"; the start command must ' +
+      'background Asterisk and return)';
+if (!skipReason && restartSkipReason) {
+  const line = '='.repeat(78);
+  console.warn(`\n${line}\nLIVE WEBPHONE ASTERISK-RESTART TEST SKIPPED: ${restartSkipReason}\n${line}\n`);
+}
+
+/** Runs a shell command and resolves when the shell exits (not when a backgrounded child closes its output). */
+function shell(command: string, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`\`${command}\` still running after ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`\`${command}\` exited with ${code}`));
+    });
+  });
+}
+
+/** Whether Asterisk answers ARI (`GET /ari/asterisk/ping`). */
+async function asteriskUp(): Promise<boolean> {
+  try {
+    const response = await fetch(`${live.ariUrl}/ari/asterisk/ping`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${live.username}:${live.password}`).toString('base64')}`,
+      },
+      signal: AbortSignal.timeout(1000),
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
 
 /** What the page's RTCPeerConnection says about the call's audio (`getStats()`). */
 interface MediaStats {
@@ -426,6 +476,219 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
     // the track; chan_pjsip plays Asterisk's hold music to the desk phone): a half-second without the tone.
     expect(heard.quietestBlockToneDb).toBeLessThan(-45);
   });
+
+  /** What the registration badge said, and when (ms after `since`), sampled every 100 ms until stopped. */
+  function watchBadge(since: number) {
+    const seen: [number, string][] = [];
+    let running = true;
+    const sample = async () => {
+      const text = await page
+        .getByTestId('registration')
+        .textContent({ timeout: 1000 })
+        .catch(() => '?');
+      if (text !== seen.at(-1)?.[1]) seen.push([Date.now() - since, text ?? '']);
+    };
+    const loop = (async () => {
+      while (running) {
+        await sample();
+        await sleep(100);
+      }
+    })();
+    return {
+      seen,
+      async stop() {
+        if (!running) return;
+        running = false;
+        await loop;
+        await sample();
+      },
+    };
+  }
+
+  const registrationText = () =>
+    page
+      .getByTestId('registration')
+      .textContent({ timeout: 1000 })
+      .catch(() => '');
+
+  /**
+   * Stops Asterisk, checks the UI says the connection is lost, keeps it away 2 s and starts it again; returns when
+   * it answers ARI. `timings` gets each step in ms after the stop command.
+   */
+  async function restartAsterisk(timings: Record<string, number>, since: number) {
+    const at = () => Date.now() - since;
+    await shell(asteriskStop!);
+    timings.stopCommandReturned = at();
+    await eventually(async () => !(await asteriskUp()), 15_000, 'Asterisk stopped');
+    timings.asteriskDown = at();
+    await expect.poll(registrationText, { timeout: 15_000 }).toBe('Connection to Asterisk lost');
+    timings.uiLost = at();
+    const help = await page.locator('.registration-help').textContent();
+    expect(help).toContain('Calls cannot be made or received');
+    expect(help).toMatch(/Reconnecting \(attempt \d+\)/);
+    await sleep(2000); // Asterisk stays away a little while, as a real restart does
+    await shell(asteriskStart!);
+    timings.startCommandReturned = at();
+    await eventually(asteriskUp, 60_000, 'Asterisk answering ARI again');
+    timings.asteriskUp = at();
+  }
+
+  /** Whatever failed, leave Asterisk running (and the controller connected) for whoever holds the live lock next. */
+  async function ensureAsteriskUp() {
+    if (!(await asteriskUp())) {
+      await shell(asteriskStart!).catch(() => undefined);
+      await eventually(asteriskUp, 60_000, 'Asterisk up again').catch(() => undefined);
+    }
+    await pbx.connection.start();
+  }
+
+  it.skipIf(restartSkipReason)(
+    'Asterisk restarts: the webphone re-registers by itself',
+    async () => {
+      expect(await endpointState('1002-web')).toBe('online');
+      const reconnects: number[] = [];
+      const stopListening = pbx.connection.onConnected(() => void reconnects.push(Date.now()));
+      let loads = 0;
+      const countLoad = () => (loads += 1);
+      page.on('load', countLoad);
+      const since = Date.now();
+      const at = () => Date.now() - since;
+      const badge = watchBadge(since);
+      const timings: Record<string, number> = {};
+      try {
+        await restartAsterisk(timings, since);
+        // Memory objects vanished with the restart: the endpoint comes back only when the controller pushes it.
+        const pushedAlready = (await pbx.connection.pbx.getEndpoint('PJSIP', '1002-web')).ok;
+        await eventually(
+          () => pbx.connection.state() === 'connected',
+          30_000,
+          'the controller reconnects to ARI',
+        );
+        timings.ariReconnected = at();
+        await eventually(
+          async () => (await pbx.connection.pbx.getEndpoint('PJSIP', '1002-web')).ok,
+          30_000,
+          'the controller pushes 1002-web again',
+        );
+        timings.accountPushed = at();
+        await expect.poll(registrationText, { timeout: 90_000, interval: 200 }).toBe('Registered');
+        timings.uiRegistered = at();
+        await eventually(
+          async () => (await endpointState('1002-web')) === 'online',
+          10_000,
+          '1002-web online',
+        );
+        timings.endpointOnline = at();
+        expect(reconnects.length).toBeGreaterThanOrEqual(1);
+        expect(loads).toBe(0);
+        await badge.stop();
+        console.log(
+          `live Asterisk restart: ms after the stop command ${JSON.stringify(timings)}; 1002-web already pushed ` +
+            `when Asterisk first answered: ${pushedAlready}; the badge said ${JSON.stringify(badge.seen)}`,
+        );
+
+        // And the phone works: the desk phone calls it, the agent answers, audio flows, the agent hangs up.
+        desk.clearEvents();
+        await eventually(
+          async () => (await endpointState('1001')) !== 'missing',
+          10_000,
+          'the desk phone endpoint pushed again',
+        );
+        await desk.dial(`sip:1002@${live.sipAddress}`);
+        const answer = page.getByRole('button', { name: /^Answer call from / });
+        await answer.waitFor({ timeout: 15_000 });
+        await answer.click();
+        await desk.waitFor('CALL_ESTABLISHED', 10_000);
+        await expect.poll(callState, { timeout: 10_000 }).toMatch(/0:0\d/);
+        await sleep(2000);
+        const stats = await mediaStats(page);
+        console.log('live after the Asterisk restart, 1001 -> webphone, browser WebRTC stats:', stats);
+        expect(stats.packetsReceived).toBeGreaterThan(50);
+        expect(stats.packetsSent).toBeGreaterThan(50);
+        await page.getByRole('button', { name: 'End call' }).click();
+        await desk.waitFor('CALL_CLOSED', 10_000);
+      } finally {
+        await badge.stop();
+        stopListening();
+        page.off('load', countLoad);
+        await ensureAsteriskUp();
+      }
+    },
+    240_000,
+  );
+
+  it.skipIf(restartSkipReason)(
+    'Asterisk restarts while the controller is away: REGISTER is refused until the account is pushed, the webphone keeps retrying',
+    async () => {
+      await eventually(async () => (await endpointState('1002-web')) === 'online', 10_000, '1002-web online');
+      const since = Date.now();
+      const at = () => Date.now() - since;
+      const badge = watchBadge(since);
+      const timings: Record<string, number> = {};
+      try {
+        // The controller's ARI connection goes first, so Asterisk comes back without the webphone's account.
+        await pbx.connection.stop();
+        await restartAsterisk(timings, since);
+        await expect
+          .poll(registrationText, { timeout: 60_000, interval: 200 })
+          .toBe('SIP credentials refused');
+        timings.uiRefused = at();
+        const refusedHelp = (await page.locator('.registration-help').textContent()) ?? '';
+        expect(refusedHelp).toMatch(/Retrying \(attempt \d+\)/);
+        await sleep(5000); // refused a few times more
+        const helpBeforePush = (await page.locator('.registration-help').textContent()) ?? '';
+        expect(await registrationText()).toBe('SIP credentials refused');
+
+        await pbx.connection.start();
+        timings.controllerBack = at();
+        await eventually(
+          async () => (await pbx.connection.pbx.getEndpoint('PJSIP', '1002-web')).ok,
+          30_000,
+          'the controller pushes 1002-web again',
+        );
+        timings.accountPushed = at();
+        await expect.poll(registrationText, { timeout: 60_000, interval: 200 }).toBe('Registered');
+        timings.uiRegistered = at();
+        await eventually(
+          async () => (await endpointState('1002-web')) === 'online',
+          10_000,
+          '1002-web online',
+        );
+        timings.endpointOnline = at();
+        await badge.stop();
+        console.log(
+          `live Asterisk restart, controller away: ms after the stop command ${JSON.stringify(timings)}; ` +
+            `the badge said ${JSON.stringify(badge.seen)}; first refusal: "${refusedHelp}"; ` +
+            `before the push: "${helpBeforePush}"`,
+        );
+
+        // A call again, the other way: the webphone dials the desk phone.
+        desk.clearEvents();
+        await eventually(
+          async () => (await endpointState('1001')) !== 'missing',
+          10_000,
+          '1001 pushed again',
+        );
+        await page.getByLabel('Number to dial').fill('1001');
+        await page.getByLabel('Number to dial').press('Enter');
+        await desk.waitFor('CALL_ESTABLISHED', 10_000);
+        await expect.poll(callState, { timeout: 10_000 }).toMatch(/0:0\d/);
+        await sleep(2000);
+        const stats = await mediaStats(page);
+        console.log(
+          'live after the restart with the controller away, webphone -> 1001, WebRTC stats:',
+          stats,
+        );
+        expect(stats.packetsReceived).toBeGreaterThan(50);
+        await desk.hangup();
+        await desk.waitFor('CALL_CLOSED', 10_000);
+      } finally {
+        await badge.stop();
+        await ensureAsteriskUp();
+      }
+    },
+    240_000,
+  );
 
   it('signing out unregisters the webphone: Asterisk sees 1002-web offline', async () => {
     expect(await endpointState('1002-web')).toBe('online');
