@@ -59,13 +59,13 @@ describe('registration', () => {
       { kind: 'failed', problem: 'credentials-refused', detail: '401', failures: 1, retrying: true },
     ],
     [
-      '403 is credentials refused; given up after 7',
+      '403 is credentials refused; given up after 9',
       [
         { type: 'ua.starting' },
         { type: 'ws.connected' },
-        { type: 'reg.failed', statusCode: 403, cause: 'Rejected', failures: 7, retryInMs: null },
+        { type: 'reg.failed', statusCode: 403, cause: 'Rejected', failures: 9, retryInMs: null },
       ],
-      { kind: 'failed', problem: 'credentials-refused', detail: '403', failures: 7, retrying: false },
+      { kind: 'failed', problem: 'credentials-refused', detail: '403', failures: 9, retrying: false },
     ],
     [
       'a timeout is the registrar',

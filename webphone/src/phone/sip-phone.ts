@@ -77,8 +77,10 @@ export class SipPhone {
       register: true,
       register_expires: 600,
       session_timers: false,
+      // JsSIP waits a random 1..2^n s (clamped to these) between attempts: capped at 10 s, a phone is back at most
+      // ~10 s after Asterisk is (30 s kept agents deaf for up to half a minute after a restart).
       connection_recovery_min_interval: 2,
-      connection_recovery_max_interval: 30,
+      connection_recovery_max_interval: 10,
       user_agent: 'ari-pbx webphone',
     });
     ua.on('connecting', (e) => this.dispatch({ type: 'ws.connecting', attempts: e.attempts }));

@@ -53,7 +53,7 @@ describe('<TopBar> registration status', () => {
       [
         { type: 'ua.starting' },
         { type: 'ws.connected' },
-        { type: 'reg.failed', statusCode: 403, cause: 'Rejected', failures: 7, retryInMs: null },
+        { type: 'reg.failed', statusCode: 403, cause: 'Rejected', failures: 9, retryInMs: null },
       ],
       'SIP credentials refused',
       'so the phone stopped trying. Ask an administrator to check your SIP account, then sign in again.',
