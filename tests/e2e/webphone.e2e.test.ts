@@ -18,7 +18,8 @@ import { header } from './sip-message.js';
 import { startSipPeer, type SipPeer } from './sip-peer.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const screenshots = resolve('docs/screenshots');
+// The docs' screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1); other runs keep theirs in a temp folder.
+const screenshots = process.env.UPDATE_SCREENSHOTS ? resolve('docs/screenshots') : join(tmpdir(), 'webphone-e2e-screenshots');
 
 let outDir: string;
 let registrar: SipPeer;
