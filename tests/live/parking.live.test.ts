@@ -145,4 +145,29 @@ describeLive('live: parking on a real Asterisk', () => {
     console.log('live recall: 1002 hears 1001 at', snr, 'dB');
     expect(snr).toBeGreaterThan(30);
   }, 60_000);
+  it('#72 during a call parks the other party; the parker is released; an empty slot plays a prompt and ends', async () => {
+    clearAll();
+    const since = pbx.events.length;
+    await phones['1001']!.dial(`sip:1002@${live.sipAddress}`);
+    await phones['1001']!.waitFor('CALL_ESTABLISHED');
+    await eventAfter('call.answered', since);
+    await sleep(1000);
+    await phones['1002']!.sendDtmf('#72');
+    const parked = await eventAfter('call.parked', since);
+    expect(parked.data).toMatchObject({ callerIdNumber: '1001', parkerExtension: '1002', via: 'code' });
+    await phones['1002']!.waitFor('CALL_CLOSED', 10_000); // after hearing the slot
+    const slot = String(parked.data.slot);
+    expect(await deviceState(slot)).toBe('INUSE');
+
+    const empty = slot === '798' ? '799' : '798';
+    await phones['1003']!.dial(`sip:${empty}@${live.sipAddress}`);
+    await phones['1003']!.waitFor('CALL_ESTABLISHED');
+    await phones['1003']!.waitFor('CALL_CLOSED', 10_000);
+
+    // The parked caller hangs up: the slot is free at once.
+    await phones['1001']!.hangup();
+    const abandoned = await eventAfter('park.abandoned', since);
+    expect(abandoned.data).toMatchObject({ slot, reason: 'caller-hung-up' });
+    expect(await deviceState(slot)).toBe('NOT_INUSE');
+  });
 });

@@ -40,6 +40,7 @@ export interface Leg {
   /** The last in-call DTMF digits of this leg (for `#72`), and when the last one came. */
   dtmf?: string;
   dtmfAt?: string;
+  lastDigit?: string;
 }
 
 export type CallMode = 'phone' | 'click';
@@ -149,7 +150,7 @@ export type CallEvent =
   | { kind: 'timer-cleared' }
   | { kind: 'ending'; disposition: CallDisposition }
   | { kind: 'ended'; at: string }
-  | { kind: 'dtmf'; legId: string; digits: string; at: string }
+  | { kind: 'dtmf'; legId: string; digits: string; digit: string; at: string }
   /** Legs handed to another feature; the call's bridge is theirs too (the call no longer destroys it). */
   | { kind: 'legs-released'; legIds: string[] };
 
