@@ -8,7 +8,13 @@ export type Db = Kysely<Database>;
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function createDb(databaseUrl: string, maxConnections = 10): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  // Bounded waits: during a database blip a call's lock must not hang forever on a query (calls go on; logs catch up).
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: maxConnections,
+    connectionTimeoutMillis: 5000,
+    query_timeout: 15_000,
+  });
   // An idle client that errors (server restart) must not take the process down; the pool replaces it.
   pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
