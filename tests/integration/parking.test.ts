@@ -223,3 +223,50 @@ describe('park from a desk phone', () => {
     await closed(call);
   });
 });
+
+describe('events a real Asterisk sends twice (measured on 22.10.1)', () => {
+  const snapshotOf = (id: string) => t.double.channels().find((c) => c.id === id)!;
+
+  it('a ChannelTransfer delivered twice parks once', async () => {
+    const { outgoing, incoming } = await talking('1001', '1002');
+    const since = t.events.length;
+    const transferer = snapshotOf(incoming.channelId!);
+    const transferee = snapshotOf(outgoing.channelId!);
+    phones['1002']!.transfer('700', incoming);
+    t.double.emitRaw({
+      type: 'ChannelTransfer',
+      timestamp: new Date().toISOString(),
+      refer_to: { requested_destination: { destination: '700' } },
+      referred_by: { source_channel: transferer, connected_channel: transferee },
+      application: 'pbx',
+    });
+    await eventOf('call.parked', since);
+    await closed(incoming);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(t.events.slice(since).filter((e) => e.type === 'call.parked')).toHaveLength(1);
+    expect((await occupied()).map((s) => s.slot)).toEqual(['701']);
+    phones['1001']!.hangup(outgoing);
+  });
+
+  it('#72 with every ChannelDtmfReceived delivered twice parks', async () => {
+    const { outgoing, incoming } = await talking('1001', '1002');
+    const since = t.events.length;
+    const parker = snapshotOf(incoming.channelId!);
+    for (const digit of '#72') {
+      for (let copy = 0; copy < 2; copy++) {
+        t.double.emitRaw({
+          type: 'ChannelDtmfReceived',
+          timestamp: new Date().toISOString(),
+          digit,
+          duration_ms: 180,
+          channel: parker,
+          application: 'pbx',
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 120));
+    }
+    expect((await eventOf('call.parked', since)).data).toMatchObject({ callerIdNumber: '1001', via: 'code' });
+    await closed(incoming);
+    phones['1001']!.hangup(outgoing);
+  });
+});
