@@ -1,6 +1,12 @@
+import { Redis } from 'ioredis';
+import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../../controller/app.js';
+import { createAriConnection } from '../../controller/ari/ari-connection.js';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
+import { apiClient } from '../helpers/fixtures.js';
 import { eventually } from '../helpers/telephony.js';
+import { redisUrl } from '../helpers/test-app.js';
 import type { BaresipPhone } from './baresip.js';
 import { describeLive, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
 import { readWav, toneSnrDb, totalPowerDb } from './tone-meter.js';
@@ -31,6 +37,43 @@ async function deviceState(slot: string): Promise<string> {
     },
   );
   return ((await response.json()) as { state: string }).state;
+}
+
+/** A new controller (connection and app) on the suite's database, config and Redis prefix: a restart. */
+async function restartedController(pbx: LivePbx) {
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const redis = new Redis(redisUrl);
+  const redisSubscriber = new Redis(redisUrl);
+  const { config } = pbx;
+  const connection = createAriConnection({
+    url: config.ARI_URL,
+    username: config.ARI_USERNAME,
+    password: config.ARI_PASSWORD,
+    app: config.ARI_APP,
+    logger,
+  });
+  const app = await buildApp({
+    config,
+    logger,
+    db: pbx.database.db,
+    redis,
+    redisSubscriber,
+    pbxConnection: connection,
+  });
+  const events: AnyPbxEvent[] = [];
+  app.bus.subscribe((event) => events.push(event));
+  await connection.start();
+  await eventually(() => connection.state() === 'connected', 10_000, 'ARI connected again');
+  return {
+    app,
+    events,
+    async close() {
+      await connection.stop();
+      await app.close();
+      redis.disconnect();
+      redisSubscriber.disconnect();
+    },
+  };
 }
 
 describeLive('live: parking on a real Asterisk', () => {
@@ -169,5 +212,54 @@ describeLive('live: parking on a real Asterisk', () => {
     const abandoned = await eventAfter('park.abandoned', since);
     expect(abandoned.data).toMatchObject({ slot, reason: 'caller-hung-up' });
     expect(await deviceState(slot)).toBe('NOT_INUSE');
+  });
+  // Last: it closes the suite's controller and starts another one on the same database and Redis prefix.
+  it('after a controller restart the parked call is still on hold and 1003 picks it up', async () => {
+    const { slot, callStart } = await parkByTransfer();
+    const restartAt = Date.now();
+    await pbx.connection.stop();
+    await pbx.app.close();
+    const next = await restartedController(pbx);
+    try {
+      const admin = apiClient(next.app, pbx.admin.headers);
+      const slots = (await admin.get('/api/parking/slots')).json<{
+        items: { slot: string; occupied: boolean }[];
+      }>().items;
+      expect(slots.filter((s) => s.occupied)).toMatchObject([
+        { slot, callerIdNumber: '1001', parkerExtension: '1002' },
+      ]);
+      expect(await deviceState(slot)).toBe('INUSE');
+      await sleep(2000);
+      const pickupAt = Date.now();
+      await phones['1003']!.dial(`sip:${slot}@${live.sipAddress}`);
+      await phones['1003']!.waitFor('CALL_ESTABLISHED');
+      const unparked = await eventually(
+        () => next.events.find((e) => e.type === 'call.unparked'),
+        10_000,
+        'call.unparked',
+      );
+      expect(unparked.data).toMatchObject({ slot, retrievedBy: { extension: '1003' } });
+      await eventually(() => next.events.find((e) => e.type === 'call.answered'), 10_000, 'call.answered');
+      await sleep(3000);
+      await phones['1001']!.hangup();
+      await phones['1003']!.waitFor('CALL_CLOSED');
+      await sleep(500);
+      const rec1001 = phones['1001']!.recordings().at(-1)!;
+      const held = segment(
+        rec1001,
+        (restartAt - callStart) / 1000 + 0.5,
+        (pickupAt - callStart) / 1000 - 0.3,
+      );
+      const talk = segment(phones['1003']!.recordings().at(-1)!, 1, 3);
+      const measured = {
+        mohPowerDb: totalPowerDb(held.samples),
+        '1003hears1001Db': toneSnrDb(talk.samples, talk.sampleRate, tones['1001']),
+      };
+      console.log('live restart with 1001 parked on', slot, measured);
+      expect(measured.mohPowerDb).toBeGreaterThan(-40);
+      expect(measured['1003hears1001Db']).toBeGreaterThan(30);
+    } finally {
+      await next.close();
+    }
   });
 });
