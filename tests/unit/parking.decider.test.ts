@@ -397,3 +397,53 @@ describe('parking decider: attended transfer and reconnects', () => {
     else expect(result.state.endReason).toBe('vanished');
   });
 });
+
+describe('parking decider: what a reconnect finds half done', () => {
+  const held = [
+    { id: BRIDGE, name: 'park-701', type: 'holding', technology: 'holding_bridge', channelIds: ['C'] },
+  ];
+  const reconcile = (channelIds: string[], bridges = held): [ParkInput, Date] => [
+    { kind: 'reconcile', channelIds, bridges },
+    at(60),
+  ];
+  const by = { number: '1003', name: 'Carol', userId: 'u3' };
+
+  it('an announcement that ended unseen is finished: the transferer gets channel_answered', () => {
+    const result = run([parkInput(), [entered('C'), at(0.1)], reconcile(['C', 'T'])]);
+    expect(result.effects).toContainEqual({
+      kind: 'transfer-progress',
+      channelId: 'T',
+      state: 'channel_answered',
+    });
+    expect(result.state.announcer).toBeNull();
+  });
+
+  it('a self-parked channel whose announcement ended unseen goes on hold', () => {
+    const self = {
+      via: 'self' as const,
+      announcer: { channelId: 'C', mode: 'self' as const },
+      fromCall: null,
+    };
+    const result = run([parkInput(self), reconcile(['C'], [])]);
+    expect(result.effects.slice(0, 2)).toEqual([
+      { kind: 'add-to-bridge', bridgeId: BRIDGE, channelIds: ['C'] },
+      { kind: 'moh', bridgeId: BRIDGE, on: true },
+    ]);
+    expect(result.kinds).not.toContain('rebridge');
+  });
+
+  it('a goodbye that ended unseen: the parked call is hung up', () => {
+    const result = run([...parked(), [tick([]), at(300)], reconcile(['C'])]);
+    expect(result.effects).toEqual([{ kind: 'hangup', channelId: 'C', reason: 'normal' }]);
+  });
+
+  it('a hand-over that never happened (still in the slot bridge): back to parked', () => {
+    const result = run([
+      ...parked(),
+      [{ kind: 'retrieve-by-dial', channelId: 'R', endpoint: '', by }, at(5)],
+      reconcile(['C']),
+    ]);
+    expect(result.kinds).toEqual(['handover-failed']);
+    expect(result.state.stage).toBe('parked');
+  });
+});

@@ -61,7 +61,10 @@ export function onEffectFailed(step: Step, failed: ParkEffect, reason: FailureRe
   }
 }
 
-/** After a (re)connect: adopt what Asterisk still holds, let go of what vanished while nobody listened. */
+/**
+ * After a (re)connect: adopt what Asterisk still holds, let go of what vanished while nobody listened. Playbacks
+ * that ended meanwhile never report it, so an announcement is finished now and a goodbye ends the call now.
+ */
 export function onReconcile(step: Step, present: Set<string>, bridges: BridgeInfo[]): void {
   const park = parkOf(step);
   const ours = bridges.find((bridge) => bridge.id === park.bridgeId);
@@ -71,15 +74,20 @@ export function onReconcile(step: Step, present: Set<string>, bridges: BridgeInf
       ? unpark(step)
       : abandon(step, park.stage === 'closing' ? 'recall-failed' : 'vanished');
   }
-  if (park.stage === 'handing-over' && !held) return unpark(step);
-  if (park.announcer && !present.has(park.announcer.channelId)) finishAnnouncer(step);
+  if (park.stage === 'handing-over') {
+    // Moved out: the hand-over happened. Still here: it never did (the controller stopped meanwhile).
+    return held ? void emit(step, { kind: 'handover-failed' }) : unpark(step);
+  }
+  if (park.stage === 'closing')
+    return effect(step, { kind: 'hangup', channelId: park.channelId, reason: 'normal' });
+  const selfAnnounced = park.announcer?.mode === 'self';
+  finishAnnouncer(step);
   for (const leg of parkOf(step).ring?.legs ?? [])
     if (leg.status !== 'gone' && !present.has(leg.id)) ringLegGone(step, leg.id);
   const now = parkOf(step);
   if (now.stage === 'done') return;
   if (held && !now.inBridge) emit(step, { kind: 'parked', at: at(step) });
-  const selfAnnouncing = now.announcer?.mode === 'self';
-  if (!held && !selfAnnouncing && (now.stage === 'parking' || now.stage === 'parked')) {
+  if (!held && !selfAnnounced && (now.stage === 'parking' || now.stage === 'parked')) {
     // Still ours but out of its bridge (e.g. the bridge went away): put it back on hold.
     emit(step, { kind: 'rebridge' });
     effect(step, { kind: 'create-bridge', bridgeId: now.bridgeId, name: bridgeNameOf(now.slot) });
