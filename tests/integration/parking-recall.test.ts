@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
 import type { PhoneCall, SimPhone } from '../ari-double/index.js';
@@ -203,5 +204,21 @@ describe('controller restart', () => {
       2000,
       'BLF off',
     );
+  });
+  it('a park-7NN bridge whose row was lost is adopted from Asterisk alone: the slot is taken again and retrievable', async () => {
+    const { outgoing, slot } = await parkedBy('1001', '1002', 60);
+    await t.connection.stop();
+    await sql`UPDATE park_slots SET park_id = NULL, state = NULL, channel_id = NULL WHERE slot = ${slot}`.execute(
+      t.db,
+    );
+    const since = t.events.length;
+    await t.restartController();
+    const parked = await eventOf('call.parked', since);
+    expect(parked.data).toMatchObject({ slot, callerIdNumber: '1001', via: 'adopted' });
+    expect((await slots()).filter((s) => s.occupied).map((s) => s.slot)).toEqual([slot]);
+    const pickup = phones['1003']!.dial(slot);
+    await established(pickup);
+    await eventually(() => phones['1001']!.hears(outgoing).join() === '1003', 2000, '1001 talks to 1003');
+    phones['1003']!.hangup(pickup);
   });
 });

@@ -34,6 +34,8 @@ function react(step: Step, input: ParkInput): void {
   switch (input.kind) {
     case 'park':
       return park ? undefined : startPark(step, input.park);
+    case 'adopt':
+      return park ? undefined : adoptPark(step, input.park, input.bridgeId);
     case 'fact':
       return active(park) ? onFact(step, input.fact) : onOrphanFact(step, input.fact);
     case 'tick':
@@ -57,15 +59,15 @@ function react(step: Step, input: ParkInput): void {
   }
 }
 
-function startPark(step: Step, request: NewPark): void {
+function newParkState(step: Step, request: NewPark, bridgeId: string): ParkState {
   const announcer = request.announcer && {
     ...request.announcer,
     playbackId: playbackIdOf(request.id, 'slot'),
   };
-  const park: ParkState = {
+  return {
     id: request.id,
     slot: request.slot,
-    bridgeId: bridgeIdOf(request.slot, request.id),
+    bridgeId,
     channelId: request.channelId,
     caller: request.caller,
     parker: request.parker,
@@ -90,6 +92,25 @@ function startPark(step: Step, request: NewPark): void {
         : [request.channelId],
     legSeq: 0,
   };
+}
+
+/** Found on a (re)connect in a `park-7NN` bridge nobody knew: on hold already; the BLF and the music are set again. */
+function adoptPark(step: Step, request: NewPark, bridgeId: string): void {
+  emit(step, {
+    kind: 'park-started',
+    park: newParkState(step, { ...request, announcer: null, fromCall: null }, bridgeId),
+  });
+  emit(step, { kind: 'parked', at: at(step) });
+  effect(
+    step,
+    { kind: 'moh', bridgeId, on: true },
+    { kind: 'device-state', slot: request.slot, state: 'INUSE' },
+  );
+}
+
+function startPark(step: Step, request: NewPark): void {
+  const park = newParkState(step, request, bridgeIdOf(request.slot, request.id));
+  const announcer = park.announcer;
   emit(step, { kind: 'park-started', park });
   // A blind transfer: tell the transferer's phone at once that the transfer is under way (NOTIFY 100).
   if (announcer?.mode === 'transfer') {

@@ -218,14 +218,13 @@ export function createParkingService(deps: ParkingServiceDeps) {
         .map((park) => runner.submit(park.id, { kind: 'reconcile', channelIds, bridges: bridges.value })),
     );
     const known = new Set(runner.all().map((park) => park.bridgeId));
+    const byId = new Map(channels.value.map((channel) => [channel.id, channel]));
     for (const bridge of bridges.value) {
-      if (!slotOfBridgeName(bridge.name) || known.has(bridge.id)) continue;
-      if (bridge.channelIds.length === 0) await pbx.destroyBridge(bridge.id);
-      else
-        logger.warn(
-          { bridge: bridge.id, channels: bridge.channelIds },
-          'a park bridge nobody knows: left alone',
-        );
+      const slot = slotOfBridgeName(bridge.name);
+      if (!slot || known.has(bridge.id)) continue;
+      const held = bridge.channelIds.map((id) => byId.get(id)).find((channel) => channel !== undefined);
+      if (held) await adoptOrphan(slot, bridge.id, held);
+      else await pbx.destroyBridge(bridge.id);
     }
     const occupied = new Set(runner.all().map((park) => park.slot));
     await Promise.all(
@@ -233,6 +232,32 @@ export function createParkingService(deps: ParkingServiceDeps) {
         pbx.setDeviceState(`Stasis:park-${slot}`, occupied.has(slot) ? 'INUSE' : 'NOT_INUSE'),
       ),
     );
+  }
+
+  /** A `park-7NN` bridge with a channel that no saved park knows (its state was lost): the slot is taken again. */
+  async function adoptOrphan(slot: string, bridgeId: string, channel: ChannelInfo): Promise<void> {
+    const parkId = newParkId();
+    if (!(await allocateSlot(db, { parkId, channelId: channel.id, slot }))) {
+      return logger.warn(
+        { slot, bridgeId, channelId: channel.id },
+        'a park bridge on a slot another park holds: left alone',
+      );
+    }
+    runner.claim(channel.id, parkId);
+    const park: NewPark = {
+      id: parkId,
+      slot,
+      channelId: channel.id,
+      channelUp: true,
+      caller: { number: channel.caller.number, name: channel.caller.name, userId: null },
+      parker: null,
+      via: 'adopted',
+      timeoutSeconds: settings.timeoutSeconds,
+      ringSeconds: settings.ringSeconds,
+      announcer: null,
+      fromCall: null,
+    };
+    await runner.submit(parkId, { kind: 'adopt', park, bridgeId });
   }
 
   function requireAsterisk(): void {

@@ -3,7 +3,7 @@ import type { CreateChannel, Dial, FailureReason, HangupReason } from '../../ari
 import type { Person, Target } from '../calls/call.types.js';
 
 /** How a call came to be parked. `self`: a phone dialled 700 (an attended transfer's consultation leg). */
-export type ParkVia = 'blind-transfer' | 'attended-transfer' | 'self' | 'code' | 'api';
+export type ParkVia = 'blind-transfer' | 'attended-transfer' | 'self' | 'code' | 'api' | 'adopted';
 
 /**
  * Who hears the slot number. `transfer`: a blind transfer's transferer (then `transfer_progress channel_answered`,
@@ -111,6 +111,8 @@ export interface FallbackTarget {
 
 export type ParkInput =
   | { kind: 'park'; park: NewPark }
+  /** A `park-7NN` bridge holding a channel that no saved park knows (state lost): adopted as it is. */
+  | { kind: 'adopt'; park: NewPark; bridgeId: string }
   | { kind: 'fact'; fact: PbxFact }
   /** A deadline passed (park timeout or ring timeout); the shell resolved whom a recall would ring. */
   | { kind: 'tick'; parkerTargets: Target[]; fallback: FallbackTarget | null }
