@@ -106,16 +106,19 @@ describeLive('live: parking on a real Asterisk', () => {
     const callStart = Date.now();
     await eventAfter('call.answered', since);
     await sleep(1500);
+    const transferAt = Date.now();
     await phones['1002']!.transfer(`sip:700@${live.sipAddress}`);
     const parked = await eventAfter('call.parked', since);
     // The transferer hears the slot, then its phone hangs up by itself (NOTIFY 200).
     await phones['1002']!.waitFor('CALL_CLOSED', 10_000);
-    return { slot: String(parked.data.slot), parkedAt: Date.now(), callStart, since };
+    const releasedAt = Date.now();
+    return { slot: String(parked.data.slot), parkedAt: Date.now(), callStart, since, transferAt, releasedAt };
   }
 
   it('1002 transfers 1001 to 700, 1003 dials the announced slot: 1001 heard MOH, then 1001 and 1003 talk', async () => {
-    const { slot, parkedAt, callStart, since } = await parkByTransfer();
+    const { slot, parkedAt, callStart, since, transferAt, releasedAt } = await parkByTransfer();
     expect(slot).toBe('701');
+    expect(releasedAt - transferAt).toBeGreaterThan(1500); // released only after hearing 7-0-1 (native: 2.6 s)
     const slots = (await pbx.admin.get('/api/parking/slots')).json<{
       items: { slot: string; occupied: boolean }[];
     }>().items;
@@ -148,7 +151,17 @@ describeLive('live: parking on a real Asterisk', () => {
       (talkFrom - callStart) / 1000 + 2.5,
     );
     const talk1003 = segment(readWav(rec1003) && rec1003, 1, 3);
+    // What 1002 heard between its REFER and its hang-up: the slot's digits, not 1001 any more.
+    const rec1002 = phones['1002']!.recordings().at(-1)!;
+    const announced = segment(
+      rec1002,
+      (transferAt - callStart) / 1000 + 0.3,
+      (releasedAt - callStart) / 1000 - 0.3,
+    );
     const measured = {
+      transfererReleasedAfterMs: releasedAt - transferAt,
+      announcementPowerDb: totalPowerDb(announced.samples),
+      announcementHas1001Db: toneSnrDb(announced.samples, announced.sampleRate, tones['1001']),
       mohPowerDb: totalPowerDb(onHold.samples),
       parkedHears1002Db: toneSnrDb(onHold.samples, onHold.sampleRate, tones['1002']),
       parkedHears1003Db: toneSnrDb(onHold.samples, onHold.sampleRate, tones['1003']),
@@ -156,11 +169,13 @@ describeLive('live: parking on a real Asterisk', () => {
       '1003hears1001Db': toneSnrDb(talk1003.samples, talk1003.sampleRate, tones['1001']),
     };
     console.log('live park 1001 by 1002 on', slot, 'picked up by 1003:', measured);
+    expect(measured.announcementPowerDb).toBeGreaterThan(-45); // the digits, not silence
+    expect(measured.announcementHas1001Db).toBeLessThan(0);
     expect(measured.mohPowerDb).toBeGreaterThan(-40); // music, not silence (MOH measured about -22 dBFS)
     expect(measured.parkedHears1002Db).toBeLessThan(0);
     expect(measured['1001hears1003Db']).toBeGreaterThan(30);
     expect(measured['1003hears1001Db']).toBeGreaterThan(30);
-    expect(await deviceState(slot)).toBe('NOT_INUSE');
+    await eventually(async () => (await deviceState(slot)) === 'NOT_INUSE', 3000, 'BLF off');
     const free = (await pbx.admin.get('/api/parking/slots')).json<{ items: { occupied: boolean }[] }>().items;
     expect(free.filter((s) => s.occupied)).toEqual([]);
   });
@@ -211,7 +226,7 @@ describeLive('live: parking on a real Asterisk', () => {
     await phones['1001']!.hangup();
     const abandoned = await eventAfter('park.abandoned', since);
     expect(abandoned.data).toMatchObject({ slot, reason: 'caller-hung-up' });
-    expect(await deviceState(slot)).toBe('NOT_INUSE');
+    await eventually(async () => (await deviceState(slot)) === 'NOT_INUSE', 3000, 'BLF off');
   });
   // Last: it closes the suite's controller and starts another one on the same database and Redis prefix.
   it('after a controller restart the parked call is still on hold and 1003 picks it up', async () => {
