@@ -15,10 +15,16 @@ export interface FactStream {
  * another for each fact and not awaited (one slow feature must not hold up every call); a handler that throws or
  * rejects is logged and the others still get the fact. Unparsable messages and event types this Asterisk version
  * should not send are logged once per type and dropped.
+ *
+ * An app subscribed to `endpoint:PJSIP` as well as to a channel receives that channel's events twice, byte for
+ * byte (measured on Asterisk 22.10.1: ChannelDtmfReceived, ChannelTransfer, ChannelStateChange…). Every event
+ * carries a millisecond timestamp, so a message identical to a recent one is such a copy, and is dropped here once
+ * for every feature.
  */
 export function createFactStream(logger: Logger): FactStream {
   const handlers = new Set<FactHandler>();
   const reportedTypes = new Set<string>();
+  const seen = createRecentSet(RECENT_MESSAGES);
 
   const reportOnce = (type: string, message: string) => {
     if (reportedTypes.has(type)) return;
@@ -42,6 +48,7 @@ export function createFactStream(logger: Logger): FactStream {
 
   return {
     push(text) {
+      if (!seen.add(text)) return '';
       let event: unknown;
       try {
         event = JSON.parse(text);
@@ -61,6 +68,24 @@ export function createFactStream(logger: Logger): FactStream {
     subscribe(handler) {
       handlers.add(handler);
       return () => handlers.delete(handler);
+    },
+  };
+}
+
+/** How many recent messages are remembered to recognise copies (copies arrive next to each other). */
+const RECENT_MESSAGES = 256;
+
+/** A bounded set of the last `size` strings: `add` answers false when the string is already among them. */
+function createRecentSet(size: number) {
+  const members = new Set<string>();
+  const order: string[] = [];
+  return {
+    add(value: string): boolean {
+      if (members.has(value)) return false;
+      members.add(value);
+      order.push(value);
+      if (order.length > size) members.delete(order.shift()!);
+      return true;
     },
   };
 }

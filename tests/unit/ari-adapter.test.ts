@@ -98,7 +98,8 @@ function capturingLogger() {
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('the fact stream', () => {
-  const stasisEnd = JSON.stringify({ type: 'StasisEnd', channel: { id: 'c1' } });
+  const stasisEnd = JSON.stringify({ type: 'StasisEnd', timestamp: 't1', channel: { id: 'c1' } });
+  const laterStasisEnd = JSON.stringify({ type: 'StasisEnd', timestamp: 't2', channel: { id: 'c1' } });
 
   it('logs an unknown event type once, drops it, and goes on delivering facts', async () => {
     const { logger, lines } = capturingLogger();
@@ -106,7 +107,9 @@ describe('the fact stream', () => {
     const seen: PbxFact[] = [];
     stream.subscribe((fact) => void seen.push(fact));
     for (let i = 0; i < 3; i++)
-      expect(stream.push(JSON.stringify({ type: 'ChannelFrobnicated' }))).toBe('ChannelFrobnicated');
+      expect(stream.push(JSON.stringify({ type: 'ChannelFrobnicated', timestamp: `t${i}` }))).toBe(
+        'ChannelFrobnicated',
+      );
     stream.push('not json');
     stream.push('not json either');
     stream.push(stasisEnd);
@@ -129,7 +132,7 @@ describe('the fact stream', () => {
     const unsubscribe = stream.subscribe((fact) => void seen.push(fact.kind));
     expect(() => stream.push(stasisEnd)).not.toThrow();
     unsubscribe();
-    stream.push(stasisEnd);
+    stream.push(laterStasisEnd);
     await flush();
     expect(seen).toEqual(['channel-left']);
     expect(lines.filter((l) => l.msg === 'fact handler failed')).toHaveLength(4);
@@ -142,5 +145,31 @@ describe('the fact stream', () => {
       'ChannelVarset',
     );
     expect(lines).toHaveLength(0);
+  });
+
+  it('drops a byte-identical copy of a recent message (an endpoint subscription doubles channel events)', async () => {
+    const { logger } = capturingLogger();
+    const stream = createFactStream(logger);
+    const digits: string[] = [];
+    stream.subscribe((fact) => void (fact.kind === 'dtmf-received' && digits.push(fact.digit)));
+    const dtmf = (digit: string, timestamp: string) =>
+      JSON.stringify({
+        type: 'ChannelDtmfReceived',
+        timestamp,
+        digit,
+        duration_ms: 180,
+        channel: { id: 'c1' },
+      });
+    for (const message of [
+      dtmf('#', 't1'),
+      dtmf('#', 't1'),
+      dtmf('7', 't2'),
+      dtmf('7', 't2'),
+      dtmf('7', 't3'),
+    ]) {
+      stream.push(message);
+    }
+    await flush();
+    expect(digits).toEqual(['#', '7', '7']);
   });
 });

@@ -84,12 +84,6 @@ describe('calls decider: hand-overs with parking', () => {
 
   it.each([
     ['#72', ['#', '7', '2'], [0, 240, 480], true],
-    [
-      '#72 with every digit reported twice (as a real Asterisk did)',
-      ['#', '#', '7', '7', '2', '2'],
-      [0, 1, 240, 241, 480, 481],
-      true,
-    ],
     ['#772 (a repeated key press is not a duplicate)', ['#', '7', '7', '2'], [0, 240, 480, 720], false],
     ['#7 … 2 more than 3 s apart', ['#', '7', '2'], [0, 240, 4000], false],
   ] as const)('%s from a leg asks parking to park the other one: %s', (_name, digits, times, parks) => {

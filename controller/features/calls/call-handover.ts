@@ -12,8 +12,6 @@ import type { AdoptInput, CallState } from './call.types.js';
 export const PARK_CODE = '#72';
 /** Digits further apart than this start a new code. */
 const DTMF_GAP_MS = 3000;
-/** The same digit again within this is the same key press reported twice. */
-const DUPLICATE_MS = 80;
 
 /** A DTMF digit from a leg of a talking call; `#72` asks for the other party to be parked. */
 export function onDtmf(step: Step, channelId: string, digit: string): void {
@@ -21,9 +19,6 @@ export function onDtmf(step: Step, channelId: string, digit: string): void {
   const leg = findLeg(call, channelId);
   if (!leg || leg.status === 'gone' || call.stage !== 'talking') return;
   const sinceLast = leg.dtmfAt ? step.now.getTime() - Date.parse(leg.dtmfAt) : Infinity;
-  // A real Asterisk delivered every ChannelDtmfReceived twice within a millisecond (live run, the app also being
-  // subscribed to endpoint:PJSIP); a digit repeated by a person comes ~240 ms later.
-  if (sinceLast <= DUPLICATE_MS && leg.lastDigit === digit) return;
   const recent = sinceLast <= DTMF_GAP_MS ? (leg.dtmf ?? '') : '';
   const digits = `${recent}${digit}`.slice(-PARK_CODE.length);
   const code = digits === PARK_CODE;

@@ -91,7 +91,7 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
     case 'ended':
       return { ...state, stage: 'ended', endedAt: event.at, timerAt: null };
     case 'dtmf':
-      return patchLeg(state, event.legId, { dtmf: event.digits, dtmfAt: event.at, lastDigit: event.digit });
+      return patchLeg(state, event.legId, { dtmf: event.digits, dtmfAt: event.at });
     case 'legs-released':
       return {
         ...state,

@@ -40,7 +40,6 @@ export interface Leg {
   /** The last in-call DTMF digits of this leg (for `#72`), and when the last one came. */
   dtmf?: string;
   dtmfAt?: string;
-  lastDigit?: string;
 }
 
 export type CallMode = 'phone' | 'click';

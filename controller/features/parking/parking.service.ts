@@ -130,7 +130,7 @@ export function createParkingService(deps: ParkingServiceDeps) {
   function onTransfer(fact: Extract<PbxFact, { kind: 'transfer-requested' }>): void {
     logger.debug({ fact }, 'transfer requested');
     if (fact.state) return; // the echo of our own transfer_progress
-    // A real Asterisk sends each ChannelTransfer twice (measured): a transferer a park holds already is a duplicate.
+    // A transferer a park holds already is being handled (a phone may also repeat its REFER).
     if (runner.parkOfChannel(fact.transfererChannelId)) return;
     const replaced = fact.replaces ? runner.parkOfChannel(fact.replaces.channelId) : undefined;
     if (replaced) return onAttendedTransfer(replaced, fact);
