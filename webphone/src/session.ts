@@ -4,8 +4,8 @@ import { ApiError } from './api/http';
 import { initialLiveState, liveReducer, type LiveEvent, type LiveState } from './api/live.state';
 import { fetchMe, fetchSipCredentials, login, logout, savedToken } from './api/session';
 import { partyNumber, type LiveCall, type User } from './api/types';
-import { createPhoneStore } from './phone/phone.store';
-import { SipPhone, type PhoneStore } from './phone/sip-phone';
+import { createPhoneStore, type PhoneStore } from './phone/phone.store';
+import { SipPhone } from './phone/sip-phone';
 import { createStore, type Store } from './store';
 
 export type AuthState =

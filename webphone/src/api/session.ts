@@ -1,6 +1,6 @@
 import { apiFetch } from './http';
 import type { User } from './types';
-import type { SipCredentials } from '../phone/sip-phone';
+import type { SipCredentials } from '../phone/sip-user-agent';
 
 const TOKEN_KEY = 'ari-pbx.token';
 

@@ -1,4 +1,4 @@
-import type { CallEndReason, Direction } from './phone.state';
+import type { CallEndReason, Direction } from './phone.types';
 
 /** What JsSIP says when a session ends or fails (`originator`, `cause`, and the SIP message if any). */
 export interface SessionEnd {

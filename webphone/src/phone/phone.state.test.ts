@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initialPhoneState, phoneReducer, type PhoneEvent, type PhoneState } from './phone.state';
+import { initialPhoneState, phoneReducer } from './phone.state';
+import type { PhoneEvent, PhoneState } from './phone.types';
 
 const fold = (events: PhoneEvent[], from: PhoneState = initialPhoneState) =>
   events.reduce(phoneReducer, from);

@@ -1,6 +1,8 @@
-import { createStore } from '../store';
+import { createStore, type Store } from '../store';
 import { initialPhoneState, phoneReducer } from './phone.state';
-import type { PhoneStore } from './sip-phone';
+import type { PhoneEvent, PhoneState } from './phone.types';
+
+export type PhoneStore = Store<PhoneState, PhoneEvent>;
 
 export function createPhoneStore(): PhoneStore {
   return createStore(initialPhoneState, phoneReducer);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registrationFailure } from './phone.state';
+import { registrationFailure } from './registration.state';
 import { registerRetryDelay, registerRetryPolicy } from './register-retry';
 
 const refused = registrationFailure(403, 'Rejected');

@@ -1,4 +1,4 @@
-import type { Registration } from './phone.state';
+import type { Registration } from './phone.types';
 
 /**
  * JsSIP registers on every new WebSocket but never again after a refused REGISTER on an open one: after an

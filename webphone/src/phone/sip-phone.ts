@@ -1,55 +1,40 @@
 import type { DTMF_TRANSPORT } from 'jssip/lib/Constants';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingRTCSessionEvent, OutgoingRTCSessionEvent, UA } from 'jssip/lib/UA';
-import type { Store } from '../store';
 import { autoAnswerDelay, inviteHeaders } from './auto-answer';
 import { beep } from './beep';
-import { endReason } from './end-reason';
-import { closeMicrophone, openMicrophone } from './microphone';
-import { isLive, registrationFailure, type Party, type PhoneEvent, type PhoneState } from './phone.state';
-import { registerRetryDelay } from './register-retry';
-
-/** What `GET /api/users/me/sip-credentials` returns (the password stays in memory, never stored). */
-export interface SipCredentials {
-  username: string;
-  authorizationUser: string;
-  password: string;
-  wsUrl: string;
-  uri: string;
-}
-
-export type PhoneStore = Store<PhoneState, PhoneEvent>;
+import { CallMedia } from './call-media';
+import { watchSession } from './call-session';
+import { isLive } from './call.state';
+import { closeMicrophone } from './microphone';
+import type { PhoneStore } from './phone.store';
+import type { Party, PhoneEvent } from './phone.types';
+import { createUserAgent, RegisterRetry, watchRegistration, type SipCredentials } from './sip-user-agent';
 
 /** The number parking takes a blind transfer to. */
 export const PARK_NUMBER = '700';
-const ICE_GATHERING_LIMIT_MS = 500;
 const SHOW_ENDED_MS = 2500;
 
 const pcConfig: RTCConfiguration = { iceServers: [], rtcpMuxPolicy: 'require', bundlePolicy: 'max-bundle' };
 
 /**
  * The JsSIP user agent, outside React: it turns UI commands into SIP and JsSIP events into `PhoneEvent`s
- * for the store. One call at a time; a second INVITE while busy gets 486.
+ * for the store. One call at a time; a second INVITE while busy gets 486. The user agent is made and its
+ * registration watched in `sip-user-agent.ts`, each call session in `call-session.ts`, its media in `call-media.ts`.
  */
 export class SipPhone {
   private ua: UA | null = null;
   /** Bumped by every start and stop, so a start still loading JsSIP knows it was overtaken. */
   private generation = 0;
   private session: RTCSession | null = null;
-  private microphone: MediaStream | null = null;
-  private readonly audio: HTMLAudioElement;
+  private readonly media = new CallMedia();
   private clearTimer: number | undefined;
-  /** REGISTERs refused in a row on the current WebSocket, and the pending retry (see register-retry.ts). */
-  private registerFailures = 0;
-  private registerRetry: number | undefined;
+  private readonly registerRetry = new RegisterRetry();
 
   constructor(
     private readonly store: PhoneStore,
     private readonly now: () => number = Date.now,
-  ) {
-    this.audio = document.createElement('audio');
-    this.audio.autoplay = true;
-  }
+  ) {}
 
   private dispatch(event: PhoneEvent): void {
     this.store.dispatch(event);
@@ -62,55 +47,17 @@ export class SipPhone {
     this.dispatch({ type: 'ua.starting' });
     const JsSIP = await import('jssip');
     if (generation !== this.generation) return;
-    let socket: InstanceType<typeof JsSIP.WebSocketInterface>;
-    try {
-      socket = new JsSIP.WebSocketInterface(credentials.wsUrl);
-    } catch {
+    const ua = createUserAgent(JsSIP, credentials);
+    if (!ua) {
       this.dispatch({ type: 'ws.disconnected' });
       return;
     }
-    const ua = new JsSIP.UA({
-      sockets: [socket],
-      uri: credentials.uri,
-      authorization_user: credentials.authorizationUser,
-      password: credentials.password,
-      register: true,
-      register_expires: 600,
-      session_timers: false,
-      // JsSIP waits a random 1..2^n s (clamped to these) between attempts: capped at 10 s, a phone is back at most
-      // ~10 s after Asterisk is (30 s kept agents deaf for up to half a minute after a restart).
-      connection_recovery_min_interval: 2,
-      connection_recovery_max_interval: 10,
-      user_agent: 'ari-pbx webphone',
-    });
-    ua.on('connecting', (e) => this.dispatch({ type: 'ws.connecting', attempts: e.attempts }));
-    // A new WebSocket starts a new count: JsSIP sends REGISTER on every connect by itself.
-    ua.on('connected', () => {
-      this.cancelRegisterRetry();
-      this.dispatch({ type: 'ws.connected' });
-    });
-    ua.on('disconnected', () => {
-      this.cancelRegisterRetry();
-      this.dispatch({ type: 'ws.disconnected' });
-    });
-    ua.on('registered', () => {
-      this.cancelRegisterRetry();
-      this.dispatch({ type: 'reg.registered' });
-    });
-    ua.on('unregistered', () => this.dispatch({ type: 'reg.unregistered' }));
-    ua.on('registrationFailed', (e) => {
-      const statusCode = e.response?.status_code ?? null;
-      const cause = String(e.cause ?? '');
-      const failures = ++this.registerFailures;
-      const retryInMs = registerRetryDelay(registrationFailure(statusCode, cause), failures);
-      window.clearTimeout(this.registerRetry);
-      if (retryInMs !== null) {
-        this.registerRetry = window.setTimeout(() => {
-          if (this.ua === ua && ua.isConnected() && !ua.isRegistered()) ua.register();
-        }, retryInMs);
-      }
-      this.dispatch({ type: 'reg.failed', statusCode, cause, failures, retryInMs });
-    });
+    watchRegistration(
+      ua,
+      this.registerRetry,
+      (e) => this.dispatch(e),
+      () => this.ua === ua,
+    );
     ua.on('newRTCSession', (e: IncomingRTCSessionEvent | OutgoingRTCSessionEvent) => this.onSession(e));
     this.ua = ua;
     ua.start();
@@ -118,13 +65,13 @@ export class SipPhone {
 
   stop(): void {
     this.generation += 1;
-    this.cancelRegisterRetry();
+    this.registerRetry.cancel();
     const ua = this.ua;
     this.ua = null;
     if (!ua) return;
     ua.removeAllListeners();
     ua.stop();
-    this.releaseMedia();
+    this.media.release();
     this.session = null;
     this.dispatch({ type: 'ua.stopped' });
   }
@@ -143,7 +90,7 @@ export class SipPhone {
       });
     } catch {
       // JsSIP refuses a target it cannot make a SIP URI of; nothing was sent.
-      this.releaseMedia();
+      this.media.release();
     }
   }
 
@@ -229,12 +176,8 @@ export class SipPhone {
   }
 
   private async openMicrophone(): Promise<MediaStream | null> {
-    const result = await openMicrophone();
-    if (result.ok) {
-      closeMicrophone(this.microphone);
-      this.microphone = result.stream;
-      return result.stream;
-    }
+    const result = await this.media.openMicrophone();
+    if (result.ok) return result.stream;
     this.dispatch({ type: result.problem === 'denied' ? 'media.denied' : 'media.missing' });
     return null;
   }
@@ -266,57 +209,18 @@ export class SipPhone {
   private track(session: RTCSession): void {
     window.clearTimeout(this.clearTimer);
     this.session = session;
-    const id = session.id;
-    const direction = session.direction === 'incoming' ? 'incoming' : 'outgoing';
-    let iceLimit: number | undefined;
-    session.on('icecandidate', (e) => {
-      iceLimit ??= window.setTimeout(() => e.ready(), ICE_GATHERING_LIMIT_MS);
-    });
-    const playRemoteAudio = (connection: RTCPeerConnection) =>
-      connection.addEventListener('track', (t) => {
-        if (t.streams[0]) this.audio.srcObject = t.streams[0];
-      });
-    // JsSIP makes an outgoing call's peer connection (and emits 'peerconnection') before 'newRTCSession': take it
-    // from the session, or the caller never hears the far end. An incoming call's comes later, with the answer.
-    if (session.connection) playRemoteAudio(session.connection);
-    else session.on('peerconnection', (e) => playRemoteAudio(e.peerconnection));
-    session.on('progress', () => this.dispatch({ type: 'call.progress', id }));
-    session.on('confirmed', () => this.dispatch({ type: 'call.confirmed', id, at: this.now() }));
-    session.on('hold', (e) => e.originator === 'local' && this.dispatch({ type: 'call.hold', id }));
-    session.on('unhold', (e) => e.originator === 'local' && this.dispatch({ type: 'call.unhold', id }));
-    session.on('muted', () => this.dispatch({ type: 'call.muted', id }));
-    session.on('unmuted', () => this.dispatch({ type: 'call.unmuted', id }));
-    const finish =
-      (established: boolean) => (e: { originator: string; cause: string; message?: unknown }) => {
-        window.clearTimeout(iceLimit);
-        const message = e.message as { getHeader?: (name: string) => string | undefined } | undefined;
-        const reason = endReason({
-          originator: e.originator as 'local' | 'remote' | 'system',
-          cause: e.cause,
-          reasonHeader: message?.getHeader?.('Reason'),
-          direction,
-          established,
-        });
-        if (this.session === session) {
+    watchSession(session, {
+      dispatch: (event) => this.dispatch(event),
+      now: () => this.now(),
+      playRemoteAudio: (connection) => this.media.playRemoteAudio(connection),
+      finished: (ended, event) => {
+        if (this.session === ended) {
           this.session = null;
-          this.releaseMedia();
+          this.media.release();
         }
-        this.dispatch({ type: 'call.ended', id, reason, at: this.now() });
+        this.dispatch(event);
         this.clearTimer = window.setTimeout(() => this.dispatch({ type: 'call.cleared' }), SHOW_ENDED_MS);
-      };
-    session.on('ended', finish(true));
-    session.on('failed', finish(false));
-  }
-
-  private cancelRegisterRetry(): void {
-    window.clearTimeout(this.registerRetry);
-    this.registerRetry = undefined;
-    this.registerFailures = 0;
-  }
-
-  private releaseMedia(): void {
-    closeMicrophone(this.microphone);
-    this.microphone = null;
-    this.audio.srcObject = null;
+      },
+    });
   }
 }

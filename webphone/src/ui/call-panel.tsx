@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { Call } from '../phone/phone.state';
+import type { Call } from '../phone/phone.types';
 import { PARK_NUMBER } from '../phone/sip-phone';
 import { useStore } from '../store';
 import { useSession } from './context';

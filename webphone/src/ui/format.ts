@@ -1,4 +1,4 @@
-import type { CallEndReason, Notice, Registration } from '../phone/phone.state';
+import type { CallEndReason, Notice, Registration } from '../phone/phone.types';
 
 /** 0:07, 12:34, 1:02:03 */
 export function formatDuration(ms: number): string {

@@ -1,5 +1,5 @@
 import { partyName, partyNumber, type Contact, type LiveCall } from '../api/types';
-import type { Call } from '../phone/phone.state';
+import type { Call } from '../phone/phone.types';
 
 /** One incoming-call popup: the controller's view of the call, the webphone's ringing SIP session, or both. */
 export interface IncomingPopup {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { User } from '../api/types';
-import { isLive } from '../phone/phone.state';
+import { isLive } from '../phone/call.state';
 import { useStore } from '../store';
 import { CallPanel } from './call-panel';
 import { useSession } from './context';

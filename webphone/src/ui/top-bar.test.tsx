@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PhoneEvent } from '../phone/phone.state';
+import type { PhoneEvent } from '../phone/phone.types';
 import { render } from './render.test-util';
 import { testSession } from './test-session';
 import { TopBar } from './top-bar';

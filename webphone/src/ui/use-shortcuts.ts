@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { isLive } from '../phone/phone.state';
+import { isLive } from '../phone/call.state';
 import { useSession } from './context';
 import { cleanNumber } from './dialer';
 
