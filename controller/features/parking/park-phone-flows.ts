@@ -7,7 +7,7 @@ import type { CallParties, CallSide, CallsService } from '../calls/calls.service
 import type { createParkPrompts } from './park-prompts.js';
 import { PARK_NUMBER } from './park-state.js';
 import type { ParkingRunner } from './parking.runner.js';
-import type { Refusal, StartPark } from './parking.service.js';
+import type { Refusal, StartPark } from './parking-allocation.js';
 
 export interface PhoneFlowsDeps {
   calls: CallsService;

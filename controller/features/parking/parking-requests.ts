@@ -6,7 +6,8 @@ import type { CallDirectory } from '../calls/call-directory.js';
 import type { Person } from '../calls/call.types.js';
 import type { CallParties, CallSide, CallsService } from '../calls/calls.service.js';
 import type { ParkingRunner } from './parking.runner.js';
-import type { ParkRequest, RetrieveRequest, StartPark } from './parking.service.js';
+import type { StartPark } from './parking-allocation.js';
+import type { ParkRequest, RetrieveRequest } from './parking.service.js';
 import { slotViewOf, type ParkSlotView } from './parking-view.js';
 import type { NewPark } from './parking.types.js';
 
