@@ -80,9 +80,14 @@ export function createCallRunner(deps: CallRunnerDeps) {
         if (type) published.push([type, toCallView(state)]);
       }
       if (state && state !== before) await persist(state);
-      // The call log is part of saving: a client that hears call.ended and reads the log finds it closed.
+      // The call log is part of saving: a client that hears call.ended and reads the log finds it closed. With no
+      // event to publish (a call starting) the write runs beside the commands, so the callee rings sooner.
       const [logs, commands] = partition(decision.effects, (effect) => effect.kind === 'write-call-log');
-      for (const effect of logs) await execute(callId, effect);
+      const logsWritten = logs.reduce<Promise<unknown>>(
+        (previous, effect) => previous.then(() => execute(callId, effect)),
+        Promise.resolve(),
+      );
+      if (published.length > 0) await logsWritten;
       for (const [type, view] of published) bus.publish(type, view);
       for (const effect of commands) {
         const reason = await execute(callId, effect);
@@ -90,6 +95,8 @@ export function createCallRunner(deps: CallRunnerDeps) {
         logger.debug({ callId, effect: effect.kind, reason }, 'call command failed');
         pending.push({ kind: 'effect-failed', effect, reason });
       }
+      // Still under the call's lock: the next write of this call's log starts after this one.
+      await logsWritten;
     }
     return state;
   }
