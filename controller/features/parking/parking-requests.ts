@@ -7,9 +7,20 @@ import type { Person } from '../calls/call.types.js';
 import type { CallParties, CallSide, CallsService } from '../calls/calls.service.js';
 import type { ParkingRunner } from './parking.runner.js';
 import type { StartPark } from './parking-allocation.js';
-import type { ParkRequest, RetrieveRequest } from './parking.service.js';
 import { slotViewOf, type ParkSlotView } from './parking-view.js';
 import type { NewPark } from './parking.types.js';
+
+export interface ParkRequest {
+  callId?: string;
+  channelId?: string;
+  slot?: string;
+  timeoutSeconds?: number;
+}
+
+export interface RetrieveRequest {
+  slot: string;
+  extension: string;
+}
 
 /** How long `POST /api/parking/park` waits for Asterisk to confirm the channel entered the slot's bridge. */
 const CONFIRM_MS = 5000;

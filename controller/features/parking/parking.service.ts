@@ -12,7 +12,9 @@ import { createPhoneFlows } from './park-phone-flows.js';
 import { createParkAllocation } from './parking-allocation.js';
 import { createParkFactRouter } from './parking-fact-router.js';
 import { createParkReconcile } from './parking-reconcile.js';
-import { createParkingRequests } from './parking-requests.js';
+import { createParkingRequests, type ParkRequest, type RetrieveRequest } from './parking-requests.js';
+
+export type { ParkRequest, RetrieveRequest };
 import { createParkingRunner } from './parking.runner.js';
 import type { ParkInput, ParkState } from './parking.types.js';
 import { emptySlotView, slotViewOf, slotViewOfRow, type ParkSlotView } from './parking-view.js';
@@ -32,18 +34,6 @@ export interface ParkingServiceDeps {
   settings: ParkingSettings;
   directory?: CallDirectory;
   now?: () => Date;
-}
-
-export interface ParkRequest {
-  callId?: string;
-  channelId?: string;
-  slot?: string;
-  timeoutSeconds?: number;
-}
-
-export interface RetrieveRequest {
-  slot: string;
-  extension: string;
 }
 
 /**
