@@ -3,7 +3,7 @@ import type { Db } from './database.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from './pagination.js';
 import type { AuditRow } from './tables/audit-log.js';
 import type { Database } from './tables/index.js';
-import { escapeLike, type UserScope } from './users.repository.js';
+import { escapeLike, scopeMembers, type UserScope } from './users.repository.js';
 
 /** One line of the audit log as the API returns it. */
 export interface AuditEntry {
@@ -78,11 +78,7 @@ export interface AuditFilter {
 /** Entries done by, or to (target `user:<id>`), the scope's users. */
 function involving(eb: ExpressionBuilder<Database, 'audit_log'>, scope: UserScope) {
   if (scope.kind === 'all') return sql<boolean>`true`;
-  const users = eb.selectFrom('users');
-  const members =
-    scope.kind === 'team'
-      ? users.where('users.team_id', '=', scope.teamId)
-      : users.where('users.id', '=', scope.userId);
+  const members = scopeMembers(scope);
   return eb.or([
     eb('actor_user_id', 'in', members.select('users.id')),
     eb('target', 'in', members.select(sql<string>`'user:' || users.id::text`.as('target'))),

@@ -3,7 +3,7 @@ import type { Db } from './database.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from './pagination.js';
 import type { CallDirection, CallDisposition, CallLogRow } from './tables/call-logs.js';
 import type { Database } from './tables/index.js';
-import type { UserScope } from './users.repository.js';
+import { scopeMembers, type UserScope } from './users.repository.js';
 
 /** A finished (or still open) call as the API returns it. */
 export interface CallLog {
@@ -52,11 +52,7 @@ export function toCallLog(row: CallLogRow): CallLog {
  */
 function involving(eb: ExpressionBuilder<Database, 'call_logs'>, scope: UserScope) {
   if (scope.kind === 'all') return sql<boolean>`true`;
-  const users = eb.selectFrom('users');
-  const members =
-    scope.kind === 'team'
-      ? users.where('users.team_id', '=', scope.teamId)
-      : users.where('users.id', '=', scope.userId);
+  const members = scopeMembers(scope);
   return eb.or([
     eb('caller_user_id', 'in', members.select('users.id')),
     eb('answered_by_user_id', 'in', members.select('users.id')),

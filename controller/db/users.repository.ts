@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { expressionBuilder, sql } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Db } from './database.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from './pagination.js';
 import { translateViolations } from './pg-errors.js';
+import type { Database } from './tables/index.js';
 import type { NewUserRow, Role, UserRow, UserUpdate } from './tables/users.js';
 
 /** A user as the rest of the controller sees it: no secrets. */
@@ -67,6 +68,14 @@ export async function findUserByExtension(db: Db, extension: string): Promise<Us
 
 /** Who a list shows: everyone, one team's members, or one user. */
 export type UserScope = { kind: 'all' } | { kind: 'team'; teamId: string } | { kind: 'self'; userId: string };
+
+/** A subquery over the users of a team or self scope, for "done by or to these users" filters elsewhere. */
+export function scopeMembers(scope: Exclude<UserScope, { kind: 'all' }>) {
+  const users = expressionBuilder<Database, never>().selectFrom('users');
+  return scope.kind === 'team'
+    ? users.where('users.team_id', '=', scope.teamId)
+    : users.where('users.id', '=', scope.userId);
+}
 
 export interface UserFilter {
   role?: Role | undefined;
