@@ -4,7 +4,7 @@ import type { EventBus } from '../../bus/event-bus.js';
 import type { AnyPbxEvent } from '../../bus/events.js';
 import type { Db } from '../../db/database.js';
 import { ownerKey, planFullSync, planOwnerChange, type OwnerKey } from './accounts.decider.js';
-import { findAccountOwner, listAccountOwners } from './accounts.repository.js';
+import { findAccountOwner, listAccountOwners } from '../../db/accounts.repository.js';
 import { accountsOf, type AccountOwner, type SipAccount } from './sip-objects.js';
 import { mapLimit, ownedEndpointIds, runOp, SYNC_CONCURRENCY } from './sip-provisioner.js';
 import '../devices/devices.events.js';

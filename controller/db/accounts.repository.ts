@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.js';
-import type { AccountOwner } from './sip-objects.js';
+import type { Db } from './database.js';
+import type { AccountOwner } from '../features/accounts/sip-objects.js';
 
 /** Reads what SIP provisioning needs (including SIP passwords) from the users and devices tables. */
 
