@@ -1,5 +1,6 @@
 import type { ChannelInfo, PbxFact } from '../../ari/pbx.facts.js';
 import type { CreateChannel, Dial, FailureReason, HangupReason } from '../../ari/pbx.port.js';
+import type { CallLogWrite } from '../../db/calls.repository.js';
 import type { CallDisposition } from '../../db/tables/call-logs.js';
 
 /** A party of a call: an extension (or, later, an outside number) with its display name and user, if any. */
@@ -153,20 +154,8 @@ export type CallEvent =
   /** Legs handed to another feature; the call's bridge is theirs too (the call no longer destroys it). */
   | { kind: 'legs-released'; legIds: string[] };
 
-export interface CallLogEntry {
-  callId: string;
-  direction: 'internal';
-  fromNumber: string;
-  fromName: string;
-  toNumber: string;
-  callerUserId: string | null;
-  answeredByUserId: string | null;
-  answeredByExtension: string | null;
-  startedAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  disposition: CallDisposition | null;
-}
+/** The call's log row as this feature writes it (only internal calls so far). */
+export type CallLogEntry = CallLogWrite & { direction: 'internal' };
 
 export type CallEffect =
   | { kind: 'answer'; channelId: string }
