@@ -3,7 +3,8 @@
  * features' deciders read only these. Unknown or irrelevant ARI events never become facts.
  */
 
-export type ChannelState = 'Down' | 'Rsrvd' | 'OffHook' | 'Dialing' | 'Ring' | 'Ringing' | 'Up' | 'Busy' | 'Unknown';
+export type ChannelState =
+  'Down' | 'Rsrvd' | 'OffHook' | 'Dialing' | 'Ring' | 'Ringing' | 'Up' | 'Busy' | 'Unknown';
 
 export interface Party {
   name: string;
@@ -39,9 +40,20 @@ export interface HangupCause {
   soft?: boolean;
 }
 
-export type DialStatus = '' | 'RINGING' | 'PROGRESS' | 'ANSWER' | 'BUSY' | 'NOANSWER' | 'CANCEL' | 'CONGESTION' | 'CHANUNAVAIL' | string;
+export type DialStatus =
+  | ''
+  | 'RINGING'
+  | 'PROGRESS'
+  | 'ANSWER'
+  | 'BUSY'
+  | 'NOANSWER'
+  | 'CANCEL'
+  | 'CONGESTION'
+  | 'CHANUNAVAIL'
+  | string;
 
-export type TransferState = 'channel_progress' | 'channel_answered' | 'channel_unavailable' | 'channel_declined';
+export type TransferState =
+  'channel_progress' | 'channel_answered' | 'channel_unavailable' | 'channel_declined';
 
 export type PbxFact =
   /** StasisStart: the channel is now under the app's control. `args` are the dialplan's or the app's appArgs. */
@@ -56,7 +68,12 @@ export type PbxFact =
   | { kind: 'channel-left-bridge'; channel: ChannelInfo; bridge: BridgeInfo }
   | { kind: 'bridge-destroyed'; bridge: BridgeInfo }
   | { kind: 'playback-started'; playbackId: string; targetUri: string; mediaUri: string }
-  | { kind: 'playback-finished'; playbackId: string; targetUri: string; state: 'done' | 'failed' | 'cancelled' | string }
+  | {
+      kind: 'playback-finished';
+      playbackId: string;
+      targetUri: string;
+      state: 'done' | 'failed' | 'cancelled' | string;
+    }
   /** A phone's REFER on a channel with ari-only transfer handling (ChannelTransfer). */
   | {
       kind: 'transfer-requested';
@@ -71,10 +88,43 @@ export type PbxFact =
       /** Attended transfer: the consultation leg to replace, its peer and bridge. */
       replaces?: { channelId: string; connectedChannelId?: string; bridgeId?: string };
     }
-  | { kind: 'endpoint-state-changed'; resource: string; technology: string; state: string; channelIds: string[] }
+  | {
+      kind: 'endpoint-state-changed';
+      resource: string;
+      technology: string;
+      state: string;
+      channelIds: string[];
+    }
   | { kind: 'device-state-changed'; name: string; state: string };
 
 export type PbxFactKind = PbxFact['kind'];
+
+/** The one channel a fact is about (for routing it to the call or park that owns that channel), if any. */
+export function channelIdOf(fact: PbxFact): string | undefined {
+  switch (fact.kind) {
+    case 'channel-entered':
+    case 'channel-left':
+    case 'channel-state-changed':
+    case 'channel-hangup-requested':
+    case 'channel-entered-bridge':
+    case 'channel-left-bridge':
+    case 'dtmf-received':
+      return fact.channel.id;
+    case 'dial-progress':
+      return fact.peer.id;
+    case 'bridge-destroyed':
+    case 'playback-started':
+    case 'playback-finished':
+    case 'transfer-requested':
+    case 'endpoint-state-changed':
+    case 'device-state-changed':
+      return undefined;
+    default: {
+      const never: never = fact;
+      throw new Error(`unknown fact ${JSON.stringify(never)}`);
+    }
+  }
+}
 
 /** The connection's own lifecycle, reported beside the facts. */
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';

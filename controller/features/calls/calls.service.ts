@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { PbxFact } from '../../ari/pbx.facts.js';
+import { channelIdOf, type PbxFact } from '../../ari/pbx.facts.js';
 import type { PbxConnection } from '../../ari/pbx.port.js';
 import type { EventBus } from '../../bus/event-bus.js';
 import { closeLostCallLog, openCallLogIds } from '../../db/calls.repository.js';
@@ -58,29 +58,9 @@ export function createCallsService(deps: CallsServiceDeps) {
     if (callId) void runner.submit(callId, { kind: 'fact', fact });
   }
 
-  function routeOf(fact: Exclude<PbxFact, { kind: 'channel-entered' }>): string | undefined {
-    switch (fact.kind) {
-      case 'channel-left':
-      case 'channel-state-changed':
-      case 'channel-hangup-requested':
-      case 'channel-entered-bridge':
-      case 'channel-left-bridge':
-      case 'dtmf-received':
-        return runner.callOfChannel(fact.channel.id);
-      case 'dial-progress':
-        return runner.callOfChannel(fact.peer.id);
-      case 'bridge-destroyed':
-      case 'playback-started':
-      case 'playback-finished':
-      case 'transfer-requested':
-      case 'endpoint-state-changed':
-      case 'device-state-changed':
-        return undefined;
-      default: {
-        const never: never = fact;
-        throw new Error(`unknown fact ${JSON.stringify(never)}`);
-      }
-    }
+  function routeOf(fact: PbxFact): string | undefined {
+    const channelId = channelIdOf(fact);
+    return channelId ? runner.callOfChannel(channelId) : undefined;
   }
 
   /** A leg of ours (appArgs `call:<id>:leg`), or a phone dialling an extension: a new call. */
@@ -94,8 +74,19 @@ export function createCallsService(deps: CallsServiceDeps) {
     runner.claim(channel.id, callId);
     void runner.submit(callId, async () => {
       try {
-        const [caller, destination] = await Promise.all([directory.identifyCaller(channel), directory.resolveTargets(dialled)]);
-        return { kind: 'phone-call', callId, channel, caller, dialled, destination, dialTimeoutSeconds: deps.dialTimeoutSeconds };
+        const [caller, destination] = await Promise.all([
+          directory.identifyCaller(channel),
+          directory.resolveTargets(dialled),
+        ]);
+        return {
+          kind: 'phone-call',
+          callId,
+          channel,
+          caller,
+          dialled,
+          destination,
+          dialTimeoutSeconds: deps.dialTimeoutSeconds,
+        };
       } catch (error) {
         logger.error({ err: error, channelId: channel.id }, 'could not look the call up; refusing it');
         await connection.pbx.hangup(channel.id, 'congestion');
@@ -108,7 +99,8 @@ export function createCallsService(deps: CallsServiceDeps) {
   async function reconcile(): Promise<void> {
     await runner.restore();
     const listed = await connection.pbx.listChannels();
-    if (!listed.ok) return logger.warn({ reason: listed.reason }, 'could not list channels to reconcile calls');
+    if (!listed.ok)
+      return logger.warn({ reason: listed.reason }, 'could not list channels to reconcile calls');
     const channelIds = listed.value.map((channel) => channel.id);
     await Promise.all(runner.all().map((call) => runner.submit(call.id, { kind: 'reconcile', channelIds })));
     // Read the open logs first: a call that starts meanwhile is already known by the time its log row exists.
@@ -118,7 +110,8 @@ export function createCallsService(deps: CallsServiceDeps) {
   }
 
   function requireAsterisk(): void {
-    if (connection.state() !== 'connected') throw new AppError('asterisk-unreachable', 'Asterisk is not reachable');
+    if (connection.state() !== 'connected')
+      throw new AppError('asterisk-unreachable', 'Asterisk is not reachable');
   }
 
   function visibleCall(callId: string, principal: Principal): CallView {
@@ -136,7 +129,8 @@ export function createCallsService(deps: CallsServiceDeps) {
     const origin = await directory.resolveTargets(from);
     if (origin.kind !== 'user') throw new AppError('no-such-extension', `no user has extension ${from}`);
     const destination = await directory.resolveTargets(request.to);
-    if (destination.kind !== 'user') throw new AppError('no-such-extension', `no user has extension ${request.to}`);
+    if (destination.kind !== 'user')
+      throw new AppError('no-such-extension', `no user has extension ${request.to}`);
     requireAsterisk();
     const callId = newCallId();
     const input = {
@@ -159,7 +153,8 @@ export function createCallsService(deps: CallsServiceDeps) {
     start(): void {
       unsubscribes.push(connection.onFact(onFact), connection.onConnected(reconcile));
       // Started after the connection came up: the first reconcile would otherwise wait for the next reconnect.
-      if (connection.state() === 'connected') void reconcile().catch((error: unknown) => logger.error({ err: error }, 'reconcile failed'));
+      if (connection.state() === 'connected')
+        void reconcile().catch((error: unknown) => logger.error({ err: error }, 'reconcile failed'));
     },
     async stop(): Promise<void> {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
@@ -234,7 +229,11 @@ function partiesOfCall(call: CallState): CallParties | undefined {
   const b = answeredLeg(call);
   if (call.stage !== 'talking' || !a || !b || a.status === 'gone' || b.status === 'gone') return undefined;
   const callee = call.answeredBy ?? (call.destination.kind === 'user' ? call.destination.user : undefined);
-  const side = (leg: Leg, person: Person): CallSide => ({ channelId: leg.id, endpoint: leg.endpoint, person });
+  const side = (leg: Leg, person: Person): CallSide => ({
+    channelId: leg.id,
+    endpoint: leg.endpoint,
+    person,
+  });
   return {
     callId: call.id,
     bridgeId: call.bridgeId,

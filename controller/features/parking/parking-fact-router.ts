@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ChannelInfo, PbxFact } from '../../ari/pbx.facts.js';
+import { channelIdOf, type ChannelInfo, type PbxFact } from '../../ari/pbx.facts.js';
 import type { createPhoneFlows } from './park-phone-flows.js';
 import type { createParkPrompts } from './park-prompts.js';
 import { isParkNumber, isSlot, parkIdFromArgs, parkIdFromPlayback, PARK_NUMBER } from './park-state.js';
@@ -63,31 +63,12 @@ export function createParkFactRouter(deps: ParkFactRouterDeps) {
     if (isSlot(dialled)) void guard(flows.onDialSlot(fact.channel, dialled));
   }
 
-  function routeOf(
-    fact: Exclude<PbxFact, { kind: 'channel-entered' | 'transfer-requested' }>,
-  ): string | undefined {
-    switch (fact.kind) {
-      case 'channel-left':
-      case 'channel-state-changed':
-      case 'channel-hangup-requested':
-      case 'channel-entered-bridge':
-      case 'channel-left-bridge':
-      case 'dtmf-received':
-        return runner.parkOfChannel(fact.channel.id);
-      case 'dial-progress':
-        return runner.parkOfChannel(fact.peer.id);
-      case 'playback-started':
-      case 'playback-finished':
-        return parkIdFromPlayback(fact.playbackId);
-      case 'bridge-destroyed':
-      case 'endpoint-state-changed':
-      case 'device-state-changed':
-        return undefined;
-      default: {
-        const never: never = fact;
-        throw new Error(`unknown fact ${JSON.stringify(never)}`);
-      }
+  function routeOf(fact: PbxFact): string | undefined {
+    if (fact.kind === 'playback-started' || fact.kind === 'playback-finished') {
+      return parkIdFromPlayback(fact.playbackId);
     }
+    const channelId = channelIdOf(fact);
+    return channelId ? runner.parkOfChannel(channelId) : undefined;
   }
 
   function onFact(fact: PbxFact): void {
