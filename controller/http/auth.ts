@@ -21,9 +21,14 @@ declare module 'fastify' {
 export interface Auth {
   sign(principal: Principal): Promise<string>;
   verify(token: string): Promise<Principal | undefined>;
-  /** preHandler: the request must carry a valid bearer token of one of these roles (any role when none given). */
-  allow(...roles: Role[]): preHandlerHookHandler;
+  /**
+   * The hook of an authenticated route: the request must carry a valid bearer token of one of these roles (any
+   * role when none given). The hook carries its `roles`, so the route table says who may call each route.
+   */
+  allow(...roles: Role[]): AccessHook;
 }
+
+export type AccessHook = preHandlerHookHandler & { readonly roles: readonly Role[] };
 
 export function createAuth(secret: string, ttlSeconds: number): Auth {
   const key = new TextEncoder().encode(secret);
@@ -45,16 +50,19 @@ export function createAuth(secret: string, ttlSeconds: number): Auth {
         .sign(key),
     verify,
     allow: (...roles) =>
-      async function authorize(request: FastifyRequest, _reply: FastifyReply) {
-        const token = bearer(request.headers.authorization);
-        if (!token) throw new AppError('unauthorized', 'a bearer token is required');
-        const principal = await verify(token);
-        if (!principal) throw new AppError('unauthorized', 'the token is invalid or expired');
-        if (roles.length && !roles.includes(principal.role)) {
-          throw new AppError('forbidden', `this needs the role ${roles.join(' or ')}`);
-        }
-        request.principal = principal;
-      },
+      Object.assign(
+        async function authorize(request: FastifyRequest, _reply: FastifyReply) {
+          const token = bearer(request.headers.authorization);
+          if (!token) throw new AppError('unauthorized', 'a bearer token is required');
+          const principal = await verify(token);
+          if (!principal) throw new AppError('unauthorized', 'the token is invalid or expired');
+          if (roles.length && !roles.includes(principal.role)) {
+            throw new AppError('forbidden', `this needs the role ${roles.join(' or ')}`);
+          }
+          request.principal = principal;
+        },
+        { roles },
+      ),
   };
 }
 
