@@ -35,6 +35,7 @@ export const errorStatus = {
   'rate-limited': 429,
   'internal-error': 500,
   'asterisk-unreachable': 503,
+  'database-unavailable': 503,
   'service-unavailable': 503,
 } as const;
 

@@ -1,6 +1,7 @@
 import type { FastifyError } from 'fastify';
 import type { Server } from './server-type.js';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/db-unavailable.js';
 import { AppError, type ErrorCode, errorStatus } from '../errors.js';
 
 interface ErrorBody {
@@ -48,5 +49,8 @@ function classify(error: FastifyError): [number, ErrorBody] {
     return [400, body('validation-failed', 'body is not valid JSON')];
   }
   if (error.statusCode === 429) return [429, body('rate-limited', 'too many requests, try again later')];
+  if (isDatabaseUnavailable(error)) {
+    return [503, body('database-unavailable', 'the database is unavailable, try again later')];
+  }
   return [500, body('internal-error', 'internal error')];
 }
