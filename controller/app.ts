@@ -35,7 +35,9 @@ import { createAuth, type Auth } from './http/auth.js';
 import { eventsGateway, visibleBy, type SnapshotSource } from './http/events.gateway.js';
 import { healthRoutes, type ReadinessCheck } from './http/health.routes.js';
 import { createMetrics } from './http/metrics.js';
+import { recordRoutes } from './http/route-table.js';
 import { createServer, type Server } from './http/server.js';
+import { rejectUnstorableText } from './http/text-guard.js';
 import { hasWebphone, webphoneRoutes } from './http/webphone.routes.js';
 
 export interface AppDeps {
@@ -117,9 +119,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (parking) snapshot.parkSlots = async () => parking.slots();
 
   const server = await createServer(logger, metrics);
+  recordRoutes(server);
   await server.register(healthRoutes(readiness));
   await server.register(
     async (api) => {
+      api.addHook('preValidation', rejectUnstorableText);
       await api.register(authRoutes(authService));
       await api.register(usersRoutes(createUsersService({ db, bus, config }), auth));
       await api.register(teamsRoutes(createTeamsService(db), auth));

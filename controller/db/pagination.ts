@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { pgTextProblem } from './pg-text.js';
 
 /** A page request as every list route takes it: `limit` (1-200) and the opaque `cursor` of the previous page. */
 export interface PageRequest {
@@ -23,7 +24,9 @@ type CursorValueKind = 'string' | 'number' | 'uuid';
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isKind = (value: unknown, kind: CursorValueKind) => {
   if (kind === 'number') return Number.isSafeInteger(value);
-  return typeof value === 'string' && (kind === 'string' || uuidPattern.test(value));
+  if (typeof value !== 'string') return false;
+  // A cursor's strings go into the query: what text cannot hold (a NUL) must not make it a 500.
+  return kind === 'string' ? pgTextProblem(value) === undefined : uuidPattern.test(value);
 };
 
 /** The sort key in `cursor`, which must hold exactly the given kinds of values; a bad cursor is a 400. */
