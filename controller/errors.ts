@@ -4,6 +4,7 @@
  */
 export const errorStatus = {
   'validation-failed': 400,
+  'malformed-request': 400,
   'invalid-phone-number': 400,
   'unauthorized': 401,
   'invalid-credentials': 401,
@@ -18,6 +19,7 @@ export const errorStatus = {
   'no-such-extension': 404,
   'no-such-channel': 404,
   'slot-empty': 404,
+  'request-timeout': 408,
   'conflict': 409,
   'extension-unavailable': 409,
   'username-taken': 409,
@@ -32,7 +34,10 @@ export const errorStatus = {
   'park-failed': 409,
   'slot-busy': 409,
   'payload-too-large': 413,
+  'uri-too-long': 414,
+  'unsupported-media-type': 415,
   'rate-limited': 429,
+  'headers-too-large': 431,
   'internal-error': 500,
   'asterisk-unreachable': 503,
   'database-unavailable': 503,

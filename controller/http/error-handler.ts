@@ -1,4 +1,6 @@
-import type { FastifyError } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Server } from './server-type.js';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/db-unavailable.js';
@@ -12,6 +14,9 @@ const body = (code: ErrorCode, message: string, details?: unknown): ErrorBody =>
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
+/** Longer URLs get 414; Node's parser answers 431 first once the request line and headers pass 16 KiB together. */
+export const MAX_URL_LENGTH = 8 * 1024;
+
 /** The one place where errors become HTTP answers: `{"error":{"code","message"}}`; 5xx never shows internals. */
 export function installErrorHandler(app: Server): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -22,6 +27,55 @@ export function installErrorHandler(app: Server): void {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(body('not-found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
   );
+  // Only JSON bodies: Fastify's default text/plain parser would hand a string to the schemas (a 400, not a 415).
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onRequest', async (request) => {
+    if (request.url.length > MAX_URL_LENGTH) {
+      throw new AppError('uri-too-long', `the URL is longer than ${MAX_URL_LENGTH} characters`);
+    }
+  });
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router rejects before any route (a path parameter over maxParamLength, a
+ * malformed %-escape) gets the envelope too.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const [status, payload] =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? [414, body('uri-too-long', 'a path segment of the URL is too long')]
+      : error.code === 'FST_ERR_BAD_URL'
+        ? [400, body('malformed-request', 'the URL is not validly encoded')]
+        : classify(error);
+  void reply.status(status).send(payload);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's HTTP parser failed before there was a request (headers over 16 KiB, a
+ * request that is not HTTP, a client too slow to send its headers). The answer is written to the socket by hand,
+ * still in the envelope, and the connection closed.
+ */
+export function clientErrorHandler(
+  this: FastifyInstance,
+  error: Error & { code?: string },
+  socket: Socket,
+): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message]: [number, ErrorCode, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers-too-large', 'the request line and headers are larger than 16 KiB']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request-timeout', 'the request took too long to arrive']
+        : [400, 'malformed-request', 'the request is not valid HTTP'];
+  this.log.debug({ err: error }, 'client error');
+  if (socket.writable) {
+    const json = JSON.stringify(body(code, message));
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 function classify(error: FastifyError): [number, ErrorBody] {
@@ -39,7 +93,7 @@ function classify(error: FastifyError): [number, ErrorBody] {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return [400, body('validation-failed', 'request body is too large')];
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return [400, body('validation-failed', 'content-type must be application/json')];
+      return [415, body('unsupported-media-type', 'content-type must be application/json')];
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return [400, body('validation-failed', 'body must not be empty')];
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

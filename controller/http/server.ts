@@ -10,7 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { installErrorHandler } from './error-handler.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.js';
 import { installMetrics, type Metrics } from './metrics.js';
 
 import type { Server } from './server-type.js';
@@ -22,6 +22,8 @@ export async function createServer(logger: Logger, metrics: Metrics): Promise<Se
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
