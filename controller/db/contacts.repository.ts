@@ -32,14 +32,44 @@ export async function findContactById(db: Db, id: string): Promise<Contact | und
   return row && toContact(row);
 }
 
+/** The contacts a caller may see (see contacts.access.ts): all, or those actively assigned to one user. */
+export type ContactScope = { kind: 'all' } | { kind: 'assigned'; userId: string };
+
+const everyContact: ContactScope = { kind: 'all' };
+
+/** The contacts table, narrowed to a scope. */
+function scoped(db: Db, scope: ContactScope) {
+  const query = db.selectFrom('contacts').selectAll();
+  switch (scope.kind) {
+    case 'all':
+      return query;
+    case 'assigned':
+      return query.where(
+        'id',
+        'in',
+        db
+          .selectFrom('contact_assignments')
+          .select('contact_id')
+          .where('user_id', '=', scope.userId)
+          .where('active', '=', true),
+      );
+    default: {
+      const never: never = scope;
+      throw new Error(`unknown contact scope ${JSON.stringify(never)}`);
+    }
+  }
+}
+
 /**
- * The contact with this E.164 number, for caller-ID matching. Numbers are not unique across contacts; when two
- * share one, the oldest contact wins, so the answer is stable.
+ * The contact with this E.164 number within the scope, for caller-ID matching. Numbers are not unique across
+ * contacts; when two share one, the oldest contact wins, so the answer is stable.
  */
-export async function findContactByNumber(db: Db, e164: string): Promise<Contact | undefined> {
-  const row = await db
-    .selectFrom('contacts')
-    .selectAll()
+export async function findContactByNumber(
+  db: Db,
+  e164: string,
+  scope: ContactScope = everyContact,
+): Promise<Contact | undefined> {
+  const row = await scoped(db, scope)
     .where(sql<boolean>`phone_numbers @> ARRAY[${e164}]::text[]`)
     .orderBy('created_at')
     .orderBy('id')
@@ -51,21 +81,16 @@ export async function findContactByNumber(db: Db, e164: string): Promise<Contact
 export interface ContactFilter {
   /** Name or company (substring, any case), or digits of a number (substring). */
   q?: string | undefined;
-  /** Only contacts actively assigned to this user. */
-  assignedTo?: string | undefined;
 }
 
-/** Contacts by name (any case), then id. */
-export async function listContacts(db: Db, filter: ContactFilter, page: PageRequest): Promise<Page<Contact>> {
-  let query = db.selectFrom('contacts').selectAll();
-  if (filter.assignedTo) {
-    const assigned = db
-      .selectFrom('contact_assignments')
-      .select('contact_id')
-      .where('user_id', '=', filter.assignedTo)
-      .where('active', '=', true);
-    query = query.where('id', 'in', assigned);
-  }
+/** Contacts within the scope by name (any case), then id. */
+export async function listContacts(
+  db: Db,
+  scope: ContactScope,
+  filter: ContactFilter,
+  page: PageRequest,
+): Promise<Page<Contact>> {
+  let query = scoped(db, scope);
   if (filter.q) {
     const text = `%${escapeLike(filter.q)}%`;
     const digits = filter.q.replace(/\D/g, '');

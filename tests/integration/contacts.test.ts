@@ -132,7 +132,7 @@ describe('contacts', () => {
   it('looks a caller number up for any role, in any format', async () => {
     expect((await agent.get('/api/contacts/lookup?number=4155550100')).json()).toMatchObject({ id: acme.id });
     expect(
-      (await agent.get(`/api/contacts/lookup?number=${encodeURIComponent('+44 20 7946 0958')}`)).json().id,
+      (await admin.get(`/api/contacts/lookup?number=${encodeURIComponent('+44 20 7946 0958')}`)).json().id,
     ).toBe(globex.id);
     expect((await agent.get('/api/contacts/lookup?number=2125550000')).json().error.code).toBe(
       'no-such-contact',
@@ -143,6 +143,29 @@ describe('contacts', () => {
     expect((await agent.get('/api/contacts/lookup')).statusCode).toBe(400);
     expect((await findContactByNumber(t.db, '+14155550100'))?.id).toBe(acme.id);
     expect(await findContactByNumber(t.db, '+19999999999')).toBeUndefined();
+  });
+
+  it("keeps an agent's lookup to the contacts assigned to them: another's is 404 no-such-contact, as if none", async () => {
+    const response = await agent.get(`/api/contacts/lookup?number=${encodeURIComponent('+44 20 7946 0958')}`);
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe('no-such-contact');
+    expect(response.body).not.toContain('Scorpio');
+    await admin.put(`/api/contacts/${acme.id}/assignments/${agentId}`, { active: false });
+    expect((await agent.get('/api/contacts/lookup?number=4155550100')).statusCode).toBe(404);
+    await admin.put(`/api/contacts/${acme.id}/assignments/${agentId}`, { active: true });
+    expect((await agent.get('/api/contacts/lookup?number=4155550100')).json().id).toBe(acme.id);
+  });
+
+  it("finds an agent's own contact by a number another, older contact shares", async () => {
+    const older = (
+      await admin.post('/api/contacts', { name: 'Older', phoneNumbers: ['+14155550777'] })
+    ).json();
+    const mine = (await admin.post('/api/contacts', { name: 'Mine', phoneNumbers: ['+14155550777'] })).json();
+    await admin.put(`/api/contacts/${mine.id}/assignments/${agentId}`, { active: true });
+    expect((await admin.get('/api/contacts/lookup?number=4155550777')).json().id).toBe(older.id);
+    expect((await agent.get('/api/contacts/lookup?number=4155550777')).json().id).toBe(mine.id);
+    await admin.delete(`/api/contacts/${older.id}`);
+    await admin.delete(`/api/contacts/${mine.id}`);
   });
 
   it('changes and deletes contacts; 404 for unknown ones', async () => {

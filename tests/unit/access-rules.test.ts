@@ -3,8 +3,9 @@ import { auditScope } from '../../controller/features/audit/audit.access.js';
 import { callLogScope } from '../../controller/features/call-logs/call-logs.access.js';
 import {
   canAssign,
+  canReadContact,
   canWriteContacts,
-  contactListScope,
+  contactScope,
 } from '../../controller/features/contacts/contacts.access.js';
 import { canReadTeam, visibleTeam } from '../../controller/features/teams/teams.access.js';
 import {
@@ -102,9 +103,19 @@ describe('contacts.access', () => {
     expect(canAssign(actor, user)).toBe(expected);
   });
 
-  it('lets admins and supervisors write and list everything; agents their assigned contacts', () => {
+  it('lets admins and supervisors write and see everything; agents their assigned contacts', () => {
     expect([admin, supervisor, agent].map(canWriteContacts)).toEqual([true, true, false]);
-    expect([admin, supervisor, agent].map(contactListScope)).toEqual([{}, {}, { assignedTo: 'agent' }]);
+    expect([admin, supervisor, agent].map(contactScope)).toEqual([
+      { kind: 'all' },
+      { kind: 'all' },
+      { kind: 'assigned', userId: 'agent' },
+    ]);
+    expect([admin, supervisor, agent].map((actor) => canReadContact(actor, { assigned: false }))).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(canReadContact(agent, { assigned: true })).toBe(true);
   });
 });
 

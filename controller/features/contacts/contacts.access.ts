@@ -1,20 +1,21 @@
-import type { ContactFilter } from '../../db/contacts.repository.js';
+import type { ContactScope } from '../../db/contacts.repository.js';
 import type { Principal } from '../../http/auth.js';
 
 /**
  * Who may see and change contacts. Admins and supervisors see every contact (a supervisor routes calls for the
  * whole office) and create, change, delete and assign them; supervisors assign only themselves and members of their
- * own team. Agents see, and write notes on, only the contacts actively assigned to them. The caller-ID lookup is
- * open to every role (an agent's incoming-call popup needs it before any assignment).
+ * own team. Agents see, look up by number, and write notes on, only the contacts actively assigned to them; to an
+ * agent any other contact does not exist in a caller-ID lookup (404, so a number does not reveal a contact).
  */
 export const canWriteContacts = (actor: Principal): boolean => actor.role !== 'agent';
 
-export const contactListScope = (actor: Principal): Pick<ContactFilter, 'assignedTo'> =>
-  actor.role === 'agent' ? { assignedTo: actor.userId } : {};
+/** The contacts `actor` may see: every list, lookup and read goes through this one scope. */
+export const contactScope = (actor: Principal): ContactScope =>
+  actor.role === 'agent' ? { kind: 'assigned', userId: actor.userId } : { kind: 'all' };
 
-/** `assigned`: whether the contact is actively assigned to the actor (only asked for agents). */
-export const canReadContact = (actor: Principal, assigned: () => Promise<boolean>): Promise<boolean> =>
-  actor.role === 'agent' ? assigned() : Promise.resolve(true);
+/** Whether `actor` may see one contact; `assigned`: it is actively assigned to the actor. Agrees with `contactScope`. */
+export const canReadContact = (actor: Principal, contact: { assigned: boolean }): boolean =>
+  actor.role !== 'agent' || contact.assigned;
 
 export function canAssign(actor: Principal, user: { id: string; teamId: string | null }): boolean {
   if (actor.role === 'admin') return true;

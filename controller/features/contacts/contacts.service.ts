@@ -17,7 +17,7 @@ import type { ContactUpdate } from '../../db/tables/contacts.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { currentActor } from '../users/actor.js';
-import { canReadContact, canWriteContacts, contactListScope } from './contacts.access.js';
+import { canReadContact, canWriteContacts, contactScope } from './contacts.access.js';
 import type { CreateContactBody, UpdateContactBody } from './contacts.schemas.js';
 import { dialingPlanOf, toE164, type DialingPlan } from './phone-number.js';
 
@@ -37,7 +37,7 @@ export function createContactsService(deps: { db: Db; config: Config }) {
     const actor = await currentActor(db, principal);
     const contact = await findContactById(db, id);
     if (!contact) throw noSuchContact();
-    if (!(await canReadContact(actor, () => isAssigned(db, id, actor.userId)))) {
+    if (!canReadContact(actor, { assigned: await isAssigned(db, id, actor.userId) })) {
       throw new AppError('forbidden', 'this contact is not assigned to you');
     }
     return { actor, contact };
@@ -46,15 +46,15 @@ export function createContactsService(deps: { db: Db; config: Config }) {
   return {
     async list(principal: Principal, q: string | undefined, page: PageRequest) {
       const actor = await currentActor(db, principal);
-      return listContacts(db, { q, ...contactListScope(actor) }, page);
+      return listContacts(db, contactScope(actor), { q }, page);
     },
     get: async (principal: Principal, id: string): Promise<Contact> =>
       (await readable(principal, id)).contact,
 
-    /** Caller-ID matching, open to every role. */
+    /** Caller-ID matching, within what the caller may see: a contact out of scope is "no contact has that number". */
     async lookup(principal: Principal, number: string): Promise<Contact> {
-      await currentActor(db, principal);
-      const contact = await findContactByNumber(db, normalise([number], plan)[0]!);
+      const actor = await currentActor(db, principal);
+      const contact = await findContactByNumber(db, normalise([number], plan)[0]!, contactScope(actor));
       if (!contact) throw new AppError('no-such-contact', 'no contact has that number');
       return contact;
     },
