@@ -8,9 +8,13 @@ import { startRedisRelay, type RedisRelay } from './bus/redis-relay.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { startAccountsService } from './features/accounts/accounts.service.js';
-import { createAttemptLimiter } from './features/auth/attempt-limiter.js';
+import { authEventVisible } from './features/auth/auth.events.js';
 import { authRoutes } from './features/auth/auth.routes.js';
 import { createAuthService } from './features/auth/auth.service.js';
+import { createLoginThrottle } from './features/auth/login-throttle.js';
+import { defaultThrottlePolicy } from './features/auth/login-throttle.rules.js';
+import { createTokens } from './features/auth/tokens.js';
+import { createWsTickets } from './features/auth/ws-tickets.js';
 import { callEventVisible } from './features/calls/calls.events.js';
 import { callsRoutes } from './features/calls/calls.routes.js';
 import { createCallsService } from './features/calls/calls.service.js';
@@ -68,16 +72,25 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, logger, db, redis } = deps;
   const bus = createEventBus();
   const relay = startRedisRelay(bus, redis, deps.redisSubscriber, `${config.REDIS_PREFIX}events`);
-  const auth = createAuth(config.JWT_SECRET, config.JWT_TTL_SECONDS);
+  const tokens = createTokens(config.JWT_SECRET, config.JWT_TTL_SECONDS, config.REFRESH_TTL_SECONDS);
+  const auth = createAuth(db, tokens);
   const metrics = createMetrics();
-
-  const loginLimiter = createAttemptLimiter(
-    redis,
-    `${config.REDIS_PREFIX}login:`,
-    config.LOGIN_MAX_ATTEMPTS,
-    config.LOGIN_WINDOW_SECONDS,
-  );
-  const authService = createAuthService(db, auth, loginLimiter);
+  const tickets = createWsTickets(redis, config.REDIS_PREFIX, 30);
+  const throttle = createLoginThrottle(redis, config.REDIS_PREFIX, {
+    ...defaultThrottlePolicy,
+    pairFree: config.LOGIN_FREE_FAILURES,
+    userFree: config.LOGIN_USER_FREE_FAILURES,
+    addressMax: config.LOGIN_ADDRESS_MAX_FAILURES,
+    windowSeconds: config.LOGIN_WINDOW_SECONDS,
+  });
+  const authService = createAuthService({
+    db,
+    auth,
+    bus,
+    throttle,
+    tickets,
+    refreshTtlSeconds: config.REFRESH_TTL_SECONDS,
+  });
 
   const readiness: Record<string, ReadinessCheck> = {
     postgres: async () => (await sql`select 1`.execute(db), true),
@@ -118,13 +131,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
   if (parking) snapshot.parkSlots = async () => parking.slots();
 
-  const server = await createServer(logger, metrics);
+  const server = await createServer(logger, metrics, { trustProxy: config.TRUSTED_PROXIES });
   recordRoutes(server);
   await server.register(healthRoutes(readiness));
   await server.register(
     async (api) => {
       api.addHook('preValidation', rejectUnstorableText);
-      await api.register(authRoutes(authService));
+      await api.register(authRoutes(authService, auth));
       await api.register(usersRoutes(createUsersService({ db, bus, config }), auth));
       await api.register(teamsRoutes(createTeamsService(db), auth));
       await api.register(devicesRoutes(createDevicesService({ db, bus }), auth));
@@ -138,16 +151,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         eventsGateway({
           bus,
           auth,
+          tickets,
           metrics,
           snapshot,
-          visible: visibleBy([callEventVisible, userEventVisible]),
+          visible: visibleBy([authEventVisible, callEventVisible, userEventVisible]),
+          recheckSeconds: config.WS_RECHECK_SECONDS,
         }),
       );
     },
     { prefix: '/api' },
   );
   if (hasWebphone(config.WEBPHONE_DIR)) await server.register(webphoneRoutes(config.WEBPHONE_DIR));
-  await relay.ready;
 
   return {
     server,

@@ -25,8 +25,25 @@ export const configSchema = z.object({
   REDIS_PREFIX: z.string().min(1).default('ari-pbx:'),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   HTTP_PORT: int(3000, 0, 65535),
+  /** Signs the tokens. When unset, main.ts reads JWT_SECRET_FILE, generating it on first start. */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
-  JWT_TTL_SECONDS: int(12 * 3600, 60),
+  JWT_SECRET_FILE: z.string().min(1).default('data/jwt-secret'),
+  /** Access tokens are short-lived; the webphone refreshes them. */
+  JWT_TTL_SECONDS: int(15 * 60, 60, 24 * 3600),
+  /** How long a log-in (its refresh token, and a WebSocket opened with a ticket) lasts. */
+  REFRESH_TTL_SECONDS: int(12 * 3600, 300, 30 * 24 * 3600),
+  WS_RECHECK_SECONDS: int(60, 5, 3600),
+  /** Addresses (or CIDRs) of reverse proxies whose X-Forwarded-For is believed; empty: none. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'addresses or CIDRs, comma-separated'))),
   SIP_WS_URL: url(['ws', 'wss']).default('ws://127.0.0.1:8088/ws'),
   /** The SIP domain of the webphone's URI (`sip:1001-web@<domain>`); when unset, SIP_WS_URL's host. */
   SIP_DOMAIN: z
@@ -36,18 +53,38 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_USERNAME: z.string().min(1).optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-  ADMIN_EXTENSION: z.string().regex(/^\d{3,5}$/, '3 to 5 digits').default('1000'),
+  ADMIN_EXTENSION: z
+    .string()
+    .regex(/^\d{3,5}$/, '3 to 5 digits')
+    .default('1000'),
   PARK_TIMEOUT_SECONDS: int(300, 5, 86_400),
   /** How long a timed-out park rings the parker back (and then the fallback) before giving up. */
   PARK_RECALL_RING_SECONDS: int(20, 5, 300),
   /** Who a timed-out park rings when the parker does not answer (e.g. the operator); unset: announced and ended. */
-  PARK_FALLBACK_EXTENSION: z.string().regex(/^\d{3,5}$/, '3 to 5 digits').optional(),
+  PARK_FALLBACK_EXTENSION: z
+    .string()
+    .regex(/^\d{3,5}$/, '3 to 5 digits')
+    .optional(),
   DIAL_TIMEOUT_SECONDS: int(30, 5, 600),
-  LOGIN_MAX_ATTEMPTS: int(10, 1),
-  LOGIN_WINDOW_SECONDS: int(300, 10),
-  PHONE_COUNTRY_CODE: z.string().regex(/^[1-9]\d{0,2}$/, 'a country calling code such as 1 or 44').default('1'),
-  PHONE_NATIONAL_PREFIX: z.string().regex(/^\d{0,2}$/, 'digits').default('1'),
-  PHONE_INTERNATIONAL_PREFIX: z.string().regex(/^\d{2,4}$/, 'digits such as 00 or 011').default('011'),
+  /** Failed log-ins of one username from one address before each further try waits twice as long as the last. */
+  LOGIN_FREE_FAILURES: int(5, 1),
+  /** Failed log-ins of one username (any address) before tries from unknown addresses are slowed (≤ 30 s). */
+  LOGIN_USER_FREE_FAILURES: int(10, 1),
+  /** Failed log-ins from one address (any username) per LOGIN_WINDOW_SECONDS before that address must wait. */
+  LOGIN_ADDRESS_MAX_FAILURES: int(50, 1),
+  LOGIN_WINDOW_SECONDS: int(900, 10),
+  PHONE_COUNTRY_CODE: z
+    .string()
+    .regex(/^[1-9]\d{0,2}$/, 'a country calling code such as 1 or 44')
+    .default('1'),
+  PHONE_NATIONAL_PREFIX: z
+    .string()
+    .regex(/^\d{0,2}$/, 'digits')
+    .default('1'),
+  PHONE_INTERNATIONAL_PREFIX: z
+    .string()
+    .regex(/^\d{2,4}$/, 'digits such as 00 or 011')
+    .default('011'),
   SEED_DEMO_DATA: z
     .enum(['true', 'false'])
     .default('false')
@@ -63,7 +100,7 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; problems:
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = configSchema.safeParse(present);
-  if (result.success) return checkAdmin(result.data);
+  if (result.success) return checkSecrets(result.data);
   const problems = result.error.issues.map((issue) => {
     const key = issue.path.join('.');
     const missing = issue.code === 'invalid_type' && present[key] === undefined;
@@ -72,15 +109,37 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   return { ok: false, problems };
 }
 
-function checkAdmin(config: Config): ConfigResult {
+function checkSecrets(config: Config): ConfigResult {
+  const problems: string[] = [];
   if (Boolean(config.ADMIN_USERNAME) !== Boolean(config.ADMIN_PASSWORD)) {
-    return { ok: false, problems: ['ADMIN_USERNAME and ADMIN_PASSWORD: set both or neither'] };
+    problems.push('ADMIN_USERNAME and ADMIN_PASSWORD: set both or neither');
   }
-  return { ok: true, config };
+  const weakness = secretWeakness(config.JWT_SECRET);
+  if (weakness) {
+    problems.push(
+      `JWT_SECRET: ${weakness}; anyone who knows it can sign an admin token. Unset it to have a random one ` +
+        `generated in JWT_SECRET_FILE (${config.JWT_SECRET_FILE}), or set one from \`openssl rand -base64 48\``,
+    );
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, config };
+}
+
+/** Secrets that have been published (examples, the tests' own) or that are too regular to be random. */
+const publishedSecrets = [testSecret(), 'change-me-change-me-change-me-change-me'];
+
+export function secretWeakness(secret: string): string | undefined {
+  if (publishedSecrets.includes(secret)) return 'is a published example';
+  if (/change-?me|example|secret|password|default/i.test(secret)) return 'looks like an example value';
+  if (new Set(secret).size < 12) return 'is too regular to be random (fewer than 12 different characters)';
+  return undefined;
+}
+
+function testSecret(): string {
+  return 'test-secret-test-secret-test-secret!';
 }
 
 /** A complete configuration for tests and tools, overridable field by field. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const parsed = configSchema.parse({ JWT_SECRET: 'test-secret-test-secret-test-secret!', LOG_LEVEL: 'silent' });
+  const parsed = configSchema.parse({ JWT_SECRET: testSecret(), LOG_LEVEL: 'silent' });
   return { ...parsed, ...overrides };
 }

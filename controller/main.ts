@@ -4,35 +4,36 @@ import { buildApp } from './app.js';
 import { createAriConnection } from './ari/ari-connection.js';
 import { parseConfig } from './config.js';
 import { createDb } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
-import { seedDemoData } from './features/users/demo-seed.js';
-import { ensureFirstAdmin } from './features/users/first-admin.js';
+import { withJwtSecret } from './features/auth/jwt-secret.js';
 import { createLogger } from './log.js';
+import { listenProblem, prepareDatabase, reportRedis } from './startup.js';
 
-const parsed = parseConfig(process.env);
-if (!parsed.ok) {
-  console.error(`ari-pbx controller: bad configuration\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`);
+/** A bad setting is one line per setting and exit 1; everything that can come later (PostgreSQL, Redis, ARI) is retried. */
+function fail(lines: string[]): never {
+  console.error(`ari-pbx controller: cannot start\n${lines.map((line) => `  ${line}`).join('\n')}`);
   process.exit(1);
 }
+
+const secret = (() => {
+  try {
+    return withJwtSecret(process.env);
+  } catch (error) {
+    return fail([(error as Error).message]);
+  }
+})();
+const parsed = parseConfig(secret.env);
+if (!parsed.ok) fail(parsed.problems);
 const config = parsed.config;
 const logger = createLogger(config.LOG_LEVEL);
+if (secret.source === 'generated')
+  logger.info(`generated a new JWT secret in ${secret.file} (JWT_SECRET_FILE); keep it`);
 
 const db = createDb(config.DATABASE_URL);
-await migrateToLatest(db);
-if (await ensureFirstAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD, extension: config.ADMIN_EXTENSION })) {
-  logger.info({ username: config.ADMIN_USERNAME }, 'created the first admin');
-}
-if (config.SEED_DEMO_DATA) {
-  const created = await seedDemoData(db);
-  if (created.length) logger.info({ created }, 'seeded the demo data');
-}
-
 const redisOptions = { maxRetriesPerRequest: 2, enableOfflineQueue: true };
 const redis = new Redis(config.REDIS_URL, redisOptions);
 const redisSubscriber = new Redis(config.REDIS_URL, redisOptions);
-for (const connection of [redis, redisSubscriber]) {
-  connection.on('error', (error) => logger.warn({ err: error.message }, 'redis connection problem'));
-}
+reportRedis(redis, config, logger, 'commands');
+reportRedis(redisSubscriber, config, logger, 'events');
 
 const pbxConnection = createAriConnection({
   url: config.ARI_URL,
@@ -42,12 +43,22 @@ const pbxConnection = createAriConnection({
   logger,
 });
 const app = await buildApp({ config, logger, db, redis, redisSubscriber, pbxConnection });
-await app.server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
-// Never rejects: with Asterisk away the controller serves HTTP, /readyz says ari: down, and it keeps retrying.
-// Not awaited, so the shutdown handler below is in place even while a first attempt waits on an unreachable host.
-void pbxConnection.start();
+try {
+  await app.server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+} catch (error) {
+  fail([listenProblem(error, config)]);
+}
+
+let stopping = false;
+// Serving first: while PostgreSQL or Redis is away, /readyz says which, and routes answer 503.
+void (async () => {
+  if (!(await prepareDatabase(db, config, logger, () => stopping))) return;
+  // Never rejects: with Asterisk away, /readyz says ari: down, and it keeps retrying.
+  await pbxConnection.start();
+})();
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  stopping = true;
   if (err) logger.error({ err }, 'shutting down after an error');
   else logger.info({ signal }, 'shutting down');
   await pbxConnection.stop();

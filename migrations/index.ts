@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as platformIndexes from './0002-platform-indexes.js';
 import * as parking from './0003-parking.js';
+import * as authSessions from './0004-auth-sessions.js';
 
 /** Every migration, in order. Add new ones here: the list is static so that nothing depends on file discovery. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-platform-indexes': platformIndexes,
   '0003-parking': parking,
+  '0004-auth-sessions': authSessions,
 };

@@ -19,7 +19,12 @@ export interface RedisRelay {
  * instances are delivered to local subscribers. Local delivery never waits for Redis, so a Redis blip only delays
  * what other instances see.
  */
-export function startRedisRelay(bus: EventBus, publisher: Redis, subscriber: Redis, channel: string): RedisRelay {
+export function startRedisRelay(
+  bus: EventBus,
+  publisher: Redis,
+  subscriber: Redis,
+  channel: string,
+): RedisRelay {
   const instanceId = randomUUID();
   const stopForwarding = bus.onPublish((event) => {
     const envelope: Envelope = { origin: instanceId, event };
@@ -31,11 +36,24 @@ export function startRedisRelay(bus: EventBus, publisher: Redis, subscriber: Red
     if (envelope && envelope.origin !== instanceId) bus.deliver(envelope.event);
   };
   subscriber.on('message', onMessage);
-  const ready = subscriber.subscribe(channel).then(() => undefined);
+  let stopped = false;
+  // With Redis away at start the first subscribe fails; try again each time the connection is back (once
+  // subscribed, ioredis itself subscribes again after every reconnect).
+  const ready = new Promise<void>((resolve) => {
+    const attempt = () => {
+      if (stopped) return resolve();
+      subscriber.subscribe(channel).then(
+        () => resolve(),
+        () => subscriber.once('ready', attempt),
+      );
+    };
+    attempt();
+  });
   return {
     instanceId,
     ready,
     async stop() {
+      stopped = true;
       stopForwarding();
       subscriber.off('message', onMessage);
       await subscriber.unsubscribe(channel).catch(() => undefined);

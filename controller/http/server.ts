@@ -18,10 +18,20 @@ import type { Server } from './server-type.js';
 export type { Server };
 
 /** A Fastify instance with the project's conventions; the caller registers routes and calls ready()/listen(). */
-export async function createServer(logger: Logger, metrics: Metrics): Promise<Server> {
+export interface ServerOptions {
+  /** Reverse proxies whose X-Forwarded-For is believed (request.ip); none by default. */
+  trustProxy?: string[];
+}
+
+export async function createServer(
+  logger: Logger,
+  metrics: Metrics,
+  options: ServerOptions = {},
+): Promise<Server> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
+    trustProxy: options.trustProxy?.length ? options.trustProxy : false,
     frameworkErrors,
     clientErrorHandler,
     genReqId: (request) => {
@@ -32,6 +42,7 @@ export async function createServer(logger: Logger, metrics: Metrics): Promise<Se
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  app.decorateRequest('access', null);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -80,7 +80,15 @@ export async function startTelephony(options: { config?: Partial<Config> } = {})
       backoff: { initialMs: 20, maxMs: 100 },
       heartbeatMs: 0,
     });
-    const app = await buildApp({ config, logger, db: database.db, redis, redisSubscriber, pbxConnection: connection });
+    const app = await buildApp({
+      config,
+      logger,
+      db: database.db,
+      redis,
+      redisSubscriber,
+      pbxConnection: connection,
+    });
+    await app.relay.ready;
     app.bus.subscribe((event) => events.push(event));
     return { redis, redisSubscriber, connection, app };
   }
@@ -116,7 +124,8 @@ export async function startTelephony(options: { config?: Partial<Config> } = {})
       const user = users.get(account.replace(/-web$/, ''));
       if (!user) throw new Error(`no test user for ${account}`);
       return eventually(
-        () => double.registerPhone(account, { password: user.sip_password, answerMode }).catch(() => undefined),
+        () =>
+          double.registerPhone(account, { password: user.sip_password, answerMode }).catch(() => undefined),
         3000,
         `account ${account} provisioned`,
       );

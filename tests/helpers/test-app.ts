@@ -23,10 +23,22 @@ export async function createTestApp(
 ): Promise<TestApp & { database: TestDatabase }> {
   const database = options.database ?? (await createTestDatabase());
   const prefix = options.config?.REDIS_PREFIX ?? `test-${randomBytes(4).toString('hex')}:`;
-  const config = testConfig({ DATABASE_URL: database.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, ...options.config });
+  const config = testConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    ...options.config,
+  });
   const redis = new Redis(redisUrl);
   const redisSubscriber = new Redis(redisUrl);
-  const app = await buildApp({ config, logger: pino({ level: 'silent' }), db: database.db, redis, redisSubscriber });
+  const app = await buildApp({
+    config,
+    logger: pino({ level: 'silent' }),
+    db: database.db,
+    redis,
+    redisSubscriber,
+  });
+  await app.relay.ready;
   return {
     app,
     db: database.db,
@@ -69,8 +81,16 @@ export async function insertUser(
 }
 
 /** Logs in through the API and returns the bearer header. */
-export async function login(app: App, username: string, password: string): Promise<{ authorization: string }> {
-  const response = await app.server.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+export async function login(
+  app: App,
+  username: string,
+  password: string,
+): Promise<{ authorization: string }> {
+  const response = await app.server.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username, password },
+  });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   return { authorization: `Bearer ${response.json<{ token: string }>().token}` };
 }

@@ -18,6 +18,13 @@ export interface EventsClient {
   close(): void;
 }
 
+/** A one-time ticket for `/api/events?ticket=…`, as the webphone gets one. */
+export async function ticket(app: App, headers: Record<string, string>): Promise<string> {
+  const response = await app.server.inject({ method: 'POST', url: '/api/events/ticket', headers });
+  if (response.statusCode !== 200) throw new Error(`ticket: ${response.statusCode} ${response.body}`);
+  return response.json<{ ticket: string }>().ticket;
+}
+
 /** The address of a listening app's `/api/events`. */
 export function eventsUrl(app: App, query = ''): string {
   const address = app.server.server.address();

@@ -3,12 +3,19 @@ import { createTestApp, insertUser, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ config: { LOGIN_MAX_ATTEMPTS: 3 } });
+  t = await createTestApp({
+    config: { LOGIN_FREE_FAILURES: 3, LOGIN_USER_FREE_FAILURES: 6, LOGIN_ADDRESS_MAX_FAILURES: 12 },
+  });
 });
 afterAll(async () => t?.close());
 
 const loginRequest = (username: string, password: string, ip = '10.0.0.1') =>
-  t.app.server.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress: ip });
+  t.app.server.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username, password },
+    remoteAddress: ip,
+  });
 
 describe('POST /api/auth/login', () => {
   it('returns a token and the user without secrets', async () => {
@@ -25,15 +32,77 @@ describe('POST /api/auth/login', () => {
     await insertUser(t.db, { role: 'agent', username: 'bob' });
     const response = await loginRequest('bob', 'wrong', '10.0.0.2');
     expect(response.statusCode).toBe(401);
-    expect(response.json()).toEqual({ error: { code: 'invalid-credentials', message: 'wrong username or password' } });
+    expect(response.json()).toEqual({
+      error: { code: 'invalid-credentials', message: 'wrong username or password' },
+    });
   });
 
-  it('limits attempts per username, even with the right password after the limit', async () => {
+  it('counts only failures: many correct log-ins from one address all succeed', async () => {
     const user = await insertUser(t.db, { role: 'agent', username: 'carol' });
-    for (let i = 0; i < 3; i++) expect((await loginRequest('carol', 'nope', `10.1.0.${i}`)).statusCode).toBe(401);
-    const blocked = await loginRequest('carol', user.password, '10.1.0.9');
-    expect(blocked.statusCode).toBe(429);
-    expect(blocked.json().error.code).toBe('rate-limited');
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, () => loginRequest('carol', user.password, '10.1.0.1')),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(25).fill(200));
+  });
+
+  it('slows a guesser of one account from one address, doubling the wait, with Retry-After', async () => {
+    const user = await insertUser(t.db, { role: 'agent', username: 'dave' });
+    for (let i = 0; i < 3; i++) expect((await loginRequest('dave', 'nope', '10.2.0.1')).statusCode).toBe(401);
+    const slowed = await loginRequest('dave', user.password, '10.2.0.1');
+    expect(slowed.statusCode).toBe(429);
+    expect(slowed.json().error.code).toBe('rate-limited');
+    expect(Number(slowed.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(slowed.headers['retry-after'])).toBeLessThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await loginRequest('dave', user.password, '10.2.0.1')).statusCode).toBe(200);
+  });
+
+  it('never locks the owner out from an address they used before, whatever an attacker elsewhere does', async () => {
+    const user = await insertUser(t.db, { role: 'agent', username: 'erin' });
+    expect((await loginRequest('erin', user.password, '10.3.0.1')).statusCode).toBe(200);
+    for (let i = 0; i < 10; i++) await loginRequest('erin', `guess-${i}`, `10.4.0.${i % 2}`);
+    expect((await loginRequest('erin', user.password, '10.3.0.1')).statusCode).toBe(200);
+    // From an address never used before the owner waits seconds (the cap is 30 s), not minutes.
+    const elsewhere = await loginRequest('erin', user.password, '10.3.0.99');
+    if (elsewhere.statusCode === 429)
+      expect(Number(elsewhere.headers['retry-after'])).toBeLessThanOrEqual(30);
+    else expect(elsewhere.statusCode).toBe(200);
+  });
+
+  it('caps failures from one address across usernames', async () => {
+    for (let i = 0; i < 12; i++) await loginRequest(`nobody-${i}`, 'x', '10.5.0.1');
+    const capped = await loginRequest('someone-else', 'x', '10.5.0.1');
+    expect(capped.statusCode).toBe(429);
+    expect(capped.json().error.message).toMatch(/from this address/);
+    expect(Number(capped.headers['retry-after'])).toBeGreaterThan(60);
+  });
+
+  it('believes X-Forwarded-For only from a trusted proxy', async () => {
+    const proxied = await createTestApp({
+      config: { TRUSTED_PROXIES: ['10.9.9.9'], LOGIN_ADDRESS_MAX_FAILURES: 2 },
+    });
+    try {
+      const attempt = (from: string, forwarded: string) =>
+        proxied.app.server.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username: 'ghost', password: 'x' },
+          remoteAddress: from,
+          headers: { 'x-forwarded-for': forwarded },
+        });
+      // Through the trusted proxy each client address counts on its own.
+      for (const client of ['192.0.2.1', '192.0.2.1', '192.0.2.2', '192.0.2.3']) {
+        expect((await attempt('10.9.9.9', client)).statusCode).toBe(401);
+      }
+      // An untrusted sender cannot pick its address: every forged header counts against its real one.
+      expect((await attempt('10.8.8.8', '192.0.2.10')).statusCode).toBe(401);
+      expect((await attempt('10.8.8.8', '192.0.2.11')).statusCode).toBe(401);
+      expect((await attempt('10.8.8.8', '192.0.2.12')).statusCode).toBe(429);
+      expect((await attempt('10.9.9.9', '192.0.2.1')).statusCode).toBe(429);
+      expect((await attempt('10.9.9.9', '192.0.2.4')).statusCode).toBe(401);
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('rejects unknown fields, wrong types and oversized bodies with 400', async () => {
@@ -44,7 +113,11 @@ describe('POST /api/auth/login', () => {
     });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.code).toBe('validation-failed');
-    const wrongType = await t.app.server.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 1, password: 'y' } });
+    const wrongType = await t.app.server.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 1, password: 'y' },
+    });
     expect(wrongType.statusCode).toBe(400);
     expect(wrongType.json().error.message).toMatch(/username/);
     const malformed = await t.app.server.inject({

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient } from '../helpers/fixtures.js';
 import { createTestApp, insertUser, login, type TestApp } from '../helpers/test-app.js';
-import { connectEvents, eventsUrl, type EventsClient } from '../helpers/ws-client.js';
+import { connectEvents, eventsUrl, ticket, type EventsClient } from '../helpers/ws-client.js';
 
 let a: Awaited<ReturnType<typeof createTestApp>>;
 let b: TestApp;
@@ -35,16 +35,18 @@ afterAll(async () => {
 
 describe('WebSocket /api/events', () => {
   it.each([
-    ['no token', ''],
-    ['a bad token', '?token=not-a-token'],
-  ])('closes with 4401 given %s', async (_name, query) => {
-    const client = connect(a, query);
+    ['no credential', '', {}],
+    ['a bad ticket', '?ticket=not-a-ticket', {}],
+    ['a token in the URL (it would end up in logs)', `?token=TOKEN`, {}],
+    ['a bad bearer token', '', { authorization: 'Bearer not-a-token' }],
+  ])('closes with 4401 given %s', async (_name, query, headers) => {
+    const client = connect(a, query.replace('TOKEN', token), headers);
     expect(await client.closed).toBe(4401);
     expect(client.messages).toEqual([]);
   });
 
   it('sends a snapshot first, then user.created after a POST, without secrets', async () => {
-    const client = connect(a, `?token=${token}`);
+    const client = connect(a, `?ticket=${await ticket(a.app, adminA.headers)}`);
     const snapshot = await client.next(() => true);
     expect(snapshot).toMatchObject({ type: 'snapshot', at: expect.any(String), data: expect.any(Object) });
     expect(client.messages[0]).toBe(snapshot);
@@ -76,7 +78,7 @@ describe('WebSocket /api/events', () => {
   });
 
   it('delivers an event published by instance A to a client of instance B (through Redis)', async () => {
-    const client = connect(b, `?token=${token}`);
+    const client = connect(b, `?ticket=${await ticket(b.app, adminA.headers)}`);
     await client.next(isType('snapshot'));
     const created = await adminA.post('/api/devices', { id: 'lobby', name: 'Lobby phone' });
     expect(created.statusCode).toBe(201);

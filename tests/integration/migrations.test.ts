@@ -26,6 +26,7 @@ const indexes = async () => {
 
 const expectedTables = [
   'audit_log',
+  'auth_sessions',
   'call_logs',
   'contact_assignments',
   'contacts',

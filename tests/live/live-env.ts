@@ -54,7 +54,12 @@ export interface LivePbx {
   /** Creates a user through the REST API, as an admin would. */
   createUser(extension: string, role?: 'agent' | 'supervisor'): Promise<LiveUser>;
   /** Starts a baresip phone registered as `account` and waits until Asterisk sees it online. */
-  phone(account: string, password: string, toneHz: number, answerMode?: 'auto' | 'manual'): Promise<BaresipPhone>;
+  phone(
+    account: string,
+    password: string,
+    toneHz: number,
+    answerMode?: 'auto' | 'manual',
+  ): Promise<BaresipPhone>;
   close(): Promise<void>;
 }
 
@@ -83,7 +88,15 @@ export async function startLivePbx(overrides: Partial<Config> = {}): Promise<Liv
     app: config.ARI_APP,
     logger,
   });
-  const app = await buildApp({ config, logger, db: database.db, redis, redisSubscriber, pbxConnection: connection });
+  const app = await buildApp({
+    config,
+    logger,
+    db: database.db,
+    redis,
+    redisSubscriber,
+    pbxConnection: connection,
+  });
+  await app.relay.ready;
   const events: AnyPbxEvent[] = [];
   app.bus.subscribe((event) => events.push(event));
   await connection.start();
@@ -117,7 +130,11 @@ export async function startLivePbx(overrides: Partial<Config> = {}): Promise<Liv
     },
     async phone(account, password, toneHz, answerMode = 'auto') {
       // The account is pushed to Asterisk asynchronously after the API call: wait until Asterisk knows it.
-      await eventually(async () => (await connection.pbx.getEndpoint('PJSIP', account)).ok, 5000, `endpoint ${account}`);
+      await eventually(
+        async () => (await connection.pbx.getEndpoint('PJSIP', account)).ok,
+        5000,
+        `endpoint ${account}`,
+      );
       portBase += 20;
       const phone = await BaresipPhone.start({
         name: account,

@@ -1,4 +1,5 @@
 import type { AuditLogTable } from './audit-log.js';
+import type { AuthSessionsTable } from './auth-sessions.js';
 import type { CallLogsTable } from './call-logs.js';
 import type { ContactAssignmentsTable } from './contact-assignments.js';
 import type { ContactsTable } from './contacts.js';
@@ -16,4 +17,5 @@ export interface Database {
   call_logs: CallLogsTable;
   notes: NotesTable;
   audit_log: AuditLogTable;
+  auth_sessions: AuthSessionsTable;
 }

@@ -12,6 +12,8 @@ export interface UsersTable {
   password_hash: string;
   sip_password: string;
   pin_hash: string | null;
+  /** In every token; bumped (password or role change, log out everywhere) to end them all. */
+  token_version: Generated<number>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date>;
 }

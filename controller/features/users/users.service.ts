@@ -83,7 +83,7 @@ export function createUsersService(deps: { db: Db; bus: EventBus; config: Config
       const changes = await toUserUpdate(body);
       const user = await db.transaction().execute(async (trx) => {
         const before = await lockUserRow(trx, id);
-        const row = before && (await updateUserRow(trx, id, changes));
+        const row = before && (await updateUserRow(trx, id, { ...changes, ...endsTokens(before, body) }));
         if (!before || !row) throw new AppError('no-such-user', 'user not found');
         const updated = toUser(row);
         await writeAudit(
@@ -122,6 +122,12 @@ const audit = (actor: Principal, action: string, user: User, details: Record<str
   target: auditTarget.user(user.id),
   details: { ...details, extension: user.extension },
 });
+
+/** A new password or role ends every token the user holds (their sockets close too: see the events gateway). */
+function endsTokens(before: UserRow, body: UpdateUserBody): UserUpdate {
+  const ends = body.password !== undefined || (body.role !== undefined && body.role !== before.role);
+  return ends ? { token_version: before.token_version + 1 } : {};
+}
 
 async function toUserUpdate(body: UpdateUserBody): Promise<UserUpdate> {
   const changes: UserUpdate = {};
