@@ -147,13 +147,13 @@ describe('webphone in Chromium', () => {
     await eventually(() => registration.textContent()).toBe('Registered');
     expect(registrar.registered.has('3101-web')).toBe(true);
     await eventually(() => page.getByTestId('events-status').textContent()).toBe('Live');
-    // Only the token is kept in the browser, and only for this tab.
+    // Only the session's tokens are kept in the browser, and only for this tab.
     const storage = await page.evaluate(() => {
       type BrowserStorage = { length: number } & Record<string, unknown>;
       const { localStorage, sessionStorage } = globalThis as unknown as Record<string, BrowserStorage>;
       return { local: localStorage!.length, session: Object.keys(sessionStorage!) };
     });
-    expect(storage).toEqual({ local: 0, session: ['ari-pbx.token'] });
+    expect(storage).toEqual({ local: 0, session: ['ari-pbx.session'] });
 
     for (const [extension, displayName, state] of [
       ['3101', 'Test agent 3101', 'available'],

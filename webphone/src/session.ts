@@ -2,7 +2,8 @@ import { fetchRecentCalls } from './api/call-logs';
 import { connectEvents, type EventsConnection } from './api/events-client';
 import { ApiError } from './api/http';
 import { initialLiveState, liveReducer, type LiveEvent, type LiveState } from './api/live.state';
-import { fetchMe, fetchSipCredentials, login, logout, savedToken } from './api/session';
+import { savedCredentials, type Credentials } from './api/credentials';
+import { fetchEventsTicket, fetchMe, fetchSipCredentials, login, logout } from './api/session';
 import { partyNumber, type LiveCall, type User } from './api/types';
 import { createPhoneStore, type PhoneStore } from './phone/phone.store';
 import { SipPhone } from './phone/sip-phone';
@@ -11,7 +12,7 @@ import { createStore, type Store } from './store';
 export type AuthState =
   | { kind: 'signed-out'; error: string | null }
   | { kind: 'signing-in' }
-  | { kind: 'signed-in'; token: string; user: User; sipProblem: string | null };
+  | { kind: 'signed-in'; user: User; sipProblem: string | null };
 
 export type LiveStore = Store<LiveState, LiveEvent>;
 export type AuthStore = Store<AuthState, AuthState>;
@@ -36,16 +37,20 @@ export function createSession(): Session {
   const phoneState = createPhoneStore();
   const phone = new SipPhone(phoneState);
   let events: EventsConnection | null = null;
+  let credentials: Credentials | null = null;
 
-  const refreshRecent = (token: string, user: User) =>
-    fetchRecentCalls(token, user.extension)
+  const refreshRecent = (creds: Credentials, user: User) =>
+    creds
+      .token()
+      .then((token) => fetchRecentCalls(token, user.extension))
       .then((calls) => live.dispatch({ type: 'recent-calls', calls }))
       .catch(() => undefined);
 
-  const start = async (token: string, user: User) => {
-    auth.dispatch({ kind: 'signed-in', token, user, sipProblem: null });
+  const start = async (creds: Credentials, user: User) => {
+    credentials = creds;
+    auth.dispatch({ kind: 'signed-in', user, sipProblem: null });
     events = connectEvents({
-      token,
+      ticket: () => fetchEventsTicket(creds),
       onStatus: (status) => {
         live.dispatch({ type: 'status', status });
         if (status.kind === 'unauthorized') session.signOut('Your session has expired. Sign in again.');
@@ -53,18 +58,17 @@ export function createSession(): Session {
       onMessage: (message) => {
         live.dispatch({ type: 'message', message, receivedAt: Date.now() });
         if (message.type === 'call.ended' && involves(message.data as LiveCall, user.extension)) {
-          void refreshRecent(token, user);
+          void refreshRecent(creds, user);
         }
       },
     });
-    void refreshRecent(token, user);
+    void refreshRecent(creds, user);
     try {
-      await phone.start(await fetchSipCredentials(token));
+      await phone.start(await fetchSipCredentials(creds));
     } catch (error) {
       const detail = error instanceof ApiError ? error.message : 'unknown error';
       auth.dispatch({
         kind: 'signed-in',
-        token,
         user,
         sipProblem: `Your SIP account could not be loaded (${detail}).`,
       });
@@ -79,8 +83,8 @@ export function createSession(): Session {
     async signIn(username: string, password: string) {
       auth.dispatch({ kind: 'signing-in' });
       try {
-        const { token, user } = await login(username, password);
-        await start(token, user);
+        const signedIn = await login(username, password);
+        await start(signedIn.credentials, signedIn.user);
       } catch (error) {
         const message =
           error instanceof ApiError && error.status === 401 ? 'Wrong username or password.' : describe(error);
@@ -88,13 +92,13 @@ export function createSession(): Session {
       }
     },
     async resume() {
-      const token = savedToken();
-      if (!token || auth.getState().kind !== 'signed-out') return;
+      const saved = savedCredentials();
+      if (!saved || auth.getState().kind !== 'signed-out') return;
       auth.dispatch({ kind: 'signing-in' });
       try {
-        await start(token, await fetchMe(token).catch((error: unknown) => userFromToken(token, error)));
+        await start(saved, await fetchMe(saved));
       } catch {
-        logout();
+        saved.clear();
         auth.dispatch({ kind: 'signed-out', error: null });
       }
     },
@@ -102,7 +106,8 @@ export function createSession(): Session {
       events?.close();
       events = null;
       phone.stop();
-      logout();
+      if (credentials) void logout(credentials);
+      credentials = null;
       live.dispatch({ type: 'reset' });
       auth.dispatch({ kind: 'signed-out', error: reason });
     },
@@ -113,23 +118,6 @@ export function createSession(): Session {
 function involves(call: LiveCall | null | undefined, extension: string): boolean {
   if (!call) return false;
   return [call.from, call.to, call.answeredBy].some((party) => partyNumber(party ?? null) === extension);
-}
-
-/** Before `/api/users/me` exists, the token's own claims say who this is. */
-function userFromToken(token: string, error: unknown): User {
-  if (!(error instanceof ApiError) || error.status !== 404) throw error;
-  const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
-    principal: Omit<User, 'id' | 'displayName'> & { userId: string };
-  };
-  const p = payload.principal;
-  return {
-    id: p.userId,
-    username: p.username,
-    displayName: p.username,
-    extension: p.extension,
-    role: p.role,
-    teamId: p.teamId,
-  };
 }
 
 function describe(error: unknown): string {

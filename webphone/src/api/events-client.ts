@@ -1,3 +1,4 @@
+import { ApiError } from './http';
 import type { ServerMessage } from './types';
 
 export type EventsStatus =
@@ -20,11 +21,13 @@ export interface EventsConnection {
 }
 
 /**
- * `GET /api/events?token=…` over a WebSocket, reconnecting with backoff. Each (re)connect starts with a fresh
- * snapshot, so nothing is lost in between. Close code 4401 (bad or expired token) stops retrying.
+ * `GET /api/events?ticket=…` over a WebSocket, each (re)connect with a fresh one-time ticket (no token in the URL),
+ * reconnecting with backoff. Each (re)connect starts with a fresh snapshot, so nothing is lost in between. A close
+ * with 4401 (the session ended or its credential expired) is tried once more with a new ticket; when no ticket can
+ * be had (401) or the retry is refused too, it stops: `unauthorized`.
  */
 export function connectEvents(options: {
-  token: string;
+  ticket: () => Promise<string>;
   onMessage: (message: ServerMessage) => void;
   onStatus: (status: EventsStatus) => void;
   url?: string;
@@ -32,16 +35,33 @@ export function connectEvents(options: {
 }): EventsConnection {
   const base =
     options.url ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events`;
-  const url = `${base}?token=${encodeURIComponent(options.token)}`;
   const create = options.createSocket ?? ((u: string) => new WebSocket(u));
   let socket: WebSocket | null = null;
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  let refusedSinceSnapshot = 0;
 
-  const open = () => {
+  const retry = () => {
+    attempt += 1;
+    const inMs = backoffMs(attempt);
+    options.onStatus({ kind: 'reconnecting', inMs, attempt });
+    timer = setTimeout(() => void open(), inMs);
+  };
+
+  const open = async () => {
     options.onStatus({ kind: 'connecting' });
-    const ws = create(url);
+    let ticket: string;
+    try {
+      ticket = await options.ticket();
+    } catch (error) {
+      if (stopped) return;
+      if (error instanceof ApiError && error.status === 401) options.onStatus({ kind: 'unauthorized' });
+      else retry();
+      return;
+    }
+    if (stopped) return;
+    const ws = create(`${base}?ticket=${encodeURIComponent(ticket)}`);
     socket = ws;
     ws.onmessage = (event) => {
       let message: ServerMessage;
@@ -52,6 +72,7 @@ export function connectEvents(options: {
       }
       if (message.type === 'snapshot') {
         attempt = 0;
+        refusedSinceSnapshot = 0;
         options.onStatus({ kind: 'live' });
       }
       options.onMessage(message);
@@ -59,16 +80,15 @@ export function connectEvents(options: {
     ws.onclose = (event) => {
       if (stopped || socket !== ws) return;
       if (event.code === UNAUTHORIZED_CLOSE) {
-        options.onStatus({ kind: 'unauthorized' });
+        refusedSinceSnapshot += 1;
+        if (refusedSinceSnapshot > 1) options.onStatus({ kind: 'unauthorized' });
+        else void open();
         return;
       }
-      attempt += 1;
-      const inMs = backoffMs(attempt);
-      options.onStatus({ kind: 'reconnecting', inMs, attempt });
-      timer = setTimeout(open, inMs);
+      retry();
     };
   };
-  open();
+  void open();
 
   return {
     close() {
