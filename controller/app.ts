@@ -161,7 +161,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     { prefix: '/api' },
   );
-  if (hasWebphone(config.WEBPHONE_DIR)) await server.register(webphoneRoutes(config.WEBPHONE_DIR));
+  if (hasWebphone(config.WEBPHONE_DIR))
+    await server.register(webphoneRoutes(config.WEBPHONE_DIR, config.SIP_WS_URL));
 
   return {
     server,

@@ -12,6 +12,7 @@ import {
 import type { Logger } from 'pino';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.js';
 import { installMetrics, type Metrics } from './metrics.js';
+import { installSecurityHeaders } from './security-headers.js';
 
 import type { Server } from './server-type.js';
 
@@ -46,6 +47,7 @@ export async function createServer(
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  await installSecurityHeaders(app);
   installErrorHandler(app);
   await app.register(swagger, {
     openapi: {

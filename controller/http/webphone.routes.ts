@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
+import { usePolicy, webphonePolicy } from './security-headers.js';
 import type { Server } from './server.js';
 
 /** True when `dir` holds a built webphone (`vite build webphone`); tests and API-only runs have none. */
@@ -8,16 +9,22 @@ export const hasWebphone = (dir: string) => existsSync(resolve(dir, 'index.html'
 
 /**
  * Serves the built webphone at `/`: its files, and index.html for any other GET outside `/api` that does not
- * name a file (the app routes in the browser). The file list is read at start: restart after a rebuild. Hashed assets are cached for good; index.html is revalidated every time.
+ * name a file (the app routes in the browser). The file list is read at start: restart after a rebuild. Hashed
+ * assets are cached for good; index.html is revalidated every time. Every answer carries the webphone's CSP, which
+ * lets it reach Asterisk's SIP WebSocket (`sipWsUrl`).
  */
-export function webphoneRoutes(dir: string) {
+export function webphoneRoutes(dir: string, sipWsUrl: string) {
   const root = resolve(dir);
+  const policy = webphonePolicy(sipWsUrl);
   return async (app: Server) => {
+    app.addHook('onRoute', (route) => usePolicy(route, policy));
     await app.register(fastifyStatic, {
       root,
       prefix: '/',
       wildcard: false,
       index: ['index.html'],
+      // Our own Cache-Control below; @fastify/static's (`public, max-age=0`) would otherwise replace it.
+      cacheControl: false,
       setHeaders(res, path) {
         const immutable = path.includes(`${root}/assets/`);
         res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
