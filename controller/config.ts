@@ -44,6 +44,7 @@ export const configSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'addresses or CIDRs, comma-separated'))),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SIP_WS_URL: url(['ws', 'wss']).default('ws://127.0.0.1:8088/ws'),
   /** The SIP domain of the webphone's URI (`sip:1001-web@<domain>`); when unset, SIP_WS_URL's host. */
   SIP_DOMAIN: z
