@@ -131,7 +131,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
   if (parking) snapshot.parkSlots = async () => parking.slots();
 
-  const server = await createServer(logger, metrics, { trustProxy: config.TRUSTED_PROXIES });
+  const server = await createServer(logger, metrics, {
+    trustProxy: config.TRUSTED_PROXIES,
+    metricsToken: config.METRICS_TOKEN,
+  });
   recordRoutes(server);
   await server.register(healthRoutes(readiness));
   await server.register(

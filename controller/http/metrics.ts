@@ -1,3 +1,6 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
+import { decideScrape } from './metrics-access.js';
 import type { Server } from './server-type.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -30,13 +33,32 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function installMetrics(app: Server, metrics: Metrics): void {
+/** The onRequest hook of /metrics (see decideScrape): 401 without the right token, 403 from elsewhere. */
+function scrapeAccess(token: string | undefined) {
+  return async (request: FastifyRequest) => {
+    const { headers } = request;
+    const decision = decideScrape({
+      token,
+      authorization: headers.authorization,
+      remoteAddress: request.raw.socket.remoteAddress,
+      forwarded: Boolean(headers['x-forwarded-for'] ?? headers.forwarded ?? headers['x-real-ip']),
+    });
+    if (decision === 'unauthorized')
+      throw new AppError('unauthorized', 'a bearer token (METRICS_TOKEN) is required');
+    if (decision === 'forbidden') {
+      throw new AppError('forbidden', '/metrics answers only this host unless METRICS_TOKEN is set');
+    }
+  };
+}
+
+/** Request metrics for every route, and GET /metrics for Prometheus (with METRICS_TOKEN, or from loopback only). */
+export function installMetrics(app: Server, metrics: Metrics, token?: string): void {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/metrics', { schema: { hide: true }, onRequest: scrapeAccess(token) }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 }

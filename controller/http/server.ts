@@ -22,6 +22,8 @@ export type { Server };
 export interface ServerOptions {
   /** Reverse proxies whose X-Forwarded-For is believed (request.ip); none by default. */
   trustProxy?: string[];
+  /** The bearer token /metrics requires; none: /metrics answers loopback clients only. */
+  metricsToken?: string;
 }
 
 export async function createServer(
@@ -59,6 +61,6 @@ export async function createServer(
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  installMetrics(app, metrics);
+  installMetrics(app, metrics, options.metricsToken);
   return app;
 }
