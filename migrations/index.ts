@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as platformIndexes from './0002-platform-indexes.js';
 import * as parking from './0003-parking.js';
 import * as authSessions from './0004-auth-sessions.js';
+import * as contactTeams from './0005-contact-teams.js';
 
 /** Every migration, in order. Add new ones here: the list is static so that nothing depends on file discovery. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-platform-indexes': platformIndexes,
   '0003-parking': parking,
   '0004-auth-sessions': authSessions,
+  '0005-contact-teams': contactTeams,
 };

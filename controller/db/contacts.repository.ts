@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Db } from './database.js';
 import { decodeCursor, toPage, type Page, type PageRequest } from './pagination.js';
+import { translateViolations } from './pg-errors.js';
 import type { ContactRow, ContactUpdate, NewContactRow } from './tables/contacts.js';
 import { escapeLike } from './users.repository.js';
 
@@ -13,6 +14,8 @@ export interface Contact {
   phoneNumbers: string[];
   /** Free text about the contact (the `notes` column); dated, authored notes are separate. */
   description: string;
+  /** The owning team; null = shared by the whole office. */
+  teamId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -23,6 +26,7 @@ export const toContact = (row: ContactRow): Contact => ({
   company: row.company,
   phoneNumbers: row.phone_numbers,
   description: row.notes,
+  teamId: row.team_id,
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
 });
@@ -32,8 +36,12 @@ export async function findContactById(db: Db, id: string): Promise<Contact | und
   return row && toContact(row);
 }
 
-/** The contacts a caller may see (see contacts.access.ts): all, or those actively assigned to one user. */
-export type ContactScope = { kind: 'all' } | { kind: 'assigned'; userId: string };
+/**
+ * The contacts a caller may see (see contacts.access.ts): all; a team's and the shared ones (`teamId` null: only the
+ * shared ones); or those actively assigned to one user.
+ */
+export type ContactScope =
+  { kind: 'all' } | { kind: 'team'; teamId: string | null } | { kind: 'assigned'; userId: string };
 
 const everyContact: ContactScope = { kind: 'all' };
 
@@ -43,6 +51,14 @@ function scoped(db: Db, scope: ContactScope) {
   switch (scope.kind) {
     case 'all':
       return query;
+    case 'team': {
+      const { teamId } = scope;
+      return query.where((eb) =>
+        teamId === null
+          ? eb('team_id', 'is', null)
+          : eb.or([eb('team_id', 'is', null), eb('team_id', '=', teamId)]),
+      );
+    }
     case 'assigned':
       return query.where(
         'id',
@@ -116,8 +132,20 @@ export async function listContacts(
   return toPage(rows, page.limit, (row) => [row.name.toLowerCase(), row.id], toContact);
 }
 
+/** The contact, its row locked until the transaction ends (so a check on it holds for the change that follows). */
+export async function lockContactById(db: Db, id: string): Promise<Contact | undefined> {
+  const row = await db.selectFrom('contacts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return row && toContact(row);
+}
+
+const noSuchTeam = { contacts_team_id_fkey: () => new AppError('no-such-team', 'team not found') };
+
 export async function insertContact(db: Db, values: NewContactRow): Promise<Contact> {
-  return toContact(await db.insertInto('contacts').values(values).returningAll().executeTakeFirstOrThrow());
+  const row = await translateViolations(
+    () => db.insertInto('contacts').values(values).returningAll().executeTakeFirstOrThrow(),
+    noSuchTeam,
+  );
+  return toContact(row);
 }
 
 export async function updateContact(
@@ -125,18 +153,23 @@ export async function updateContact(
   id: string,
   changes: ContactUpdate,
 ): Promise<Contact | undefined> {
-  const row = await db
-    .updateTable('contacts')
-    .set({ ...changes, updated_at: new Date() })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
+  const row = await translateViolations(
+    () =>
+      db
+        .updateTable('contacts')
+        .set({ ...changes, updated_at: new Date() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst(),
+    noSuchTeam,
+  );
   return row && toContact(row);
 }
 
-export async function deleteContact(db: Db, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('contacts').where('id', '=', id).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+/** Deletes a contact; returns it as it was, or undefined when there was none. */
+export async function deleteContact(db: Db, id: string): Promise<Contact | undefined> {
+  const row = await db.deleteFrom('contacts').where('id', '=', id).returningAll().executeTakeFirst();
+  return row && toContact(row);
 }
 
 export const noSuchContact = () => new AppError('no-such-contact', 'contact not found');

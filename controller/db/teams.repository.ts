@@ -60,12 +60,17 @@ export async function renameTeam(db: Db, id: string, name: string): Promise<Team
   return row && toTeam(row);
 }
 
-/** Deletes a team; one that still has members is refused by the database (users.team_id is ON DELETE RESTRICT). */
+/**
+ * Deletes a team; one that still has members or contacts is refused by the database (users.team_id and
+ * contacts.team_id are ON DELETE RESTRICT).
+ */
 export async function deleteTeam(db: Db, id: string): Promise<Team | undefined> {
   const row = await translateViolations(
     () => db.deleteFrom('teams').where('id', '=', id).returningAll().executeTakeFirst(),
     {
       users_team_id_fkey: () => new AppError('team-not-empty', 'the team still has members; move them first'),
+      contacts_team_id_fkey: () =>
+        new AppError('team-not-empty', 'the team still has contacts; move or share them first'),
     },
   );
   return row && toTeam(row);

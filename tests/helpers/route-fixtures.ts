@@ -159,7 +159,7 @@ export async function newContact(
 ): Promise<string> {
   const { id } = await office.db
     .insertInto('contacts')
-    .values({ name: `Contact ${unique()}`, ...teamColumn(options.teamId) })
+    .values({ name: `Contact ${unique()}`, team_id: options.teamId ?? null })
     .returning('id')
     .executeTakeFirstOrThrow();
   if (options.assignedTo) {
@@ -170,9 +170,6 @@ export async function newContact(
   }
   return id;
 }
-
-// Until contacts have an owning team (migration 0005), the option is accepted and ignored.
-const teamColumn = (_teamId: string | null | undefined) => ({});
 
 async function newDevice(office: Pick<Office, 'db'>): Promise<string> {
   const { id } = await office.db

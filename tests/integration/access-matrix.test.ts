@@ -138,8 +138,8 @@ describe('contacts by data: who reads and writes whose contacts', () => {
   /** The decision (README "Who sees what"): team A's supervisor and agent, team B's, and an admin. */
   const expected: Record<Caller, Record<Kind, Level>> = {
     admin: { teamA: 'write', teamB: 'write', shared: 'write' },
-    supervisor: { teamA: 'write', teamB: 'write', shared: 'write' },
-    otherSupervisor: { teamA: 'write', teamB: 'write', shared: 'write' },
+    supervisor: { teamA: 'write', teamB: 'none', shared: 'read' },
+    otherSupervisor: { teamA: 'none', teamB: 'write', shared: 'read' },
     agent: { teamA: 'read', teamB: 'none', shared: 'none' },
     otherAgent: { teamA: 'none', teamB: 'read', shared: 'none' },
   };

@@ -12,8 +12,18 @@ let agentId: string;
 let otherTeamAgentId: string;
 let acme: { id: string };
 let globex: { id: string };
+let support: { id: string };
 
-const contactKeys = ['company', 'createdAt', 'description', 'id', 'name', 'phoneNumbers', 'updatedAt'];
+const contactKeys = [
+  'company',
+  'createdAt',
+  'description',
+  'id',
+  'name',
+  'phoneNumbers',
+  'teamId',
+  'updatedAt',
+];
 const names = (response: { json(): { items: { name: string }[] } }) =>
   response.json().items.map((c) => c.name);
 
@@ -21,7 +31,7 @@ beforeAll(async () => {
   t = await createTestApp({
     config: { PHONE_COUNTRY_CODE: '1', PHONE_NATIONAL_PREFIX: '1', PHONE_INTERNATIONAL_PREFIX: '011' },
   });
-  const support = await insertTeam(t.db, 'Support');
+  support = await insertTeam(t.db, 'Support');
   const sales = await insertTeam(t.db, 'Sales');
   admin = (await userWithClient(t.app, t.db, { role: 'admin' })).api;
   supervisor = (await userWithClient(t.app, t.db, { role: 'supervisor', teamId: support.id })).api;
@@ -169,7 +179,7 @@ describe('contacts', () => {
   });
 
   it('changes and deletes contacts; 404 for unknown ones', async () => {
-    const contact = (await admin.post('/api/contacts', { name: 'Temp' })).json();
+    const contact = (await admin.post('/api/contacts', { name: 'Temp', teamId: support.id })).json();
     expect(
       (await supervisor.patch(`/api/contacts/${contact.id}`, { company: 'Temp Co' })).json().company,
     ).toBe('Temp Co');
@@ -183,7 +193,7 @@ describe('contacts', () => {
 
 describe('contact assignments', () => {
   it('upserts, lists and removes assignments', async () => {
-    const contact = (await admin.post('/api/contacts', { name: 'Assignable' })).json();
+    const contact = (await admin.post('/api/contacts', { name: 'Assignable', teamId: support.id })).json();
     const put = await supervisor.put(`/api/contacts/${contact.id}/assignments/${agentId}`, { active: true });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({ contactId: contact.id, userId: agentId, active: true });

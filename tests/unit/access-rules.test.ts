@@ -4,8 +4,9 @@ import { callLogScope } from '../../controller/features/call-logs/call-logs.acce
 import {
   canAssign,
   canReadContact,
-  canWriteContacts,
+  canWriteContact,
   contactScope,
+  defaultContactTeam,
 } from '../../controller/features/contacts/contacts.access.js';
 import { canReadTeam, visibleTeam } from '../../controller/features/teams/teams.access.js';
 import {
@@ -92,6 +93,51 @@ describe('teams.access', () => {
 });
 
 describe('contacts.access', () => {
+  const mine = { teamId: 'red' };
+  const theirs = { teamId: 'blue' };
+  const shared = { teamId: null };
+
+  it.each([
+    [admin, { kind: 'all' }],
+    [supervisor, { kind: 'team', teamId: 'red' }],
+    [loneSupervisor, { kind: 'team', teamId: null }],
+    [agent, { kind: 'assigned', userId: 'agent' }],
+  ])('contactScope(%o) is %o', (actor, scope) => {
+    expect(contactScope(actor)).toEqual(scope);
+  });
+
+  it.each([
+    // who, the contact's team, assigned to them, reads, writes (changes, deletes, assigns)
+    [admin, mine, false, true, true],
+    [admin, theirs, false, true, true],
+    [admin, shared, false, true, true],
+    [supervisor, mine, false, true, true],
+    [supervisor, theirs, false, false, false],
+    [supervisor, theirs, true, false, false],
+    [supervisor, shared, false, true, false],
+    [loneSupervisor, shared, false, true, false],
+    [loneSupervisor, theirs, false, false, false],
+    [agent, mine, true, true, false],
+    [agent, mine, false, false, false],
+    [agent, theirs, true, true, false],
+    [agent, shared, false, false, false],
+  ])(
+    '%o and a contact of %o (assigned: %s) reads %s, writes %s',
+    (actor, contact, assigned, reads, writes) => {
+      expect(canReadContact(actor, { ...contact, assigned })).toBe(reads);
+      expect(canWriteContact(actor, contact)).toBe(writes);
+    },
+  );
+
+  it("creates a contact in the creator's team unless told otherwise", () => {
+    expect([admin, supervisor, loneSupervisor, agent].map(defaultContactTeam)).toEqual([
+      null,
+      'red',
+      null,
+      'red',
+    ]);
+  });
+
   it.each([
     [admin, stranger, true],
     [supervisor, teammate, true],
@@ -101,21 +147,6 @@ describe('contacts.access', () => {
     [agent, self, false],
   ])('canAssign(%o, %o) is %s', (actor, user, expected) => {
     expect(canAssign(actor, user)).toBe(expected);
-  });
-
-  it('lets admins and supervisors write and see everything; agents their assigned contacts', () => {
-    expect([admin, supervisor, agent].map(canWriteContacts)).toEqual([true, true, false]);
-    expect([admin, supervisor, agent].map(contactScope)).toEqual([
-      { kind: 'all' },
-      { kind: 'all' },
-      { kind: 'assigned', userId: 'agent' },
-    ]);
-    expect([admin, supervisor, agent].map((actor) => canReadContact(actor, { assigned: false }))).toEqual([
-      true,
-      true,
-      false,
-    ]);
-    expect(canReadContact(agent, { assigned: true })).toBe(true);
   });
 });
 

@@ -7,6 +7,8 @@ export interface ContactsTable {
   /** E.164 numbers, e.g. +14155550100. */
   phone_numbers: ColumnType<string[], string[] | undefined, string[]>;
   notes: ColumnType<string, string | undefined, string>;
+  /** The owning team; null = shared by the whole office. */
+  team_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date>;
 }

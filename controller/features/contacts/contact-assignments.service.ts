@@ -4,30 +4,38 @@ import {
   upsertAssignment,
   type ContactAssignment,
 } from '../../db/contact-assignments.repository.js';
-import { findContactById, noSuchContact } from '../../db/contacts.repository.js';
 import type { Db } from '../../db/database.js';
 import type { PageRequest } from '../../db/pagination.js';
 import { findUserById } from '../../db/users.repository.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { currentActor, requireRole } from '../users/actor.js';
+import { readableContact, writableContact } from './contact-checks.js';
 import { canAssign } from './contacts.access.js';
 
-/** Which agents a contact is assigned to: admins and supervisors read and change them (see contacts.access.ts). */
+/**
+ * Which agents a contact is assigned to: admins and supervisors read them for the contacts they see, and change
+ * them for the contacts they may change, assigning only whom they may (see contacts.access.ts).
+ */
 export function createContactAssignmentsService(db: Db) {
-  const assigner = async (principal: Principal, userId: string) => {
-    const actor = await currentActor(db, principal);
-    requireRole(actor, 'admin', 'supervisor');
-    const user = await findUserById(db, userId);
+  /** In `trx`: the contact is the actor's to change (locked), and the user theirs to assign. */
+  const assignable = async (trx: Db, actor: Principal, contactId: string, userId: string) => {
+    const contact = await writableContact(trx, actor, contactId);
+    const user = await findUserById(trx, userId);
     if (!user) throw new AppError('no-such-user', 'user not found');
     if (!canAssign(actor, user))
       throw new AppError('forbidden', 'you may assign only members of your own team');
+    return { contact, user };
+  };
+  const manager = async (principal: Principal) => {
+    const actor = await currentActor(db, principal);
+    requireRole(actor, 'admin', 'supervisor');
+    return actor;
   };
 
   return {
     async list(principal: Principal, contactId: string, page: PageRequest) {
-      requireRole(await currentActor(db, principal), 'admin', 'supervisor');
-      if (!(await findContactById(db, contactId))) throw noSuchContact();
+      await readableContact(db, await manager(principal), contactId);
       return listAssignments(db, contactId, page);
     },
     async put(
@@ -36,14 +44,20 @@ export function createContactAssignmentsService(db: Db) {
       userId: string,
       active: boolean,
     ): Promise<ContactAssignment> {
-      await assigner(principal, userId);
-      return upsertAssignment(db, contactId, userId, active);
+      const actor = await manager(principal);
+      return db.transaction().execute(async (trx) => {
+        await assignable(trx, actor, contactId, userId);
+        return upsertAssignment(trx, contactId, userId, active);
+      });
     },
     async remove(principal: Principal, contactId: string, userId: string): Promise<void> {
-      await assigner(principal, userId);
-      if (!(await deleteAssignment(db, contactId, userId))) {
-        throw new AppError('not-found', 'that user is not assigned to this contact');
-      }
+      const actor = await manager(principal);
+      await db.transaction().execute(async (trx) => {
+        await assignable(trx, actor, contactId, userId);
+        if (!(await deleteAssignment(trx, contactId, userId))) {
+          throw new AppError('not-found', 'that user is not assigned to this contact');
+        }
+      });
     },
   };
 }

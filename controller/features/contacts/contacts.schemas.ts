@@ -7,6 +7,7 @@ export const contactSchema = z.object({
   company: z.string(),
   phoneNumbers: z.array(z.string()).describe('E.164'),
   description: z.string().describe('free text about the contact'),
+  teamId: z.uuid().nullable().describe('the owning team; null = shared by the whole office'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -16,6 +17,12 @@ const fields = {
   company: z.string().trim().max(200),
   phoneNumbers: z.array(z.string().min(1).max(40)).max(20).describe('as written; stored in E.164'),
   description: z.string().max(4000),
+  teamId: z
+    .uuid()
+    .nullable()
+    .describe(
+      "the owning team, null = shared (supervisors: only their own team's; default the creator's team)",
+    ),
 };
 
 export const createContactBody = z.strictObject({
@@ -23,6 +30,7 @@ export const createContactBody = z.strictObject({
   company: fields.company.optional(),
   phoneNumbers: fields.phoneNumbers.default([]),
   description: fields.description.optional(),
+  teamId: fields.teamId.optional(),
 });
 export type CreateContactBody = z.infer<typeof createContactBody>;
 
@@ -32,6 +40,7 @@ export const updateContactBody = z
     company: fields.company.optional(),
     phoneNumbers: fields.phoneNumbers.optional(),
     description: fields.description.optional(),
+    teamId: fields.teamId.optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');
 export type UpdateContactBody = z.infer<typeof updateContactBody>;

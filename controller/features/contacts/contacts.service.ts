@@ -1,8 +1,6 @@
 import type { Config } from '../../config.js';
-import { isAssigned } from '../../db/contact-assignments.repository.js';
 import {
   deleteContact,
-  findContactById,
   findContactByNumber,
   insertContact,
   listContacts,
@@ -17,30 +15,19 @@ import type { ContactUpdate } from '../../db/tables/contacts.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { currentActor } from '../users/actor.js';
-import { canReadContact, canWriteContacts, contactScope } from './contacts.access.js';
+import { cannotWrite, readableContact, writableContact } from './contact-checks.js';
+import { canWriteContact, contactScope, defaultContactTeam } from './contacts.access.js';
 import type { CreateContactBody, UpdateContactBody } from './contacts.schemas.js';
 import { dialingPlanOf, toE164, type DialingPlan } from './phone-number.js';
 
+/** Contacts and their notes, within each caller's contact scope (contacts.access.ts). */
 export function createContactsService(deps: { db: Db; config: Config }) {
   const { db } = deps;
   const plan = dialingPlanOf(deps.config);
 
-  const writer = async (principal: Principal) => {
-    const actor = await currentActor(db, principal);
-    if (!canWriteContacts(actor))
-      throw new AppError('forbidden', 'only admins and supervisors change contacts');
-    return actor;
-  };
-
-  /** The contact, if the caller may see it: 404 when there is none, 403 when it is not theirs to see. */
   const readable = async (principal: Principal, id: string) => {
     const actor = await currentActor(db, principal);
-    const contact = await findContactById(db, id);
-    if (!contact) throw noSuchContact();
-    if (!canReadContact(actor, { assigned: await isAssigned(db, id, actor.userId) })) {
-      throw new AppError('forbidden', 'this contact is not assigned to you');
-    }
-    return { actor, contact };
+    return { actor, contact: await readableContact(db, actor, id) };
   };
 
   return {
@@ -60,28 +47,35 @@ export function createContactsService(deps: { db: Db; config: Config }) {
     },
 
     async create(principal: Principal, body: CreateContactBody): Promise<Contact> {
-      await writer(principal);
+      const actor = await currentActor(db, principal);
+      const teamId = body.teamId === undefined ? defaultContactTeam(actor) : body.teamId;
+      if (!canWriteContact(actor, { teamId })) throw cannotWrite();
       return insertContact(db, {
         name: body.name,
         company: body.company ?? '',
         phone_numbers: normalise(body.phoneNumbers, plan),
         notes: body.description ?? '',
+        team_id: teamId,
       });
     },
     async update(principal: Principal, id: string, body: UpdateContactBody): Promise<Contact> {
-      await writer(principal);
-      const changes: ContactUpdate = {};
-      if (body.name !== undefined) changes.name = body.name;
-      if (body.company !== undefined) changes.company = body.company;
-      if (body.phoneNumbers !== undefined) changes.phone_numbers = normalise(body.phoneNumbers, plan);
-      if (body.description !== undefined) changes.notes = body.description;
-      const contact = await updateContact(db, id, changes);
-      if (!contact) throw noSuchContact();
-      return contact;
+      const actor = await currentActor(db, principal);
+      const changes = toContactUpdate(body, plan);
+      return db.transaction().execute(async (trx) => {
+        await writableContact(trx, actor, id);
+        if (body.teamId !== undefined && !canWriteContact(actor, { teamId: body.teamId }))
+          throw cannotWrite();
+        const contact = await updateContact(trx, id, changes);
+        if (!contact) throw noSuchContact();
+        return contact;
+      });
     },
     async remove(principal: Principal, id: string): Promise<void> {
-      await writer(principal);
-      if (!(await deleteContact(db, id))) throw noSuchContact();
+      const actor = await currentActor(db, principal);
+      await db.transaction().execute(async (trx) => {
+        await writableContact(trx, actor, id);
+        await deleteContact(trx, id);
+      });
     },
 
     async notes(principal: Principal, id: string, page: PageRequest) {
@@ -96,6 +90,16 @@ export function createContactsService(deps: { db: Db; config: Config }) {
 }
 
 export type ContactsService = ReturnType<typeof createContactsService>;
+
+function toContactUpdate(body: UpdateContactBody, plan: DialingPlan): ContactUpdate {
+  const changes: ContactUpdate = {};
+  if (body.name !== undefined) changes.name = body.name;
+  if (body.company !== undefined) changes.company = body.company;
+  if (body.phoneNumbers !== undefined) changes.phone_numbers = normalise(body.phoneNumbers, plan);
+  if (body.description !== undefined) changes.notes = body.description;
+  if (body.teamId !== undefined) changes.team_id = body.teamId;
+  return changes;
+}
 
 /** Each number in E.164, without duplicates; the first one that is not a phone number is a 400. */
 function normalise(numbers: string[], plan: DialingPlan): string[] {

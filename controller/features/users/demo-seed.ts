@@ -21,8 +21,8 @@ import { hashSecret } from '../auth/password.js';
  *   lobby   lobby / lobby-demo-sip   lobby desk phone (not hot desk)
  *   desk1   desk1 / desk1-demo-sip   hot desk phone (log in with *11, extension, PIN)
  *
- * Two contacts: Wile E. Coyote (Acme, +14155550100) assigned to agent1, Hank Scorpio (Globex, +442079460958)
- * assigned to agent2. Demo passwords are public: never seed a production system.
+ * Two contacts of the Support team: Wile E. Coyote (Acme, +14155550100) assigned to agent1, Hank Scorpio (Globex,
+ * +442079460958) assigned to agent2. Demo passwords are public: never seed a production system.
  *
  * Idempotent: what exists (by username, device id, contact number) is left alone. Instances starting at once take
  * turns on an advisory lock, so nothing is created twice.
@@ -69,10 +69,11 @@ const contacts = [
 export async function seedDemoData(db: Db): Promise<string[]> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('ari-pbx:demo-seed'))`.execute(trx);
+    const teamId = await supportTeamId(trx);
     const created = [
-      ...(await seedUsers(trx, await supportTeamId(trx))),
+      ...(await seedUsers(trx, teamId)),
       ...(await seedDevices(trx)),
-      ...(await seedContacts(trx)),
+      ...(await seedContacts(trx, teamId)),
     ];
     if (created.length) {
       await writeAudit(trx, {
@@ -134,7 +135,7 @@ async function seedDevices(db: Db): Promise<string[]> {
   return rows.map((row) => `device ${row.id}`);
 }
 
-async function seedContacts(db: Db): Promise<string[]> {
+async function seedContacts(db: Db, teamId: string): Promise<string[]> {
   const created: string[] = [];
   for (const contact of contacts) {
     const exists = await db
@@ -145,7 +146,12 @@ async function seedContacts(db: Db): Promise<string[]> {
     if (exists) continue;
     const row = await db
       .insertInto('contacts')
-      .values({ name: contact.name, company: contact.company, phone_numbers: [contact.number] })
+      .values({
+        name: contact.name,
+        company: contact.company,
+        phone_numbers: [contact.number],
+        team_id: teamId,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const assignee = await findUserRowByUsername(db, contact.assignee);
