@@ -10,6 +10,8 @@ const hangupParameters: Record<HangupReason, Record<string, string>> = {
   unavailable: { reason_code: '20' },
   unallocated: { reason: 'unallocated' },
   congestion: { reason_code: '34' },
+  incomplete: { reason_code: '28' },
+  forbidden: { reason_code: '21' },
 };
 
 /** `mixing,dtmf_events` in this order: `dtmf_events,mixing` goes native_rtp and loses the DTMF events. */

@@ -23,8 +23,19 @@ export type FailureReason =
   | 'unreachable'
   | 'failed';
 
-/** What the far phone is told when the app hangs a channel up. */
-export type HangupReason = 'normal' | 'busy' | 'no-answer' | 'unavailable' | 'unallocated' | 'congestion';
+/**
+ * What the far phone is told when the app hangs a channel up (a call not answered yet: 486 busy, 480 no-answer and
+ * unavailable, 404 unallocated, 503 congestion, 484 incomplete, 403 forbidden).
+ */
+export type HangupReason =
+  | 'normal'
+  | 'busy'
+  | 'no-answer'
+  | 'unavailable'
+  | 'unallocated'
+  | 'congestion'
+  | 'incomplete'
+  | 'forbidden';
 
 export type BridgeKind = 'mixing' | 'mixing-dtmf' | 'holding';
 

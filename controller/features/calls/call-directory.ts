@@ -2,6 +2,7 @@ import type { ChannelInfo } from '../../ari/pbx.facts.js';
 import { findByExtension, findDevice, findUserById, type DirectoryEntry } from '../../db/calls-directory.repository.js';
 import type { Db } from '../../db/database.js';
 import type { Destination, Person, Target } from './call.types.js';
+import { isExtensionNumber } from './dial-plan.js';
 
 /** Lookups the calls shell resolves before deciding: who a number is and what to ring, who a calling phone is. */
 export interface CallDirectory {
@@ -14,12 +15,7 @@ export interface CallDirectory {
   identifyCaller(channel: ChannelInfo): Promise<Person>;
 }
 
-/** A number a phone dials that the calls feature handles: 3-5 digits outside the 700-899 park/page range. */
-export function isExtensionNumber(number: string): boolean {
-  if (!/^\d{3,5}$/.test(number)) return false;
-  const value = Number(number);
-  return !(number.length === 3 && value >= 700 && value <= 899);
-}
+export { isExtensionNumber };
 
 const personOf = (entry: DirectoryEntry): Person => ({ number: entry.extension, name: entry.displayName, userId: entry.userId });
 

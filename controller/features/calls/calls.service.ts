@@ -7,11 +7,12 @@ import { closeLostCallLog, openCallLogIds } from '../../db/calls.repository.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
-import { createCallDirectory, isExtensionNumber, type CallDirectory } from './call-directory.js';
+import { createCallDirectory, type CallDirectory } from './call-directory.js';
 import { createCallRunner, type CallRunner, type ParkCodeRequest } from './call-runner.js';
 import { aLeg, answeredLeg, callIdFromArgs, findLeg } from './call-state.js';
 import type { AdoptedParty, CallState, Leg, Person } from './call.types.js';
 import { createCallStore } from './call-store.js';
+import { createDialRouter, type DialledCall, type DialRouter } from './dial-router.js';
 import { canSeeCall, toCallView, type CallView } from './call-view.js';
 import type { Redis } from 'ioredis';
 
@@ -50,10 +51,13 @@ export function createCallsService(deps: CallsServiceDeps) {
     now,
     onParkCode: (request) => parkHandler?.(request),
   });
+  const dialRouter: DialRouter = createDialRouter({ pbx: connection.pbx, logger });
+  dialRouter.handle('extension', startPhoneCall);
   const unsubscribes: (() => void)[] = [];
 
   function onFact(fact: PbxFact): void {
     if (fact.kind === 'channel-entered') return onEntered(fact);
+    if (fact.kind === 'playback-finished' && dialRouter.onPlaybackFinished(fact)) return;
     const callId = routeOf(fact);
     if (callId) void runner.submit(callId, { kind: 'fact', fact });
   }
@@ -63,13 +67,15 @@ export function createCallsService(deps: CallsServiceDeps) {
     return channelId ? runner.callOfChannel(channelId) : undefined;
   }
 
-  /** A leg of ours (appArgs `call:<id>:leg`), or a phone dialling an extension: a new call. */
+  /** A leg of ours (appArgs `call:<id>:leg`), else a dialled call: the numbering plan answers it. */
   function onEntered(fact: Extract<PbxFact, { kind: 'channel-entered' }>): void {
     const own = callIdFromArgs(fact.args) ?? runner.callOfChannel(fact.channel.id);
     if (own) return void runner.submit(own, { kind: 'fact', fact });
-    const dialled = fact.args[0] ?? '';
-    if (fact.args.length !== 1 || !isExtensionNumber(dialled) || fact.replacesChannelId) return;
-    const { channel } = fact;
+    dialRouter.onEntered(fact);
+  }
+
+  /** A phone dialled an extension: a new call, routed to its id at once so the channel's next facts queue behind it. */
+  function startPhoneCall({ channel, dialled }: DialledCall): void {
     const callId = newCallId();
     runner.claim(channel.id, callId);
     void runner.submit(callId, async () => {
@@ -158,6 +164,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     },
     async stop(): Promise<void> {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+      dialRouter.stop();
       runner.stop();
       await runner.idle();
     },
@@ -175,6 +182,8 @@ export function createCallsService(deps: CallsServiceDeps) {
       await runner.submit(callId, { kind: 'hangup-call' });
     },
     reconcile,
+    /** The numbering plan's routes: another feature takes the dialled strings of a route (e.g. parking: 700, 7NN). */
+    dialPlan: { handle: dialRouter.handle },
     /** Who sets `#72` in motion: the parking feature. */
     onParkCode(handler: (request: ParkCodeRequest) => void): void {
       parkHandler = handler;

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { channelIdOf, type ChannelInfo, type PbxFact } from '../../ari/pbx.facts.js';
 import type { createPhoneFlows } from './park-phone-flows.js';
 import type { createParkPrompts } from './park-prompts.js';
-import { isParkNumber, isSlot, parkIdFromArgs, parkIdFromPlayback, PARK_NUMBER } from './park-state.js';
+import type { DialledCall } from '../calls/dial-router.js';
+import { isParkNumber, parkIdFromArgs, parkIdFromPlayback, PARK_NUMBER } from './park-state.js';
 import type { ParkingRunner } from './parking.runner.js';
 
 export interface ParkFactRouterDeps {
@@ -54,13 +55,16 @@ export function createParkFactRouter(deps: ParkFactRouterDeps) {
     }
   }
 
+  /** A leg of a park (a recall or an API retrieval). Dialled 700 and 7NN come through the numbering plan (`onDialled`). */
   function onEntered(fact: Extract<PbxFact, { kind: 'channel-entered' }>): void {
     const own = parkIdFromArgs(fact.args) ?? runner.parkOfChannel(fact.channel.id);
-    if (own) return void runner.submit(own, { kind: 'fact', fact });
-    const dialled = fact.args[0] ?? '';
-    if (fact.args.length !== 1 || fact.replacesChannelId || !isParkNumber(dialled)) return;
-    if (dialled === PARK_NUMBER) return void guard(flows.onSelfPark(fact.channel));
-    if (isSlot(dialled)) void guard(flows.onDialSlot(fact.channel, dialled));
+    if (own) void runner.submit(own, { kind: 'fact', fact });
+  }
+
+  /** The numbering plan's `park` (700) and `park-slot` (701-799) routes: park oneself, or pick up from the slot. */
+  function onDialled(call: DialledCall): void {
+    if (call.dialled === PARK_NUMBER) void guard(flows.onSelfPark(call.channel));
+    else void guard(flows.onDialSlot(call.channel, call.dialled));
   }
 
   function routeOf(fact: PbxFact): string | undefined {
@@ -80,5 +84,5 @@ export function createParkFactRouter(deps: ParkFactRouterDeps) {
     if (parkId) void runner.submit(parkId, { kind: 'fact', fact });
   }
 
-  return { onFact, seen };
+  return { onFact, onDialled, seen };
 }

@@ -96,7 +96,12 @@ export function createParkingService(deps: ParkingServiceDeps) {
 
   return {
     start(): void {
-      unsubscribes.push(connection.onFact(router.onFact), connection.onConnected(reconcile));
+      unsubscribes.push(
+        connection.onFact(router.onFact),
+        connection.onConnected(reconcile),
+        calls.dialPlan.handle('park', router.onDialled),
+        calls.dialPlan.handle('park-slot', router.onDialled),
+      );
       calls.onParkCode((request) => void guard(flows.onParkCode(request)));
       if (connection.state() === 'connected')
         void reconcile().catch((error: unknown) => logger.error({ err: error }, 'park reconcile failed'));

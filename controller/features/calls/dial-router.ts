@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ChannelInfo, PbxFact } from '../../ari/pbx.facts.js';
+import type { HangupReason, Pbx } from '../../ari/pbx.port.js';
+import {
+  planDial,
+  type DialAnswer,
+  type DialOrigin,
+  type DialRoute,
+  type RejectStatus,
+} from './dial-plan.js';
+
+/** A call a phone (or the trunk) placed through the dialplan, as a route's handler receives it. */
+export interface DialledCall {
+  channel: ChannelInfo;
+  dialled: string;
+  origin: DialOrigin;
+  /** What follows a feature code, or the outside number (see `DialAnswer`). */
+  argument?: string;
+}
+
+/** Takes the call over; must claim the channel synchronously if its later facts matter (they follow at once). */
+export type DialHandler = (call: DialledCall) => void;
+
+export interface DialRouterDeps {
+  pbx: Pbx;
+  logger: Logger;
+  /** A prompt whose PlaybackFinished never comes is ended after this long. Default 30 s. */
+  promptLimitMs?: number;
+}
+
+const rejectReason: Record<RejectStatus, HangupReason> = {
+  403: 'forbidden',
+  404: 'unallocated',
+  484: 'incomplete',
+  503: 'congestion',
+};
+
+/** `dialprompt-<id>`: never mistaken for a feature's playbacks. */
+const newPlaybackId = () => `dialprompt-${randomBytes(6).toString('hex')}`;
+
+/**
+ * A new call through the dialplan: `Stasis(pbx,${EXTEN})` from `from-internal` (args `[exten]`) or
+ * `Stasis(pbx,${EXTEN},inbound)` from `from-trunk`. Channels the controller creates enter with their own appArgs
+ * (their dialplan exten is `s`), and the `;1` half of a core transfer's Local pair replaces a channel: neither is one.
+ */
+export function dialledCallOf(
+  fact: Extract<PbxFact, { kind: 'channel-entered' }>,
+): Omit<DialledCall, 'argument'> | undefined {
+  const [dialled, mark, ...rest] = fact.args;
+  if (dialled === undefined || rest.length > 0 || fact.replacesChannelId) return undefined;
+  if (dialled !== fact.channel.dialplan.exten) return undefined;
+  if (mark !== undefined && mark !== 'inbound') return undefined;
+  return { channel: fact.channel, dialled, origin: mark === 'inbound' ? 'trunk' : 'phone' };
+}
+
+/**
+ * The shell around the numbering plan: every dialled string gets its answer here, at once — handed to the feature
+ * that handles its route, or refused (404 unknown, 484 incomplete, 403 not allowed, 503 no way out), or answered with
+ * a prompt that ends in a hang-up.
+ */
+export function createDialRouter(deps: DialRouterDeps) {
+  const { pbx, logger } = deps;
+  const handlers = new Map<DialRoute, DialHandler>();
+  const prompts = new Map<string, { channelId: string; timer: NodeJS.Timeout }>();
+
+  /** Hands the call to its route's handler, synchronously (its claim on the channel precedes the next fact). */
+  function handOver(
+    call: Omit<DialledCall, 'argument'>,
+    answer: Extract<DialAnswer, { kind: 'route' }>,
+  ): void {
+    const handler = handlers.get(answer.route);
+    try {
+      if (!handler) throw new Error(`no handler for ${answer.route}`);
+      handler({ ...call, ...(answer.argument !== undefined ? { argument: answer.argument } : {}) });
+    } catch (error) {
+      logger.error(
+        { err: error, route: answer.route },
+        'a dialled call could not be handed over; refusing it',
+      );
+      void pbx.hangup(call.channel.id, 'congestion');
+    }
+  }
+
+  async function respond(
+    call: Omit<DialledCall, 'argument'>,
+    answer: Exclude<DialAnswer, { kind: 'route' }>,
+  ): Promise<void> {
+    switch (answer.kind) {
+      case 'reject':
+        logger.debug(
+          { dialled: call.dialled, status: answer.status, why: answer.why },
+          'dialled string refused',
+        );
+        await pbx.hangup(call.channel.id, rejectReason[answer.status]);
+        return;
+      case 'prompt':
+        logger.debug({ dialled: call.dialled, why: answer.why }, 'dialled string answered with a prompt');
+        return prompt(call.channel.id, answer.media);
+      default: {
+        const never: never = answer;
+        throw new Error(`unknown dial answer ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  async function prompt(channelId: string, media: string[]): Promise<void> {
+    const answered = await pbx.answer(channelId);
+    if (!answered.ok) return;
+    const playbackId = newPlaybackId();
+    const timer = setTimeout(() => endPrompt(playbackId), deps.promptLimitMs ?? 30_000);
+    timer.unref();
+    prompts.set(playbackId, { channelId, timer });
+    const played = await pbx.play({ playbackId, target: { channelId }, media });
+    if (!played.ok) endPrompt(playbackId);
+  }
+
+  function endPrompt(playbackId: string): void {
+    const entry = prompts.get(playbackId);
+    if (!entry) return;
+    prompts.delete(playbackId);
+    clearTimeout(entry.timer);
+    void pbx.hangup(entry.channelId, 'normal');
+  }
+
+  return {
+    /** A feature takes a route over; returns the undo. */
+    handle(route: DialRoute, handler: DialHandler): () => void {
+      handlers.set(route, handler);
+      return () => {
+        if (handlers.get(route) === handler) handlers.delete(route);
+      };
+    },
+    /**
+     * A channel entered Stasis that no feature owns. True when it was a dialled call (and it is answered now).
+     * Synchronous up to the handler, so a handler's claim on the channel precedes the channel's next fact.
+     */
+    onEntered(fact: Extract<PbxFact, { kind: 'channel-entered' }>): boolean {
+      const call = dialledCallOf(fact);
+      if (!call) return false;
+      const answer = planDial(call.dialled, call.origin, new Set(handlers.keys()));
+      if (answer.kind === 'route') handOver(call, answer);
+      else
+        void respond(call, answer).catch((error: unknown) =>
+          logger.error({ err: error }, 'dial answer failed'),
+        );
+      return true;
+    },
+    /** Our prompts' playbacks ending: hang up. True when the fact was about one of them. */
+    onPlaybackFinished(fact: Extract<PbxFact, { kind: 'playback-finished' }>): boolean {
+      if (!fact.playbackId.startsWith('dialprompt-')) return false;
+      endPrompt(fact.playbackId);
+      return true;
+    },
+    stop(): void {
+      for (const entry of prompts.values()) clearTimeout(entry.timer);
+      prompts.clear();
+    },
+  };
+}
+
+export type DialRouter = ReturnType<typeof createDialRouter>;

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimPhone } from '../ari-double/index.js';
+import { eventually, startTelephony, type Telephony } from '../helpers/telephony.js';
+
+/**
+ * The numbering plan on the ARI double (as on a real Asterisk, tests/live/dial-plan.live.test.ts): every dialled
+ * string gets its final answer at once — routed, a prompt then a hang-up, or a SIP refusal.
+ */
+let t: Telephony;
+let phone: SimPhone;
+
+beforeAll(async () => {
+  t = await startTelephony();
+  await t.addUser('agent', '1001');
+  await t.addUser('agent', '1002');
+  await t.start();
+  phone = await t.phone('1001');
+});
+afterAll(async () => t?.close());
+
+describe('dialled strings nobody handles yet', () => {
+  it.each([
+    ['123456', 404],
+    ['4999', 404],
+    ['850', 404],
+    ['*222', 484],
+    ['**', 484],
+    ['12', 484],
+    ['915551234567', 503],
+    ['+4930123456', 503],
+  ])('%s is refused with %i, unanswered, at once', async (dialled, status) => {
+    const started = Date.now();
+    const call = phone.dial(dialled);
+    await eventually(() => call.state === 'closed', 1000, `${dialled} answered`);
+    expect(call.status).toBe(status);
+    expect(call.endedBy).toBe('remote');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it.each(['*78', '*2221002', '**1002', '*11', '*97'])(
+    '%s is answered with the "not available" prompt, then hung up',
+    async (dialled) => {
+      const since = t.events.length;
+      const call = phone.dial(dialled);
+      await eventually(() => call.state === 'established', 1000, `${dialled} answered`);
+      await eventually(() => phone.hears(call).includes('sound:feature-not-avail-line'), 1000, 'the prompt');
+      await eventually(() => call.state === 'closed', 3000, `${dialled} hung up after the prompt`);
+      expect(call.endedBy).toBe('remote');
+      await eventually(() => t.double.channels().length === 0, 1000, 'the channel gone');
+      expect(t.events.slice(since)).toEqual([]); // no call was started
+    },
+  );
+
+  it('a phone that hangs up during the prompt leaves nothing behind', async () => {
+    const call = phone.dial('*79');
+    await eventually(() => call.state === 'established', 1000, 'answered');
+    phone.hangup(call);
+    await eventually(() => t.double.channels().length === 0, 1000, 'channel gone');
+  });
+});
