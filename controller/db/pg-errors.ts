@@ -21,6 +21,14 @@ export function foreignKeyViolation(error: unknown): string | undefined {
 }
 
 /**
+ * Whether `error` is PostgreSQL aborting a transaction that crossed another one: a serialization failure (40001) or
+ * a deadlock's victim (40P01). Running the transaction again is the cure (db/transaction.ts).
+ */
+export function retryableConflict(error: unknown): boolean {
+  return isPgError(error) && (error.code === '40001' || error.code === '40P01');
+}
+
+/**
  * Runs `work`; a unique or foreign key violation of a constraint named in `map` becomes the error it maps to,
  * anything else is rethrown untouched.
  */

@@ -56,6 +56,11 @@ export async function lockUserRow(db: Db, id: string): Promise<UserRow | undefin
   return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/** The row, share-locked until the transaction `db` ends: it cannot change meanwhile, but others may read it too. */
+export async function shareLockUserRow(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).forShare().executeTakeFirst();
+}
+
 export async function findUserById(db: Db, id: string): Promise<User | undefined> {
   const row = await findUserRowById(db, id);
   return row && toUser(row);

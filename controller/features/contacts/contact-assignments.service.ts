@@ -9,7 +9,7 @@ import type { PageRequest } from '../../db/pagination.js';
 import { findUserById } from '../../db/users.repository.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
-import { currentActor, requireRole } from '../users/actor.js';
+import { asActor, currentActor, requireRole } from '../users/actor.js';
 import { readableContact, writableContact } from './contact-checks.js';
 import { canAssign } from './contacts.access.js';
 
@@ -45,14 +45,14 @@ export function createContactAssignmentsService(db: Db) {
       active: boolean,
     ): Promise<ContactAssignment> {
       const actor = await manager(principal);
-      return db.transaction().execute(async (trx) => {
+      return asActor(db, actor, async (trx) => {
         await assignable(trx, actor, contactId, userId);
         return upsertAssignment(trx, contactId, userId, active);
       });
     },
     async remove(principal: Principal, contactId: string, userId: string): Promise<void> {
       const actor = await manager(principal);
-      await db.transaction().execute(async (trx) => {
+      await asActor(db, actor, async (trx) => {
         await assignable(trx, actor, contactId, userId);
         if (!(await deleteAssignment(trx, contactId, userId))) {
           throw new AppError('not-found', 'that user is not assigned to this contact');

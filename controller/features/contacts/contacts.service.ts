@@ -14,7 +14,7 @@ import type { PageRequest } from '../../db/pagination.js';
 import type { ContactUpdate } from '../../db/tables/contacts.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
-import { currentActor } from '../users/actor.js';
+import { asActor, currentActor } from '../users/actor.js';
 import { cannotWrite, readableContact, writableContact } from './contact-checks.js';
 import { canWriteContact, contactScope, defaultContactTeam } from './contacts.access.js';
 import type { CreateContactBody, UpdateContactBody } from './contacts.schemas.js';
@@ -61,7 +61,7 @@ export function createContactsService(deps: { db: Db; config: Config }) {
     async update(principal: Principal, id: string, body: UpdateContactBody): Promise<Contact> {
       const actor = await currentActor(db, principal);
       const changes = toContactUpdate(body, plan);
-      return db.transaction().execute(async (trx) => {
+      return asActor(db, actor, async (trx) => {
         await writableContact(trx, actor, id);
         if (body.teamId !== undefined && !canWriteContact(actor, { teamId: body.teamId }))
           throw cannotWrite();
@@ -72,7 +72,7 @@ export function createContactsService(deps: { db: Db; config: Config }) {
     },
     async remove(principal: Principal, id: string): Promise<void> {
       const actor = await currentActor(db, principal);
-      await db.transaction().execute(async (trx) => {
+      await asActor(db, actor, async (trx) => {
         await writableContact(trx, actor, id);
         await deleteContact(trx, id);
       });

@@ -16,7 +16,7 @@ import type { DeviceUpdate } from '../../db/tables/devices.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { randomSipPassword } from '../auth/password.js';
-import { currentActor, requireRole } from '../users/actor.js';
+import { asActor, currentActor, requireRole } from '../users/actor.js';
 import type { CreateDeviceBody, UpdateDeviceBody } from './devices.schemas.js';
 import './devices.events.js';
 
@@ -33,7 +33,7 @@ export function createDevicesService(deps: { db: Db; bus: EventBus }) {
   ) => {
     const actor = await currentActor(db, principal);
     requireRole(actor, 'admin');
-    const device = await db.transaction().execute(async (trx) => {
+    const device = await asActor(db, actor, async (trx) => {
       const result = await work(trx);
       if (!result) throw new AppError('no-such-device', 'device not found');
       await writeAudit(trx, {

@@ -11,7 +11,7 @@ import {
 } from '../../db/teams.repository.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
-import { currentActor, requireRole } from '../users/actor.js';
+import { asActor, currentActor, requireRole } from '../users/actor.js';
 import { canReadTeam, visibleTeam } from './teams.access.js';
 
 const noSuchTeam = () => new AppError('no-such-team', 'team not found');
@@ -24,7 +24,7 @@ export function createTeamsService(db: Db) {
   ): Promise<Team> => {
     const actor = await currentActor(db, principal);
     requireRole(actor, 'admin');
-    return db.transaction().execute(async (trx) => {
+    return asActor(db, actor, async (trx) => {
       const team = await change(trx);
       if (!team) throw noSuchTeam();
       await writeAudit(trx, {

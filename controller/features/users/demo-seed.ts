@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { writeAudit } from '../../db/audit.repository.js';
 import type { Db } from '../../db/database.js';
 import type { Role } from '../../db/tables/users.js';
+import { inTransaction } from '../../db/transaction.js';
 import { findUserRowByUsername } from '../../db/users.repository.js';
 import { hashSecret } from '../auth/password.js';
 
@@ -67,7 +68,7 @@ const contacts = [
 
 /** Seeds the demo data; returns what it created (empty when everything was there). */
 export async function seedDemoData(db: Db): Promise<string[]> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('ari-pbx:demo-seed'))`.execute(trx);
     const teamId = await supportTeamId(trx);
     const created = [

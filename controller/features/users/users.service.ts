@@ -18,7 +18,7 @@ import {
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { hashSecret, randomSipPassword } from '../auth/password.js';
-import { currentActor, requireRole } from './actor.js';
+import { asActor, currentActor, requireRole } from './actor.js';
 import { sipCredentials } from './sip-credentials.js';
 import { canReadUser, selfChangeProblem, userListScope } from './users.access.js';
 import type { CreateUserBody, SipCredentials, UpdateUserBody } from './users.schemas.js';
@@ -66,7 +66,7 @@ export function createUsersService(deps: { db: Db; bus: EventBus; config: Config
         sip_password: body.sipPassword ?? randomSipPassword(),
         pin_hash: body.pin === undefined ? null : await hashSecret(body.pin),
       };
-      const user = await db.transaction().execute(async (trx) => {
+      const user = await asActor(db, actor, async (trx) => {
         const created = toUser(await insertUserRow(trx, values));
         await writeAudit(trx, audit(actor, 'user.created', created, { username: created.username }));
         return created;
@@ -81,7 +81,7 @@ export function createUsersService(deps: { db: Db; bus: EventBus; config: Config
       const problem = selfChangeProblem(actor, id, body);
       if (problem) throw new AppError('conflict', problem);
       const changes = await toUserUpdate(body);
-      const user = await db.transaction().execute(async (trx) => {
+      const user = await asActor(db, actor, async (trx) => {
         const before = await lockUserRow(trx, id);
         const row = before && (await updateUserRow(trx, id, { ...changes, ...endsTokens(before, body) }));
         if (!before || !row) throw new AppError('no-such-user', 'user not found');
@@ -101,7 +101,7 @@ export function createUsersService(deps: { db: Db; bus: EventBus; config: Config
       requireRole(actor, 'admin');
       const problem = selfChangeProblem(actor, id, 'delete');
       if (problem) throw new AppError('conflict', problem);
-      const user = await db.transaction().execute(async (trx) => {
+      const user = await asActor(db, actor, async (trx) => {
         const row = await deleteUserRow(trx, id);
         if (!row) throw new AppError('no-such-user', 'user not found');
         const deleted = toUser(row);
