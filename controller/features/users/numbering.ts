@@ -7,9 +7,12 @@ export const reservedRanges = [
   { from: 800, to: 899, what: 'paging' },
 ] as const;
 
+/** The shape of every extension; the reserved ranges come on top of it. */
+export const extensionPattern = /^\d{3,5}$/;
+
 /** Why `extension` cannot be a user's extension, or undefined when it can. */
 export function extensionProblem(extension: string): string | undefined {
-  if (!/^\d{3,5}$/.test(extension)) return 'must be 3 to 5 digits';
+  if (!extensionPattern.test(extension)) return 'must be 3 to 5 digits';
   if (extension.length !== 3) return undefined;
   const value = Number(extension);
   const range = reservedRanges.find((r) => value >= r.from && value <= r.to);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { pageQueryShape, pageSchema } from '../../db/pagination.js';
-import { extensionProblem } from './numbering.js';
+import { extensionPattern, extensionProblem, reservedRanges } from './numbering.js';
+
+/** The numbering plan's rule for a user's extension, in words. */
+const extensionRule = `3 to 5 digits, not ${reservedRanges.map((r) => `${r.from}-${r.to} (${r.what})`).join(' or ')}`;
 
 export const roleSchema = z.enum(['admin', 'supervisor', 'agent']);
 
@@ -9,17 +12,22 @@ export const userSchema = z.object({
   id: z.string().uuid(),
   username: z.string(),
   displayName: z.string(),
-  extension: z.string(),
+  extension: z.string().regex(extensionPattern).describe(extensionRule),
   role: roleSchema,
   teamId: z.string().uuid().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 
-export const extensionSchema = z.string().superRefine((value, ctx) => {
-  const problem = extensionProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+/** The shape as a pattern (so the OpenAPI document shows it), the reserved ranges as a check on top. */
+export const extensionSchema = z
+  .string()
+  .regex(extensionPattern, 'must be 3 to 5 digits')
+  .superRefine((value, ctx) => {
+    const problem = extensionPattern.test(value) ? extensionProblem(value) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .describe(extensionRule);
 
 /** Characters every SIP stack and config format takes without quoting. */
 export const sipPasswordSchema = z
