@@ -3,15 +3,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.js';
 import { installMetrics, type Metrics } from './metrics.js';
+import { documentErrors, documentRoute } from './openapi.js';
+import { apiDescription } from './openapi-description.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 import type { Server } from './server-type.js';
@@ -53,11 +50,12 @@ export async function createServer(
   installErrorHandler(app);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'ari-pbx controller API', version: '0.1.0' },
+      info: { title: 'ari-pbx controller API', version: '0.1.0', description: apiDescription },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: documentRoute,
+    transformObject: documentErrors,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
