@@ -1,10 +1,11 @@
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import type { TestDatabase } from '../helpers/test-db.js';
 
 const token = 'metrics-token-0123456789';
 
-let open: TestApp;
+let open: TestApp & { database: TestDatabase };
 let guarded: TestApp;
 beforeAll(async () => {
   // A trusted proxy at 10.0.0.5: its X-Forwarded-For sets request.ip, which /metrics must not believe.
@@ -57,7 +58,7 @@ describe('/metrics without METRICS_TOKEN', () => {
       expect(viaLoopback.status).toBe(200);
       const viaLan = await fetch(`http://${external}:${address.port}/metrics`);
       expect(viaLan.status).toBe(403);
-      expect((await viaLan.json()).error.code).toBe('forbidden');
+      expect(((await viaLan.json()) as { error: { code: string } }).error.code).toBe('forbidden');
     },
   );
 });
