@@ -39,6 +39,7 @@ import { createAuth, type Auth } from './http/auth.js';
 import { eventsGateway, visibleBy, type SnapshotSource } from './http/events.gateway.js';
 import { healthRoutes, type ReadinessCheck } from './http/health.routes.js';
 import { createMetrics } from './http/metrics.js';
+import { refusalAudit } from './http/refusal-audit.js';
 import { recordRoutes } from './http/route-table.js';
 import { createServer, type Server } from './http/server.js';
 import { rejectUnstorableText } from './http/text-guard.js';
@@ -140,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await server.register(
     async (api) => {
       api.addHook('preValidation', rejectUnstorableText);
+      api.addHook('onResponse', refusalAudit({ db, auth }));
       await api.register(authRoutes(authService, auth));
       await api.register(usersRoutes(createUsersService({ db, bus, config }), auth));
       await api.register(teamsRoutes(createTeamsService(db), auth));

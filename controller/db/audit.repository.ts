@@ -38,6 +38,8 @@ export const auditTarget = {
   team: (id: string) => `team:${id}`,
   contact: (id: string) => `contact:${id}`,
   call: (id: string) => `call:${id}`,
+  /** A route pattern, for refused requests: `route:PATCH /api/users/:id`. */
+  route: (method: string, url: string) => `route:${method} ${url}`,
 };
 
 /** Appends to the audit log; pass the transaction that makes the change so both commit or neither does. */

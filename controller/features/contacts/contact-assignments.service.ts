@@ -1,3 +1,4 @@
+import { writeAudit } from '../../db/audit.repository.js';
 import {
   deleteAssignment,
   listAssignments,
@@ -11,6 +12,7 @@ import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { asActor, currentActor, requireRole } from '../users/actor.js';
 import { readableContact, writableContact } from './contact-checks.js';
+import { contactAudit } from './contacts.audit.js';
 import { canAssign } from './contacts.access.js';
 
 /**
@@ -46,17 +48,20 @@ export function createContactAssignmentsService(db: Db) {
     ): Promise<ContactAssignment> {
       const actor = await manager(principal);
       return asActor(db, actor, async (trx) => {
-        await assignable(trx, actor, contactId, userId);
-        return upsertAssignment(trx, contactId, userId, active);
+        const { contact } = await assignable(trx, actor, contactId, userId);
+        const assignment = await upsertAssignment(trx, contactId, userId, active);
+        await writeAudit(trx, contactAudit(actor, 'contact.assigned', contact, { userId, active }));
+        return assignment;
       });
     },
     async remove(principal: Principal, contactId: string, userId: string): Promise<void> {
       const actor = await manager(principal);
       await asActor(db, actor, async (trx) => {
-        await assignable(trx, actor, contactId, userId);
+        const { contact } = await assignable(trx, actor, contactId, userId);
         if (!(await deleteAssignment(trx, contactId, userId))) {
           throw new AppError('not-found', 'that user is not assigned to this contact');
         }
+        await writeAudit(trx, contactAudit(actor, 'contact.unassigned', contact, { userId }));
       });
     },
   };

@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js';
+import { writeAudit } from '../../db/audit.repository.js';
 import {
   deleteContact,
   findContactByNumber,
@@ -16,6 +17,7 @@ import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { asActor, currentActor } from '../users/actor.js';
 import { cannotWrite, readableContact, writableContact } from './contact-checks.js';
+import { contactAudit, contactChanges } from './contacts.audit.js';
 import { canWriteContact, contactScope, defaultContactTeam } from './contacts.access.js';
 import type { CreateContactBody, UpdateContactBody } from './contacts.schemas.js';
 import { dialingPlanOf, toE164, type DialingPlan } from './phone-number.js';
@@ -50,31 +52,41 @@ export function createContactsService(deps: { db: Db; config: Config }) {
       const actor = await currentActor(db, principal);
       const teamId = body.teamId === undefined ? defaultContactTeam(actor) : body.teamId;
       if (!canWriteContact(actor, { teamId })) throw cannotWrite();
-      return insertContact(db, {
+      const values = {
         name: body.name,
         company: body.company ?? '',
         phone_numbers: normalise(body.phoneNumbers, plan),
         notes: body.description ?? '',
         team_id: teamId,
+      };
+      return asActor(db, actor, async (trx) => {
+        const contact = await insertContact(trx, values);
+        await writeAudit(trx, contactAudit(actor, 'contact.created', contact));
+        return contact;
       });
     },
     async update(principal: Principal, id: string, body: UpdateContactBody): Promise<Contact> {
       const actor = await currentActor(db, principal);
       const changes = toContactUpdate(body, plan);
       return asActor(db, actor, async (trx) => {
-        await writableContact(trx, actor, id);
+        const before = await writableContact(trx, actor, id);
         if (body.teamId !== undefined && !canWriteContact(actor, { teamId: body.teamId }))
           throw cannotWrite();
         const contact = await updateContact(trx, id, changes);
         if (!contact) throw noSuchContact();
+        await writeAudit(
+          trx,
+          contactAudit(actor, 'contact.updated', contact, contactChanges(before, contact)),
+        );
         return contact;
       });
     },
     async remove(principal: Principal, id: string): Promise<void> {
       const actor = await currentActor(db, principal);
       await asActor(db, actor, async (trx) => {
-        await writableContact(trx, actor, id);
+        const contact = await writableContact(trx, actor, id);
         await deleteContact(trx, id);
+        await writeAudit(trx, contactAudit(actor, 'contact.deleted', contact));
       });
     },
 
