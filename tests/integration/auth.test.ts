@@ -1,4 +1,7 @@
+import { Redis } from 'ioredis';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../controller/app.js';
 import { createTestApp, insertUser, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -102,6 +105,34 @@ describe('POST /api/auth/login', () => {
       expect((await attempt('10.9.9.9', '192.0.2.4')).statusCode).toBe(401);
     } finally {
       await proxied.close();
+    }
+  });
+
+  it('says the limiter is unavailable (503), not "too many attempts", while Redis is away', async () => {
+    const down = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, lazyConnect: true });
+    down.on('error', () => undefined);
+    const app = await buildApp({
+      config: t.config,
+      logger: pino({ level: 'silent' }),
+      db: t.db,
+      redis: down,
+      redisSubscriber: down,
+    });
+    try {
+      const user = await insertUser(t.db, { role: 'agent' });
+      const response = await app.server.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: user.username, password: user.password },
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().error).toMatchObject({
+        code: 'login-unavailable',
+        message: expect.stringMatching(/limiter/),
+      });
+    } finally {
+      await app.close();
+      down.disconnect();
     }
   });
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseConfig } from '../../controller/config.js';
+import { withJwtSecret } from '../../controller/features/auth/jwt-secret.js';
 
 const secret = 'q7RbT2xLmZ9wKp4VfN8sYc3HdJ6gAe1U';
 
@@ -56,5 +60,40 @@ describe('parseConfig', () => {
       ok: false,
       problems: ['ADMIN_USERNAME and ADMIN_PASSWORD: set both or neither'],
     });
+  });
+});
+
+describe('the JWT secret', () => {
+  it.each([
+    ['the old compose example', 'change-me-change-me-change-me-change-me'],
+    ["the tests' own", 'test-secret-test-secret-test-secret!'],
+    ['an obvious placeholder', 'my-super-secret-jwt-key-for-production-use'],
+    ['a repeated pattern', 'abababababababababababababababab'],
+  ])('refuses %s', (_name, value) => {
+    const result = parseConfig({ JWT_SECRET: value });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      expect.stringMatching(/^JWT_SECRET: .*Unset it to have a random one generated/),
+    ]);
+  });
+
+  it('is generated on first start, kept in JWT_SECRET_FILE, and read back on the next', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'jwt-')), 'data', 'jwt-secret');
+    const first = withJwtSecret({ JWT_SECRET_FILE: file });
+    expect(first.source).toBe('generated');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const second = withJwtSecret({ JWT_SECRET_FILE: file });
+    expect(second).toMatchObject({ source: 'file', env: { JWT_SECRET: first.env.JWT_SECRET } });
+    expect(parseConfig(second.env).ok).toBe(true);
+    expect(withJwtSecret({ JWT_SECRET_FILE: file, JWT_SECRET: secret }).source).toBe('environment');
+  });
+
+  it('says which setting to change when the file cannot be written', () => {
+    const notADirectory = join(mkdtempSync(join(tmpdir(), 'jwt-')), 'file');
+    writeFileSync(notADirectory, 'x');
+    expect(() => withJwtSecret({ JWT_SECRET_FILE: join(notADirectory, 'jwt-secret') })).toThrow(
+      /^JWT_SECRET_FILE: cannot write/,
+    );
   });
 });
