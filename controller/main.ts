@@ -6,6 +6,7 @@ import { parseConfig } from './config.js';
 import { createDb } from './db/database.js';
 import { withJwtSecret } from './features/auth/jwt-secret.js';
 import { createLogger } from './log.js';
+import { hasWebphone } from './http/webphone.routes.js';
 import { listenProblem, prepareDatabase, reportRedis } from './startup.js';
 
 /** A bad setting is one line per setting and exit 1; everything that can come later (PostgreSQL, Redis, ARI) is retried. */
@@ -27,6 +28,12 @@ const config = parsed.config;
 const logger = createLogger(config.LOG_LEVEL);
 if (secret.source === 'generated')
   logger.info(`generated a new JWT secret in ${secret.file} (JWT_SECRET_FILE); keep it`);
+
+if (!hasWebphone(config.WEBPHONE_DIR)) {
+  logger.warn(
+    `WEBPHONE_DIR (${config.WEBPHONE_DIR}) holds no built webphone, so GET / is a 404: run \`npm run build\` first`,
+  );
+}
 
 const db = createDb(config.DATABASE_URL);
 const redisOptions = { maxRetriesPerRequest: 2, enableOfflineQueue: true };
