@@ -29,6 +29,12 @@ export interface PhoneCall {
   transferFailed: boolean;
   /** DTMF digits received from Asterisk on this call. */
   dtmfReceived: string;
+  /**
+   * Sound files (`sound:digits/7`…) played to this call's channel (or its bridge) that the phone played out to the
+   * end, in order: a file ends at the phone `playoutMs` (40 ms) after Asterisk finished it, so a call that closes before
+   * that lost the file's end (a prompt cut off), and the file is not listed.
+   */
+  prompts: string[];
 }
 
 export type PhoneEventKind =

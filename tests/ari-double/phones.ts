@@ -222,6 +222,7 @@ export class SimPhone {
       transferNotifies: [],
       transferFailed: false,
       dtmfReceived: '',
+      prompts: [],
     };
     this.calls.push(call);
     return call;

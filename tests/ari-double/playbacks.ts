@@ -6,6 +6,7 @@
 import type { Sim } from './sim.js';
 import type { Playback } from './types.js';
 import { emit } from './events.js';
+import { callOf } from './phone-side.js';
 
 export function playbackSnapshot(pb: Playback): Record<string, unknown> {
   const snap: Record<string, unknown> = { id: pb.id, media_uri: pb.media[pb.index] ?? '' };
@@ -67,11 +68,32 @@ function validTone(media: string): boolean {
 function scheduleFileEnd(sim: Sim, pb: Playback): void {
   const media = pb.media[pb.index] ?? '';
   if (!isTone(media)) {
-    pb.timer = sim.later(sim.playbackDuration(media), () => fileEnded(sim, pb));
+    pb.timer = sim.later(sim.playbackDuration(media), () => {
+      playedOut(sim, pb.targetUri, media);
+      fileEnded(sim, pb);
+    });
     return;
   }
   // A tone never ends by itself; a malformed one fails at once (the last media: the playback fails).
   if (!validTone(media)) pb.timer = sim.later(0, () => fileFailed(sim, pb));
+}
+
+/**
+ * A sound file played to its end on Asterisk's side reaches the ear `playoutMs` later: each phone whose call (on the
+ * target channel, or in the target bridge) is still up by then heard it in full.
+ */
+function playedOut(sim: Sim, targetUri: string, media: string): void {
+  const [kind, id = ''] = targetUri.split(':');
+  const channelIds = kind === 'channel' ? [id] : (sim.bridges.get(id)?.channels ?? []);
+  const calls = channelIds.flatMap((channelId) => {
+    const ch = sim.liveChannel(channelId);
+    const found = ch ? callOf(sim, ch) : undefined;
+    return found ? [found.call] : [];
+  });
+  if (calls.length === 0) return;
+  sim.later(sim.opts.playoutMs, () => {
+    for (const call of calls) if (call.state !== 'closed') call.prompts.push(media);
+  });
 }
 
 function fileFailed(sim: Sim, pb: Playback): void {

@@ -18,6 +18,12 @@ export interface DoubleOptions {
   teardownDelayMs?: number;
   /** Delay before a snooped channel's snoops end after it ended, in ms (default 3). */
   snoopEndDelayMs?: number;
+  /**
+   * How long after Asterisk finished playing a sound file the phone has played it out (RTP in flight, the phone's
+   * jitter buffer), in ms (default 40): a call that ends sooner loses the file's end. Measured on Asterisk 22.10.1
+   * with baresip: released at PlaybackFinished, it missed the last ~85 ms of the file.
+   */
+  playoutMs?: number;
   /** System name used in channel ids (default "asterisk-double"). */
   systemName?: string;
 }
@@ -50,6 +56,7 @@ export class Sim {
       dtmfGapMs: opts.dtmfGapMs ?? 20,
       snoopEndDelayMs: opts.snoopEndDelayMs ?? 3,
       teardownDelayMs: opts.teardownDelayMs ?? 5,
+      playoutMs: opts.playoutMs ?? 40,
       systemName: opts.systemName ?? 'asterisk-double',
     };
   }

@@ -9,6 +9,7 @@ import { eventually } from '../helpers/telephony.js';
 import { redisUrl } from '../helpers/test-app.js';
 import type { BaresipPhone } from './baresip.js';
 import { describeLive, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
+import { findPrompts, recordedAfterMs, type PromptMatch } from './prompt-recognizer.js';
 import { readWav, toneSnrDb, totalPowerDb } from './tone-meter.js';
 
 const tones = { '1001': 440, '1002': 1000, '1003': 1400 } as const;
@@ -26,6 +27,28 @@ function segment(path: string, fromSeconds: number, toSeconds: number) {
     seconds: wav.samples.length / wav.sampleRate,
   };
 }
+
+/**
+ * Which digits of a slot a phone heard, from its recording (prompt recognition against the stock files): complete
+ * when every quarter of every digit is there and the phone went on receiving audio for a while after the last one
+ * (released right at PlaybackFinished, baresip's recording ended 13 ms before the end of `digits/5`).
+ */
+function slotHeard(
+  recording: string,
+  slot: string,
+): { complete: boolean; afterMs: number; matches: PromptMatch[] } {
+  const matches = findPrompts(
+    recording,
+    [...slot].map((digit) => `digits/${digit}`),
+  );
+  const afterMs = recordedAfterMs(recording, matches);
+  return { complete: matches.every((m) => m.complete) && afterMs > 300, afterMs, matches };
+}
+
+const shownMatches = ({ matches, afterMs }: { matches: PromptMatch[]; afterMs: number }) =>
+  matches
+    .map((m) => `${m.name}@${m.atSeconds.toFixed(2)}s [${m.quarters.map((q) => q.toFixed(2)).join(' ')}]`)
+    .join(', ') + `, then ${afterMs.toFixed(0)} ms more`;
 
 /** The device state Asterisk holds for a slot (what its BLF hint shows). */
 async function deviceState(slot: string): Promise<string> {
@@ -96,8 +119,8 @@ describeLive('live: parking on a real Asterisk', () => {
     >;
   const clearAll = () => Object.values(phones).forEach((phone) => phone.clearEvents());
 
-  /** 1001 calls 1002; 1002 blind-transfers 1001 to 700. Resolves with the slot and when 1001's call began. */
-  async function parkByTransfer() {
+  /** 1001 calls 1002; 1002 blind-transfers 1001 to 700 (or a slot). Resolves with the slot and when 1001's call began. */
+  async function parkByTransfer(target = '700') {
     clearAll();
     const since = pbx.events.length;
     await phones['1001']!.dial(`sip:1002@${live.sipAddress}`);
@@ -107,7 +130,7 @@ describeLive('live: parking on a real Asterisk', () => {
     await eventAfter('call.answered', since);
     await sleep(1500);
     const transferAt = Date.now();
-    await phones['1002']!.transfer(`sip:700@${live.sipAddress}`);
+    await phones['1002']!.transfer(`sip:${target}@${live.sipAddress}`);
     const parked = await eventAfter('call.parked', since);
     // The transferer hears the slot, then its phone hangs up by itself (NOTIFY 200).
     await phones['1002']!.waitFor('CALL_CLOSED', 10_000);
@@ -158,8 +181,10 @@ describeLive('live: parking on a real Asterisk', () => {
       (transferAt - callStart) / 1000 + 0.3,
       (releasedAt - callStart) / 1000 - 0.3,
     );
+    const heard701 = slotHeard(rec1002, slot);
     const measured = {
       transfererReleasedAfterMs: releasedAt - transferAt,
+      slotHeard: shownMatches(heard701),
       announcementPowerDb: totalPowerDb(announced.samples),
       announcementHas1001Db: toneSnrDb(announced.samples, announced.sampleRate, tones['1001']),
       mohPowerDb: totalPowerDb(onHold.samples),
@@ -169,6 +194,7 @@ describeLive('live: parking on a real Asterisk', () => {
       '1003hears1001Db': toneSnrDb(talk1003.samples, talk1003.sampleRate, tones['1001']),
     };
     console.log('live park 1001 by 1002 on', slot, 'picked up by 1003:', measured);
+    expect(heard701.complete, 'every digit of 701 heard to its end').toBe(true);
     expect(measured.announcementPowerDb).toBeGreaterThan(-45); // the digits, not silence
     expect(measured.announcementHas1001Db).toBeLessThan(0);
     expect(measured.mohPowerDb).toBeGreaterThan(-40); // music, not silence (MOH measured about -22 dBFS)
@@ -179,6 +205,24 @@ describeLive('live: parking on a real Asterisk', () => {
     const free = (await pbx.admin.get('/api/parking/slots')).json<{ items: { occupied: boolean }[] }>().items;
     expect(free.filter((s) => s.occupied)).toEqual([]);
   });
+
+  it.each(['705', '799'])(
+    'a blind transfer to slot %s: the parker hears every digit to its end, then its phone hangs up',
+    async (target) => {
+      const { slot, since, transferAt, releasedAt } = await parkByTransfer(target);
+      expect(slot).toBe(target);
+      await sleep(500); // the WAV file is closed when the call ends
+      const heard = slotHeard(phones['1002']!.recordings().at(-1)!, slot);
+      console.log(
+        `live park on ${slot}: the parker was released ${releasedAt - transferAt} ms after its REFER, heard`,
+        shownMatches(heard),
+      );
+      expect(heard.complete, `every digit of ${slot} heard to its end`).toBe(true);
+      await phones['1001']!.hangup();
+      const abandoned = await eventAfter('park.abandoned', since);
+      expect(abandoned.data).toMatchObject({ slot, reason: 'caller-hung-up' });
+    },
+  );
 
   it('a park left past its timeout rings the parker back, who then talks to the parked caller', async () => {
     const { slot, since } = await parkByTransfer();

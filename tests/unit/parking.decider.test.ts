@@ -101,7 +101,7 @@ const parked = (overrides: Partial<NewPark> = {}): [ParkInput, Date][] => [
 describe('parking decider: starting a park', () => {
   const cases: { name: string; given: Partial<NewPark>; then: ParkEffect[] }[] = [
     {
-      name: 'blind transfer: NOTIFY 100, the transferee on hold in park-701, the transferer hears 7-0-1, legs released',
+      name: 'blind transfer: NOTIFY 100, the transferee on hold in park-701, the transferer hears 7-0-1 (then a second of silence, so the phone plays the last digit out), legs released',
       given: {},
       then: [
         { kind: 'transfer-progress', channelId: 'T', state: 'channel_progress' },
@@ -112,7 +112,7 @@ describe('parking decider: starting a park', () => {
           kind: 'play',
           playbackId: 'park-p1-slot',
           target: { channelId: 'T' },
-          media: ['sound:digits/7', 'sound:digits/0', 'sound:digits/1'],
+          media: ['sound:digits/7', 'sound:digits/0', 'sound:digits/1', 'sound:silence/1'],
         },
         { kind: 'release-from-call', callId: 'call1', channelIds: ['T', 'C'] },
       ],
@@ -175,6 +175,28 @@ describe('parking decider: what Asterisk confirms', () => {
         [finished('park-p1-slot'), at(2)],
       ]);
       expect(result.effects).toEqual([...release, { kind: 'destroy-bridge', bridgeId: 'call1-bridge' }]);
+    },
+  );
+
+  it.each([
+    ['transfer', { kind: 'transfer-progress', channelId: 'T', state: 'channel_answered' }],
+    ['code', { kind: 'hangup', channelId: 'T', reason: 'normal' }],
+  ] as const)(
+    'a %s parker whose announcement never reports its end is released at the safety timeout (10 s), not before',
+    (mode, release) => {
+      const steps: [ParkInput, Date][] = [
+        parkInput({ announcer: { channelId: 'T', mode } }),
+        [entered('C'), at(0.1)],
+      ];
+      expect(run(steps).state.announcer?.deadline).toBe(at(10).toISOString());
+      expect(nextDeadline(run(steps).state)).toBe(at(10).toISOString());
+      expect(run([...steps, [tick([]), at(9.9)]]).effects).toEqual([]);
+      const result = run([...steps, [tick([]), at(10)]]);
+      expect(result.kinds).toEqual(['announcer-done', 'call-bridge-released']);
+      expect(result.effects).toEqual([release, { kind: 'destroy-bridge', bridgeId: 'call1-bridge' }]);
+      expect(nextDeadline(result.state)).toBe(at(300).toISOString());
+      // A PlaybackFinished arriving after that changes nothing.
+      expect(run([...steps, [tick([]), at(10)], [finished('park-p1-slot'), at(11)]]).effects).toEqual([]);
     },
   );
 
@@ -310,7 +332,7 @@ describe('parking decider: timeout and recall', () => {
         kind: 'play',
         playbackId: 'park-p1-goodbye',
         target: { channelId: 'C' },
-        media: ['sound:vm-goodbye'],
+        media: ['sound:vm-goodbye', 'sound:silence/1'],
       },
     ]);
     const hungUp = run([...parked(), [tick([]), at(300)], [finished('park-p1-goodbye'), at(301)]]);

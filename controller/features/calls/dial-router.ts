@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ChannelInfo, PbxFact } from '../../ari/pbx.facts.js';
 import type { HangupReason, Pbx } from '../../ari/pbx.port.js';
+import { heardToTheEnd } from './playout.js';
 import {
   planDial,
   type DialAnswer,
@@ -111,7 +112,7 @@ export function createDialRouter(deps: DialRouterDeps) {
     const timer = setTimeout(() => endPrompt(playbackId), deps.promptLimitMs ?? 30_000);
     timer.unref();
     prompts.set(playbackId, { channelId, timer });
-    const played = await pbx.play({ playbackId, target: { channelId }, media });
+    const played = await pbx.play({ playbackId, target: { channelId }, media: heardToTheEnd(media) });
     if (!played.ok) endPrompt(playbackId);
   }
 

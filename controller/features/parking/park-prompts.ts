@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { PbxFact } from '../../ari/pbx.facts.js';
 import type { Pbx } from '../../ari/pbx.port.js';
+import { heardToTheEnd } from '../calls/playout.js';
 
 /** `parkprompt-<id>`: never mistaken for a park's own playbacks (`park-<parkId>-…`). */
 const newPlaybackId = () => `parkprompt-${randomBytes(6).toString('hex')}`;
@@ -29,7 +30,7 @@ export function createParkPrompts(pbx: Pbx, logger: Logger) {
     /** Answers (if needed), plays, then hangs up. */
     async promptAndHangup(channelId: string, media: string[]): Promise<void> {
       await pbx.answer(channelId);
-      await play(channelId, media, true);
+      await play(channelId, heardToTheEnd(media), true);
     },
     /** Our prompts' playbacks ending: hang up where asked. True when the fact was one of ours. */
     onFact(fact: PbxFact): boolean {

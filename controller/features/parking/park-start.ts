@@ -1,4 +1,10 @@
-import { bridgeIdOf, bridgeNameOf, playbackIdOf, slotDigits } from './park-state.js';
+import {
+  announcementOf,
+  ANNOUNCEMENT_LIMIT_SECONDS,
+  bridgeIdOf,
+  bridgeNameOf,
+  playbackIdOf,
+} from './park-state.js';
 import { at, effect, emit, intoBridge, parkOf, releaseCallBridge, type Step } from './park-step.js';
 import type { NewPark, ParkInput, ParkState } from './parking.types.js';
 
@@ -11,6 +17,7 @@ function newParkState(step: Step, request: NewPark, bridgeId: string): ParkState
   const announcer = request.announcer && {
     ...request.announcer,
     playbackId: playbackIdOf(request.id, 'slot'),
+    deadline: at(step, ANNOUNCEMENT_LIMIT_SECONDS),
   };
   return {
     id: request.id,
@@ -73,7 +80,7 @@ export function startPark(step: Step, request: NewPark): void {
       kind: 'play',
       playbackId: announcer.playbackId,
       target: { channelId: announcer.channelId },
-      media: slotDigits(park.slot),
+      media: announcementOf(park.slot, announcer.mode),
     });
   }
   if (request.fromCall) {

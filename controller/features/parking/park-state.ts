@@ -1,4 +1,5 @@
-import type { ParkEvent, ParkState, RingLeg } from './parking.types.js';
+import { heardToTheEnd } from '../calls/playout.js';
+import type { Announcer, ParkEvent, ParkState, RingLeg } from './parking.types.js';
 
 /** The numbering plan: 700 parks on the lowest free slot, 701-799 are the slots. */
 export const PARK_NUMBER = '700';
@@ -36,13 +37,34 @@ export function parkIdFromPlayback(playbackId: string): string | undefined {
 /** The stock prompts that say a slot: `digits/7`, `digits/0`, `digits/1`. */
 export const slotDigits = (slot: string) => [...slot].map((digit) => `sound:digits/${digit}`);
 
+/**
+ * What the announcer hears. Someone released when it ends (a transferer, a `#72` parker) hears a second of silence
+ * after the digits (`heardToTheEnd`: a transferer released at PlaybackFinished lost the end of `digits/5`, "705").
+ * A self-parked phone goes on hold instead, so nothing is cut.
+ */
+export function announcementOf(slot: string, mode: Announcer['mode']): string[] {
+  return mode === 'self' ? slotDigits(slot) : heardToTheEnd(slotDigits(slot));
+}
+
+/** The safety timeout of an announcement: if its PlaybackFinished never comes, it is over after this long. */
+export const ANNOUNCEMENT_LIMIT_SECONDS = 10;
+
 export const liveRingLegs = (park: ParkState) => park.ring?.legs.filter((leg) => leg.status !== 'gone') ?? [];
 
-/** The next moment the park needs a tick: the ring's deadline, else the park timeout while parked. */
+/**
+ * The next moment the park needs a tick: the announcement's safety timeout, the ring's deadline, else the park
+ * timeout while parked — the earliest of them.
+ */
 export function nextDeadline(park: ParkState): string | null {
-  if (park.stage === 'done' || park.stage === 'handing-over' || park.stage === 'closing') return null;
-  if (park.ring) return park.ring.deadline;
-  return park.timedOut ? null : park.timeoutAt;
+  if (park.stage === 'done') return null;
+  const waiting = park.stage !== 'handing-over' && park.stage !== 'closing';
+  const ring = waiting && park.ring ? park.ring.deadline : null;
+  const timeout = waiting && !park.ring && !park.timedOut ? park.timeoutAt : null;
+  const deadlines = [park.announcer?.deadline, ring, timeout].filter((d): d is string => !!d);
+  return deadlines.reduce<string | null>(
+    (earliest, d) => (!earliest || Date.parse(d) < Date.parse(earliest) ? d : earliest),
+    null,
+  );
 }
 
 const withChannel = (park: ParkState, channelId: string) =>

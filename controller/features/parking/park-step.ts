@@ -1,4 +1,5 @@
 import type { HangupReason } from '../../ari/pbx.port.js';
+import { heardToTheEnd } from '../calls/playout.js';
 import { evolve, liveRingLegs, playbackIdOf } from './park-state.js';
 import type { AbandonReason, ParkEffect, ParkEvent, ParkState, RingLeg } from './parking.types.js';
 
@@ -121,7 +122,7 @@ export function closePark(step: Step): void {
       kind: 'play',
       playbackId: playbackIdOf(park.id, 'goodbye'),
       target: { channelId: park.channelId },
-      media: ['sound:vm-goodbye'],
+      media: heardToTheEnd(['sound:vm-goodbye']),
     },
   );
 }

@@ -2,7 +2,7 @@ import { onFact, onOrphanFact } from './park-facts.js';
 import { onEffectFailed, onReconcile } from './park-recovery.js';
 import { ringFailed, startRing, timeOut } from './park-ring.js';
 import { adoptPark, onReplace, startPark } from './park-start.js';
-import { effect, emit, parkOf, stopRinging, type Step } from './park-step.js';
+import { effect, emit, finishAnnouncer, parkOf, stopRinging, type Step } from './park-step.js';
 import type { ParkDecision, ParkInput, ParkState } from './parking.types.js';
 
 /**
@@ -48,6 +48,9 @@ function react(step: Step, input: ParkInput): void {
 }
 
 function onTick(step: Step, input: Extract<ParkInput, { kind: 'tick' }>): void {
+  const deadline = parkOf(step).announcer?.deadline;
+  // The announcement's PlaybackFinished never came: it is over anyway (the transferer is released).
+  if (deadline && step.now.getTime() >= Date.parse(deadline)) finishAnnouncer(step);
   const park = parkOf(step);
   if (park.ring && step.now.getTime() >= Date.parse(park.ring.deadline)) return ringFailed(step);
   const waiting = park.stage === 'parking' || park.stage === 'parked';

@@ -14,6 +14,11 @@ export interface Announcer {
   channelId: string;
   mode: 'transfer' | 'code' | 'self';
   playbackId: string;
+  /**
+   * When the announcement is over even if its PlaybackFinished never came (ISO): the safety timeout. Absent on parks
+   * saved before it existed.
+   */
+  deadline?: string;
 }
 
 /** Why a ring was started: the timeout's recall to the parker, then the fallback; or an API retrieval. */
