@@ -1,9 +1,15 @@
 import { benchCalls } from './calls.bench.js';
+import { benchLogin } from './login.bench.js';
 import { benchParking } from './parking.bench.js';
 import { benchRest } from './rest.bench.js';
 
 /** `npm run bench`: every benchmark, printing figures (never asserting on time). */
-const benches: Record<string, () => Promise<void>> = { rest: benchRest, calls: benchCalls, parking: benchParking };
+const benches: Record<string, () => Promise<void>> = {
+  rest: benchRest,
+  login: benchLogin,
+  calls: benchCalls,
+  parking: benchParking,
+};
 
 const only = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {
