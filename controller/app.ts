@@ -141,7 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await server.register(
     async (api) => {
       api.addHook('preValidation', rejectUnstorableText);
-      api.addHook('onResponse', refusalAudit({ db, auth }));
+      api.addHook('onResponse', refusalAudit({ db }));
       await api.register(authRoutes(authService, auth));
       await api.register(usersRoutes(createUsersService({ db, bus, config }), auth));
       await api.register(teamsRoutes(createTeamsService(db), auth));

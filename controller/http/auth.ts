@@ -83,11 +83,12 @@ export function createAuth(db: Db, tokens: Tokens, now: () => number = Date.now)
       Object.assign(
         async function authorize(request: FastifyRequest, _reply: FastifyReply) {
           const access = await authenticate(bearer(request.headers.authorization));
+          // Named before the role check, so that a refusal is audited with who it was.
+          request.access = access;
+          request.principal = access.principal;
           if (roles.length && !roles.includes(access.principal.role)) {
             throw new AppError('forbidden', `this needs the role ${roles.join(' or ')}`);
           }
-          request.access = access;
-          request.principal = access.principal;
         },
         { roles },
       ),

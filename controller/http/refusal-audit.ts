@@ -1,30 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { auditActor, auditTarget, writeAudit } from '../db/audit.repository.js';
 import type { Db } from '../db/database.js';
-import { bearer, type Auth, type Principal } from './auth.js';
 
 /**
- * An onResponse hook that writes every 403 to the audit log as `access.refused`: who (from the request, or from
- * their token when the access hook refused them before naming them), the method, the route pattern, its path
+ * An onResponse hook that writes every 403 to the audit log as `access.refused`: who (the access hook names the
+ * caller before it checks their role), the method, the route pattern, its path
  * parameters and the status. The answer is already sent, and the write is not awaited: it never delays or fails a
  * request; a write that fails is logged. At most `maxPending` writes run at once (a client hammering a refused
  * route must not take the database pool), the rest are logged and dropped.
  */
-export function refusalAudit(deps: { db: Db; auth: Auth; maxPending?: number }) {
+export function refusalAudit(deps: { db: Db; maxPending?: number }) {
   const maxPending = deps.maxPending ?? 20;
   let pending = 0;
 
-  const whoIs = async (request: FastifyRequest): Promise<Principal | undefined> => {
-    if (request.principal) return request.principal;
-    try {
-      return (await deps.auth.authenticate(bearer(request.headers.authorization))).principal;
-    } catch {
-      return undefined;
-    }
-  };
-
   const record = async (request: FastifyRequest, status: number) => {
-    const actor = await whoIs(request);
+    const actor = request.principal;
     const method = request.method;
     const route = request.routeOptions.url ?? request.url.split('?')[0]!;
     await writeAudit(deps.db, {
