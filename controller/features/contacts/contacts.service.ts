@@ -15,7 +15,7 @@ import type { PageRequest } from '../../db/pagination.js';
 import type { ContactUpdate } from '../../db/tables/contacts.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
-import { asActor, currentActor } from '../users/actor.js';
+import { asActor } from '../users/actor.js';
 import { cannotWrite, readableContact, writableContact } from './contact-checks.js';
 import { contactAudit, contactChanges } from './contacts.audit.js';
 import { canWriteContact, contactScope, defaultContactTeam } from './contacts.access.js';
@@ -28,13 +28,13 @@ export function createContactsService(deps: { db: Db; config: Config }) {
   const plan = dialingPlanOf(deps.config);
 
   const readable = async (principal: Principal, id: string) => {
-    const actor = await currentActor(db, principal);
+    const actor = principal;
     return { actor, contact: await readableContact(db, actor, id) };
   };
 
   return {
     async list(principal: Principal, q: string | undefined, page: PageRequest) {
-      const actor = await currentActor(db, principal);
+      const actor = principal;
       return listContacts(db, contactScope(actor), { q }, page);
     },
     get: async (principal: Principal, id: string): Promise<Contact> =>
@@ -42,14 +42,14 @@ export function createContactsService(deps: { db: Db; config: Config }) {
 
     /** Caller-ID matching, within what the caller may see: a contact out of scope is "no contact has that number". */
     async lookup(principal: Principal, number: string): Promise<Contact> {
-      const actor = await currentActor(db, principal);
+      const actor = principal;
       const contact = await findContactByNumber(db, normalise([number], plan)[0]!, contactScope(actor));
       if (!contact) throw new AppError('no-such-contact', 'no contact has that number');
       return contact;
     },
 
     async create(principal: Principal, body: CreateContactBody): Promise<Contact> {
-      const actor = await currentActor(db, principal);
+      const actor = principal;
       const teamId = body.teamId === undefined ? defaultContactTeam(actor) : body.teamId;
       if (!canWriteContact(actor, { teamId })) throw cannotWrite();
       const values = {
@@ -66,7 +66,7 @@ export function createContactsService(deps: { db: Db; config: Config }) {
       });
     },
     async update(principal: Principal, id: string, body: UpdateContactBody): Promise<Contact> {
-      const actor = await currentActor(db, principal);
+      const actor = principal;
       const changes = toContactUpdate(body, plan);
       return asActor(db, actor, async (trx) => {
         const before = await writableContact(trx, actor, id);
@@ -82,7 +82,7 @@ export function createContactsService(deps: { db: Db; config: Config }) {
       });
     },
     async remove(principal: Principal, id: string): Promise<void> {
-      const actor = await currentActor(db, principal);
+      const actor = principal;
       await asActor(db, actor, async (trx) => {
         const contact = await writableContact(trx, actor, id);
         await deleteContact(trx, id);
