@@ -70,17 +70,22 @@ export function eventsGateway(options: GatewayOptions) {
         socket.close(closeCodes.unauthorized, 'unauthorized: a valid ticket or token is required');
         return;
       }
+      // Gone while it was being admitted: nothing to subscribe (its close event has passed).
+      if (socket.readyState !== socket.OPEN) return;
       let principal = access.principal;
+      // Events wait (`held`) until the snapshot is out and while a re-check runs, so that none is sent before the
+      // snapshot or judged by a role the user no longer has.
       const pending: AnyPbxEvent[] = [];
       let held = true;
-      const release = () => {
+      let snapshotSent = false;
+      let checking: Promise<void> | undefined;
+      const flush = () => {
+        if (!snapshotSent || checking) return;
         held = false;
         for (const event of pending.splice(0)) if (visible(event, principal)) send(socket, event);
       };
       const end = (reason: string) => socket.close(closeCodes.unauthorized, reason);
-      let checking: Promise<void> | undefined;
       const recheck = () => {
-        // Events wait while the check runs, so none is judged by a role the user no longer has.
         held = true;
         checking ??= options.auth
           .check(access.claims)
@@ -91,7 +96,7 @@ export function eventsGateway(options: GatewayOptions) {
           .catch(() => undefined)
           .finally(() => {
             checking = undefined;
-            release();
+            flush();
           });
       };
       const unsubscribe = bus.subscribe((event) => {
@@ -115,7 +120,8 @@ export function eventsGateway(options: GatewayOptions) {
       const data = await buildSnapshot(snapshot, principal);
       send(socket, { type: 'snapshot', at: new Date().toISOString(), data });
       // Events that happened while the snapshot was being built follow it, in order.
-      if (!checking) release();
+      snapshotSent = true;
+      flush();
     });
   };
 }
