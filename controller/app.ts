@@ -40,7 +40,6 @@ import { eventsGateway, visibleBy, type SnapshotSource } from './http/events.gat
 import { healthRoutes, type ReadinessCheck } from './http/health.routes.js';
 import { createMetrics } from './http/metrics.js';
 import { refusalAudit } from './http/refusal-audit.js';
-import { recordRoutes } from './http/route-table.js';
 import { createServer, type Server } from './http/server.js';
 import { rejectUnstorableText } from './http/text-guard.js';
 import { hasWebphone, webphoneRoutes } from './http/webphone.routes.js';
@@ -136,7 +135,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: config.TRUSTED_PROXIES,
     metricsToken: config.METRICS_TOKEN,
   });
-  recordRoutes(server);
   await server.register(healthRoutes(readiness));
   await server.register(
     async (api) => {

@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.js';
+import { recordRoutes } from './route-table.js';
 import { installMetrics, type Metrics } from './metrics.js';
 import { documentErrors, documentRoute } from './openapi.js';
 import { apiDescription } from './openapi-description.js';
@@ -39,6 +40,8 @@ export async function createServer(
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
   }).withTypeProvider<ZodTypeProvider>();
+  // Before any route, the docs' included, so that the route table the access tests walk is complete.
+  recordRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
