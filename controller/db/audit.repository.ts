@@ -38,6 +38,9 @@ export const auditTarget = {
   team: (id: string) => `team:${id}`,
   contact: (id: string) => `contact:${id}`,
   call: (id: string) => `call:${id}`,
+  pagingGroup: (id: string) => `paging-group:${id}`,
+  pagingZone: (id: string) => `paging-zone:${id}`,
+  page: (id: string) => `page:${id}`,
   /** A route pattern, for refused requests: `route:PATCH /api/users/:id`. */
   route: (method: string, url: string) => `route:${method} ${url}`,
 };

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '../../controller/app.js';
 import type { Db } from '../../controller/db/database.js';
+import { insertPagingGroup, insertPagingZone } from '../../controller/db/paging.repository.js';
+import { inTransaction } from '../../controller/db/transaction.js';
 import { routeTableOf, type RouteEntry } from '../../controller/http/route-table.js';
 import { apiClient, insertTeam, type ApiClient } from './fixtures.js';
 import { insertUser, login } from './test-app.js';
@@ -70,7 +72,19 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
   'POST /api/calls': () => ({ body: { to: '9999' } }),
   'POST /api/parking/park': () => ({ body: { channelId: 'no-such-channel' } }),
   'POST /api/parking/retrieve': () => ({ body: { slot: '799', extension: office.users.agent.extension } }),
+  'POST /api/paging/groups': () => ({
+    body: { number: nextPagingNumber(), name: `Group ${unique()}`, members: [office.users.agent.extension] },
+  }),
+  'PATCH /api/paging/groups/:id': () => ({ body: { name: 'Renamed group' } }),
+  'POST /api/paging/zones': () => ({
+    body: { number: nextPagingNumber(), name: `Zone ${unique()}`, groupIds: [office.pagingGroupId] },
+  }),
+  'PATCH /api/paging/zones/:id': () => ({ body: { name: 'Renamed zone' } }),
 });
+
+/** Paging numbers for bodies, round the 800-899 range (a taken one is a 409, which the route tests accept). */
+let pagingCounter = 0;
+const nextPagingNumber = () => String(800 + (pagingCounter++ % 100));
 
 /** Routes that spend the caller's session, so they are called with a fresh log-in. */
 export const sessionEnding = new Set(['POST /api/auth/logout']);
@@ -90,6 +104,9 @@ export interface Office {
   contactNumber: string;
   deviceId: string;
   callLogId: string;
+  /** A paging group with team A's agent in it, and a zone of it. */
+  pagingGroupId: string;
+  pagingZoneId: string;
 }
 
 export async function createOffice(app: App, db: Db): Promise<Office> {
@@ -121,6 +138,8 @@ export async function createOffice(app: App, db: Db): Promise<Office> {
     contactNumber: `+1415555${String(Math.floor(Math.random() * 9000) + 1000)}`,
     deviceId: '',
     callLogId: '',
+    pagingGroupId: '',
+    pagingZoneId: '',
   };
   office.contactId = await newContact(office, { teamId: teamA.id, assignedTo: users.agent.id });
   await db
@@ -129,6 +148,8 @@ export async function createOffice(app: App, db: Db): Promise<Office> {
     .where('id', '=', office.contactId)
     .execute();
   office.deviceId = await newDevice(office);
+  office.pagingGroupId = await newPagingGroup(office, [users.agent.extension]);
+  office.pagingZoneId = await newPagingZone(office, [office.pagingGroupId]);
   office.callLogId = (
     await db
       .insertInto('call_logs')
@@ -169,6 +190,40 @@ export async function newContact(
       .execute();
   }
   return id;
+}
+
+/** The highest paging number nobody has (fixtures count down from 899; request bodies count up from 800). */
+async function freePagingNumber(db: Db): Promise<string> {
+  const taken = new Set(
+    (await db.selectFrom('paging_numbers').select('number').execute()).map((r) => r.number),
+  );
+  for (let n = 899; n >= 800; n--) if (!taken.has(String(n))) return String(n);
+  throw new Error('every paging number is taken');
+}
+
+export async function newPagingGroup(office: Pick<Office, 'db'>, members: string[]): Promise<string> {
+  const number = await freePagingNumber(office.db);
+  const group = await inTransaction(office.db, (trx) =>
+    insertPagingGroup(trx, {
+      number,
+      name: `Group ${unique()}`,
+      members,
+      everyone: false,
+      priority: 'normal',
+      busyPolicy: 'skip',
+      beep: true,
+      maxSeconds: 60,
+    }),
+  );
+  return group.id;
+}
+
+export async function newPagingZone(office: Pick<Office, 'db'>, groupIds: string[]): Promise<string> {
+  const number = await freePagingNumber(office.db);
+  const zone = await inTransaction(office.db, (trx) =>
+    insertPagingZone(trx, { number, name: `Zone ${unique()}`, groupIds }),
+  );
+  return zone.id;
 }
 
 async function newDevice(office: Pick<Office, 'db'>): Promise<string> {
@@ -220,6 +275,10 @@ async function idOf(office: Office, kind: string, fresh: boolean, contactId?: st
       return office.callLogId;
     case 'calls':
       return 'no-such-call';
+    case 'groups':
+      return fresh ? newPagingGroup(office, [office.users.agent.extension]) : office.pagingGroupId;
+    case 'zones':
+      return fresh ? newPagingZone(office, [office.pagingGroupId]) : office.pagingZoneId;
     default:
       throw new Error(
         `no fixture for the path parameter after /${kind}/: add one to tests/helpers/route-fixtures.ts`,

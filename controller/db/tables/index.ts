@@ -5,6 +5,13 @@ import type { ContactAssignmentsTable } from './contact-assignments.js';
 import type { ContactsTable } from './contacts.js';
 import type { DevicesTable } from './devices.js';
 import type { NotesTable } from './notes.js';
+import type {
+  PagingGroupMembersTable,
+  PagingGroupsTable,
+  PagingNumbersTable,
+  PagingZoneGroupsTable,
+  PagingZonesTable,
+} from './paging.js';
 import type { TeamsTable } from './teams.js';
 import type { UsersTable } from './users.js';
 
@@ -18,4 +25,9 @@ export interface Database {
   notes: NotesTable;
   audit_log: AuditLogTable;
   auth_sessions: AuthSessionsTable;
+  paging_numbers: PagingNumbersTable;
+  paging_groups: PagingGroupsTable;
+  paging_group_members: PagingGroupMembersTable;
+  paging_zones: PagingZonesTable;
+  paging_zone_groups: PagingZoneGroupsTable;
 }
