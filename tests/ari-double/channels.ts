@@ -13,6 +13,7 @@ import {
 import { leaveBridge, releasePin } from './bridges.js';
 import { failPlaybacksOf } from './playbacks.js';
 import { phoneSide } from './phone-side.js';
+import { endPendingTransfer } from './transfer.js';
 
 export interface ChannelInit {
   id?: string;
@@ -159,8 +160,10 @@ export function requestHangup(sim: Sim, ch: Channel, how: HangupHow): void {
   if (how.soft) fields.soft = true;
   if (how.techCause !== undefined) fields.tech_cause = how.techCause;
   emitChannel(sim, 'ChannelHangupRequest', ch, fields);
-  if (!how.fromPhone)
+  if (!how.fromPhone) {
+    endPendingTransfer(sim, ch);
     phoneSide.channelHungUp(sim, ch, how.sipStatus ?? sipStatusForCause(how.destroyCause ?? 16));
+  }
   sim.later(sim.opts.teardownDelayMs, () => teardown(sim, ch, how.destroyCause ?? 16, how.destroyTechCause));
 }
 

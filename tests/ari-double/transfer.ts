@@ -14,6 +14,8 @@ interface PendingTransfer {
   referTo: Record<string, unknown>;
   phone: SimPhone;
   call: PhoneCall;
+  /** A NOTIFY went out already (res_pjsip_refer defers the initial `100 Trying` under ari-only until the first). */
+  notified?: boolean;
 }
 const pending = new WeakMap<Sim, Map<string, PendingTransfer>>();
 
@@ -114,6 +116,8 @@ export function transferProgress(sim: Sim, ch: Channel, state: string): boolean 
     { refer_to: p.referTo, referred_by: side(sim, ch, 'source_channel'), state: echo },
     { channels: [ch] },
   );
+  if (!p.notified && status !== 100) phoneSide.notify(sim, ch, 100);
+  p.notified = true;
   phoneSide.notify(sim, ch, status);
   if (status < 200) return true;
   pendingOf(sim).delete(ch.id);
@@ -121,6 +125,19 @@ export function transferProgress(sim: Sim, ch: Channel, state: string): boolean 
   if (status >= 300) p.phone.record('transfer-failed', p.call.id, status);
   sim.later(sim.opts.sipDelayMs + 2, () => transfererLeaves(sim, p, ch, status === 200 ? 16 : undefined));
   return true;
+}
+
+/**
+ * Asterisk hangs up a transferer whose ari-only transfer was never finished: the REFER's frame hook goes with the
+ * channel and its destroy callback sends the final NOTIFY `503` (after the deferred `100` if none went out yet), then
+ * the BYE (res_pjsip_refer.c `refer_progress_framehook_destroy`; measured: NOTIFY 100, NOTIFY 503, BYE).
+ */
+export function endPendingTransfer(sim: Sim, ch: Channel): void {
+  const p = pendingOf(sim).get(ch.id);
+  if (!p) return;
+  pendingOf(sim).delete(ch.id);
+  if (!p.notified) phoneSide.notify(sim, ch, 100);
+  phoneSide.notify(sim, ch, 503);
 }
 
 /** The transferer's phone hangs up its own call: cause 16 after a completed transfer, plain BYE otherwise. */

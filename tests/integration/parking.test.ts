@@ -118,6 +118,14 @@ describe('park by blind transfer and pick up by dialling the slot', () => {
 });
 
 const slotOfEvent = (event: { data: Record<string, unknown> }) => String(event.data.slot);
+/** A call ringing at this phone other than `previous` (a ring-back after it closed). */
+const newIncoming = (ext: string, previous: PhoneCall) =>
+  eventually(
+    () =>
+      phones[ext]!.calls.find((c) => c.direction === 'incoming' && c !== previous && c.state !== 'closed'),
+    3000,
+    `a new call at ${ext}`,
+  );
 
 describe('park from a desk phone', () => {
   it.each(['705', '799'])(
@@ -143,7 +151,7 @@ describe('park from a desk phone', () => {
     },
   );
 
-  it('a transfer to an occupied slot is refused with the invalid prompt and the call goes on', async () => {
+  it('a transfer to an occupied slot: the transferer hears the invalid prompt, then gets a final NOTIFY 603; its phone hangs up on it (as baresip does) and is rung back, so the transferee is never lost', async () => {
     const first = await talking('1001', '1002');
     const since = t.events.length;
     phones['1002']!.transfer('700', first.incoming);
@@ -151,16 +159,39 @@ describe('park from a desk phone', () => {
     await closed(first.incoming);
 
     const second = await talking('1003', '1005');
+    const sinceRefusal = t.events.length;
     phones['1005']!.transfer('701', second.incoming);
-    await eventually(() => second.incoming.prompts.includes('sound:pbx-invalid'), 2000, 'invalid prompt');
-    await eventually(() => phones['1005']!.hears(second.incoming).join() === '1003', 2000, 'back with 1003');
-    expect(second.incoming.transferNotifies).toEqual([]);
-    expect(second.outgoing.state).toBe('established');
+    await closed(second.incoming); // the phone hung up its call on the failure NOTIFY
+    expect(second.incoming.prompts).toEqual(['sound:pbx-invalid']); // heard to its end first
+    expect(second.incoming.transferNotifies).toEqual([100, 603]);
+    expect(second.incoming.transferFailed).toBe(true);
+    // 1003 stays in its call, hears ringback, and 1005 is rung back with 1003's caller ID.
+    const ringBack = await newIncoming('1005', second.incoming);
+    expect(ringBack.remote).toMatchObject({ number: '1003' });
+    await established(ringBack);
+    await eventually(() => phones['1005']!.hears(ringBack).join() === '1003', 2000, '1005 hears 1003 again');
     expect(phones['1003']!.hears(second.outgoing)).toEqual(['1005']);
+    expect(second.outgoing.state).toBe('established');
+    const answered = t.events.slice(sinceRefusal).filter((e) => e.type === 'call.answered');
+    expect(answered.map((e) => e.data as { from: { number: string }; to: { number: string } })).toMatchObject(
+      [{ from: { number: '1003' }, to: { number: '1005' } }],
+    );
     expect(await occupied()).toMatchObject([{ slot: '701', callerIdNumber: '1001' }]);
     phones['1003']!.hangup(second.outgoing);
+    await closed(ringBack);
     phones['1001']!.hangup(first.outgoing);
-    await closed(second.incoming);
+  });
+
+  it('a blind transfer to an extension (not carried out yet) is declined at once with a final NOTIFY 603', async () => {
+    const { outgoing, incoming } = await talking('1001', '1002');
+    phones['1002']!.transfer('1003', incoming);
+    await closed(incoming);
+    expect(incoming.transferNotifies).toEqual([100, 603]);
+    const ringBack = await newIncoming('1002', incoming);
+    await established(ringBack);
+    await eventually(() => phones['1001']!.hears(outgoing).join() === '1002', 2000, '1001 hears 1002 again');
+    phones['1001']!.hangup(outgoing);
+    await closed(ringBack);
   });
 
   it('#72 parks the other party: the parker hears the slot and is released', async () => {

@@ -3,7 +3,7 @@ import type { FailureReason, Outcome, Pbx } from '../../ari/pbx.port.js';
 import type { EventBus } from '../../bus/event-bus.js';
 import { upsertCallLog } from '../../db/calls.repository.js';
 import type { Db } from '../../db/database.js';
-import { channelIdsOf, evolve } from './call-state.js';
+import { evolve } from './call-state.js';
 import type { CallStore } from './call-store.js';
 import { createCallTimers } from './call-timers.js';
 import { toCallView } from './call-view.js';
@@ -22,7 +22,11 @@ export interface CallRunnerDeps {
   now: () => Date;
   /** `#72` in a call: parking takes over (set by the composition root; without it the code is ignored). */
   onParkCode?: (request: ParkCodeRequest) => void;
+  /** A refused transfer's survivor rings the transferer back: the service starts that call. */
+  onRingBack?: (request: RingBackRequest) => void;
 }
+
+export type RingBackRequest = Omit<Extract<CallEffect, { kind: 'ring-back' }>, 'kind'>;
 
 export interface ParkCodeRequest {
   callId: string;
@@ -50,9 +54,11 @@ export function createCallRunner(deps: CallRunnerDeps) {
 
   async function persist(state: CallState): Promise<void> {
     const ended = state.stage === 'ended';
-    for (const id of channelIdsOf(state)) {
-      if (ended) channelIndex.delete(id);
-      else channelIndex.set(id, state.id);
+    for (const leg of state.legs) {
+      // A released leg may belong to another call now (a ring-back): only this call's own entries go.
+      if (ended || leg.status === 'gone') {
+        if (ended && channelIndex.get(leg.id) === state.id) channelIndex.delete(leg.id);
+      } else channelIndex.set(leg.id, state.id);
     }
     if (ended) {
       calls.delete(state.id);
@@ -71,7 +77,10 @@ export function createCallRunner(deps: CallRunnerDeps) {
     for (let input = pending.shift(); input; input = pending.shift()) {
       const before = calls.get(callId);
       const decision = decide(input, before, now());
-      logger.trace({ callId, input: input.kind, events: decision.events.map((e) => e.kind) }, 'call input decided');
+      logger.trace(
+        { callId, input: input.kind, events: decision.events.map((e) => e.kind) },
+        'call input decided',
+      );
       state = before;
       const published: [CallBusEvent, CallView][] = [];
       for (const event of decision.events) {
@@ -101,7 +110,8 @@ export function createCallRunner(deps: CallRunnerDeps) {
     return state;
   }
 
-  const failure = (outcome: Outcome<unknown>): FailureReason | undefined => (outcome.ok ? undefined : outcome.reason);
+  const failure = (outcome: Outcome<unknown>): FailureReason | undefined =>
+    outcome.ok ? undefined : outcome.reason;
 
   async function execute(callId: string, effect: CallEffect): Promise<FailureReason | undefined> {
     try {
@@ -133,7 +143,13 @@ export function createCallRunner(deps: CallRunnerDeps) {
       case 'hangup':
         return failure(await pbx.hangup(effect.channelId, effect.reason));
       case 'play':
-        return failure(await pbx.play({ playbackId: effect.playbackId, target: { channelId: effect.channelId }, media: effect.media }));
+        return failure(
+          await pbx.play({
+            playbackId: effect.playbackId,
+            target: { channelId: effect.channelId },
+            media: effect.media,
+          }),
+        );
       case 'stop-playback':
         return failure(await pbx.stopPlayback(effect.playbackId));
       case 'start-timer':
@@ -146,7 +162,14 @@ export function createCallRunner(deps: CallRunnerDeps) {
         await upsertCallLog(deps.db, effect.log);
         return undefined;
       case 'park-code':
-        deps.onParkCode?.({ callId: effect.callId, parkerChannelId: effect.parkerChannelId, parkeeChannelId: effect.parkeeChannelId });
+        deps.onParkCode?.({
+          callId: effect.callId,
+          parkerChannelId: effect.parkerChannelId,
+          parkeeChannelId: effect.parkeeChannelId,
+        });
+        return undefined;
+      case 'ring-back':
+        deps.onRingBack?.({ survivor: effect.survivor, bridgeId: effect.bridgeId, to: effect.to });
         return undefined;
       default: {
         const never: never = effect;
@@ -161,7 +184,8 @@ export function createCallRunner(deps: CallRunnerDeps) {
       return lock.run(callId, async () => {
         const resolved = typeof input === 'function' ? await input() : input;
         const state = resolved ? await process(callId, resolved) : calls.get(callId);
-        if (!calls.has(callId)) for (const [channel, owner] of channelIndex) if (owner === callId) channelIndex.delete(channel);
+        if (!calls.has(callId))
+          for (const [channel, owner] of channelIndex) if (owner === callId) channelIndex.delete(channel);
         return state;
       });
     },
@@ -175,7 +199,7 @@ export function createCallRunner(deps: CallRunnerDeps) {
       for (const call of await store.loadAll()) {
         if (calls.has(call.id)) continue;
         calls.set(call.id, call);
-        for (const id of channelIdsOf(call)) channelIndex.set(id, call.id);
+        for (const leg of call.legs) if (leg.status !== 'gone') channelIndex.set(leg.id, call.id);
         if (call.timerAt) timers.arm(call.id, call.timerAt);
       }
     },

@@ -1,5 +1,15 @@
 import { aLeg, answeredLeg, finished, liveLegs } from './call-state.js';
-import { callOf, dispositionOf, effect, emit, endCall, hangupReasonFor, type Step, writeLog } from './call-step.js';
+import type { Leg } from './call.types.js';
+import {
+  callOf,
+  dispositionOf,
+  effect,
+  emit,
+  endCall,
+  hangupReasonFor,
+  type Step,
+  writeLog,
+} from './call-step.js';
 
 /**
  * The consequences of where the call now stands, applied after every input until nothing changes: a call whose
@@ -52,6 +62,7 @@ function settleTalking(step: Step): boolean {
   const a = aLeg(call);
   const b = answeredLeg(call);
   if (!a || !b || finished(a) || finished(b)) {
+    if (a && b) ringBackAfterRefusal(step, a, b);
     endCall(step, 'answered', 'normal');
     return true;
   }
@@ -60,6 +71,33 @@ function settleTalking(step: Step): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * How soon after its refused transfer a transferer's own hang-up is taken for its phone's reaction to the failure
+ * NOTIFY (baresip hangs up 4 ms after a 603) rather than the user's choice.
+ */
+export const REFUSAL_HANG_UP_SECONDS = 3;
+
+/**
+ * A party left a talking call. If it is a transferer whose phone hung up by itself right after its blind transfer was
+ * refused, the other party is not lost: it leaves this call still in its bridge, and rings the transferer back.
+ */
+function ringBackAfterRefusal(step: Step, a: Leg, b: Leg): void {
+  const [gone, survivor] = finished(a) ? [a, b] : [b, a];
+  if (finished(survivor) || !survivor.inBridge || gone.hangupSent || !gone.transferRefusedAt) return;
+  if (step.now.getTime() - Date.parse(gone.transferRefusedAt) > REFUSAL_HANG_UP_SECONDS * 1000) return;
+  const call = callOf(step);
+  const callee = call.answeredBy ?? { number: call.dialled, name: '', userId: null };
+  const personOf = (leg: Leg) => (leg.id === call.aLegId ? call.caller : callee);
+  const bridgeId = call.bridgeId;
+  emit(step, { kind: 'legs-released', legIds: [survivor.id] });
+  effect(step, {
+    kind: 'ring-back',
+    survivor: { channelId: survivor.id, endpoint: survivor.endpoint, person: personOf(survivor) },
+    bridgeId,
+    to: personOf(gone),
+  });
 }
 
 function settleEnding(step: Step): boolean {

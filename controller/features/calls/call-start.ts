@@ -1,9 +1,30 @@
 import { legAppArgs, newLeg, TRANSFER_HANDLING } from './call-state.js';
-import { callOf, clearTimer, effect, emit, endCall, hangupLeg, startTimer, type Step, writeLog } from './call-step.js';
-import type { CallMode, CallState, ClickToCallInput, Leg, Person, PhoneCallInput } from './call.types.js';
+import {
+  callOf,
+  clearTimer,
+  effect,
+  emit,
+  endCall,
+  hangupLeg,
+  startTimer,
+  type Step,
+  writeLog,
+} from './call-step.js';
+import type {
+  CallMode,
+  CallState,
+  ClickToCallInput,
+  Leg,
+  Person,
+  PhoneCallInput,
+  RingBackInput,
+} from './call.types.js';
 
 function initialCall(
-  input: PhoneCallInput | ClickToCallInput,
+  input: Pick<
+    PhoneCallInput | ClickToCallInput,
+    'callId' | 'caller' | 'dialled' | 'destination' | 'dialTimeoutSeconds'
+  >,
   mode: CallMode,
   legs: Leg[],
   aLegId: string | null,
@@ -63,7 +84,10 @@ function createLegs(step: Step, legs: Leg[], shown: Person, ownCallerId?: Person
  */
 export function startPhoneCall(step: Step, input: PhoneCallInput): void {
   const callerLeg = newLeg(input.channel.id, 'caller', input.channel.name, 'entered');
-  emit(step, { kind: 'call-started', call: initialCall(input, 'phone', [callerLeg], callerLeg.id, step.now) });
+  emit(step, {
+    kind: 'call-started',
+    call: initialCall(input, 'phone', [callerLeg], callerLeg.id, step.now),
+  });
   effect(step, { kind: 'set-variable', channelId: callerLeg.id, ...TRANSFER_HANDLING });
   writeLog(step);
   ringDestination(step);
@@ -71,14 +95,48 @@ export function startPhoneCall(step: Step, input: PhoneCallInput): void {
 
 /** Click to call: ring the clicking user's own devices first; the one that answers becomes the A side. */
 export function startClickToCall(step: Step, input: ClickToCallInput): void {
-  const legs = input.originTargets.map((target, i) => newLeg(`${input.callId}-${i + 1}`, 'origin', target.endpoint));
+  const legs = input.originTargets.map((target, i) =>
+    newLeg(`${input.callId}-${i + 1}`, 'origin', target.endpoint),
+  );
   const call = { ...initialCall(input, 'click', legs, null, step.now), legSeq: legs.length };
   emit(step, { kind: 'call-started', call });
   writeLog(step);
   // The clicking user's phone shows whom it is about to call.
-  const shown = input.destination.kind === 'user' ? input.destination.user : { number: input.dialled, name: '', userId: null };
+  const shown =
+    input.destination.kind === 'user'
+      ? input.destination.user
+      : { number: input.dialled, name: '', userId: null };
   createLegs(step, legs, { ...shown, name: shown.name || input.dialled }, input.caller);
   startTimer(step);
+}
+
+/**
+ * A refused transfer's survivor rings the transferer back: a new call whose caller is the survivor, answered and in
+ * its old bridge already (the callee joins that bridge), hearing ringback meanwhile.
+ */
+export function startRingBack(step: Step, input: RingBackInput): void {
+  const survivor: Leg = {
+    ...newLeg(input.survivor.channelId, 'caller', input.survivor.endpoint, 'up'),
+    inBridge: input.bridgeId !== null,
+  };
+  const call: CallState = {
+    ...initialCall(
+      { ...input, caller: input.survivor.person, dialled: input.to.number },
+      'phone',
+      [survivor],
+      survivor.id,
+      step.now,
+    ),
+    bridgeId: input.bridgeId,
+  };
+  emit(step, { kind: 'call-started', call });
+  writeLog(step);
+  if (input.destination.kind === 'user') {
+    const playbackId = `${input.callId}-ringback`;
+    emit(step, { kind: 'ringback-started', playbackId });
+    effect(step, { kind: 'play', playbackId, channelId: survivor.id, media: ['tone:ring'] });
+  }
+  ringDestination(step);
 }
 
 /** Create one leg per target of the dialled user, all ringing at once, and start the dial timeout. */
@@ -97,7 +155,8 @@ export function ringDestination(step: Step): void {
 export function originAnswered(step: Step, leg: Leg): void {
   emit(step, { kind: 'origin-answered', legId: leg.id });
   clearTimer(step);
-  for (const other of callOf(step).legs) if (other.role === 'origin' && other.id !== leg.id) hangupLeg(step, other, 'normal');
+  for (const other of callOf(step).legs)
+    if (other.role === 'origin' && other.id !== leg.id) hangupLeg(step, other, 'normal');
   if (callOf(step).destination.kind === 'user') {
     const playbackId = `${callOf(step).id}-ringback`;
     emit(step, { kind: 'ringback-started', playbackId });

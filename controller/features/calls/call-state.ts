@@ -20,13 +20,19 @@ export function callIdFromBridgeName(name: string): string | undefined {
   return /^call-([\w-]+)$/.exec(name)?.[1];
 }
 
-export function newLeg(id: string, role: Leg['role'], endpoint: string, status: Leg['status'] = 'creating'): Leg {
+export function newLeg(
+  id: string,
+  role: Leg['role'],
+  endpoint: string,
+  status: Leg['status'] = 'creating',
+): Leg {
   return { id, role, endpoint, status, hangingUp: false, hangupSent: false, failure: null, inBridge: false };
 }
 
 export const findLeg = (state: CallState, id: string) => state.legs.find((leg) => leg.id === id);
 export const aLeg = (state: CallState) => (state.aLegId ? findLeg(state, state.aLegId) : undefined);
-export const answeredLeg = (state: CallState) => (state.answeredLegId ? findLeg(state, state.answeredLegId) : undefined);
+export const answeredLeg = (state: CallState) =>
+  state.answeredLegId ? findLeg(state, state.answeredLegId) : undefined;
 export const liveLegs = (state: CallState) => state.legs.filter((leg) => leg.status !== 'gone');
 /** A leg that will never answer: gone, failed or hanging up. */
 export const finished = (leg: Leg) => leg.status === 'gone' || leg.hangingUp || leg.failure !== null;
@@ -92,11 +98,15 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
       return { ...state, stage: 'ended', endedAt: event.at, timerAt: null };
     case 'dtmf':
       return patchLeg(state, event.legId, { dtmf: event.digits, dtmfAt: event.at });
+    case 'transfer-refused':
+      return patchLeg(state, event.legId, { transferRefusedAt: event.at });
     case 'legs-released':
       return {
         ...state,
         bridgeId: null,
-        legs: state.legs.map((leg) => (event.legIds.includes(leg.id) ? { ...leg, status: 'gone', inBridge: false } : leg)),
+        legs: state.legs.map((leg) =>
+          event.legIds.includes(leg.id) ? { ...leg, status: 'gone', inBridge: false } : leg,
+        ),
       };
     default: {
       const never: never = event;

@@ -41,6 +41,8 @@ export interface Leg {
   /** The last in-call DTMF digits of this leg (for `#72`), and when the last one came. */
   dtmf?: string;
   dtmfAt?: string;
+  /** When a blind transfer of this leg's phone was refused (parking: slot taken, lot full). */
+  transferRefusedAt?: string;
 }
 
 export type CallMode = 'phone' | 'click';
@@ -70,6 +72,22 @@ export interface CallState {
   timerAt: string | null;
   dialTimeoutSeconds: number;
   legSeq: number;
+}
+
+/**
+ * The phone of a transferer whose blind transfer was refused hung up right after (baresip and some desk phones hang
+ * up on a failed transfer's NOTIFY): its other party, still in the old call's bridge, rings the transferer back.
+ */
+export interface RingBackInput {
+  kind: 'ring-back';
+  callId: string;
+  /** The party that stayed: answered, in `bridgeId` already. */
+  survivor: { channelId: string; endpoint: string; person: Person };
+  bridgeId: string | null;
+  /** The transferer, as the call knew them. */
+  to: Person;
+  destination: Destination;
+  dialTimeoutSeconds: number;
 }
 
 /** A phone dialled an extension-like number: the shell resolved who the caller and the destination are. */
@@ -106,6 +124,9 @@ export type CallInput =
   | { kind: 'reconcile'; channelIds: string[] }
   /** Another feature (parking) takes these legs over: they leave the call without being hung up. */
   | { kind: 'release'; channelIds: string[] }
+  /** A blind transfer of this leg was refused (its phone got a failure NOTIFY and may hang up by itself). */
+  | { kind: 'transfer-refused'; channelId: string }
+  | RingBackInput
   | AdoptInput;
 
 /** One side of a call made from channels that already exist (e.g. a parked call and whoever picked it up). */
@@ -152,7 +173,8 @@ export type CallEvent =
   | { kind: 'ended'; at: string }
   | { kind: 'dtmf'; legId: string; digits: string; digit: string; at: string }
   /** Legs handed to another feature; the call's bridge is theirs too (the call no longer destroys it). */
-  | { kind: 'legs-released'; legIds: string[] };
+  | { kind: 'legs-released'; legIds: string[] }
+  | { kind: 'transfer-refused'; legId: string; at: string };
 
 /** The call's log row as this feature writes it (only internal calls so far). */
 export type CallLogEntry = CallLogWrite & { direction: 'internal' };
@@ -173,7 +195,14 @@ export type CallEffect =
   | { kind: 'cancel-timer' }
   | { kind: 'write-call-log'; log: CallLogEntry }
   /** `#72` from a leg: park the other party (the parking feature takes both legs over). */
-  | { kind: 'park-code'; callId: string; parkerChannelId: string; parkeeChannelId: string };
+  | { kind: 'park-code'; callId: string; parkerChannelId: string; parkeeChannelId: string }
+  /** The survivor of a refused transfer (released from this call, in `bridgeId`) rings the transferer back. */
+  | {
+      kind: 'ring-back';
+      survivor: { channelId: string; endpoint: string; person: Person };
+      bridgeId: string | null;
+      to: Person;
+    };
 
 export interface Decision {
   events: CallEvent[];

@@ -1,9 +1,20 @@
 import type { ChannelState, DialStatus, HangupCause, PbxFact } from '../../ari/pbx.facts.js';
 import { aLeg, bridgeIdOf, finished, findLeg, liveLegs } from './call-state.js';
-import { originAnswered, startClickToCall, startPhoneCall } from './call-start.js';
+import { originAnswered, startClickToCall, startPhoneCall, startRingBack } from './call-start.js';
 import { settle } from './call-settle.js';
 import { onDtmf, onRelease, startAdopted } from './call-handover.js';
-import { callOf, clearTimer, effect, emit, endCall, failureOfCause, hangupLeg, type Step, stopRingback, writeLog } from './call-step.js';
+import {
+  callOf,
+  clearTimer,
+  effect,
+  emit,
+  endCall,
+  failureOfCause,
+  hangupLeg,
+  type Step,
+  stopRingback,
+  writeLog,
+} from './call-step.js';
 import type { CallEffect, CallInput, CallState, Decision, Leg } from './call.types.js';
 import type { FailureReason } from '../../ari/pbx.port.js';
 
@@ -38,6 +49,10 @@ function react(step: Step, input: CallInput): void {
       return step.state ? onRelease(step, input.channelIds) : undefined;
     case 'adopt':
       return step.state ? undefined : startAdopted(step, input);
+    case 'transfer-refused':
+      return step.state ? onTransferRefused(step, input.channelId) : undefined;
+    case 'ring-back':
+      return step.state ? undefined : startRingBack(step, input);
     default: {
       const never: never = input;
       throw new Error(`unknown call input ${JSON.stringify(never)}`);
@@ -47,7 +62,8 @@ function react(step: Step, input: CallInput): void {
 
 /** A leg of a call that no longer exists (e.g. its StasisStart came after the call ended): hang it up. */
 function onOrphanFact(step: Step, fact: PbxFact): void {
-  if (fact.kind === 'channel-entered') effect(step, { kind: 'hangup', channelId: fact.channel.id, reason: 'normal' });
+  if (fact.kind === 'channel-entered')
+    effect(step, { kind: 'hangup', channelId: fact.channel.id, reason: 'normal' });
 }
 
 function onFact(step: Step, fact: PbxFact): void {
@@ -90,7 +106,9 @@ function onEntered(step: Step, channelId: string): void {
   emit(step, { kind: 'leg-entered', legId: leg.id });
   const current = findLeg(callOf(step), leg.id)!;
   if (call.stage !== 'setup' || current.hangupSent) return hangupLeg(step, current, 'normal');
-  const remaining = call.timerAt ? Math.ceil((Date.parse(call.timerAt) - step.now.getTime()) / 1000) : call.dialTimeoutSeconds;
+  const remaining = call.timerAt
+    ? Math.ceil((Date.parse(call.timerAt) - step.now.getTime()) / 1000)
+    : call.dialTimeoutSeconds;
   effect(step, {
     kind: 'dial',
     request: {
@@ -147,23 +165,41 @@ function onUp(step: Step, channelId: string): void {
   }
 }
 
-/** First answer wins: the other callee legs stop at once, the caller is answered and both are bridged. */
+/**
+ * First answer wins: the other callee legs stop at once, the caller is answered and both are bridged (a ring-back's
+ * caller is in its bridge already: only the callee joins it).
+ */
 function calleeAnswered(step: Step, leg: Leg): void {
   const call = callOf(step);
-  const by = call.destination.kind === 'user' ? call.destination.user : { number: call.dialled, name: '', userId: null };
-  const bridgeId = bridgeIdOf(call.id);
+  const by =
+    call.destination.kind === 'user'
+      ? call.destination.user
+      : { number: call.dialled, name: '', userId: null };
+  const existing = call.bridgeId;
+  const bridgeId = existing ?? bridgeIdOf(call.id);
   emit(step, { kind: 'callee-answered', legId: leg.id, by, at: step.now.toISOString(), bridgeId });
   clearTimer(step);
   stopRingback(step);
-  for (const other of callOf(step).legs) if (other.role === 'callee' && other.id !== leg.id) hangupLeg(step, other, 'normal');
+  for (const other of callOf(step).legs)
+    if (other.role === 'callee' && other.id !== leg.id) hangupLeg(step, other, 'normal');
   const a = aLeg(callOf(step))!;
   if (a.status !== 'up') effect(step, { kind: 'answer', channelId: a.id });
-  effect(
-    step,
-    { kind: 'create-bridge', bridgeId, name: `call-${call.id}` },
-    { kind: 'add-to-bridge', bridgeId, channelIds: [a.id, leg.id] },
-  );
+  if (existing) effect(step, { kind: 'add-to-bridge', bridgeId, channelIds: [leg.id] });
+  else
+    effect(
+      step,
+      { kind: 'create-bridge', bridgeId, name: `call-${call.id}` },
+      { kind: 'add-to-bridge', bridgeId, channelIds: [a.id, leg.id] },
+    );
   writeLog(step);
+}
+
+/** A blind transfer of this leg was refused: if its phone now hangs up by itself, the other party rings it back. */
+function onTransferRefused(step: Step, channelId: string): void {
+  const call = callOf(step);
+  const leg = findLeg(call, channelId);
+  if (!leg || leg.status === 'gone' || call.stage !== 'talking') return;
+  emit(step, { kind: 'transfer-refused', legId: leg.id, at: step.now.toISOString() });
 }
 
 function onHangupRequested(step: Step, channelId: string, cause: HangupCause): void {
@@ -201,7 +237,11 @@ function onEffectFailed(step: Step, failed: CallEffect, reason: FailureReason): 
     case 'create-channel': {
       const leg = findLeg(call, failed.request.channelId);
       if (!leg || leg.status === 'gone') return;
-      emit(step, { kind: 'leg-failed', legId: leg.id, failure: reason === 'unavailable' ? 'unavailable' : 'other' });
+      emit(step, {
+        kind: 'leg-failed',
+        legId: leg.id,
+        failure: reason === 'unavailable' ? 'unavailable' : 'other',
+      });
       return emit(step, { kind: 'leg-gone', legId: leg.id });
     }
     case 'dial':
@@ -213,7 +253,8 @@ function onEffectFailed(step: Step, failed: CallEffect, reason: FailureReason): 
       return onChannelCommandFailed(step, failed.channelId, reason, false);
     case 'create-bridge':
     case 'add-to-bridge':
-      if (reason !== 'gone' && reason !== 'conflict' && call.stage === 'talking') endCall(step, 'failed', 'congestion');
+      if (reason !== 'gone' && reason !== 'conflict' && call.stage === 'talking')
+        endCall(step, 'failed', 'congestion');
       return;
     case 'destroy-bridge':
     case 'play':
@@ -222,6 +263,7 @@ function onEffectFailed(step: Step, failed: CallEffect, reason: FailureReason): 
     case 'cancel-timer':
     case 'write-call-log':
     case 'park-code':
+    case 'ring-back':
       return;
     default: {
       const never: never = failed;

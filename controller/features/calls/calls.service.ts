@@ -8,7 +8,12 @@ import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { createCallDirectory, type CallDirectory } from './call-directory.js';
-import { createCallRunner, type CallRunner, type ParkCodeRequest } from './call-runner.js';
+import {
+  createCallRunner,
+  type CallRunner,
+  type ParkCodeRequest,
+  type RingBackRequest,
+} from './call-runner.js';
 import { aLeg, answeredLeg, callIdFromArgs, findLeg } from './call-state.js';
 import type { AdoptedParty, CallState, Leg, Person } from './call.types.js';
 import { createCallStore } from './call-store.js';
@@ -50,6 +55,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     logger,
     now,
     onParkCode: (request) => parkHandler?.(request),
+    onRingBack: (request) => ringBack(request),
   });
   const dialRouter: DialRouter = createDialRouter({ pbx: connection.pbx, logger });
   dialRouter.handle('extension', startPhoneCall);
@@ -96,6 +102,31 @@ export function createCallsService(deps: CallsServiceDeps) {
       } catch (error) {
         logger.error({ err: error, channelId: channel.id }, 'could not look the call up; refusing it');
         await connection.pbx.hangup(channel.id, 'congestion');
+        return undefined;
+      }
+    });
+  }
+
+  /** A refused transfer's survivor rings the transferer back: a new call, claimed at once (its facts queue behind it). */
+  function ringBack(request: RingBackRequest): void {
+    const callId = newCallId();
+    runner.claim(request.survivor.channelId, callId);
+    void runner.submit(callId, async () => {
+      try {
+        const destination = await directory.resolveTargets(request.to.number);
+        return {
+          kind: 'ring-back',
+          callId,
+          ...request,
+          destination,
+          dialTimeoutSeconds: deps.dialTimeoutSeconds,
+        };
+      } catch (error) {
+        logger.error(
+          { err: error, channelId: request.survivor.channelId },
+          'could not ring the transferer back',
+        );
+        await connection.pbx.hangup(request.survivor.channelId, 'congestion');
         return undefined;
       }
     });
@@ -197,6 +228,14 @@ export function createCallsService(deps: CallsServiceDeps) {
     partiesOfCall(callId: string): CallParties | undefined {
       const call = runner.get(callId);
       return call ? partiesOfCall(call) : undefined;
+    },
+    /**
+     * A blind transfer of this channel was refused and its phone is about to be told (a failure NOTIFY): should the
+     * phone hang up by itself right after, its other party rings it back instead of being lost.
+     */
+    async transferRefused(channelId: string): Promise<void> {
+      const callId = runner.callOfChannel(channelId);
+      if (callId) await runner.submit(callId, { kind: 'transfer-refused', channelId });
     },
     /** Hands legs over to another feature: they leave the call without being hung up; the call's bridge goes too. */
     async release(callId: string, channelIds: string[]): Promise<void> {

@@ -60,8 +60,22 @@ export function createPhoneFlows(deps: PhoneFlowsDeps) {
       fromCall: releaseFrom(parties, [transferer.channelId, parkee.channelId]),
       slot: slotOf(destination),
     });
-    // Refused: the transfer is never completed (a failure NOTIFY makes some phones hang up), the call goes on.
-    if (refused) await prompts.tell(transferer.channelId, refusalPrompt[refused]);
+    if (refused) await refuseTransfer(transferer.channelId, refused);
+  }
+
+  /**
+   * A refused blind transfer: the call goes on; the transferer hears why, then its phone gets the final NOTIFY
+   * (`channel_declined`: 603 Decline, Subscription-State terminated) while its channel is up in the call, so the
+   * control frame reaches it (sent later, when Asterisk tears the REFER subscription down with the channel, it
+   * becomes 503 or a "0" sipfrag). A phone that hangs up on that NOTIFY (baresip does) is rung back by the other party.
+   */
+  async function refuseTransfer(transfererId: string, refused: Refusal): Promise<void> {
+    await prompts.tellThen(transfererId, refusalPrompt[refused], async () => {
+      await calls.transferRefused(transfererId);
+      const told = await pbx.transferProgress(transfererId, 'channel_declined');
+      if (!told.ok)
+        logger.debug({ transfererId, reason: told.reason }, 'refused transfer: the transferer is gone');
+    });
   }
 
   /** `#72` in a call: the other party is parked, the parker hears the slot and is hung up. */
@@ -130,5 +144,11 @@ export function createPhoneFlows(deps: PhoneFlowsDeps) {
     });
   }
 
-  return { onBlindTransfer, onParkCode, onSelfPark, onDialSlot, onAttendedTransfer };
+  /** A transfer nobody carries out: the phone gets its final NOTIFY (603) now; the call goes on (or rings back). */
+  async function declineTransfer(transfererId: string): Promise<void> {
+    await calls.transferRefused(transfererId);
+    await pbx.transferProgress(transfererId, 'channel_declined');
+  }
+
+  return { onBlindTransfer, onParkCode, onSelfPark, onDialSlot, onAttendedTransfer, declineTransfer };
 }

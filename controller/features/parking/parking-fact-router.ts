@@ -51,8 +51,10 @@ export function createParkFactRouter(deps: ParkFactRouterDeps) {
     const replaced = fact.replaces ? runner.parkOfChannel(fact.replaces.channelId) : undefined;
     if (replaced) return flows.onAttendedTransfer(replaced, fact);
     if (!fact.replaces && fact.destination && isParkNumber(fact.destination)) {
-      void guard(flows.onBlindTransfer(fact.transfererChannelId, fact.destination));
+      return void guard(flows.onBlindTransfer(fact.transfererChannelId, fact.destination));
     }
+    // Transfers elsewhere are not carried out yet (only parking takes transfers): the phone is told at once.
+    void guard(flows.declineTransfer(fact.transfererChannelId));
   }
 
   /** A leg of a park (a recall or an API retrieval). Dialled 700 and 7NN come through the numbering plan (`onDialled`). */

@@ -109,6 +109,7 @@ export function createParkingService(deps: ParkingServiceDeps) {
     async stop(): Promise<void> {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
       runner.stop();
+      prompts.stop();
       await runner.idle();
     },
     /** All 99 slots: occupied ones from the live parks (else from their rows), free ones empty. */
