@@ -20,6 +20,8 @@ import { callsRoutes } from './features/calls/calls.routes.js';
 import { createCallsService } from './features/calls/calls.service.js';
 import { parkingRoutes } from './features/parking/parking.routes.js';
 import { createParkingService } from './features/parking/parking.service.js';
+import { dndRoutes } from './features/dnd/dnd.routes.js';
+import { createDndService } from './features/dnd/dnd.service.js';
 import { pagingConfigRoutes } from './features/paging/paging-config.routes.js';
 import { createPagingConfigService } from './features/paging/paging-config.service.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
@@ -151,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(callLogsRoutes(createCallLogsService(db), auth));
       await api.register(auditRoutes(createAuditService(db), auth));
       await api.register(pagingConfigRoutes(createPagingConfigService(db), auth));
+      await api.register(dndRoutes(createDndService(db), auth));
       if (calls) await api.register(callsRoutes(calls, auth));
       if (parking) await api.register(parkingRoutes(parking, auth));
       await api.register(

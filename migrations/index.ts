@@ -5,6 +5,7 @@ import * as parking from './0003-parking.js';
 import * as authSessions from './0004-auth-sessions.js';
 import * as contactTeams from './0005-contact-teams.js';
 import * as paging from './0006-paging.js';
+import * as userDnd from './0007-user-dnd.js';
 
 /** Every migration, in order. Add new ones here: the list is static so that nothing depends on file discovery. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-auth-sessions': authSessions,
   '0005-contact-teams': contactTeams,
   '0006-paging': paging,
+  '0007-user-dnd': userDnd,
 };

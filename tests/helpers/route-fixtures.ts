@@ -80,6 +80,7 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
     body: { number: nextPagingNumber(), name: `Zone ${unique()}`, groupIds: [office.pagingGroupId] },
   }),
   'PATCH /api/paging/zones/:id': () => ({ body: { name: 'Renamed zone' } }),
+  'PUT /api/users/:id/dnd': () => ({ body: { enabled: false } }),
 });
 
 /** Paging numbers for bodies, round the 800-899 range (a taken one is a 409, which the route tests accept). */

@@ -12,6 +12,8 @@ export interface UsersTable {
   password_hash: string;
   sip_password: string;
   pin_hash: string | null;
+  /** Do not disturb (migration 0007): read through dnd.repository.ts. */
+  dnd: ColumnType<boolean, boolean | undefined, boolean>;
   /** In every token; bumped (password or role change, log out everywhere) to end them all. */
   token_version: Generated<number>;
   created_at: ColumnType<Date, never, never>;
