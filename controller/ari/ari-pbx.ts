@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { segment, toOutcome, done, type AriHttp } from './ari-http.js';
 import { isObject, text, toBridgeInfo, toChannelInfo, toEndpointInfo } from './ari-snapshots.js';
 import type { BridgeKind, CreateChannel, HangupReason, Pbx } from './pbx.port.js';
@@ -45,6 +46,7 @@ type SystemCommands = Pick<
   | 'getSipObject'
   | 'putSipObject'
   | 'deleteSipObject'
+  | 'sipRegistrationExists'
   | 'ping'
 >;
 
@@ -89,6 +91,8 @@ function channelCommands(http: AriHttp, app: string): ChannelCommands {
     },
     sendDtmf: async (id, dtmf) => done(await http('POST', `${channel(id)}/dtmf`, { query: { dtmf } })),
     hold: async (id, on) => done(await http(onOff(on), `${channel(id)}/hold`)),
+    mute: async (id, direction, on) =>
+      done(await http(onOff(on), `${channel(id)}/mute`, { query: { direction } })),
     snoop: async (request) =>
       toOutcome(
         await http('POST', `${channel(request.channelId)}/snoop`, {
@@ -159,6 +163,13 @@ function systemCommands(http: AriHttp): SystemCommands {
         }),
       ),
     deleteSipObject: async (type, id) => done(await http('DELETE', sipObjectPath(type, id))),
+    sipRegistrationExists: async (aorId, contactUri) => {
+      const found = toOutcome(
+        await http('GET', sipObjectPath('contact', dynamicContactId(aorId, contactUri))),
+        () => true,
+      );
+      return !found.ok && found.reason === 'gone' ? { ok: true, value: false } : found;
+    },
     ping: async () => done(await http('GET', '/asterisk/ping')),
   };
 }
@@ -167,6 +178,13 @@ const toSipField = (value: unknown) =>
   isObject(value)
     ? { attribute: text(value.attribute), value: text(value.value) }
     : { attribute: '', value: '' };
+
+/**
+ * The sorcery id res_pjsip gives a contact a REGISTER created: `<aor>;@<md5 of its URI>` (location.c,
+ * `ast_sip_location_add_contact`); an AOR's permanent contacts are `<aor>@@<md5>` and live only in the AOR object.
+ */
+const dynamicContactId = (aorId: string, uri: string) =>
+  `${aorId};@${createHash('md5').update(uri).digest('hex')}`;
 
 const sipObjectPath = (type: string, id: string) =>
   `/asterisk/config/dynamic/res_pjsip/${segment(type)}/${segment(id)}`;

@@ -8,7 +8,8 @@ import type { BridgeInfo, ChannelInfo, ConnectionState, PbxFact, TransferState }
  * application" come back as `{ ok: false, reason: 'gone' }`, an endpoint with no registered contact as
  * `'unavailable'`, Asterisk unreachable as `'unreachable'`.
  */
-export type Outcome<T = void> = { ok: true; value: T } | { ok: false; reason: FailureReason; message: string };
+export type Outcome<T = void> =
+  { ok: true; value: T } | { ok: false; reason: FailureReason; message: string };
 
 export type FailureReason =
   /** The channel, bridge or playback no longer exists or has left Stasis. */
@@ -28,14 +29,7 @@ export type FailureReason =
  * unavailable, 404 unallocated, 503 congestion, 484 incomplete, 403 forbidden).
  */
 export type HangupReason =
-  | 'normal'
-  | 'busy'
-  | 'no-answer'
-  | 'unavailable'
-  | 'unallocated'
-  | 'congestion'
-  | 'incomplete'
-  | 'forbidden';
+  'normal' | 'busy' | 'no-answer' | 'unavailable' | 'unallocated' | 'congestion' | 'incomplete' | 'forbidden';
 
 export type BridgeKind = 'mixing' | 'mixing-dtmf' | 'holding';
 
@@ -99,6 +93,11 @@ export interface Pbx {
   getVariable(channelId: string, name: string): Promise<Outcome<string>>;
   sendDtmf(channelId: string, digits: string): Promise<Outcome>;
   hold(channelId: string, on: boolean): Promise<Outcome>;
+  /**
+   * Mutes a channel (`POST|DELETE /channels/{id}/mute?direction=`): `in` = what its phone sends reaches nobody (a
+   * paged member cannot be heard in the page's bridge), `out` = its phone hears nothing.
+   */
+  mute(channelId: string, direction: 'in' | 'out' | 'both', on: boolean): Promise<Outcome>;
   /** Music on hold to a channel (`channelId`) or a holding bridge (`bridgeId`); `on: false` stops it. */
   moh(target: { channelId: string } | { bridgeId: string }, on: boolean): Promise<Outcome>;
   snoop(request: Snoop): Promise<Outcome<ChannelInfo>>;
@@ -113,7 +112,10 @@ export interface Pbx {
   play(request: Play): Promise<Outcome>;
   stopPlayback(playbackId: string): Promise<Outcome>;
 
-  setDeviceState(name: string, state: 'NOT_INUSE' | 'INUSE' | 'BUSY' | 'RINGING' | 'ONHOLD' | 'UNAVAILABLE'): Promise<Outcome>;
+  setDeviceState(
+    name: string,
+    state: 'NOT_INUSE' | 'INUSE' | 'BUSY' | 'RINGING' | 'ONHOLD' | 'UNAVAILABLE',
+  ): Promise<Outcome>;
 
   listChannels(): Promise<Outcome<ChannelInfo[]>>;
   listBridges(): Promise<Outcome<BridgeInfo[]>>;
@@ -125,6 +127,11 @@ export interface Pbx {
   /** Pushes a res_pjsip sorcery object (dynamic config); fields as attribute -> value. */
   putSipObject(type: SipObjectType, id: string, fields: Record<string, string>): Promise<Outcome>;
   deleteSipObject(type: SipObjectType, id: string): Promise<Outcome>;
+  /**
+   * Whether a registration stands behind one of an AOR's contacts (a dynamic contact, as a REGISTER made it), rather
+   * than a permanent one of the AOR object. ARI's AOR lists both alike as `contact` attributes.
+   */
+  sipRegistrationExists(aorId: string, contactUri: string): Promise<Outcome<boolean>>;
 
   /** Asterisk answers ARI (`GET /asterisk/ping`): for readiness. */
   ping(): Promise<Outcome>;

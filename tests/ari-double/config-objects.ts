@@ -1,4 +1,5 @@
 /** PJSIP objects (pjsip.conf seeds + ARI dynamic config), endpoints, and phone registrations. */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Sim } from './sim.js';
 import type { CallerId } from './types.js';
@@ -53,8 +54,20 @@ export class ConfigStore {
     auth: new Map(),
   };
   private readonly registrations = new Map<string, SimPhone>();
+  /**
+   * Permanent contacts of dynamic AORs, by AOR id. ARI's PUT of an existing object applies the fields over a copy of
+   * it, and an AOR's copy takes its `contact` field — every contact, registered ones included — as permanent
+   * contacts (sorcery objectset round trip, location.c `contacts_to_var_list` / `permanent_uri_handler`). No
+   * un-REGISTER removes them; deleting the AOR does.
+   */
+  private readonly permanent = new Map<string, string[]>();
 
   constructor(private readonly sim: Sim) {}
+
+  /** The URI of the contact a phone registers (what ARI lists in its AOR's `contact`). */
+  static contactUriOf(phoneId: string): string {
+    return `sip:${phoneId}@127.0.0.1:5060`;
+  }
 
   seedEndpoint(id: string, opts: SeedOptions): void {
     this.seeded.set(id, opts);
@@ -72,6 +85,7 @@ export class ConfigStore {
       obj.set(f.attribute, normalize(type, f.attribute, String(f.value), defaults.get(f.attribute)));
     }
     const isNew = type === 'endpoint' && !this.endpointExists(id);
+    if (type === 'aor' && this.dynamic.aor.has(id)) this.permanent.set(id, this.contactsOfAor(id));
     this.dynamic[type].set(id, obj);
     if (isNew) this.announceNewEndpoint(id);
     return this.get(type, id);
@@ -79,12 +93,43 @@ export class ConfigStore {
 
   get(type: ObjectType, id: string): { attribute: string; value: string }[] {
     const obj = this.dynamic[type].get(id);
+    if (obj && type === 'aor') {
+      // One `contact` attribute per contact, registered and permanent alike (none: one empty one).
+      const contacts = this.contactsOfAor(id);
+      return [...obj].flatMap(([attribute, value]) =>
+        attribute === 'contact' && contacts.length > 0
+          ? contacts.map((uri) => ({ attribute, value: uri }))
+          : [{ attribute, value }],
+      );
+    }
     if (obj) return [...obj].map(([attribute, value]) => ({ attribute, value }));
     if (this.seeded.has(id)) return this.seededObject(type, id);
     throw new ConfigError(404, `Object '${id}' not found`);
   }
 
+  /**
+   * GET of a `contact` object: a registration's contact is `<aor>;@<md5 of its URI>` (location.c); permanent ones are
+   * not sorcery objects of their own.
+   */
+  getContact(id: string): { attribute: string; value: string }[] {
+    const [aorId = '', hash = ''] = id.split(';@');
+    const phone = this.registeredPhoneOfAor(aorId);
+    const uri = phone ? ConfigStore.contactUriOf(phone.id) : undefined;
+    if (!uri || createHash('md5').update(uri).digest('hex') !== hash)
+      throw new ConfigError(404, `Object '${id}' not found`);
+    return [
+      { attribute: 'uri', value: uri },
+      { attribute: 'endpoint', value: phone!.id },
+    ];
+  }
+
+  /** An AOR with a permanent contact: calls to its endpoint are sent there, answered or not. */
+  hasPermanentContact(endpointId: string): boolean {
+    return (this.permanent.get(this.aorOf(endpointId)) ?? []).length > 0;
+  }
+
   delete(type: ObjectType, id: string): void {
+    if (type === 'aor' && this.dynamic.aor.has(id)) this.dropContactsOf(id);
     if (this.dynamic[type].delete(id)) return;
     if (this.seeded.has(id)) throw new ConfigError(403, `Could not delete object with id '${id}'`);
     throw new ConfigError(404, `Object '${id}' not found`);
@@ -147,10 +192,37 @@ export class ConfigStore {
   /** Asterisk restart: dynamic objects vanish, WebSocket-transport contacts are removed. */
   restart(): void {
     for (const m of Object.values(this.dynamic)) m.clear();
+    this.permanent.clear();
     for (const [id, phone] of this.registrations) {
       if (phone.transport !== 'ws') continue;
       phone.state = 'unregistered';
       this.registrations.delete(id);
+    }
+  }
+
+  private aorOf(endpointId: string): string {
+    return this.dynamic.endpoint.get(endpointId)?.get('aors') || endpointId;
+  }
+
+  private registeredPhoneOfAor(aorId: string): SimPhone | undefined {
+    for (const [endpointId, phone] of this.registrations)
+      if (this.aorOf(endpointId) === aorId && phone.state === 'registered') return phone;
+    return undefined;
+  }
+
+  /** Every contact of an AOR as ARI lists them: the registered one, then the permanent ones. */
+  private contactsOfAor(aorId: string): string[] {
+    const phone = this.registeredPhoneOfAor(aorId);
+    return [...(phone ? [ConfigStore.contactUriOf(phone.id)] : []), ...(this.permanent.get(aorId) ?? [])];
+  }
+
+  /** Deleting an AOR destroys its contacts (location.c `aor_deleted_observer`): its phones must register again. */
+  private dropContactsOf(aorId: string): void {
+    this.permanent.delete(aorId);
+    for (const endpointId of [...this.registrations.keys()]) {
+      if (this.aorOf(endpointId) !== aorId) continue;
+      this.registrations.delete(endpointId);
+      this.announceContact(endpointId, 'Unreachable', 'Removed');
     }
   }
 
@@ -191,7 +263,7 @@ export class ConfigStore {
     const scope = { endpoint: `PJSIP/${id}` };
     const endpoint = this.endpointSnapshot(id);
     const contact = {
-      uri: `sip:${id}@127.0.0.1:5060`,
+      uri: ConfigStore.contactUriOf(id),
       contact_status: contactStatus,
       aor: id,
       roundtrip_usec: '0',

@@ -34,7 +34,9 @@ export function emitDial(sim: Sim, peer: Channel, dialstatus: string, dialstring
 function reachableEndpoint(sim: Sim, endpoint: string): string {
   const m = /^PJSIP\/([^/@]+)$/i.exec(endpoint);
   const id = m?.[1];
-  if (!id || !sim.config.registeredPhone(id)) throw new AllocationFailed();
+  // A permanent contact (an AOR re-pushed while registered) is called like any contact, answered or not.
+  if (!id || !(sim.config.registeredPhone(id) || sim.config.hasPermanentContact(id)))
+    throw new AllocationFailed();
   return id;
 }
 
@@ -110,6 +112,9 @@ export function dialCreated(sim: Sim, ch: Channel, caller: Channel | undefined, 
     const phone = ch.endpointId ? sim.config.registeredPhone(ch.endpointId) : undefined;
     if (ch.gone || ch.hangupRequested) return;
     emitDial(sim, ch, '', ch.endpointId ?? '');
+    // Nobody behind a permanent contact: the INVITE goes unanswered until a timeout gives up.
+    if (!phone && ch.endpointId && sim.config.hasPermanentContact(ch.endpointId))
+      return armDialTimeout(sim, ch, timeoutSec);
     if (!phone) return requestHangup(sim, ch, { cause: 20, destroyCause: 20 });
     setState(sim, ch, 'Ringing');
     emitDial(sim, ch, 'RINGING');

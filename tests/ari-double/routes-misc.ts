@@ -73,6 +73,16 @@ function dynamic(
   };
 }
 
+/** GET of a res_pjsip `contact` object (a registration's contact). */
+function contactObject(req: RestRequest): RestResponse {
+  try {
+    return ok(req.sim.config.getContact(req.path.id ?? ''));
+  } catch (e) {
+    if (e instanceof ConfigError) return err(e.status, e.message);
+    throw e;
+  }
+}
+
 function putObject(req: RestRequest, type: ObjectType, id: string): RestResponse {
   const fields = (req.body as { fields?: unknown } | null)?.fields;
   if (fields !== undefined && !Array.isArray(fields)) return err(400, 'Bad request body');
@@ -127,10 +137,10 @@ export function miscRoutes(r: Router): void {
     .add('GET', '/asterisk/ping', ({ sim }) =>
       ok({ asterisk_id: sim.asteriskId, ping: 'pong', timestamp: timestamp() }),
     )
-    .add(
-      'GET',
-      '/asterisk/config/dynamic/{configClass}/{objectType}/{id}',
-      dynamic((req, t, id) => ok(req.sim.config.get(t, id))),
+    .add('GET', '/asterisk/config/dynamic/{configClass}/{objectType}/{id}', (req) =>
+      req.path.configClass === 'res_pjsip' && req.path.objectType === 'contact'
+        ? contactObject(req)
+        : dynamic((r, t, id) => ok(r.sim.config.get(t, id)))(req),
     )
     .add('PUT', '/asterisk/config/dynamic/{configClass}/{objectType}/{id}', dynamic(putObject))
     .add(

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  contactsOf,
+  permanentCopiesOf,
+  planAorPush,
   planFullSync,
   planOwnerChange,
   type AccountOp,
@@ -162,5 +165,41 @@ describe('planFullSync', () => {
     expect(summary(plan.ops)).toEqual(['push 1001', 'push 1001-web']);
     expect(plan.conflicts).toEqual([{ id: '1001', owner: 'device:1001' }]);
     expect(plan.pushed.get('device:1001')).toEqual([]);
+  });
+});
+
+describe('pushing an AOR: never an update in place (its copy would keep registered contacts as permanent ones)', () => {
+  const wanted = { max_contacts: '2', remove_existing: 'yes', qualify_frequency: '30' };
+  /** An AOR as ARI returns it: every attribute, booleans as true/false, one `contact` per contact. */
+  const reported = (overrides: Record<string, string> = {}, contacts: string[] = []) => [
+    ...Object.entries({
+      minimum_expiration: '60',
+      max_contacts: '2',
+      remove_existing: 'true',
+      qualify_frequency: '30',
+      ...overrides,
+    }).map(([attribute, value]) => ({ attribute, value })),
+    ...(contacts.length ? contacts : ['']).map((value) => ({ attribute: 'contact', value })),
+  ];
+  const phone = 'sip:1001-0x55d0@127.0.0.1:25920';
+
+  it.each([
+    ['no AOR yet', undefined, 0, 'create'],
+    ['the same fields (yes reported as true)', reported(), 0, 'keep'],
+    ['the same fields, a phone registered', reported({}, [phone]), 0, 'keep'],
+    ['another max_contacts', reported({ max_contacts: '5' }), 0, 'recreate'],
+    ['qualify_frequency missing', reported({ qualify_frequency: '0' }), 0, 'recreate'],
+    ['the same fields but a permanent copy of a contact', reported({}, [phone, phone]), 1, 'recreate'],
+  ] as const)('%s → %s', (_name, existing, copies, expected) => {
+    expect(planAorPush(existing, wanted, copies)).toBe(expected);
+  });
+
+  it('counts the listed contacts no registration stands behind', () => {
+    expect(contactsOf(reported({}, [phone, phone]))).toEqual([phone, phone]);
+    expect(contactsOf(reported())).toEqual([]);
+    expect(permanentCopiesOf([phone], new Set([phone]))).toEqual([]);
+    expect(permanentCopiesOf([phone, phone], new Set([phone]))).toEqual([phone]); // registered, and copied
+    expect(permanentCopiesOf([phone], new Set())).toEqual([phone]); // the phone left, its copy stayed
+    expect(permanentCopiesOf([], new Set())).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { accountsOf, type AccountOwner, type SipAccount } from './sip-objects.js';
+import type { SipObjectField } from '../../ari/pbx.port.js';
+import { accountsOf, type AccountOwner, type SipAccount, type SipFields } from './sip-objects.js';
 
 /**
  * Pure planning of SIP provisioning: what the controller has pushed to Asterisk and what the database says now in,
@@ -75,4 +76,54 @@ function sameAccount(a: SipAccount | undefined, b: SipAccount): boolean {
 function sameFields(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+/**
+ * How an account's AOR is pushed. Never as an update: ARI's PUT of an existing object applies the fields over a copy
+ * of the old one, and an AOR's copy carries its `contact` field, which lists the registered (dynamic) contacts as
+ * well — so they come back as permanent contacts of the new AOR object, which no un-REGISTER removes (measured on
+ * Asterisk 22.10.1: after a re-push and a clean REGISTER expires=0 the contact stayed, was qualified, and calls were
+ * still sent to it). So: no AOR → create it; the same fields and no such copies → leave it alone; otherwise delete it
+ * (which drops its contacts: its phones are reachable again at their next REGISTER) and create it.
+ */
+export type AorPush = 'create' | 'keep' | 'recreate';
+
+export function planAorPush(
+  existing: readonly SipObjectField[] | undefined,
+  wanted: SipFields,
+  permanentCopies: number,
+): AorPush {
+  if (!existing) return 'create';
+  if (permanentCopies > 0) return 'recreate';
+  return Object.entries(wanted).every(([attribute, value]) => sameValue(fieldOf(existing, attribute), value))
+    ? 'keep'
+    : 'recreate';
+}
+
+/**
+ * The contacts an AOR lists (`contact` attributes: dynamic and permanent alike) beyond those a registration stands
+ * behind: each URI counts once if registered, and every other listing of it is a permanent copy.
+ */
+export function permanentCopiesOf(listed: readonly string[], registered: ReadonlySet<string>): string[] {
+  const seen = new Map<string, number>();
+  return listed.filter((uri) => {
+    const count = (seen.get(uri) ?? 0) + 1;
+    seen.set(uri, count);
+    return count > (registered.has(uri) ? 1 : 0);
+  });
+}
+
+/** The AOR's listed contact URIs. */
+export const contactsOf = (fields: readonly SipObjectField[]) =>
+  fields.filter((f) => f.attribute === 'contact' && f.value !== '').map((f) => f.value);
+
+const fieldOf = (fields: readonly SipObjectField[], attribute: string) =>
+  fields.find((f) => f.attribute === attribute)?.value;
+
+/** Asterisk reports booleans as `true`/`false` whatever was pushed (`yes`, `on`, `1`). */
+function sameValue(reported: string | undefined, pushed: string): boolean {
+  if (reported === undefined) return false;
+  const truth = (v: string) =>
+    /^(yes|true|on|1)$/i.test(v) ? 'true' : /^(no|false|off|0)$/i.test(v) ? 'false' : v;
+  return reported === pushed || truth(reported) === truth(pushed);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Pbx } from '../../ari/pbx.port.js';
-import type { AccountOp } from './accounts.decider.js';
+import type { Outcome, Pbx } from '../../ari/pbx.port.js';
+import { contactsOf, permanentCopiesOf, planAorPush, type AccountOp } from './accounts.decider.js';
 import { DELETE_ORDER, isOwnedEndpoint, PUSH_ORDER, type SipAccount } from './sip-objects.js';
 
 /**
@@ -32,7 +32,10 @@ export async function runOp(pbx: Pbx, op: AccountOp, logger: Logger): Promise<bo
 /** auth, aor, endpoint: each object exists before anything refers to it. */
 async function pushAccount(pbx: Pbx, account: SipAccount, logger: Logger): Promise<boolean> {
   for (const type of PUSH_ORDER) {
-    const outcome = await pbx.putSipObject(type, account.id, account[type]);
+    const outcome =
+      type === 'aor'
+        ? await pushAor(pbx, account.id, account.aor, logger)
+        : await pbx.putSipObject(type, account.id, account[type]);
     if (!outcome.ok) {
       logger.warn(
         { account: account.id, object: type, reason: outcome.reason, message: outcome.message },
@@ -43,6 +46,31 @@ async function pushAccount(pbx: Pbx, account: SipAccount, logger: Logger): Promi
   }
   logger.debug({ account: account.id }, 'SIP account pushed');
   return true;
+}
+
+/** The AOR: created, left alone, or deleted and created again — never updated in place (`planAorPush`). */
+async function pushAor(pbx: Pbx, id: string, fields: SipAccount['aor'], logger: Logger): Promise<Outcome> {
+  const existing = await pbx.getSipObject('aor', id);
+  if (!existing.ok && existing.reason !== 'gone') return existing;
+  const listed = existing.ok ? contactsOf(existing.value) : [];
+  const registered = new Set<string>();
+  for (const uri of new Set(listed)) {
+    const found = await pbx.sipRegistrationExists(id, uri);
+    if (!found.ok) return found; // unsure: better no push than dropping live registrations
+    if (found.value) registered.add(uri);
+  }
+  const copies = permanentCopiesOf(listed, registered);
+  const plan = planAorPush(existing.ok ? existing.value : undefined, fields, copies.length);
+  if (plan === 'keep') return { ok: true, value: undefined };
+  if (plan === 'recreate') {
+    logger.info(
+      { account: id, permanentCopies: copies.length },
+      'SIP AOR created again (its contacts re-register)',
+    );
+    const deleted = await pbx.deleteSipObject('aor', id);
+    if (!deleted.ok && deleted.reason !== 'gone') return deleted;
+  }
+  return pbx.putSipObject('aor', id, fields);
 }
 
 /** endpoint, aor, auth. 403 means the object comes from pjsip.conf: not ours to delete, so stop there. */
