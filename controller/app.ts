@@ -22,6 +22,9 @@ import { parkingRoutes } from './features/parking/parking.routes.js';
 import { createParkingService } from './features/parking/parking.service.js';
 import { dndRoutes } from './features/dnd/dnd.routes.js';
 import { createDndService } from './features/dnd/dnd.service.js';
+import { sipDomain } from './features/users/sip-credentials.js';
+import { pagingRoutes } from './features/paging/paging.routes.js';
+import { createPagingService } from './features/paging/paging.service.js';
 import { pagingConfigRoutes } from './features/paging/paging-config.routes.js';
 import { createPagingConfigService } from './features/paging/paging-config.service.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
@@ -131,9 +134,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       },
     });
   parking?.start();
+  const paging =
+    pbxConnection &&
+    createPagingService({
+      connection: pbxConnection,
+      db,
+      redis,
+      redisPrefix: config.REDIS_PREFIX,
+      bus,
+      logger,
+      sipDomain: sipDomain(config),
+    });
+  paging?.start();
   const snapshot: Record<string, SnapshotSource> = {};
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
   if (parking) snapshot.parkSlots = async () => parking.slots();
+  if (paging) snapshot.pages = async () => paging.list();
 
   const server = await createServer(logger, metrics, {
     trustProxy: config.TRUSTED_PROXIES,
@@ -156,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(dndRoutes(createDndService(db), auth));
       if (calls) await api.register(callsRoutes(calls, auth));
       if (parking) await api.register(parkingRoutes(parking, auth));
+      if (paging) await api.register(pagingRoutes(paging, auth));
       await api.register(
         eventsGateway({
           bus,
@@ -180,6 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     relay,
     async close() {
       await server.close();
+      await paging?.stop();
       await parking?.stop();
       await calls?.stop();
       await accounts?.stop();

@@ -6,7 +6,20 @@ import { phoneAnswers, phoneDial, phoneHangsUp, phoneHold, phoneRejects, phoneSe
 import { phoneRefer, phoneAttendedRefer } from './transfer.js';
 import { hearsOn } from './audio.js';
 
-export type AnswerMode = 'manual' | 'auto';
+/**
+ * `manual`: rings until told; `auto`: answers every call; `on-headers`: a desk phone that honours the auto-answer
+ * headers of a page or an intercom (`Call-Info: …;answer-after=0`, `Alert-Info: …info=alert-autoanswer`,
+ * `Alert-Info: Auto Answer`) and rings like `manual` otherwise.
+ */
+export type AnswerMode = 'manual' | 'auto' | 'on-headers';
+
+/** Whether an INVITE's headers ask the phone to answer by itself. */
+export function asksAutoAnswer(headers: Record<string, string>): boolean {
+  return (
+    /answer-after=0/i.test(headers['Call-Info'] ?? '') ||
+    /info=alert-autoanswer|auto answer/i.test(headers['Alert-Info'] ?? '')
+  );
+}
 export type Transport = 'udp' | 'ws';
 
 export interface PhoneOptions {
@@ -136,7 +149,7 @@ export class SimPhone {
     call.channelId = channelId;
     call.state = 'ringing';
     this.record('incoming', call.id);
-    if (this.answerMode === 'auto')
+    if (this.answerMode === 'auto' || (this.answerMode === 'on-headers' && asksAutoAnswer(headers)))
       this.sim.later(this.sim.opts.sipDelayMs, () => {
         if (call.state === 'ringing') phoneAnswers(this.sim, this, call);
       });

@@ -89,8 +89,10 @@ export function setVariable(sim: Sim, ch: Channel, name: string, value: string):
   }
   const fn = partyFunction(name);
   if (fn) return writeParty(sim, ch, fn.party, fn.member, value);
-  // Other functions (PJSIP_HEADER(add,…), PJSIP_TRANSFER_HANDLING()) are kept for the SIP side to read.
-  ch.vars.set(name, value);
+  // Other functions (PJSIP_HEADER(add,…), PJSIP_TRANSFER_HANDLING()) are kept for the SIP side to read. Each
+  // PJSIP_HEADER(add,X) write adds one more X header (res_pjsip_header_funcs): kept comma-joined, as SIP allows.
+  const previous = /^PJSIP_HEADER\(add,/.test(name) ? ch.vars.get(name) : undefined;
+  ch.vars.set(name, previous === undefined ? value : `${previous}, ${value}`);
   if (!name.endsWith(')')) emitVarset(sim, ch, name, value);
 }
 

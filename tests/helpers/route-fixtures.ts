@@ -81,6 +81,9 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
   }),
   'PATCH /api/paging/zones/:id': () => ({ body: { name: 'Renamed zone' } }),
   'PUT /api/users/:id/dnd': () => ({ body: { enabled: false } }),
+  'POST /api/paging/pages': () => ({
+    body: { groupId: office.pagingGroupId, fromExtension: office.users.agent.extension },
+  }),
 });
 
 /** Paging numbers for bodies, round the 800-899 range (a taken one is a 409, which the route tests accept). */
@@ -276,6 +279,10 @@ async function idOf(office: Office, kind: string, fresh: boolean, contactId?: st
       return office.callLogId;
     case 'calls':
       return 'no-such-call';
+    case 'pages':
+      return 'feedfacecafe';
+    case 'supervision':
+      return 'feedfacecafe';
     case 'groups':
       return fresh ? newPagingGroup(office, [office.users.agent.extension]) : office.pagingGroupId;
     case 'zones':

@@ -26,7 +26,7 @@ export interface Telephony {
   /** Connects the controller to the double (accounts pushed, calls reconciled). */
   start(): Promise<void>;
   /** Registers a phone for an account the controller pushed (`1001` or `1001-web`). */
-  phone(account: string, answerMode?: 'auto' | 'manual'): Promise<SimPhone>;
+  phone(account: string, answerMode?: 'auto' | 'manual' | 'on-headers'): Promise<SimPhone>;
   /** A controller restart: a new connection and app on the same database, Redis prefix and double. */
   restartController(): Promise<void>;
   close(): Promise<void>;

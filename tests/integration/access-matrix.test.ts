@@ -39,6 +39,9 @@ const isPublic = (route: RouteEntry) => routeKey(route) in publicRoutes || route
  * is still refused by the data, with the reason. Each entry must really answer 403, so the list stays true.
  */
 const scopedByData: Record<string, Partial<Record<RoleName, string>>> = {
+  'POST /api/paging/pages': {
+    supervisor: "only admins page from an extension not their own (the fixture pages from the agent's)",
+  },
   'POST /api/parking/retrieve': {
     supervisor:
       "only admins pick a parked call up to an extension not their own (the fixture is the agent's)",

@@ -74,3 +74,37 @@ export type CreateGroupBody = z.infer<typeof createGroupBody>;
 export type UpdateGroupBody = z.infer<typeof updateGroupBody>;
 export type CreateZoneBody = z.infer<typeof createZoneBody>;
 export type UpdateZoneBody = z.infer<typeof updateZoneBody>;
+
+export const pageBody = z
+  .strictObject({
+    number: pagingNumber.optional(),
+    groupId: z.uuid().optional(),
+    zoneId: z.uuid().optional(),
+    fromExtension: extension,
+    priority: priorityEnum.optional(),
+  })
+  .refine((body) => [body.number, body.groupId, body.zoneId].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of number, groupId, zoneId',
+  });
+
+export const pageSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  name: z.string(),
+  priority: priorityEnum,
+  fromExtension: z.string(),
+  startedAt: z.string(),
+  phase: z.enum(['starting', 'live', 'ending', 'ended']),
+  endReason: z.string().nullable(),
+  members: z.array(
+    z.object({
+      extension: z.string(),
+      status: z.enum(['calling', 'connected', 'skipped', 'failed', 'left']),
+      reason: z.string().optional(),
+    }),
+  ),
+});
+
+export const pageListSchema = z.object({ items: z.array(pageSchema) });
+export const pageIdParams = z.object({ id: z.string().regex(/^[0-9a-f]{12}$/, 'a page id') });
+export type PageBody = z.infer<typeof pageBody>;
