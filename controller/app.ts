@@ -146,6 +146,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       sipDomain: sipDomain(config),
     });
   paging?.start();
+  // The numbering plan's 800-899: a phone dialling a paging number pages it (the trunk never reaches this route).
+  if (paging && calls) calls.dialPlan.handle('page', paging.onDialled);
   const snapshot: Record<string, SnapshotSource> = {};
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
   if (parking) snapshot.parkSlots = async () => parking.slots();

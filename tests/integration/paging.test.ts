@@ -90,7 +90,7 @@ const pageNow = async (id: string) => (await livePages()).find((p) => p.id === i
 /** The page's incoming call on a phone (the latest one). */
 const incoming = (phone: string) =>
   eventually(
-    () => phones[phone]!.calls.filter((c) => c.direction === 'incoming').at(-1),
+    () => phones[phone]!.calls.filter((c) => c.direction === 'incoming' && c.state !== 'closed').at(-1),
     3000,
     `${phone} paged`,
   );
@@ -316,10 +316,15 @@ describe('ending', () => {
   });
 
   it('ends at maxSeconds', async () => {
-    const p = await page({ groupId: groups.short, fromExtension: '1001' });
-    const ended = await eventOf('page.ended', p.since);
-    expect(ended.data).toMatchObject({ id: p.id, endReason: 'max-length' });
-    expect(Date.parse(String(ended.at)) - Date.parse(p.startedAt ?? '')).toBeGreaterThan(0);
+    const since = t.events.length;
+    const response = await admin.post('/api/paging/pages', { groupId: groups.short, fromExtension: '1001' });
+    const created = response.json<Page>();
+    const started = await eventOf('page.started', since, (e) => (e.data as Page).id === created.id);
+    const ended = await eventOf('page.ended', since, (e) => (e.data as Page).id === created.id);
+    expect(ended.data.endReason).toBe('max-length');
+    const lasted = Date.parse(ended.at) - Date.parse(started.at);
+    expect(lasted).toBeGreaterThanOrEqual(900);
+    expect(lasted).toBeLessThan(2000);
   });
 
   it('a member hanging up early leaves only that member', async () => {
@@ -385,5 +390,53 @@ describe('bad requests', () => {
     const asOther = await agent.post('/api/paging/pages', { groupId: groups.support, fromExtension: '1004' });
     expect(asOther.statusCode).toBe(403);
     expect(await livePages()).toEqual([]);
+  });
+});
+
+describe('dialling a paging number', () => {
+  it('1001 dials 801: its members hear 1001; a second pager gets busy (486); 1001 hangs up and the page ends', async () => {
+    const since = t.events.length;
+    const pagerCall = phones['1001']!.dial('801');
+    const started = await eventOf('page.started', since);
+    expect(started.data).toMatchObject({ number: '801', priority: 'normal', fromExtension: '1001' });
+    const m3 = await incoming('1003');
+    await eventually(() => phones['1003']!.hears(m3).join() === '1001', 2000, '1003 hears 1001');
+    expect(pagerCall.state).toBe('established');
+
+    const second = phones['1002']!.dial('801');
+    await closed(second, 3000);
+    expect(second.status).toBe(486);
+
+    phones['1001']!.hangup(pagerCall);
+    const ended = await eventOf('page.ended', since);
+    expect(ended.data).toMatchObject({ id: started.data.id, endReason: 'pager-hung-up' });
+    await closed(m3);
+  });
+
+  it("dialling an emergency group's number pages with emergency priority; an unused number is 404", async () => {
+    const since = t.events.length;
+    const pagerCall = phones['1001']!.dial('806');
+    const started = await eventOf('page.started', since);
+    expect(started.data).toMatchObject({ number: '806', priority: 'emergency' });
+    phones['1001']!.hangup(pagerCall);
+    await eventOf('page.ended', since);
+
+    const nobody = phones['1001']!.dial('899');
+    await closed(nobody, 3000);
+    expect(nobody.status).toBe(404);
+  });
+});
+
+describe('restarts', () => {
+  it('a controller restart adopts a live page: its members stay, and it still ends', async () => {
+    const p = await page({ groupId: groups.sales, fromExtension: '1001' });
+    const m3 = await incoming('1003');
+    await t.restartController();
+    admin = await clientFor(t.app, users['1002']!);
+    await eventually(async () => (await pageNow(p.id))?.phase === 'live', 3000, 'page adopted');
+    expect(m3.state).toBe('established');
+    expect(phones['1003']!.hears(m3)).toEqual(['1001']);
+    await endPage(p.id);
+    await closed(m3);
   });
 });
