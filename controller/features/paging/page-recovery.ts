@@ -1,5 +1,6 @@
 import type { FailureReason } from '../../ari/pbx.port.js';
-import { channelGone, effect, end, joinLeg, pageOf, setLeg, type Step } from './paging.decider.js';
+import { channelGone, end } from './page-end.js';
+import { effect, joinLeg, pageOf, setLeg, type Step } from './page-step.js';
 import type { PageEffect } from './paging.types.js';
 
 /** A command Asterisk refused or could not carry out, as a fact the page reacts to. */

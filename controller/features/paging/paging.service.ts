@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ChannelInfo, PbxFact } from '../../ari/pbx.facts.js';
+import type { ChannelInfo } from '../../ari/pbx.facts.js';
 import type { PbxConnection } from '../../ari/pbx.port.js';
 import type { EventBus } from '../../bus/event-bus.js';
 import { auditTarget, writeAudit } from '../../db/audit.repository.js';
@@ -19,7 +19,7 @@ import {
   settingsOf,
   type PageTarget,
 } from './page-setup.js';
-import { pageIdOfArgs } from './page-state.js';
+import { createPageFactRouter } from './page-fact-router.js';
 import { createPageStore } from './page-store.js';
 import { pageViewOf, type PageView } from './page-view.js';
 import { createPagingRunner } from './paging.runner.js';
@@ -59,7 +59,6 @@ export function createPagingService(deps: PagingServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const store = createPageStore(deps.redis, deps.redisPrefix);
   const directory = createCallDirectory(db);
-  const busyHangups = new Set<string>();
   const unsubscribes: (() => void)[] = [];
   const runner = createPagingRunner({
     pbx: connection.pbx,
@@ -168,46 +167,7 @@ export function createPagingService(deps: PagingServiceDeps) {
     });
   }
 
-  function onFact(fact: PbxFact): void {
-    const owner = (channelId: string) => runner.pageOfChannel(channelId);
-    switch (fact.kind) {
-      case 'channel-entered': {
-        const pageId = pageIdOfArgs(fact.args) ?? owner(fact.channel.id);
-        if (pageId) void runner.submit(pageId, { kind: 'channel-entered', channelId: fact.channel.id });
-        return;
-      }
-      case 'channel-state-changed': {
-        const pageId = owner(fact.channel.id);
-        if (pageId && fact.channel.state === 'Up')
-          void runner.submit(pageId, { kind: 'channel-up', channelId: fact.channel.id });
-        return;
-      }
-      case 'channel-entered-bridge': {
-        const pageId = owner(fact.channel.id);
-        if (pageId && runner.get(pageId)?.bridgeId === fact.bridge.id)
-          void runner.submit(pageId, { kind: 'entered-bridge', channelId: fact.channel.id });
-        return;
-      }
-      case 'channel-hangup-requested':
-        if (owner(fact.channel.id) && (fact.cause.cause === 17 || fact.cause.cause === 21))
-          busyHangups.add(fact.channel.id);
-        return;
-      case 'channel-left': {
-        const pageId = owner(fact.channel.id);
-        const busy = busyHangups.delete(fact.channel.id);
-        if (pageId) void runner.submit(pageId, { kind: 'channel-left', channelId: fact.channel.id, busy });
-        return;
-      }
-      case 'playback-finished': {
-        const channelId = /^(page-.+)-beep$/.exec(fact.playbackId)?.[1];
-        const pageId = channelId && owner(channelId);
-        if (pageId) void runner.submit(pageId, { kind: 'playback-finished', playbackId: fact.playbackId });
-        return;
-      }
-      default:
-        return;
-    }
-  }
+  const onFact = createPageFactRouter(runner);
 
   /** On every (re)connect: adopt saved pages, feed them Asterisk's channels, end orphan page bridges. */
   async function reconcile(): Promise<void> {
