@@ -20,6 +20,9 @@ import { callsRoutes } from './features/calls/calls.routes.js';
 import { createCallsService } from './features/calls/calls.service.js';
 import { parkingRoutes } from './features/parking/parking.routes.js';
 import { createParkingService } from './features/parking/parking.service.js';
+import { supervisionEventVisible } from './features/supervision/supervision-view.js';
+import { supervisionRoutes } from './features/supervision/supervision.routes.js';
+import { createSupervisionService } from './features/supervision/supervision.service.js';
 import { dndRoutes } from './features/dnd/dnd.routes.js';
 import { createDndService } from './features/dnd/dnd.service.js';
 import { sipDomain } from './features/users/sip-credentials.js';
@@ -134,6 +137,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       },
     });
   parking?.start();
+  const supervision =
+    pbxConnection &&
+    calls &&
+    createSupervisionService({
+      connection: pbxConnection,
+      db,
+      bus,
+      logger,
+      calls,
+      redis,
+      redisPrefix: config.REDIS_PREFIX,
+      idlePolicy: config.SUPERVISION_IDLE_POLICY,
+      featureCodes: true,
+    });
+  supervision?.start();
   const paging =
     pbxConnection &&
     createPagingService({
@@ -174,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(dndRoutes(createDndService(db), auth));
       if (calls) await api.register(callsRoutes(calls, auth));
       if (parking) await api.register(parkingRoutes(parking, auth));
+      if (supervision) await api.register(supervisionRoutes(supervision, auth));
       if (paging) await api.register(pagingRoutes(paging, auth));
       await api.register(
         eventsGateway({
@@ -182,7 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
           tickets,
           metrics,
           snapshot,
-          visible: visibleBy([authEventVisible, callEventVisible, userEventVisible]),
+          visible: visibleBy([authEventVisible, callEventVisible, userEventVisible, supervisionEventVisible]),
           recheckSeconds: config.WS_RECHECK_SECONDS,
         }),
       );
@@ -200,6 +219,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     async close() {
       await server.close();
       await paging?.stop();
+      await supervision?.stop();
       await parking?.stop();
       await calls?.stop();
       await accounts?.stop();

@@ -78,6 +78,11 @@ export interface AuditFilter {
   actorUserId?: string | undefined;
   /** The actor's username (any case), also for deleted users, or "system". */
   actorName?: string | undefined;
+  /** Exactly this target (`user:<id>`). */
+  target?: string | undefined;
+  /** ISO-8601: entries at or after `since`, before `until`. */
+  since?: string | undefined;
+  until?: string | undefined;
 }
 
 /** Entries done by, or to (target `user:<id>`), the scope's users. */
@@ -105,6 +110,9 @@ export async function listAudit(
   if (action?.endsWith('.*')) query = query.where('action', 'like', `${escapeLike(action.slice(0, -1))}%`);
   else if (action) query = query.where('action', '=', action);
   if (filter.actorUserId) query = query.where('actor_user_id', '=', filter.actorUserId);
+  if (filter.target) query = query.where('target', '=', filter.target);
+  if (filter.since) query = query.where('at', '>=', new Date(filter.since));
+  if (filter.until) query = query.where('at', '<', new Date(filter.until));
   if (actorName) {
     const name = actorName.toLowerCase();
     query = query.where((eb) =>

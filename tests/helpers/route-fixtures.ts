@@ -84,6 +84,14 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
   'POST /api/paging/pages': () => ({
     body: { groupId: office.pagingGroupId, fromExtension: office.users.agent.extension },
   }),
+  'POST /api/supervision': () => ({
+    body: {
+      targetExtension: office.users.agent.extension,
+      supervisorExtension: office.users.supervisor.extension,
+      mode: 'monitor',
+    },
+  }),
+  'PATCH /api/supervision/:id': () => ({ body: { mode: 'whisper' } }),
 });
 
 /** Paging numbers for bodies, round the 800-899 range (a taken one is a 409, which the route tests accept). */

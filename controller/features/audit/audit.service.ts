@@ -11,7 +11,13 @@ export function createAuditService(db: Db) {
   return {
     async list(
       principal: Principal,
-      filter: { action?: string | undefined; actor?: string | undefined },
+      filter: {
+        action?: string | undefined;
+        actor?: string | undefined;
+        target?: string | undefined;
+        since?: string | undefined;
+        until?: string | undefined;
+      },
       page: PageRequest,
     ) {
       const scope = auditScope(principal);
@@ -19,7 +25,8 @@ export function createAuditService(db: Db) {
       const actor = filter.actor;
       const byActor =
         actor === undefined ? {} : uuid.test(actor) ? { actorUserId: actor } : { actorName: actor };
-      return listAudit(db, scope, { action: filter.action, ...byActor }, page);
+      const { target, since, until } = filter;
+      return listAudit(db, scope, { action: filter.action, target, since, until, ...byActor }, page);
     },
   };
 }

@@ -4,6 +4,7 @@ import type { EventBus } from '../../bus/event-bus.js';
 import { createKeyedLock } from '../calls/keyed-lock.js';
 import { AUTO_ANSWER } from './auto-answer.js';
 import { evolve, watchedChannels } from './session-state.js';
+import type { SessionStore } from './supervision-store.js';
 import { toSessionView } from './supervision-view.js';
 import { decide } from './supervision.decider.js';
 import type { SessionEffect, SessionEvent, SessionInput, SessionState } from './supervision.types.js';
@@ -13,6 +14,7 @@ export interface SupervisionRunnerDeps {
   bus: EventBus;
   logger: Logger;
   now: () => Date;
+  store: SessionStore;
   /** Every decided event with the session after it (the audit trail). */
   onEvents(session: SessionState, events: SessionEvent[], teamId: string | null): Promise<void>;
 }
@@ -67,6 +69,7 @@ export function createSupervisionRunner(deps: SupervisionRunnerDeps) {
       index(state);
       if (state.phase === 'ended') sessions.delete(id);
       else sessions.set(id, state);
+      await save(state);
       if (decision.events.length > 0)
         await deps
           .onEvents(state, decision.events, teams.get(id) ?? null)
@@ -82,6 +85,15 @@ export function createSupervisionRunner(deps: SupervisionRunnerDeps) {
       }
     }
     return state;
+  }
+
+  async function save(state: SessionState): Promise<void> {
+    try {
+      if (state.phase === 'ended') await deps.store.remove(state.id);
+      else await deps.store.save({ session: state, teamId: teams.get(state.id) ?? null });
+    } catch (error) {
+      logger.warn({ err: error, sessionId: state.id }, 'could not save the supervision session in Redis');
+    }
   }
 
   const failure = (outcome: Outcome<unknown>): FailureReason | undefined =>
@@ -169,6 +181,15 @@ export function createSupervisionRunner(deps: SupervisionRunnerDeps) {
     },
     sessionsOfChannel: (channelId: string): string[] => [...(channelIndex.get(channelId) ?? [])],
     get: (id: string) => sessions.get(id),
+    /** Takes over the sessions saved in Redis that this process does not know (a restart). */
+    async restore(): Promise<void> {
+      for (const { session, teamId } of await deps.store.loadAll()) {
+        if (sessions.has(session.id)) continue;
+        sessions.set(session.id, session);
+        teams.set(session.id, teamId);
+        index(session);
+      }
+    },
     teamOf: (id: string) => teams.get(id) ?? null,
     all: () => [...sessions.values()],
     idle: () => lock.idle(),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { channelIdOf, type PbxFact } from '../../ari/pbx.facts.js';
 import type { PbxConnection } from '../../ari/pbx.port.js';
@@ -20,6 +21,7 @@ import {
   whoOf,
 } from './supervision-lookup.js';
 import { createSupervisionRunner } from './supervision.runner.js';
+import { createSessionStore } from './supervision-store.js';
 import { isSupervisionBridge, sessionIdFromArgs } from './session-state.js';
 import { toSessionView, type SessionView } from './supervision-view.js';
 import type { IdlePolicy, SessionState, SupervisionMode, SupervisionStart } from './supervision.types.js';
@@ -30,6 +32,8 @@ export interface SupervisionServiceDeps {
   bus: EventBus;
   logger: Logger;
   calls: CallsService;
+  redis: Redis;
+  redisPrefix: string;
   idlePolicy: IdlePolicy;
   /** Take `*222` / `*223` / `*224` from the numbering plan (off: they answer as an unbuilt feature). */
   featureCodes?: boolean;
@@ -56,6 +60,7 @@ export function createSupervisionService(deps: SupervisionServiceDeps) {
     bus: deps.bus,
     logger,
     now,
+    store: createSessionStore(deps.redis, deps.redisPrefix),
     onEvents: (session, events) => auditSessionEvents(db, session, events),
   });
   const unsubscribes: (() => void)[] = [];
@@ -222,6 +227,7 @@ export function createSupervisionService(deps: SupervisionServiceDeps) {
 
   /** After every (re)connect: sessions built over events we may have missed end cleanly; orphans of ours go. */
   async function reconcile(): Promise<void> {
+    await runner.restore();
     const listed = await connection.pbx.listChannels();
     const channelIds = listed.ok ? listed.value.map((c) => c.id) : [];
     await Promise.all(runner.all().map((s) => runner.submit(s.id, { kind: 'reconcile', channelIds })));
