@@ -1,7 +1,9 @@
 import { benchCalls } from './calls.bench.js';
 import { benchLogin } from './login.bench.js';
+import { benchPaging } from './paging.bench.js';
 import { benchParking } from './parking.bench.js';
 import { benchRest } from './rest.bench.js';
+import { benchSupervision } from './supervision.bench.js';
 
 /** `npm run bench`: every benchmark, printing figures (never asserting on time). */
 const benches: Record<string, () => Promise<void>> = {
@@ -9,6 +11,8 @@ const benches: Record<string, () => Promise<void>> = {
   login: benchLogin,
   calls: benchCalls,
   parking: benchParking,
+  paging: benchPaging,
+  supervision: benchSupervision,
 };
 
 const only = process.argv.slice(2);
