@@ -494,6 +494,23 @@ describe('the WebSocket: a supervised agent learns of a session only while it is
   });
 });
 
+describe("the target is the agent's call on whichever device carries it", () => {
+  it('1001 talks from the webphone (1001-web): whisper reaches the webphone', async () => {
+    const web = await t.phone('1001-web');
+    const since = t.events.length;
+    const outgoing = web.dial(CUSTOMER);
+    await eventOf('call.answered', since);
+    await established(outgoing);
+    const { sup } = await supervise('whisper');
+    expect(web.hears(outgoing)).toEqual([CUSTOMER, SUP]);
+    expect(phones[SUP]!.hears(sup)).toEqual(['1001-web', CUSTOMER]);
+    expect(phones[CUSTOMER]!.hears(phones[CUSTOMER]!.calls.at(-1))).toEqual(['1001-web']);
+    web.hangup(outgoing);
+    await eventually(() => t.double.channels().length === 0, 4000, 'all gone');
+    web.unregister();
+  });
+});
+
 describe('the call changes under the session', () => {
   it('the agent parks the customer (#72): the session ends cleanly, the parked call is untouched', async () => {
     const call = await talking();
