@@ -166,6 +166,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   paging?.start();
   // The numbering plan's 800-899: a phone dialling a paging number pages it (the trunk never reaches this route).
   if (paging && calls) calls.dialPlan.handle('page', paging.onDialled);
+  // *80<ext>: intercom, through the paging machinery (one member, two-way).
+  if (paging && calls) calls.dialPlan.handle('intercom', paging.onIntercom);
   const snapshot: Record<string, SnapshotSource> = {};
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
   if (parking) snapshot.parkSlots = async () => parking.slots();

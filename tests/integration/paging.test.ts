@@ -440,3 +440,39 @@ describe('restarts', () => {
     await closed(m3);
   });
 });
+
+describe('intercom (*80 + extension)', () => {
+  it('1001 dials *801003: 1003 answers by itself, both hear each other; 1003 hangs up and it ends', async () => {
+    const since = t.events.length;
+    const out = phones['1001']!.dial('*801003');
+    const inc = await incoming('1003');
+    await eventually(() => inc.state === 'established', 3000, '1003 answered by itself');
+    expect(inc.headers['Call-Info']).toMatch(/answer-after=0/);
+    await eventually(() => phones['1001']!.hears(out).join() === '1003', 2000, '1001 hears 1003');
+    expect(phones['1003']!.hears(inc)).toEqual(['1001']);
+    expect(await livePages()).toEqual([]);
+    phones['1003']!.hangup(inc);
+    await closed(out);
+    expect(t.events.slice(since).filter((e) => e.type.startsWith('page.'))).toEqual([]);
+  });
+
+  it('a target on a call or in DND is refused with a prompt; an unknown extension is 404', async () => {
+    const { out: busyCall, inc } = await onACall();
+    const toBusy = phones['1004']!.dial('*801003');
+    await closed(toBusy, 5000);
+    expect(toBusy.prompts).toContain('sound:vm-isonphone');
+    expect(busyCall.state).toBe('established');
+    phones['1003']!.hangup(busyCall);
+    await closed(inc, 3000);
+
+    await admin.put(`/api/users/${users['1004']!.id}/dnd`, { enabled: true });
+    const toDnd = phones['1001']!.dial('*801004');
+    await closed(toDnd, 5000);
+    expect(toDnd.prompts).toContain('sound:do-not-disturb');
+    expect(phones['1004']!.calls.filter((c) => c.state !== 'closed')).toEqual([]);
+
+    const nobody = phones['1001']!.dial('*809999');
+    await closed(nobody, 3000);
+    expect(nobody.status).toBe(404);
+  });
+});

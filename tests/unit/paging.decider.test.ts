@@ -82,6 +82,7 @@ describe('who a page calls (planMembers)', () => {
 function setup(overrides: Partial<PageSetup> = {}): PageSetup {
   return {
     id: 'pg1',
+    mode: 'page',
     number: '801',
     name: 'Sales',
     groupIds: ['g1'],
@@ -325,5 +326,47 @@ describe('a page (decide)', () => {
     const { state } = run([...live, ...memberJoins(L3), { kind: 'reconcile', channelIds: ['P'] }]);
     expect(state.members[0]).toMatchObject({ status: 'left', reason: 'hung-up' });
     expect(state.phase).toBe('live');
+  });
+});
+
+describe('an intercom (decide)', () => {
+  const intercom = setup({
+    mode: 'intercom',
+    beep: false,
+    candidates: [member('1005', { accounts: [account('PJSIP/1005'), account('PJSIP/1005-web')] })],
+  });
+  const L = 'page-pg1-m0-0';
+  const Lweb = 'page-pg1-m0-1';
+  const base: PageInput[] = [
+    { kind: 'start', setup: intercom },
+    { kind: 'bridge-created' },
+    { kind: 'channel-up', channelId: 'P' },
+    { kind: 'entered-bridge', channelId: 'P' },
+    { kind: 'channel-entered', channelId: L },
+    { kind: 'channel-entered', channelId: Lweb },
+  ];
+
+  it('given its legs, then they are dialled without muting (two-way)', () => {
+    const { all } = run(base);
+    expect(all).not.toContainEqual({ kind: 'mute', channelId: L });
+    expect(all).toContainEqual({ kind: 'dial', channelId: L });
+  });
+
+  it('given the first device answers, then the others stop; when it hangs up the intercom ends', () => {
+    const answered = run([
+      ...base,
+      { kind: 'channel-up', channelId: L },
+      { kind: 'entered-bridge', channelId: L },
+    ]);
+    expect(answered.last.effects).toEqual([{ kind: 'hangup', channelId: Lweb }]);
+    const over = run([
+      ...base,
+      { kind: 'channel-up', channelId: L },
+      { kind: 'entered-bridge', channelId: L },
+      { kind: 'channel-left', channelId: Lweb },
+      { kind: 'channel-left', channelId: L },
+    ]);
+    expect(over.state.endReason).toBe('target-hung-up');
+    expect(over.last.effects).toContainEqual({ kind: 'hangup', channelId: 'P' });
   });
 });

@@ -43,6 +43,13 @@ export function channelGone(
     else if (member.status === 'calling') Object.assign(member, { status: 'failed', reason: why });
   }
   emit(step, { kind: 'member-changed', member });
+  // Intercom: the call is its one member; once that member has no leg left, the call is over.
+  if (
+    page.mode === 'intercom' &&
+    page.phase !== 'ending' &&
+    legs.every((l) => l.state === 'gone' || l.state === 'pending')
+  )
+    return end(step, member.status === 'left' ? 'target-hung-up' : 'target-unavailable');
   checkEnded(step);
 }
 

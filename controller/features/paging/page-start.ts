@@ -52,6 +52,7 @@ export function start(step: Step, setup: PageSetup): void {
       priority: setup.priority,
       beep: setup.beep,
       maxSeconds: setup.maxSeconds,
+      mode: setup.mode,
       origin: pager.origin,
       pager: {
         extension: pager.extension,

@@ -67,7 +67,7 @@ function onEntered(step: Step, channelId: string): void {
   }
   setLeg(step, channelId, 'dialling');
   // A member leg is muted toward the bridge from its first moment: nothing it sends can reach the page.
-  if (!isPagerLeg) effect(step, { kind: 'mute', channelId });
+  if (!isPagerLeg && page.mode === 'page') effect(step, { kind: 'mute', channelId });
   effect(step, { kind: 'dial', channelId });
 }
 
@@ -138,6 +138,11 @@ function onEnteredBridge(step: Step, channelId: string): void {
   );
   emit(step, { kind: 'member-changed', member: { ...found.member, status: 'connected', legs } });
   emit(step, { kind: 'member-joined', extension: found.member.extension, channelId });
+  // Intercom: the first device to answer is the call; the extension's other devices stop.
+  if (page.mode === 'intercom')
+    for (const other of legs)
+      if (other.channelId !== channelId && other.state !== 'gone' && other.state !== 'pending')
+        effect(step, { kind: 'hangup', channelId: other.channelId });
 }
 
 /** The pager is in the bridge: the page is on; members are called now (taken ones moved in). */

@@ -26,6 +26,8 @@ export type PageBusEvent =
 
 /** The decider's events that clients see, with the page as it stands after the event. */
 export function busEventOf(event: PageEvent, page: PageState): PageBusEvent | undefined {
+  // An intercom is a two-way call between two people, not a page: no page events.
+  if (page.mode === 'intercom') return undefined;
   switch (event.kind) {
     case 'went-live':
       return { type: 'page.started', data: pageViewOf(page) };

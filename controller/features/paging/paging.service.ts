@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ChannelInfo } from '../../ari/pbx.facts.js';
+import type { ChannelInfo, PbxFact } from '../../ari/pbx.facts.js';
 import type { PbxConnection } from '../../ari/pbx.port.js';
 import type { EventBus } from '../../bus/event-bus.js';
 import { auditTarget, writeAudit } from '../../db/audit.repository.js';
@@ -19,6 +19,7 @@ import {
   settingsOf,
   type PageTarget,
 } from './page-setup.js';
+import { createIntercom } from './intercom.js';
 import { createPageFactRouter } from './page-fact-router.js';
 import { createPageStore } from './page-store.js';
 import { pageViewOf, type PageView } from './page-view.js';
@@ -134,6 +135,7 @@ export function createPagingService(deps: PagingServiceDeps) {
       const candidates = await candidatesOf(db, extensions, presence, runner.all(), everyone);
       const setup: PageSetup = {
         id: pageId,
+        mode: 'page',
         number: resolved.number,
         name: resolved.name,
         groupIds,
@@ -167,7 +169,12 @@ export function createPagingService(deps: PagingServiceDeps) {
     });
   }
 
-  const onFact = createPageFactRouter(runner);
+  const pageFacts = createPageFactRouter(runner);
+  const intercom = createIntercom({ pbx: connection.pbx, db, logger, runner, directory });
+  const onFact = (fact: PbxFact) => {
+    pageFacts(fact);
+    intercom.onFact(fact);
+  };
 
   /** On every (re)connect: adopt saved pages, feed them Asterisk's channels, end orphan page bridges. */
   async function reconcile(): Promise<void> {
@@ -199,13 +206,16 @@ export function createPagingService(deps: PagingServiceDeps) {
     async stop(): Promise<void> {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
       runner.stop();
+      intercom.stop();
       await runner.idle();
     },
     onDialled,
+    /** The numbering plan's `intercom` route (`*80<ext>`). */
+    onIntercom: intercom.onDialled,
     list: (): PageView[] =>
       runner
         .all()
-        .filter((p) => p.phase !== 'ended')
+        .filter((p) => p.phase !== 'ended' && p.mode === 'page')
         .map(pageViewOf)
         .sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
     /** `POST /api/paging/pages`: supervisors and admins; an agent only groups they are in, from their own extension. */

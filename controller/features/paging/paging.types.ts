@@ -58,7 +58,18 @@ export interface PageMember {
   takenFrom?: string;
 }
 
-export type EndReason = 'pager-hung-up' | 'max-length' | 'stopped' | 'pager-unavailable' | 'failed';
+export type EndReason =
+  | 'pager-hung-up'
+  | 'max-length'
+  | 'stopped'
+  | 'pager-unavailable'
+  | 'failed'
+  /** Intercom: the called extension hung up, or none of its devices answered. */
+  | 'target-hung-up'
+  | 'target-unavailable';
+
+/** A page (one-way, members muted) or an intercom (`*80<ext>`: one extension, two-way, first device to answer). */
+export type PageMode = 'page' | 'intercom';
 
 export interface PagerState {
   extension: string;
@@ -72,6 +83,7 @@ export interface PagerState {
 
 export interface PageState {
   id: string;
+  mode: PageMode;
   number: string;
   name: string;
   groupIds: string[];
@@ -93,6 +105,7 @@ export interface PageState {
 /** Everything the shell resolved before the page begins (numbers, members' presence, the pager). */
 export interface PageSetup {
   id: string;
+  mode: PageMode;
   number: string;
   name: string;
   groupIds: string[];
