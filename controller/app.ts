@@ -192,7 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(auditRoutes(createAuditService(db), auth));
       await api.register(pagingConfigRoutes(createPagingConfigService(db), auth));
       await api.register(dndRoutes(createDndService(db), auth));
-      if (calls) await api.register(callsRoutes(calls, auth));
+      if (calls) await api.register(callsRoutes(calls, auth, supervision?.annotateCall));
       if (parking) await api.register(parkingRoutes(parking, auth));
       if (supervision) await api.register(supervisionRoutes(supervision, auth));
       if (paging) await api.register(pagingRoutes(paging, auth));

@@ -494,6 +494,23 @@ describe('the WebSocket: a supervised agent learns of a session only while it is
   });
 });
 
+describe('GET /api/calls shows who supervises a call, to supervisors and admins only', () => {
+  it('admin and the team supervisor see it, another team supervisor sees no session, the agent no field', async () => {
+    const call = await talking();
+    const { id } = await supervise('whisper');
+    const callsAs = async (ext: string) =>
+      (await (await as(ext)).get('/api/calls')).json<{ items: Record<string, unknown>[] }>().items[0]!;
+    const shown = [{ sessionId: id, supervisorExtension: SUP, targetExtension: AGENT, mode: 'whisper' }];
+    expect((await callsAs('1020')).supervisedBy).toEqual(shown);
+    expect((await callsAs('1012')).supervisedBy).toEqual(shown);
+    expect((await callsAs('1011')).supervisedBy).toEqual([]);
+    expect(await callsAs(AGENT)).not.toHaveProperty('supervisedBy');
+    const one = await (await as(AGENT)).get(`/api/calls/${String((await callsAs(AGENT)).id)}`);
+    expect(one.json()).not.toHaveProperty('supervisedBy');
+    await hangUpAll(call);
+  });
+});
+
 describe("the target is the agent's call on whichever device carries it", () => {
   it('1001 talks from the webphone (1001-web): whisper reaches the webphone', async () => {
     const web = await t.phone('1001-web');

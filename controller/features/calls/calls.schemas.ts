@@ -21,6 +21,17 @@ export const callSchema = z.object({
       state: z.enum(['dialing', 'ringing', 'up', 'gone']),
     }),
   ),
+  /** Who supervises the call and how: shown to admins and supervisors only (issue 10), absent for agents. */
+  supervisedBy: z
+    .array(
+      z.object({
+        sessionId: z.string(),
+        supervisorExtension: z.string(),
+        targetExtension: z.string(),
+        mode: z.enum(['monitor', 'whisper', 'barge']),
+      }),
+    )
+    .optional(),
 });
 
 export const callListSchema = z.object({ items: z.array(callSchema) });

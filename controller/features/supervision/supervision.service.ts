@@ -279,8 +279,31 @@ export function createSupervisionService(deps: SupervisionServiceDeps) {
       owned(id, principal);
       await runner.submit(id, { kind: 'stop' });
     },
+    /** `GET /api/calls`: who supervises this call and how, for admins and supervisors (agents never learn it here). */
+    annotateCall(call: { id: string }, principal: Principal): { supervisedBy?: SupervisedBy[] } {
+      if (principal.role === 'agent') return {};
+      const supervisedBy = runner
+        .all()
+        .filter((s) => s.call?.callId === call.id && s.phase !== 'ending')
+        .map((s) => toSessionView(s, runner.teamOf(s.id)))
+        .filter((view) => canSeeSession(principal, view))
+        .map((view) => ({
+          sessionId: view.id,
+          supervisorExtension: view.supervisorExtension,
+          targetExtension: view.targetExtension,
+          mode: view.mode,
+        }));
+      return { supervisedBy };
+    },
     idle: () => runner.idle(),
   };
+}
+
+export interface SupervisedBy {
+  sessionId: string;
+  supervisorExtension: string;
+  targetExtension: string;
+  mode: SupervisionMode;
 }
 
 export type SupervisionService = ReturnType<typeof createSupervisionService>;
