@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
 import type { PhoneCall, SimPhone } from '../ari-double/index.js';
 import {
@@ -8,6 +9,7 @@ import {
   type Telephony,
   type TestUser,
 } from '../helpers/telephony.js';
+import { redisUrl } from '../helpers/test-app.js';
 
 /**
  * Paging through the ARI double, end to end: the API (and, below, dialling 8NN), the members' phones auto-answering
@@ -474,5 +476,25 @@ describe('intercom (*80 + extension)', () => {
     const nobody = phones['1001']!.dial('*809999');
     await closed(nobody, 3000);
     expect(nobody.status).toBe(404);
+  });
+});
+
+describe('restarts without saved state', () => {
+  it('a page bridge nobody knows (Redis lost) is ended cleanly on reconnect: its legs hung up, the bridge gone', async () => {
+    const p = await page({ groupId: groups.sales, fromExtension: '1001' });
+    const m3 = await incoming('1003');
+    const redis = new Redis(redisUrl);
+    const prefix = t.config.REDIS_PREFIX;
+    await redis.del(`${prefix}pages`, `${prefix}pages:${p.id}`);
+    redis.disconnect();
+    await t.restartController();
+    admin = await clientFor(t.app, users['1002']!);
+    await closed(m3, 3000);
+    await eventually(
+      () => !t.double.bridges().some((b) => b.id === `page-${p.id}`),
+      3000,
+      'bridge destroyed',
+    );
+    expect(await livePages()).toEqual([]);
   });
 });
