@@ -170,10 +170,12 @@ export function createPagingRunner(deps: PagingRunnerDeps) {
 
   function arm(pageId: string, at: string): void {
     clearTimeout(timers.get(pageId));
-    const timer = setTimeout(
-      () => void submit(pageId, { kind: 'timeout' }),
-      Math.max(0, Date.parse(at) - now().getTime()),
-    );
+    const delay = Math.max(0, Date.parse(at) - now().getTime());
+    const timer = setTimeout(() => {
+      // A timer may fire a millisecond before the clock says it is due: wait for the deadline itself.
+      if (now().getTime() < Date.parse(at)) return arm(pageId, at);
+      void submit(pageId, { kind: 'timeout' });
+    }, delay);
     timer.unref();
     timers.set(pageId, timer);
   }
