@@ -326,6 +326,53 @@ describe('refusals: 403 with a code, audited, and the refused hear nothing', () 
   });
 });
 
+describe('the API by callId, and who may change, end or see a session', () => {
+  it('POST {callId}: the agent of the call (the callee unless targetExtension says otherwise) is supervised', async () => {
+    const call = await talking();
+    const calls = (await (await as('1020')).get('/api/calls')).json<{ items: { id: string }[] }>().items;
+    const response = await (
+      await as('1020')
+    ).post('/api/supervision', {
+      callId: calls[0]!.id,
+      targetExtension: AGENT,
+      supervisorExtension: '1020',
+      mode: 'monitor',
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({ callId: calls[0]!.id, targetExtension: AGENT, state: 'ringing' });
+    const unknown = await (
+      await as('1020')
+    ).post('/api/supervision', {
+      callId: 'no-such-call',
+      supervisorExtension: '1020',
+      mode: 'monitor',
+    });
+    expect(unknown.statusCode).toBe(403);
+    expect(unknown.json()).toMatchObject({ error: { code: 'no-call-to-supervise' } });
+    await hangUpAll(call);
+  });
+
+  it('another team sees nothing (404); a team colleague sees it but may not change or end it (403)', async () => {
+    const call = await talking();
+    const { id } = await supervise('monitor');
+    const other = await as('1011');
+    expect((await other.get('/api/supervision')).json()).toEqual({ items: [] });
+    expect((await other.patch(`/api/supervision/${id}`, { mode: 'barge' })).statusCode).toBe(404);
+    expect((await other.delete(`/api/supervision/${id}`)).statusCode).toBe(404);
+    const colleague = await as('1012');
+    expect((await colleague.get('/api/supervision')).json<{ items: unknown[] }>().items).toHaveLength(1);
+    const refused = await colleague.patch(`/api/supervision/${id}`, { mode: 'barge' });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'supervision-forbidden' } });
+    expect((await (await as(AGENT)).get('/api/supervision')).statusCode).toBe(403);
+    const since = t.events.length;
+    expect((await (await as('1020')).delete(`/api/supervision/${id}`)).statusCode).toBe(204);
+    await eventOf('supervision.ended', since);
+    expect((await (await as('1020')).delete(`/api/supervision/${id}`)).statusCode).toBe(404);
+    await hangUpAll(call);
+  });
+});
+
 describe('the agent is idle, then called (SUPERVISION_IDLE_POLICY=wait)', () => {
   it('the supervisor waits on hold music, and hears the call once the agent is on one', async () => {
     const since = t.events.length;
