@@ -21,11 +21,14 @@ const phones: Record<string, SimPhone> = {};
 const AGENT = '1001';
 const CUSTOMER = '1002';
 const SUP = '1010';
+const teams: Record<'a' | 'b', string> = { a: '', b: '' };
 
 beforeAll(async () => {
   t = await startTelephony();
   const teamA = await insertTeam(t.db, 'Team A');
   const teamB = await insertTeam(t.db, 'Team B');
+  teams.a = teamA.id;
+  teams.b = teamB.id;
   const plan: [string, 'agent' | 'supervisor' | 'admin', string | null][] = [
     ['1001', 'agent', teamA.id],
     ['1002', 'agent', teamB.id],
@@ -572,6 +575,27 @@ describe("the target is the agent's call on whichever device carries it", () => 
     web.hangup(outgoing);
     await eventually(() => t.double.channels().length === 0, 4000, 'all gone');
     web.unregister();
+  });
+});
+
+describe('the rules are checked again when a user changes', () => {
+  it('the supervisor moved to another team mid-session: the session ends at once, audited as refused', async () => {
+    const call = await talking();
+    const { id, sup } = await supervise('monitor', '1012');
+    const since = t.events.length;
+    const moved = await (await as('1020')).patch(`/api/users/${users['1012']!.id}`, { teamId: teams.b });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const ended = await eventOf('supervision.ended', since);
+    expect(ended.data).toMatchObject({ id, reason: 'refused' });
+    await eventually(() => sup.state === 'closed', 2000, 'supervisor hung up');
+    expect(hearing(call, sup, '1012')).toMatchObject({ agent: [CUSTOMER], customer: [AGENT] });
+    const audit = await (await as('1020')).get('/api/audit?action=supervision.refused');
+    expect(audit.json<{ items: unknown[] }>().items[0]).toMatchObject({
+      details: { sessionId: id, code: 'supervision-forbidden', via: 'recheck' },
+    });
+    await (await as('1020')).patch(`/api/users/${users['1012']!.id}`, { teamId: teams.a });
+    clients.delete('1012');
+    await hangUpAll(call);
   });
 });
 

@@ -442,6 +442,18 @@ describe('ending: on any party hanging up or on request, every snoop and bridge 
     expect(run.state).toMatchObject({ phase: 'ending', endReason: 'controller-restart' });
   });
 
+  it('revoked (the rules no longer allow it): everything hung up at once, no prompt, ended as refused', () => {
+    const before = given(built('whisper'));
+    const refusal = { code: 'supervision-forbidden' as const, reason: 'moved to another team' };
+    const run = given([{ kind: 'revoke', refusal }, leaves(SUP), leaves(S1)], before.state);
+    expect(run.effects[0]).toEqual([
+      { kind: 'destroy-bridge', bridgeId: B1 },
+      { kind: 'hangup', channelId: SUP },
+      { kind: 'hangup', channelId: S1 },
+    ]);
+    expect(run.state).toMatchObject({ phase: 'ended', endReason: 'refused', refusal });
+  });
+
   it('after the end nothing more is decided', () => {
     const before = given([...built('monitor'), leaves(SUP), leaves(S1)]);
     expect(before.state?.phase).toBe('ended');

@@ -121,13 +121,20 @@ export function end(step: Step, reason: EndReason): void {
 export function refuse(step: Step, code: SupervisionRefusalCode, reason: string, ending: EndReason): void {
   const channelId = step.state.supervisorChannelId;
   if (!channelId) {
-    emit(step, { kind: 'ending', reason: ending, refusal: { code, reason } });
+    emit(step, { kind: 'ending', reason: ending, refusal: { code, reason }, via: 'start' });
     return cleanUp(step);
   }
   const playbackId = promptId(step.state.id, step.state.builds + 1);
   emit(step, { kind: 'prompting', playbackId });
-  emit(step, { kind: 'ending', reason: ending, refusal: { code, reason }, prompt: true });
+  emit(step, { kind: 'ending', reason: ending, refusal: { code, reason }, prompt: true, via: 'start' });
   effect(step, { kind: 'play', playbackId, channelId, media: heardToTheEnd(PROMPTS[code]) });
+}
+
+/** The rules no longer allow the session: it ends at once (no prompt: the supervisor is hung up), audited as refused. */
+export function revoke(step: Step, refusal: { code: SupervisionRefusalCode; reason: string }): void {
+  if (step.state.phase === 'ending' || step.state.phase === 'ended') return;
+  emit(step, { kind: 'ending', reason: 'refused', refusal, via: 'recheck' });
+  cleanUp(step);
 }
 
 /** Hangs up what is left; the session is over once Asterisk has confirmed every channel of ours left. */

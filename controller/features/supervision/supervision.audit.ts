@@ -44,7 +44,12 @@ export async function auditSessionEvents(
       await writeAudit(db, {
         ...base,
         action: 'supervision.refused',
-        details: { ...details, mode: session.mode, via: 'phone', ...event.refusal },
+        details: {
+          ...details,
+          mode: session.mode,
+          via: event.via === 'recheck' ? 'recheck' : session.promptId ? 'phone' : 'api',
+          ...event.refusal,
+        },
       });
     else if (event.kind === 'ended')
       await writeAudit(db, {

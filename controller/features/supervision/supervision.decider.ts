@@ -3,6 +3,7 @@ import { legArgs } from './session-state.js';
 import {
   build,
   cleanUp,
+  revoke,
   effect,
   emit,
   end,
@@ -93,6 +94,8 @@ function dispatch(step: Step, input: Exclude<SessionInput, SupervisionStart>): v
       return switchTo(step, input.mode);
     case 'stop':
       return end(step, 'requested');
+    case 'revoke':
+      return revoke(step, input.refusal);
     case 'fact':
       onFact(step, input.fact);
       return settle(step);

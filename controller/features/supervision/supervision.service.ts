@@ -112,6 +112,35 @@ export function createSupervisionService(deps: SupervisionServiceDeps) {
     }
   }
 
+  /**
+   * A user changed or went: every session they supervise, are supervised in or take part in the call of is checked
+   * against the rules again, with the rows as they are now; one no longer allowed ends at once.
+   */
+  function recheck(userId: string): void {
+    for (const session of runner.all()) {
+      const parties = session.call ? calls.partiesOfCall(session.call.callId) : undefined;
+      const involved = [
+        session.supervisor.userId,
+        session.target.userId,
+        parties?.a.person.userId,
+        parties?.b.person.userId,
+      ];
+      if (!involved.includes(userId)) continue;
+      void runner.submit(session.id, async () => {
+        const [supervisor, target] = await Promise.all([
+          findUserById(db, session.supervisor.userId),
+          findUserById(db, session.target.userId),
+        ]);
+        const verdict = supervisor && target ? await verdictOver(db, supervisor, target, parties) : undefined;
+        if (verdict?.ok) return undefined;
+        const refusal = verdict
+          ? { code: verdict.code, reason: verdict.reason }
+          : { code: 'supervision-forbidden' as const, reason: 'the supervisor or the agent was deleted' };
+        return { kind: 'revoke', refusal };
+      });
+    }
+  }
+
   /** `*222<ext>` / `*223<ext>` / `*224<ext>` from a phone: the caller's channel is the supervisor's. */
   function startFromPhone(mode: SupervisionMode) {
     return ({ channel, argument }: DialledCall): void => {
@@ -250,6 +279,7 @@ export function createSupervisionService(deps: SupervisionServiceDeps) {
         ),
         deps.bus.subscribe((event) => {
           if (event.type === 'call.answered') onCallAnswered(event.data.id);
+          if (event.type === 'user.updated' || event.type === 'user.deleted') recheck(event.data.id);
         }),
       );
       if (deps.featureCodes)

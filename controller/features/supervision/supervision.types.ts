@@ -119,6 +119,8 @@ export type SessionInput =
     }
   | { kind: 'switch'; mode: SupervisionMode }
   | { kind: 'stop' }
+  /** The access rule no longer allows the session (a role or team changed, a user was deleted): it ends at once. */
+  | { kind: 'revoke'; refusal: { code: SupervisionRefusalCode; reason: string } }
   | { kind: 'fact'; fact: PbxFact }
   | { kind: 'effect-failed'; effect: SessionEffect; reason: FailureReason }
   /** After a reconnect: the channels Asterisk has now. */
@@ -143,6 +145,8 @@ export type SessionEvent =
       refusal?: { code: SupervisionRefusalCode; reason: string };
       /** A prompt plays first (`refusing`); the clean-up follows its end. */
       prompt?: true;
+      /** Where a refusal came from: the start or the agent's call (`start`), or the rules checked again (`recheck`). */
+      via?: 'start' | 'recheck';
     }
   | { kind: 'channel-gone'; channelId: string }
   | { kind: 'bridge-gone'; bridgeId: string }
