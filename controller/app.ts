@@ -18,6 +18,7 @@ import { createWsTickets } from './features/auth/ws-tickets.js';
 import { callEventVisible } from './features/calls/calls.events.js';
 import { callsRoutes } from './features/calls/calls.routes.js';
 import { createCallsService } from './features/calls/calls.service.js';
+import type { SetupTrace } from './features/calls/setup-trace.js';
 import { parkingRoutes } from './features/parking/parking.routes.js';
 import { createParkingService } from './features/parking/parking.service.js';
 import { supervisionEventVisible } from './features/supervision/supervision-view.js';
@@ -67,6 +68,8 @@ export interface AppDeps {
    * starts and stops it; the app only subscribes. Without it the telephony features are not wired at all.
    */
   pbxConnection?: PbxConnection;
+  /** Told each set-up step of each phone call (`npm run bench` and the live suite measure with it). */
+  callSetupTrace?: SetupTrace;
 }
 
 export interface App {
@@ -119,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       bus,
       logger,
       dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS,
+      trace: deps.callSetupTrace,
     });
   calls?.start();
   const parking =

@@ -4,6 +4,7 @@ import { createAriPbx } from './ari-pbx.js';
 import { eventSocketOpener, type EventSocket, type EventSocketOpener } from './ari-socket.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 import { createFactStream, type FactHandler, type FactStream } from './fact-stream.js';
+import { TRANSLATED_EVENT_TYPES } from './fact-translator.js';
 import type { ConnectionState } from './pbx.facts.js';
 import type { Pbx, PbxConnection } from './pbx.port.js';
 
@@ -215,14 +216,18 @@ class AriConnection implements PbxConnection {
   }
 }
 
-/** Drop ChannelVarset at the source and receive PJSIP endpoint state; neither is fatal if refused. */
+/**
+ * Only the events that become facts (and ApplicationReplaced) at the source, and PJSIP endpoint state; neither is
+ * fatal if refused. The endpoint subscription brings every event of every PJSIP channel (twice, measured), dialplan
+ * steps, caller-ID and variable changes included: filtered, none of that is serialised, sent and parsed while a
+ * caller waits for its callee's INVITE.
+ */
 async function configureApp(http: AriHttp, app: string, logger: Logger): Promise<void> {
   const path = `/applications/${segment(app)}`;
-  const filter = await http('PUT', `${path}/eventFilter`, {
-    body: { disallowed: [{ type: 'ChannelVarset' }] },
-  });
+  const allowed = [...TRANSLATED_EVENT_TYPES, 'ApplicationReplaced'].map((type) => ({ type }));
+  const filter = await http('PUT', `${path}/eventFilter`, { body: { allowed } });
   if (filter.kind !== 'response' || filter.status >= 300)
-    logger.info('ARI event filter not available; ChannelVarset is dropped here instead');
+    logger.info('ARI event filter not available; events that are not facts are dropped here instead');
   const subscription = await http('POST', `${path}/subscription`, {
     query: { eventSource: ENDPOINT_EVENTS },
   });

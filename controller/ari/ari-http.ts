@@ -1,8 +1,10 @@
+import http from 'node:http';
+import https from 'node:https';
 import { isObject, text } from './ari-snapshots.js';
 import type { FailureReason, Outcome } from './pbx.port.js';
 
 /**
- * ARI's REST side over plain `fetch` with basic auth. ari-client's generated methods turn every HTTP error into an
+ * ARI's REST side over plain HTTP with basic auth. ari-client's generated methods turn every HTTP error into an
  * `Error` whose message is the response body and drop the status code, so telling 404 from 409 from 500 would mean
  * matching message text; here each answer keeps its status and maps to an `Outcome` in one place.
  */
@@ -31,25 +33,58 @@ export type AriHttp = (
   request?: AriRequest,
 ) => Promise<AriResponse>;
 
+/**
+ * Over `node:http` with a keep-alive agent rather than `fetch`: measured against Asterisk 22.10.1 on loopback, a
+ * request cost 0.07 ms of synchronous work and 0.29 ms round trip this way, 0.26-0.40 ms and 0.60-0.94 ms with
+ * `fetch` (undici) — on a call's set-up path, before the callee's INVITE can leave.
+ */
 export function createAriHttp(options: AriHttpOptions): AriHttp {
-  const base = `${options.url.replace(/\/+$/, '')}/ari`;
+  const base = new URL(`${options.url.replace(/\/+$/, '')}/ari`);
   const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
   const timeoutMs = options.timeoutMs ?? 5000;
-  return async (method, path, request = {}) => {
-    const headers: Record<string, string> = { authorization };
-    if (request.body !== undefined) headers['content-type'] = 'application/json';
-    try {
-      const response = await fetch(`${base}${path}${queryString(request.query)}`, {
-        method,
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      return { kind: 'response', status: response.status, body: parseBody(await response.text()) };
-    } catch (error) {
-      return { kind: 'unreachable', message: error instanceof Error ? error.message : String(error) };
-    }
-  };
+  const client = base.protocol === 'https:' ? https : http;
+  // Idle sockets go after 4 s (as undici's fetch does), well before Asterisk's own keep-alive limit (15 s), so a
+  // request never goes out on a socket the server is closing.
+  const agent = new client.Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
+  return (method, path, request = {}) =>
+    new Promise<AriResponse>((resolve) => {
+      const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+      const headers: Record<string, string | number> = { authorization };
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = Buffer.byteLength(body);
+      }
+      const unreachable = (error: unknown) =>
+        resolve({ kind: 'unreachable', message: error instanceof Error ? error.message : String(error) });
+      const req = client.request(
+        {
+          protocol: base.protocol,
+          hostname: base.hostname,
+          port: base.port,
+          path: `${base.pathname}${path}${queryString(request.query)}`,
+          method,
+          headers,
+          agent,
+          timeout: timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({
+              kind: 'response',
+              status: res.statusCode ?? 0,
+              body: parseBody(Buffer.concat(chunks).toString('utf8')),
+            }),
+          );
+          res.on('error', unreachable);
+        },
+      );
+      // A host that died holds a keep-alive socket open: the timeout frees it.
+      req.on('timeout', () => req.destroy(new Error(`ARI request timed out after ${timeoutMs} ms`)));
+      req.on('error', unreachable);
+      req.end(body);
+    });
 }
 
 /** A path segment, encoded (ids chosen by features may hold any character; device names hold `:`). */

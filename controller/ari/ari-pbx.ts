@@ -69,6 +69,21 @@ function channelCommands(http: AriHttp, app: string): ChannelCommands {
         }),
         toChannelInfo,
       ),
+    originate: async (request) =>
+      toOutcome(
+        await http('POST', '/channels', {
+          query: {
+            endpoint: request.endpoint,
+            app,
+            appArgs: request.appArgs,
+            channelId: request.channelId,
+            timeout: request.timeoutSeconds,
+            callerId: request.callerId ? callerIdString(request.callerId) : undefined,
+          },
+          body: { variables: request.variables ?? {} },
+        }),
+        toChannelInfo,
+      ),
     dial: async (request) =>
       done(
         await http('POST', `${channel(request.channelId)}/dial`, {
@@ -188,6 +203,12 @@ const dynamicContactId = (aorId: string, uri: string) =>
 
 const sipObjectPath = (type: string, id: string) =>
   `/asterisk/config/dynamic/res_pjsip/${segment(type)}/${segment(id)}`;
+
+/** `"Name" <number>` for originate's `callerId` (which sets the new channel's caller ID and connected line). */
+function callerIdString(party: { name: string; number: string }): string {
+  const name = party.name.replace(/["\\]/g, '');
+  return name ? `"${name}" <${party.number}>` : `<${party.number}>`;
+}
 
 /**
  * Variables for `POST /channels/create`, set before the channel exists in Stasis (setting them afterwards races

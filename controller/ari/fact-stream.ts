@@ -20,11 +20,17 @@ export interface FactStream {
  * byte (measured on Asterisk 22.10.1: ChannelDtmfReceived, ChannelTransfer, ChannelStateChange…). Every event
  * carries a millisecond timestamp, so a message identical to a recent one is such a copy, and is dropped here once
  * for every feature.
+ *
+ * Every channel ends once (`channel-left`): with its StasisEnd, or — a channel the app made that never entered Stasis,
+ * such as an originated leg nobody answered (measured on 22.10.1: rejected, cancelled or timed out, it sends
+ * ChannelDestroyed and no StasisEnd) — with its ChannelDestroyed. A ChannelDestroyed after a StasisEnd is dropped.
  */
 export function createFactStream(logger: Logger): FactStream {
   const handlers = new Set<FactHandler>();
   const reportedTypes = new Set<string>();
   const seen = createRecentSet(RECENT_MESSAGES);
+  /** Channels whose end was delivered (StasisEnd comes before ChannelDestroyed). */
+  const ended = createRecentSet(RECENT_ENDS);
 
   const reportOnce = (type: string, message: string) => {
     if (reportedTypes.has(type)) return;
@@ -62,6 +68,11 @@ export function createFactStream(logger: Logger): FactStream {
         return type;
       }
       const fact = translateEvent(event);
+      if (fact?.kind === 'channel-left') {
+        // One end per channel: StasisEnd, or ChannelDestroyed of a channel that never was in Stasis.
+        if (type === 'ChannelDestroyed' && !ended.add(fact.channel.id)) return type;
+        if (type === 'StasisEnd') ended.add(fact.channel.id);
+      }
       if (fact) deliver(fact);
       return type;
     },
@@ -74,6 +85,8 @@ export function createFactStream(logger: Logger): FactStream {
 
 /** How many recent messages are remembered to recognise copies (copies arrive next to each other). */
 const RECENT_MESSAGES = 256;
+/** How many ended channels are remembered (a ChannelDestroyed follows its StasisEnd within milliseconds). */
+const RECENT_ENDS = 4096;
 
 /** A bounded set of the last `size` strings: `add` answers false when the string is already among them. */
 function createRecentSet(size: number) {

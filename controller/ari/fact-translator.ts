@@ -80,6 +80,9 @@ const translators: Record<string, Translate> = {
     };
   },
   StasisEnd: (event) => ({ kind: 'channel-left', channel: channelOf(event) }),
+  // The end of a channel the app made that never entered Stasis (an originated leg never answered); after a
+  // StasisEnd it is the same end again, and the fact stream drops it.
+  ChannelDestroyed: (event) => ({ kind: 'channel-left', channel: channelOf(event) }),
   ChannelStateChange: (event) => ({ kind: 'channel-state-changed', channel: channelOf(event) }),
   ChannelHangupRequest: (event) => ({
     kind: 'channel-hangup-requested',
@@ -133,9 +136,12 @@ const translators: Record<string, Translate> = {
   },
 };
 
+/** The event types that become facts: all the features hear of Asterisk (the app's event filter lets only these in). */
+export const TRANSLATED_EVENT_TYPES: readonly string[] = Object.keys(translators);
+
 /**
  * A raw ARI WebSocket event, exactly as Asterisk sends it (parsed JSON), as a fact — or `undefined` when it is not
- * one: an unknown or irrelevant type (`ChannelVarset`, `ChannelDestroyed` — `StasisEnd` is every channel's end —,
+ * one: an unknown or irrelevant type (`ChannelVarset`,
  * `PlaybackContinuing`, …) or a message that is not an event at all. Pure: no I/O, no clock.
  */
 export function translateEvent(raw: unknown): PbxFact | undefined {

@@ -51,6 +51,16 @@ export interface CreateChannel {
   variables?: Record<string, string>;
 }
 
+/**
+ * A channel that dials at once (`POST /channels` with `app`): one request, the INVITE goes out while it is handled.
+ * It enters Stasis only once answered; one that never answers ends without a StasisEnd (its `channel-left` comes
+ * from ChannelDestroyed).
+ */
+export interface Originate extends CreateChannel {
+  /** Asterisk's own ring timeout. */
+  timeoutSeconds: number;
+}
+
 export interface Dial {
   channelId: string;
   /** The channel whose caller ID the callee should see. */
@@ -87,6 +97,7 @@ export interface Pbx {
   /** Sends ringing (180) to a caller not yet answered, or stops it. */
   ring(channelId: string, on: boolean): Promise<Outcome>;
   createChannel(request: CreateChannel): Promise<Outcome<ChannelInfo>>;
+  originate(request: Originate): Promise<Outcome<ChannelInfo>>;
   dial(request: Dial): Promise<Outcome>;
   setVariable(channelId: string, name: string, value: string): Promise<Outcome>;
   /** An unset variable reads as '' (as in the dialplan); 'gone' only when the channel is. */

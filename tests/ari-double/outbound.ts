@@ -2,7 +2,7 @@
 import type { Sim } from './sim.js';
 import type { CallerId, Channel } from './types.js';
 import { channelSnapshot, emit, emitChannel, subscribeChannel } from './events.js';
-import { enterStasis, requestHangup, setConnected, setState } from './channels.js';
+import { enterStasis, requestHangup, setConnected, setState, teardown } from './channels.js';
 import { sipChannel } from './calls.js';
 import { phoneSide } from './phone-side.js';
 import { applyVariables } from './variables.js';
@@ -48,6 +48,7 @@ export function parseCallerId(s: string | undefined): CallerId {
 
 /** POST /channels with app: rings the phone at once; the leg enters Stasis only when answered. */
 export function originate(sim: Sim, p: OutboundParams): Channel {
+  const at = performance.now();
   const endpointId = reachableEndpoint(sim, p.endpoint);
   const cid = parseCallerId(p.callerId);
   const dialplan = {
@@ -70,6 +71,7 @@ export function originate(sim: Sim, p: OutboundParams): Channel {
   // callerId, then the variables, then the subscription (resource_channels.c): the app sees no event for them.
   applyVariables(sim, ch, p.variables);
   subscribeChannel(sim, p.app, ch);
+  sim.trace(() => ({ kind: 'originate-request', at, channelId: ch.id, endpointId }));
   sim.later(sim.opts.sipDelayMs, () => ringOriginated(sim, ch, endpointId, p.timeoutSec ?? 30));
   return ch;
 }
@@ -127,6 +129,11 @@ function armDialTimeout(sim: Sim, ch: Channel, timeoutSec: number): void {
   if (!(timeoutSec > 0)) return;
   ch.dialTimer = sim.later(timeoutSec * 1000, () => {
     if (ch.gone || ch.state === 'Up') return;
+    if (ch.origin === 'originate' && !ch.inStasis) {
+      // An originate's own timeout (measured): the phone gets its CANCEL, the app only ChannelDestroyed (cause 19).
+      phoneSide.channelHungUp(sim, ch, 487);
+      return teardown(sim, ch, 19);
+    }
     emitDial(sim, ch, 'NOANSWER');
     requestHangup(sim, ch, { cause: 19, destroyCause: 19, sipStatus: 487 });
   });

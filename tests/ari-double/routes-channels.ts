@@ -5,7 +5,14 @@ import type { Router } from './rest.js';
 import { err, ok, requireParam, type RestRequest, type RestResponse } from './rest.js';
 import { channelSnapshot } from './events.js';
 import { REASONS, requestHangup, sipStatusForCause } from './channels.js';
-import { AllocationFailed, createOutbound, dialCreated, originate, type OutboundParams } from './outbound.js';
+import {
+  AllocationFailed,
+  createOutbound,
+  dialCreated,
+  emitDial,
+  originate,
+  type OutboundParams,
+} from './outbound.js';
 import * as ops from './channel-ops.js';
 import { createSnoop, validDirection } from './snoop.js';
 import { startPlayback, playbackSnapshot } from './playbacks.js';
@@ -68,7 +75,10 @@ function hangup(req: RestRequest, ch: Channel): RestResponse {
   const reason = req.params.reason;
   const code = req.params.reason_code ? Number(req.params.reason_code) : reason ? REASONS[reason] : 16;
   if (code === undefined || Number.isNaN(code)) return err(400, 'Invalid reason for hangup provided');
+  const ringingOriginate = ch.origin === 'originate' && !ch.inStasis && ch.state !== 'Up';
   requestHangup(req.sim, ch, { cause: 32, soft: true, destroyCause: 16, sipStatus: sipStatusForCause(code) });
+  // An originate still ringing reports its dial ended (measured: HangupRequest, Dial NOANSWER, ChannelDestroyed).
+  if (ringingOriginate) emitDial(req.sim, ch, 'NOANSWER');
   return ok();
 }
 

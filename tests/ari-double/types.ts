@@ -131,4 +131,5 @@ export type DoubleTrace =
       args: string[];
     }
   | { kind: 'create-request'; at: number; channelId: string; endpointId: string }
+  | { kind: 'originate-request'; at: number; channelId: string; endpointId: string }
   | { kind: 'dial-request'; at: number; channelId: string; endpointId?: string; callerChannelId?: string };

@@ -15,6 +15,7 @@ import type { CallView } from '../../controller/features/calls/call-view.js';
 import { redisUrl } from '../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 import { startRemoteDouble, type RemoteDouble } from './remote-double.js';
+import { createSetupSteps, type SetupSteps } from './setup-steps.js';
 
 export interface Pair {
   caller: string;
@@ -27,6 +28,8 @@ export interface CallsRig {
   double: RemoteDouble;
   app: App;
   pairs: Pair[];
+  /** The controller's own set-up steps of every call (its `SetupTrace`). */
+  steps: SetupSteps;
   /** Resolves with the call view of the next `type` event between this pair (undefined after `timeoutMs`). */
   next(type: CallEventType, pair: Pair, timeoutMs: number): Promise<CallView | undefined>;
   close(): Promise<void>;
@@ -112,7 +115,16 @@ export function startCallsRig(pairCount: number): Promise<CallsRig> {
       app: 'pbx',
       logger,
     });
-    const app = await buildApp({ config, logger, db, redis, redisSubscriber, pbxConnection: connection });
+    const steps = createSetupSteps();
+    const app = await buildApp({
+      config,
+      logger,
+      db,
+      redis,
+      redisSubscriber,
+      pbxConnection: connection,
+      callSetupTrace: steps.trace,
+    });
     undo(() => app.close());
     undo(() => connection.stop());
     const next = callWaiters(app);
@@ -132,7 +144,7 @@ export function startCallsRig(pairCount: number): Promise<CallsRig> {
       caller: callerExt(i),
       callee: calleeExt(i),
     }));
-    return { double, app, pairs, next, close };
+    return { double, app, pairs, steps, next, close };
   });
 }
 

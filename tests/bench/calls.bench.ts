@@ -1,7 +1,7 @@
 /**
  * Calls through the controller and the ARI double (issue 3): complete call cycles per second with a closed loop of
- * callers, and the controller's added latency from a phone's StasisStart to the dial of the callee's leg, measured
- * by the double itself (`AriDouble.observe`). The double runs in a child process (a real Asterisk is another
+ * callers, and the controller's added latency from a phone's StasisStart to the originate of the callee's leg,
+ * measured by the double itself (`AriDouble.observe`) and step by step by the controller (`SetupTrace`, issue 16). The double runs in a child process (a real Asterisk is another
  * process too); the controller runs on real PostgreSQL and Redis. Figures only, no assertions on time.
  */
 import type { DoubleTrace } from '../ari-double/index.js';
@@ -68,32 +68,24 @@ function printCycles(r: CycleResult): void {
   );
 }
 
-/** Per call, from the double's clock: its phone's StasisStart, the create and StasisStart of its leg, the dial. */
+/** Per call, from the double's clock: its phone's StasisStart and the originate of its callee's leg. */
 interface DialTimes {
   inbound: number;
-  create: number;
-  legStart: number;
-  dial: number;
+  originate: number;
 }
 
 function dialTimes(records: DoubleTrace[], pairs: Pair[]): DialTimes[] {
-  const byCallee = new Map<string, Partial<DialTimes> & { legId?: string }>();
-  const legStarts = new Map<string, number>();
+  const byCallee = new Map<string, Partial<DialTimes>>();
   for (const r of records) {
     if (r.kind === 'stasis-start' && r.origin === 'inbound' && r.args[0]) {
       byCallee.set(r.args[0], { ...byCallee.get(r.args[0]), inbound: r.at });
-    } else if (r.kind === 'stasis-start' && r.origin === 'create') legStarts.set(r.channelId, r.at);
-    else if (r.kind === 'create-request')
-      byCallee.set(r.endpointId, { ...byCallee.get(r.endpointId), create: r.at, legId: r.channelId });
-    else if (r.kind === 'dial-request' && r.endpointId)
-      byCallee.set(r.endpointId, { ...byCallee.get(r.endpointId), dial: r.at });
+    } else if (r.kind === 'originate-request' && byCallee.get(r.endpointId)?.originate === undefined)
+      byCallee.set(r.endpointId, { ...byCallee.get(r.endpointId), originate: r.at });
   }
   return pairs.flatMap((pair) => {
     const t = byCallee.get(pair.callee);
-    const legStart = t?.legId ? legStarts.get(t.legId) : undefined;
-    if (t?.inbound === undefined || t.create === undefined || t.dial === undefined || legStart === undefined)
-      return [];
-    return [{ inbound: t.inbound, create: t.create, legStart, dial: t.dial }];
+    if (t?.inbound === undefined || t.originate === undefined) return [];
+    return [{ inbound: t.inbound, originate: t.originate }];
   });
 }
 
@@ -119,7 +111,7 @@ async function dialRound(rig: CallsRig, pairs: Pair[]): Promise<RoundResult> {
   await rig.double.request({ op: 'observe', on: true });
   const ended = pairs.map((pair) => rig.next('call.ended', pair, 60_000));
   await rig.double.request({ op: 'dial', calls: pairs.map((p) => ({ from: p.caller, to: p.callee })) });
-  const dials = () => records.filter((r) => r.kind === 'dial-request').length;
+  const dials = () => records.filter((r) => r.kind === 'originate-request').length;
   const dialled = await until(() => dials() >= pairs.length, 60_000);
   await rig.double.request({ op: 'observe', on: false });
   await rig.double.request({ op: 'hangup', phones: pairs.map((p) => p.caller) });
@@ -132,22 +124,21 @@ async function dialRound(rig: CallsRig, pairs: Pair[]): Promise<RoundResult> {
 /** `rounds` rounds of `n` simultaneous dial-ins, pooled. */
 async function dialLatency(rig: CallsRig, n: number, rounds: number): Promise<void> {
   const results: RoundResult[] = [];
+  rig.steps.clear();
   for (let i = 0; i < rounds; i++) results.push(await dialRound(rig, rig.pairs.slice(0, n)));
   const times = results.flatMap((r) => r.times);
   const total = n * rounds;
   const timedOut = results.some((r) => !r.dialled) ? ' (timed out)' : '';
   const ended = results.reduce((sum, r) => sum + r.ended, 0);
   console.log(
-    `StasisStart → dial, ${n} at once × ${rounds}: ${times.length}/${total} dialled${timedOut}, ` +
+    `StasisStart → originate, ${n} at once × ${rounds}: ${times.length}/${total} originated${timedOut}, ` +
       `${ended}/${total} ended after the callers hung up`,
   );
-  const row = (label: string, pick: (t: DialTimes) => number) =>
-    console.log(`  ${label.padEnd(52)} ${pct(times.map(pick))}`);
-  row("total: phone's StasisStart → its callee leg's dial", (t) => t.dial - t.inbound);
-  row("controller's share (the two lines below)", (t) => t.create - t.inbound + (t.dial - t.legStart));
-  row("  phone's StasisStart → create request", (t) => t.create - t.inbound);
-  row("  leg's StasisStart → dial request", (t) => t.dial - t.legStart);
-  row("create → leg's StasisStart (the double; inherent)", (t) => t.legStart - t.create);
+  console.log(
+    `  ${"total (the double's clock): phone's StasisStart → its callee's originate".padEnd(72)} ${pct(times.map((t) => t.originate - t.inbound))}`,
+  );
+  console.log(`  the controller's steps (its own clock, ${rig.steps.complete().length} calls):`);
+  for (const line of rig.steps.lines()) console.log(`  ${line}`);
 }
 
 export async function benchCalls(): Promise<void> {

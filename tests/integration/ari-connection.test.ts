@@ -7,6 +7,7 @@ import { ariReadiness } from '../../controller/ari/ari-readiness.js';
 import type { PbxFact } from '../../controller/ari/pbx.facts.js';
 import type { HangupReason } from '../../controller/ari/pbx.port.js';
 import { startAriDouble, type AriDouble } from '../ari-double/index.js';
+import { TRANSLATED_EVENT_TYPES } from '../../controller/ari/fact-translator.js';
 
 /** Log lines as objects, to see what the connection reported. */
 function capturedLogger() {
@@ -62,6 +63,9 @@ function connect(url: string, overrides: Partial<AriConnectionOptions> = {}) {
   return { connection, facts, log, lines };
 }
 
+/** The app's event filter: only what becomes a fact, and ApplicationReplaced. */
+const allowedEvents = [...TRANSLATED_EVENT_TYPES, 'ApplicationReplaced'].map((type) => ({ type }));
+
 async function app(url: string): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}/ari/applications/pbx`, {
     headers: { authorization: `Basic ${btoa('ari:ari')}` },
@@ -70,16 +74,13 @@ async function app(url: string): Promise<Record<string, unknown>> {
 }
 
 describe('the ARI connection against the double', () => {
-  it('connects, drops ChannelVarset at the source, subscribes to endpoints and turns a phone call into facts', async () => {
+  it('connects, lets only the events that are facts in, subscribes to endpoints and turns a phone call into facts', async () => {
     const ari = await double();
     const { connection, facts, log } = connect(ari.url);
     await connection.start();
     expect(connection.state()).toBe('connected');
     expect(log.connected).toBe(1);
-    expect(await app(ari.url)).toMatchObject({
-      events_disallowed: [{ type: 'ChannelVarset' }],
-      endpoint_ids: ['PJSIP'],
-    });
+    expect(await app(ari.url)).toMatchObject({ events_allowed: allowedEvents, endpoint_ids: ['PJSIP'] });
     expect(await ariReadiness(connection)()).toBe(true);
 
     ari.seedEndpoint('1001', { password: 'secret' });
@@ -114,6 +115,12 @@ describe('the ARI connection against the double', () => {
     const ari = await double();
     const { connection, facts, lines } = connect(ari.url);
     await connection.start();
+    // As from an Asterisk that ignored the event filter: every type reaches the socket.
+    await fetch(`${ari.url}/ari/applications/pbx/eventFilter`, {
+      method: 'PUT',
+      headers: { authorization: `Basic ${btoa('ari:ari')}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     ari.emitRaw({ type: 'ChannelFrobnicated', channel: { id: 'x' } });
     ari.emitRaw({ type: 'ChannelFrobnicated', channel: { id: 'y' } });
     ari.emitRaw({ type: 'StasisStart' });
@@ -134,7 +141,7 @@ describe('the ARI connection against the double', () => {
     await until('onDisconnected', () => log.disconnected === 1);
     await until('onConnected again', () => log.connected === 2);
     expect(connection.state()).toBe('connected');
-    expect(await app(ari.url)).toMatchObject({ events_disallowed: [{ type: 'ChannelVarset' }] });
+    expect(await app(ari.url)).toMatchObject({ events_allowed: allowedEvents });
   });
 
   it("starts while Asterisk is down, keeps retrying past ari-client's 10 attempts, and connects when it comes up", async () => {

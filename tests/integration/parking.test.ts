@@ -172,10 +172,12 @@ describe('park from a desk phone', () => {
     await eventually(() => phones['1005']!.hears(ringBack).join() === '1003', 2000, '1005 hears 1003 again');
     expect(phones['1003']!.hears(second.outgoing)).toEqual(['1005']);
     expect(second.outgoing.state).toBe('established');
-    const answered = t.events.slice(sinceRefusal).filter((e) => e.type === 'call.answered');
-    expect(answered.map((e) => e.data as { from: { number: string }; to: { number: string } })).toMatchObject(
-      [{ from: { number: '1003' }, to: { number: '1005' } }],
+    const answered = await eventually(
+      () => t.events.slice(sinceRefusal).find((e) => e.type === 'call.answered'),
+      2000,
+      'the ring-back answered',
     );
+    expect(answered.data).toMatchObject({ from: { number: '1003' }, to: { number: '1005' } });
     expect(await occupied()).toMatchObject([{ slot: '701', callerIdNumber: '1001' }]);
     phones['1003']!.hangup(second.outgoing);
     await closed(ringBack);

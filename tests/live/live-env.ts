@@ -10,6 +10,7 @@ import { createAriConnection } from '../../controller/ari/ari-connection.js';
 import type { PbxConnection } from '../../controller/ari/pbx.port.js';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
 import { testConfig, type Config } from '../../controller/config.js';
+import type { SetupTrace } from '../../controller/features/calls/setup-trace.js';
 import { apiClient, type ApiClient } from '../helpers/fixtures.js';
 import { eventually } from '../helpers/telephony.js';
 import { insertUser, login, redisUrl } from '../helpers/test-app.js';
@@ -65,8 +66,14 @@ export interface LivePbx {
 
 let portBase = 25_000 + Math.floor(Math.random() * 100) * 20;
 
-/** A real controller (fresh database, own Redis prefix) connected to the real Asterisk at ARI_URL. */
-export async function startLivePbx(overrides: Partial<Config> = {}): Promise<LivePbx> {
+/**
+ * A real controller (fresh database, own Redis prefix) connected to the real Asterisk at ARI_URL; `callSetupTrace`
+ * is told every call's set-up steps.
+ */
+export async function startLivePbx(
+  overrides: Partial<Config> = {},
+  options: { callSetupTrace?: SetupTrace } = {},
+): Promise<LivePbx> {
   const database = await createTestDatabase();
   const config = testConfig({
     DATABASE_URL: database.url,
@@ -95,6 +102,7 @@ export async function startLivePbx(overrides: Partial<Config> = {}): Promise<Liv
     redis,
     redisSubscriber,
     pbxConnection: connection,
+    callSetupTrace: options.callSetupTrace,
   });
   await app.relay.ready;
   const events: AnyPbxEvent[] = [];

@@ -172,4 +172,18 @@ describe('the fact stream', () => {
     await flush();
     expect(digits).toEqual(['#', '7', '7']);
   });
+
+  it('ends every channel once: at its StasisEnd, or at its ChannelDestroyed if it never was in Stasis', async () => {
+    const { logger } = capturingLogger();
+    const stream = createFactStream(logger);
+    const ends: string[] = [];
+    stream.subscribe((fact) => void (fact.kind === 'channel-left' && ends.push(fact.channel.id)));
+    const destroyed = (id: string) =>
+      JSON.stringify({ type: 'ChannelDestroyed', timestamp: `d-${id}`, cause: 17, channel: { id } });
+    // c1 entered Stasis and left it; an originated leg c2 was rejected before it ever entered (measured on 22.10.1:
+    // ChannelHangupRequest, Dial BUSY, ChannelDestroyed, no StasisEnd).
+    for (const message of [stasisEnd, destroyed('c1'), destroyed('c2')]) stream.push(message);
+    await flush();
+    expect(ends).toEqual(['c1', 'c2']);
+  });
 });

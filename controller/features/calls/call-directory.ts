@@ -1,5 +1,10 @@
 import type { ChannelInfo } from '../../ari/pbx.facts.js';
-import { findByExtension, findDevice, findUserById, type DirectoryEntry } from '../../db/calls-directory.repository.js';
+import {
+  findByExtension,
+  findDevice,
+  findUserById,
+  type DirectoryEntry,
+} from '../../db/calls-directory.repository.js';
 import type { Db } from '../../db/database.js';
 import type { Destination, Person, Target } from './call.types.js';
 import { isExtensionNumber } from './dial-plan.js';
@@ -17,12 +22,18 @@ export interface CallDirectory {
 
 export { isExtensionNumber };
 
-const personOf = (entry: DirectoryEntry): Person => ({ number: entry.extension, name: entry.displayName, userId: entry.userId });
+export const personOf = (entry: DirectoryEntry): Person => ({
+  number: entry.extension,
+  name: entry.displayName,
+  userId: entry.userId,
+});
 
 export function targetsOf(entry: DirectoryEntry): Target[] {
-  return [`PJSIP/${entry.extension}`, `PJSIP/${entry.extension}-web`, ...entry.deviceIds.map((id) => `PJSIP/${id}`)].map(
-    (endpoint) => ({ endpoint }),
-  );
+  return [
+    `PJSIP/${entry.extension}`,
+    `PJSIP/${entry.extension}-web`,
+    ...entry.deviceIds.map((id) => `PJSIP/${id}`),
+  ].map((endpoint) => ({ endpoint }));
 }
 
 /** `PJSIP/1001-0000002b` → `1001`; `PJSIP/1001-web-0000002c` → `1001-web`. */
@@ -48,7 +59,9 @@ export function createCallDirectory(db: Db): CallDirectory {
       const device = await findDevice(db, resource);
       const owner = device?.ownerUserId ? await findUserById(db, device.ownerUserId) : undefined;
       if (owner) return personOf(owner);
-      return device ? { number: channel.caller.number || resource, name: device.name, userId: null } : fallback;
+      return device
+        ? { number: channel.caller.number || resource, name: device.name, userId: null }
+        : fallback;
     },
   };
 }

@@ -88,9 +88,10 @@ export function startPhoneCall(step: Step, input: PhoneCallInput): void {
     kind: 'call-started',
     call: initialCall(input, 'phone', [callerLeg], callerLeg.id, step.now),
   });
-  effect(step, { kind: 'set-variable', channelId: callerLeg.id, ...TRANSFER_HANDLING });
   writeLog(step);
+  // The callee's INVITE first: the caller's transfer handling matters only once it can transfer (answered).
   ringDestination(step);
+  effect(step, { kind: 'set-variable', channelId: callerLeg.id, ...TRANSFER_HANDLING });
 }
 
 /** Click to call: ring the clicking user's own devices first; the one that answers becomes the A side. */
@@ -139,15 +140,32 @@ export function startRingBack(step: Step, input: RingBackInput): void {
   ringDestination(step);
 }
 
-/** Create one leg per target of the dialled user, all ringing at once, and start the dial timeout. */
+/**
+ * One originated leg per target of the dialled user, all ringing at once (each INVITE leaves with its one request),
+ * showing the caller; and the dial timeout. Asterisk's own ring timeout only backs ours up (a controller restart).
+ */
 export function ringDestination(step: Step): void {
   const call = callOf(step);
   if (call.destination.kind === 'unknown') return endCall(step, 'unknown-number', 'unallocated');
-  const legs = call.destination.targets.map((target, i) =>
-    newLeg(`${call.id}-${call.legSeq + i + 1}`, 'callee', target.endpoint),
-  );
+  const legs = call.destination.targets.map((target, i) => ({
+    ...newLeg(`${call.id}-${call.legSeq + i + 1}`, 'callee', target.endpoint),
+    originated: true,
+  }));
   emit(step, { kind: 'legs-added', legs, legSeq: call.legSeq + legs.length });
-  createLegs(step, legs, call.caller);
+  const shown = call.caller;
+  for (const leg of legs) {
+    effect(step, {
+      kind: 'originate',
+      request: {
+        channelId: leg.id,
+        endpoint: leg.endpoint,
+        appArgs: legAppArgs(call.id),
+        callerId: { name: shown.name, number: shown.number },
+        variables: { [TRANSFER_HANDLING.name]: TRANSFER_HANDLING.value },
+        timeoutSeconds: call.dialTimeoutSeconds + 2,
+      },
+    });
+  }
   if (legs.length > 0) startTimer(step);
 }
 

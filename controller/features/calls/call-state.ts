@@ -53,6 +53,8 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
       return { ...state, legs: [...state.legs, ...event.legs], legSeq: event.legSeq };
     case 'leg-entered':
       return patchLeg(state, event.legId, { status: 'entered' });
+    case 'leg-in-stasis':
+      return patchLeg(state, event.legId, { inStasis: true });
     case 'leg-ringing':
       return patchLeg(state, event.legId, { status: 'ringing' });
     case 'leg-up':

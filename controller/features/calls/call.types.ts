@@ -1,5 +1,5 @@
 import type { ChannelInfo, PbxFact } from '../../ari/pbx.facts.js';
-import type { CreateChannel, Dial, FailureReason, HangupReason } from '../../ari/pbx.port.js';
+import type { CreateChannel, Dial, FailureReason, HangupReason, Originate } from '../../ari/pbx.port.js';
 import type { CallLogWrite } from '../../db/calls.repository.js';
 import type { CallDisposition } from '../../db/tables/call-logs.js';
 
@@ -43,6 +43,13 @@ export interface Leg {
   dtmfAt?: string;
   /** When a blind transfer of this leg's phone was refused (parking: slot taken, lot full). */
   transferRefusedAt?: string;
+  /**
+   * Originated (`POST /channels`: it dials at once, and enters Stasis only once answered), rather than created and
+   * then dialled after its StasisStart. Callee legs are: the callee's INVITE leaves with one request.
+   */
+  originated?: boolean;
+  /** An originated leg's StasisStart came (it answered; it can be bridged now). */
+  inStasis?: boolean;
 }
 
 export type CallMode = 'phone' | 'click';
@@ -154,6 +161,7 @@ export type CallEvent =
   | { kind: 'call-started'; call: CallState }
   | { kind: 'legs-added'; legs: Leg[]; legSeq: number }
   | { kind: 'leg-entered'; legId: string }
+  | { kind: 'leg-in-stasis'; legId: string }
   | { kind: 'leg-ringing'; legId: string }
   | { kind: 'leg-up'; legId: string }
   | { kind: 'leg-hanging-up'; legId: string; failure: LegFailure | null }
@@ -184,6 +192,7 @@ export type CallEffect =
   | { kind: 'ring'; channelId: string }
   | { kind: 'set-variable'; channelId: string; name: string; value: string }
   | { kind: 'create-channel'; request: CreateChannel }
+  | { kind: 'originate'; request: Originate }
   | { kind: 'dial'; request: Dial }
   | { kind: 'create-bridge'; bridgeId: string; name: string }
   | { kind: 'add-to-bridge'; bridgeId: string; channelIds: string[] }

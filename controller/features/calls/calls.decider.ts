@@ -102,6 +102,7 @@ function onEntered(step: Step, channelId: string): void {
   const call = callOf(step);
   const leg = findLeg(call, channelId);
   if (!leg) return effect(step, { kind: 'hangup', channelId, reason: 'normal' });
+  if (leg.originated) return onOriginatedEntered(step, leg);
   if (leg.status !== 'creating') return;
   emit(step, { kind: 'leg-entered', legId: leg.id });
   const current = findLeg(callOf(step), leg.id)!;
@@ -119,6 +120,24 @@ function onEntered(step: Step, channelId: string): void {
       timeoutSeconds: Math.max(1, remaining) + 2,
     },
   });
+}
+
+/** An originated leg enters Stasis once answered: now it can be bridged, if it is still wanted. */
+function onOriginatedEntered(step: Step, leg: Leg): void {
+  if (leg.inStasis || leg.status === 'gone') return;
+  emit(step, { kind: 'leg-in-stasis', legId: leg.id });
+  const call = callOf(step);
+  const fresh = findLeg(call, leg.id)!;
+  if (fresh.status !== 'up') return; // not answered yet (Asterisk sends Up before StasisStart): Up decides then
+  answeredCallee(step, fresh);
+}
+
+/** A callee leg answered (and is in Stasis): the first wins the call; any other is hung up. */
+function answeredCallee(step: Step, leg: Leg): void {
+  const call = callOf(step);
+  const wanted = call.stage === 'setup' && !finished(leg) && call.aLegId !== null;
+  if (wanted) return calleeAnswered(step, leg);
+  if (call.answeredLegId !== leg.id) hangupLeg(step, leg, 'normal');
 }
 
 function onChannelState(step: Step, channelId: string, state: ChannelState): void {
@@ -160,8 +179,9 @@ function onUp(step: Step, channelId: string): void {
     if (wanted && call.aLegId === null) return originAnswered(step, fresh);
     if (call.aLegId !== leg.id) hangupLeg(step, fresh, 'normal');
   } else if (leg.role === 'callee') {
-    if (wanted && call.aLegId !== null) return calleeAnswered(step, fresh);
-    if (call.answeredLegId !== leg.id) hangupLeg(step, fresh, 'normal');
+    // An originated leg answered is bridged once its StasisStart comes (it cannot join a bridge before).
+    if (fresh.originated && !fresh.inStasis) return;
+    answeredCallee(step, fresh);
   }
 }
 
@@ -234,7 +254,8 @@ function onDialTimeout(step: Step): void {
 function onEffectFailed(step: Step, failed: CallEffect, reason: FailureReason): void {
   const call = callOf(step);
   switch (failed.kind) {
-    case 'create-channel': {
+    case 'create-channel':
+    case 'originate': {
       const leg = findLeg(call, failed.request.channelId);
       if (!leg || leg.status === 'gone') return;
       emit(step, {

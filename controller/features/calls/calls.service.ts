@@ -7,7 +7,9 @@ import { closeLostCallLog, openCallLogIds } from '../../db/calls.repository.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
-import { createCallDirectory, type CallDirectory } from './call-directory.js';
+import type { CallDirectory } from './call-directory.js';
+import { createDirectoryCache } from './directory-cache.js';
+import type { SetupStep, SetupTrace } from './setup-trace.js';
 import {
   createCallRunner,
   type CallRunner,
@@ -29,8 +31,11 @@ export interface CallsServiceDeps {
   bus: EventBus;
   logger: Logger;
   dialTimeoutSeconds: number;
+  /** Default: the directory in memory, kept current by events (`directory-cache.ts`). */
   directory?: CallDirectory;
   now?: () => Date;
+  /** Told each set-up step of each phone call (measurements: `npm run bench`, the live suite). */
+  trace?: SetupTrace;
 }
 
 export interface ClickToCall {
@@ -44,7 +49,9 @@ const newCallId = () => randomBytes(6).toString('hex');
 export function createCallsService(deps: CallsServiceDeps) {
   const { connection, db, logger } = deps;
   const now = deps.now ?? (() => new Date());
-  const directory = deps.directory ?? createCallDirectory(db);
+  const cache = deps.directory ? undefined : createDirectoryCache({ db, bus: deps.bus, logger });
+  const directory: CallDirectory = deps.directory ?? cache!;
+  const mark = (callId: string, step: SetupStep) => deps.trace?.(callId, step, performance.now());
   const store = createCallStore(deps.redis, deps.redisPrefix);
   let parkHandler: ((request: ParkCodeRequest) => void) | undefined;
   const runner: CallRunner = createCallRunner({
@@ -56,6 +63,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     now,
     onParkCode: (request) => parkHandler?.(request),
     onRingBack: (request) => ringBack(request),
+    trace: deps.trace,
   });
   const dialRouter: DialRouter = createDialRouter({ pbx: connection.pbx, logger });
   dialRouter.handle('extension', startPhoneCall);
@@ -83,6 +91,7 @@ export function createCallsService(deps: CallsServiceDeps) {
   /** A phone dialled an extension: a new call, routed to its id at once so the channel's next facts queue behind it. */
   function startPhoneCall({ channel, dialled }: DialledCall): void {
     const callId = newCallId();
+    mark(callId, 'stasis-start');
     runner.claim(channel.id, callId);
     void runner.submit(callId, async () => {
       try {
@@ -90,6 +99,7 @@ export function createCallsService(deps: CallsServiceDeps) {
           directory.identifyCaller(channel),
           directory.resolveTargets(dialled),
         ]);
+        mark(callId, 'looked-up');
         return {
           kind: 'phone-call',
           callId,
@@ -188,6 +198,10 @@ export function createCallsService(deps: CallsServiceDeps) {
 
   return {
     start(): void {
+      if (cache) {
+        void cache.start();
+        unsubscribes.push(() => cache.stop());
+      }
       unsubscribes.push(connection.onFact(onFact), connection.onConnected(reconcile));
       // Started after the connection came up: the first reconcile would otherwise wait for the next reconnect.
       if (connection.state() === 'connected')
