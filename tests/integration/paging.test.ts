@@ -305,6 +305,27 @@ describe('emergency', () => {
   });
 });
 
+describe('emergency on a group being paged', () => {
+  it('is not refused by the normal page of the same group: it takes every member over', async () => {
+    const normal = await page({ groupId: groups.sales, fromExtension: '1001' });
+    const m3 = await incoming('1003');
+    const fire = await page({ groupId: groups.sales, fromExtension: '1002', priority: 'emergency' });
+    expect(fire.members.map((m) => [m.extension, m.status])).toEqual([
+      ['1003', 'connected'],
+      ['1004', 'connected'],
+    ]);
+    await eventually(() => phones['1003']!.hears(m3).join() === '1002', 2000, '1003 hears the emergency');
+    const again = await admin.post('/api/paging/pages', {
+      groupId: groups.sales,
+      fromExtension: '1002',
+      priority: 'emergency',
+    });
+    expect(again.statusCode).toBe(409);
+    await endPage(fire.id);
+    await endPage(normal.id);
+  });
+});
+
 describe('ending', () => {
   it('ends when the pager hangs up: every member leg within 1 s', async () => {
     const p = await page({ groupId: groups.sales, fromExtension: '1001' });

@@ -28,6 +28,8 @@ export function createPagingRunner(deps: PagingRunnerDeps) {
   const { pbx, bus, logger, now, store } = deps;
   const pages = new Map<string, PageState>();
   const channelIndex = new Map<string, string>();
+  /** Channels an emergency page took from another page → the taking page. */
+  const takenBy = new Map<string, string>();
   const autoAnswer = new Set<string>();
   const timers = new Map<string, NodeJS.Timeout>();
   const watchers = new Set<() => void>();
@@ -40,8 +42,15 @@ export function createPagingRunner(deps: PagingRunnerDeps) {
       ...page.members.flatMap((m) => m.legs.map((l) => l.channelId)),
     ];
     for (const [channelId, owner] of channelIndex) if (owner === page.id) channelIndex.delete(channelId);
+    for (const [channelId, taker] of takenBy) if (taker === page.id) takenBy.delete(channelId);
     if (page.phase === 'ended') return;
-    for (const channelId of channels) channelIndex.set(channelId, page.id);
+    // Legs an emergency page took are its own, even while the page they came from still lists them.
+    for (const member of page.members)
+      if (member.takenFrom) for (const leg of member.legs) takenBy.set(leg.channelId, page.id);
+    for (const channelId of channels) {
+      const taker = takenBy.get(channelId);
+      if (taker === undefined || taker === page.id) channelIndex.set(channelId, page.id);
+    }
     if (page.pager.channelId) channelIndex.set(page.pager.channelId, page.id);
     for (const leg of page.pager.legs) channelIndex.set(leg.channelId, page.id);
   }
