@@ -37,13 +37,15 @@ beforeAll(async () => {
     ['1011', 'supervisor', teamB.id],
     ['1012', 'supervisor', teamA.id],
     ['1020', 'admin', null],
+    ['1013', 'supervisor', teamA.id],
   ];
   for (const [ext, role, teamId] of plan) {
     users[ext] = await t.addUser(role, ext);
     await t.db.updateTable('users').set({ team_id: teamId }).where('id', '=', users[ext].id).execute();
   }
   await t.start();
-  for (const [ext] of plan) phones[ext] = await t.phone(ext);
+  // 1013 has no phone registered.
+  for (const [ext] of plan) if (ext !== '1013') phones[ext] = await t.phone(ext);
 });
 afterAll(async () => t?.close());
 beforeEach(async () => {
@@ -352,6 +354,22 @@ describe('the API by callId, and who may change, end or see a session', () => {
     });
     expect(unknown.statusCode).toBe(403);
     expect(unknown.json()).toMatchObject({ error: { code: 'no-call-to-supervise' } });
+    await hangUpAll(call);
+  });
+
+  it('a supervisor with no device registered: 409 extension-unavailable, nothing left, no session', async () => {
+    const call = await talking();
+    const response = await (
+      await as('1013')
+    ).post('/api/supervision', {
+      targetExtension: AGENT,
+      supervisorExtension: '1013',
+      mode: 'monitor',
+    });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ error: { code: 'extension-unavailable' } });
+    expect((await (await as('1020')).get('/api/supervision')).json()).toEqual({ items: [] });
+    expect(t.double.bridges()).toHaveLength(1);
     await hangUpAll(call);
   });
 

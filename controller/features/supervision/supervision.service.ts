@@ -214,7 +214,7 @@ export function createSupervisionService(deps: SupervisionServiceDeps) {
       idlePolicy: deps.idlePolicy,
       call: parties ? supervisedCallOf(parties, target.id) : null,
     });
-    if (!session || session.phase === 'ending')
+    if (!session || session.phase === 'ending' || session.phase === 'ended')
       throw new AppError(
         'extension-unavailable',
         `none of the devices of ${supervisor.extension} can be rung`,
