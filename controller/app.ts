@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { sql } from 'kysely';
 import { ariReadiness } from './ari/ari-readiness.js';
+import { autoAnswerHeaders } from './ari/auto-answer.js';
 import type { PbxConnection } from './ari/pbx.port.js';
 import { createEventBus, type EventBus } from './bus/event-bus.js';
 import { startRedisRelay, type RedisRelay } from './bus/redis-relay.js';
@@ -141,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       },
     });
   parking?.start();
+  const autoAnswer = autoAnswerHeaders(sipDomain(config));
   const supervision =
     pbxConnection &&
     calls &&
@@ -153,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       redis,
       redisPrefix: config.REDIS_PREFIX,
       idlePolicy: config.SUPERVISION_IDLE_POLICY,
+      autoAnswer,
       featureCodes: true,
     });
   supervision?.start();
@@ -165,7 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       redisPrefix: config.REDIS_PREFIX,
       bus,
       logger,
-      sipDomain: sipDomain(config),
+      autoAnswer,
     });
   paging?.start();
   // The numbering plan's 800-899: a phone dialling a paging number pages it (the trunk never reaches this route).

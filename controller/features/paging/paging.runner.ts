@@ -1,3 +1,4 @@
+import type { AutoAnswerHeaders } from '../../ari/auto-answer.js';
 import type { Logger } from 'pino';
 import type { FailureReason, Outcome, Pbx } from '../../ari/pbx.port.js';
 import type { EventBus } from '../../bus/event-bus.js';
@@ -15,7 +16,7 @@ export interface PagingRunnerDeps {
   logger: Logger;
   now: () => Date;
   /** The SPEC's auto-answer headers, as channel variables of a member leg (`PJSIP_HEADER(add,…)`). */
-  autoAnswerHeaders: { create: Record<string, string>; beforeDial: [string, string][] };
+  autoAnswerHeaders: AutoAnswerHeaders;
   /** Called once a page has ended (audit, freeing its groups). */
   onEnded(page: PageState): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { AutoAnswerHeaders } from '../../ari/auto-answer.js';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -35,7 +36,8 @@ export interface PagingServiceDeps {
   bus: EventBus;
   logger: Logger;
   /** The host in the auto-answer headers' URIs (SIP_DOMAIN). */
-  sipDomain: string;
+  /** The SPEC's auto-answer headers (controller/ari/auto-answer.ts). */
+  autoAnswer: AutoAnswerHeaders;
   now?: () => Date;
 }
 
@@ -67,14 +69,7 @@ export function createPagingService(deps: PagingServiceDeps) {
     store,
     logger,
     now,
-    autoAnswerHeaders: {
-      create: {
-        'PJSIP_HEADER(add,Call-Info)': `<sip:${deps.sipDomain}>;answer-after=0`,
-        'PJSIP_HEADER(add,Alert-Info)': `<http://${deps.sipDomain}>;info=alert-autoanswer`,
-      },
-      // A second Alert-Info: the create body's variables are an object, so it is added before the dial.
-      beforeDial: [['PJSIP_HEADER(add,Alert-Info)', 'Auto Answer']],
-    },
+    autoAnswerHeaders: deps.autoAnswer,
     onEnded: async (page) => {
       await store.releaseGroups(page.id, page.groupIds, page.priority);
       if (page.priority === 'emergency') await auditEmergency(page, 'page.emergency-ended', null);

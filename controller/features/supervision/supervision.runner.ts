@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { FailureReason, Outcome, Pbx } from '../../ari/pbx.port.js';
 import type { EventBus } from '../../bus/event-bus.js';
 import { createKeyedLock } from '../calls/keyed-lock.js';
-import { AUTO_ANSWER } from './auto-answer.js';
+import type { AutoAnswerHeaders } from '../../ari/auto-answer.js';
 import { evolve, watchedChannels } from './session-state.js';
 import type { SessionStore } from './supervision-store.js';
 import { toSessionView } from './supervision-view.js';
@@ -15,6 +15,8 @@ export interface SupervisionRunnerDeps {
   logger: Logger;
   now: () => Date;
   store: SessionStore;
+  /** The SPEC's auto-answer headers (controller/ari/auto-answer.ts), for the supervisor's legs. */
+  autoAnswer: AutoAnswerHeaders;
   /** Every decided event with the session after it (the audit trail). */
   onEvents(session: SessionState, events: SessionEvent[], teamId: string | null): Promise<void>;
 }
@@ -119,11 +121,11 @@ export function createSupervisionRunner(deps: SupervisionRunnerDeps) {
             endpoint: effect.endpoint,
             appArgs: effect.appArgs,
             callerId: { name: 'Supervision', number: 'supervision' },
-            variables: AUTO_ANSWER.create,
+            variables: deps.autoAnswer.create,
           }),
         );
       case 'dial': {
-        for (const [name, value] of AUTO_ANSWER.beforeDial) {
+        for (const [name, value] of deps.autoAnswer.beforeDial) {
           const set = await pbx.setVariable(effect.channelId, name, value);
           if (!set.ok) return set.reason;
         }

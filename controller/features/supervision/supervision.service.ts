@@ -1,3 +1,4 @@
+import type { AutoAnswerHeaders } from '../../ari/auto-answer.js';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -35,6 +36,8 @@ export interface SupervisionServiceDeps {
   redis: Redis;
   redisPrefix: string;
   idlePolicy: IdlePolicy;
+  /** The SPEC's auto-answer headers (controller/ari/auto-answer.ts). */
+  autoAnswer: AutoAnswerHeaders;
   /** Take `*222` / `*223` / `*224` from the numbering plan (off: they answer as an unbuilt feature). */
   featureCodes?: boolean;
   now?: () => Date;
@@ -61,6 +64,7 @@ export function createSupervisionService(deps: SupervisionServiceDeps) {
     logger,
     now,
     store: createSessionStore(deps.redis, deps.redisPrefix),
+    autoAnswer: deps.autoAnswer,
     onEvents: (session, events) => auditSessionEvents(db, session, events),
   });
   const unsubscribes: (() => void)[] = [];
