@@ -9,10 +9,12 @@ import { startSipTrace, type SipMessage } from './sip-trace.js';
  * Asterisk's own SIP log: the phone's INVITE in, the final response out.
  */
 const cases: { dialled: string; status: number; what: string }[] = [
-  { dialled: '*78', status: 200, what: 'DND on (not built yet): the "not available" prompt' },
-  { dialled: '*2221002', status: 200, what: 'monitor 1002 (not built yet): the prompt' },
-  { dialled: '**1002', status: 200, what: 'pick up 1002 (not built yet): the prompt' },
-  { dialled: '*11', status: 200, what: 'hot desk log-in (not built yet): the prompt' },
+  // Feature codes: answered, a prompt (a feature not built yet says it is not available; one that refuses this
+  // caller says why), then hung up.
+  { dialled: '*78', status: 200, what: 'DND on: answered, a prompt, hung up' },
+  { dialled: '*2221002', status: 200, what: 'monitor 1002 (1001 is an agent): answered, a prompt, hung up' },
+  { dialled: '**1002', status: 200, what: 'pick up 1002: answered, a prompt, hung up' },
+  { dialled: '*11', status: 200, what: 'hot desk log-in: answered, a prompt, hung up' },
   { dialled: '123456', status: 404, what: 'six digits: not in the plan' },
   { dialled: '915551234567', status: 503, what: '9 + number: no trunk carries it' },
   { dialled: '*222', status: 484, what: 'a feature code without its extension: incomplete' },
