@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import type { FailureReason, Outcome, Pbx } from '../../ari/pbx.port.js';
+import type { FailureReason, Pbx } from '../../ari/pbx.port.js';
 import type { EventBus } from '../../bus/event-bus.js';
-import { upsertCallLog } from '../../db/calls.repository.js';
 import type { Db } from '../../db/database.js';
 import { evolve } from './call-state.js';
 import type { CallStore } from './call-store.js';
@@ -12,6 +11,7 @@ import { decide } from './calls.decider.js';
 import { busTypeOf, type CallBusEvent } from './calls.events.js';
 import type { CallView } from './call-view.js';
 import { createKeyedLock } from './keyed-lock.js';
+import { createCallEffects } from './call-effects.js';
 import { createOrderedWrites } from './ordered-writes.js';
 import type { SetupTrace } from './setup-trace.js';
 
@@ -64,6 +64,14 @@ export function createCallRunner(deps: CallRunnerDeps) {
     });
   }, now);
 
+  const effects = createCallEffects({
+    pbx,
+    db: deps.db,
+    timers,
+    mark: (callId, step) => mark(callId, step),
+    onParkCode: deps.onParkCode,
+    onRingBack: deps.onRingBack,
+  });
   const writes = createOrderedWrites((error, key) =>
     logger.warn({ err: error, callId: key }, 'could not save the call (Redis) or write its log'),
   );
@@ -140,76 +148,12 @@ export function createCallRunner(deps: CallRunnerDeps) {
     return state;
   }
 
-  const failure = (outcome: Outcome<unknown>): FailureReason | undefined =>
-    outcome.ok ? undefined : outcome.reason;
-
   async function execute(callId: string, effect: CallEffect): Promise<FailureReason | undefined> {
     try {
-      return await carryOut(callId, effect);
+      return await effects.carryOut(callId, effect);
     } catch (error) {
       logger.error({ err: error, callId, effect: effect.kind }, 'call effect failed');
       return 'failed';
-    }
-  }
-
-  async function carryOut(callId: string, effect: CallEffect): Promise<FailureReason | undefined> {
-    switch (effect.kind) {
-      case 'answer':
-        return failure(await pbx.answer(effect.channelId));
-      case 'ring':
-        return failure(await pbx.ring(effect.channelId, true));
-      case 'set-variable':
-        return failure(await pbx.setVariable(effect.channelId, effect.name, effect.value));
-      case 'create-channel':
-        return failure(await pbx.createChannel(effect.request));
-      case 'originate': {
-        const originated = pbx.originate(effect.request);
-        mark(callId, 'originate-sent');
-        return failure(await originated);
-      }
-      case 'dial':
-        return failure(await pbx.dial(effect.request));
-      case 'create-bridge':
-        return failure(await pbx.createBridge(effect.bridgeId, 'mixing-dtmf', effect.name));
-      case 'add-to-bridge':
-        return failure(await pbx.addToBridge(effect.bridgeId, effect.channelIds));
-      case 'destroy-bridge':
-        return failure(await pbx.destroyBridge(effect.bridgeId));
-      case 'hangup':
-        return failure(await pbx.hangup(effect.channelId, effect.reason));
-      case 'play':
-        return failure(
-          await pbx.play({
-            playbackId: effect.playbackId,
-            target: { channelId: effect.channelId },
-            media: effect.media,
-          }),
-        );
-      case 'stop-playback':
-        return failure(await pbx.stopPlayback(effect.playbackId));
-      case 'start-timer':
-        timers.arm(callId, effect.at);
-        return undefined;
-      case 'cancel-timer':
-        timers.cancel(callId);
-        return undefined;
-      case 'write-call-log':
-        await upsertCallLog(deps.db, effect.log);
-        return undefined;
-      case 'park-code':
-        deps.onParkCode?.({
-          callId: effect.callId,
-          parkerChannelId: effect.parkerChannelId,
-          parkeeChannelId: effect.parkeeChannelId,
-        });
-        return undefined;
-      case 'ring-back':
-        deps.onRingBack?.({ survivor: effect.survivor, bridgeId: effect.bridgeId, to: effect.to });
-        return undefined;
-      default: {
-        const never: never = effect;
-        throw new Error(`unknown call effect ${JSON.stringify(never)}`);
-      }
     }
   }
 

@@ -16,8 +16,9 @@ import {
   type ParkCodeRequest,
   type RingBackRequest,
 } from './call-runner.js';
-import { aLeg, answeredLeg, callIdFromArgs, findLeg } from './call-state.js';
-import type { AdoptedParty, CallState, Leg, Person } from './call.types.js';
+import { partiesOfCall, type CallParties } from './call-parties.js';
+import { callIdFromArgs } from './call-state.js';
+import type { AdoptedParty } from './call.types.js';
 import { createCallStore } from './call-store.js';
 import { createDialRouter, type DialledCall, type DialRouter } from './dial-router.js';
 import { canSeeCall, toCallView, type CallView } from './call-view.js';
@@ -270,36 +271,4 @@ export function createCallsService(deps: CallsServiceDeps) {
 }
 
 export type CallsService = ReturnType<typeof createCallsService>;
-
-/** One side of a talking call: its channel, the SIP endpoint and who it is. */
-export interface CallSide {
-  channelId: string;
-  endpoint: string;
-  person: Person;
-}
-
-/** A talking call's two sides (`a`: the caller side) and its bridge. */
-export interface CallParties {
-  callId: string;
-  bridgeId: string | null;
-  a: CallSide;
-  b: CallSide;
-}
-
-function partiesOfCall(call: CallState): CallParties | undefined {
-  const a = aLeg(call);
-  const b = answeredLeg(call);
-  if (call.stage !== 'talking' || !a || !b || a.status === 'gone' || b.status === 'gone') return undefined;
-  const callee = call.answeredBy ?? (call.destination.kind === 'user' ? call.destination.user : undefined);
-  const side = (leg: Leg, person: Person): CallSide => ({
-    channelId: leg.id,
-    endpoint: leg.endpoint,
-    person,
-  });
-  return {
-    callId: call.id,
-    bridgeId: call.bridgeId,
-    a: side(a, call.caller),
-    b: side(findLeg(call, b.id)!, callee ?? { number: call.dialled, name: '', userId: null }),
-  };
-}
+export type { CallParties, CallSide } from './call-parties.js';

@@ -1,0 +1,65 @@
+import type { FailureReason } from '../../ari/pbx.port.js';
+import { findLeg, liveLegs } from './call-state.js';
+import { callOf, emit, endCall, hangupLeg, type Step } from './call-step.js';
+import type { CallEffect } from './call.types.js';
+
+/** The calls decider's answers to failed commands and to a (re)connect: part of `decide`, pure. */
+
+export function onEffectFailed(step: Step, failed: CallEffect, reason: FailureReason): void {
+  const call = callOf(step);
+  switch (failed.kind) {
+    case 'create-channel':
+    case 'originate': {
+      const leg = findLeg(call, failed.request.channelId);
+      if (!leg || leg.status === 'gone') return;
+      emit(step, {
+        kind: 'leg-failed',
+        legId: leg.id,
+        failure: reason === 'unavailable' ? 'unavailable' : 'other',
+      });
+      return emit(step, { kind: 'leg-gone', legId: leg.id });
+    }
+    case 'dial':
+      return onChannelCommandFailed(step, failed.request.channelId, reason, true);
+    case 'hangup':
+    case 'answer':
+    case 'ring':
+    case 'set-variable':
+      return onChannelCommandFailed(step, failed.channelId, reason, false);
+    case 'create-bridge':
+    case 'add-to-bridge':
+      if (reason !== 'gone' && reason !== 'conflict' && call.stage === 'talking')
+        endCall(step, 'failed', 'congestion');
+      return;
+    case 'destroy-bridge':
+    case 'play':
+    case 'stop-playback':
+    case 'start-timer':
+    case 'cancel-timer':
+    case 'write-call-log':
+    case 'park-code':
+    case 'ring-back':
+      return;
+    default: {
+      const never: never = failed;
+      throw new Error(`unknown effect ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** "Gone" means the channel has left; a dial that failed otherwise leaves a leg that will never ring. */
+function onChannelCommandFailed(step: Step, channelId: string, reason: FailureReason, isDial: boolean): void {
+  const leg = findLeg(callOf(step), channelId);
+  if (!leg || leg.status === 'gone') return;
+  if (reason === 'gone') return emit(step, { kind: 'leg-gone', legId: leg.id });
+  if (!isDial) return;
+  emit(step, { kind: 'leg-failed', legId: leg.id, failure: 'other' });
+  hangupLeg(step, findLeg(callOf(step), channelId)!, 'normal');
+}
+
+/** After a (re)connect: a channel Asterisk no longer has left while we were not listening. */
+export function onReconcile(step: Step, present: Set<string>): void {
+  for (const leg of liveLegs(callOf(step))) {
+    if (!present.has(leg.id)) emit(step, { kind: 'leg-gone', legId: leg.id });
+  }
+}
