@@ -100,10 +100,11 @@ export async function revokeAllSessions(db: Db, userId: string): Promise<void> {
     .execute();
 }
 
-/** Sessions that ended a day ago or more are of no use to anyone. */
-export async function deleteStaleSessions(db: Db): Promise<void> {
+/** A user's sessions that ended a day ago or more are of no use to anyone (swept at each of their log-ins). */
+export async function deleteStaleSessions(db: Db, userId: string): Promise<void> {
   await db
     .deleteFrom('auth_sessions')
+    .where('user_id', '=', userId)
     .where((eb) =>
       eb.or([
         eb('expires_at', '<', sql<Date>`now() - interval '1 day'`),

@@ -155,3 +155,27 @@ describe('sessions and token revocation', () => {
     }
   });
 });
+
+describe('old sessions', () => {
+  it('a log-in sweeps that user’s sessions that ended more than a day ago, and keeps the rest', async () => {
+    const user = await insertUser(t.db, { role: 'agent' });
+    const old = await signIn(user.username, user.password);
+    const recent = await signIn(user.username, user.password);
+    await bearer(recent).post('/api/auth/logout', {});
+    const dayAgo = new Date(Date.now() - 25 * 3600 * 1000);
+    const oldId = (
+      await t.db
+        .selectFrom('auth_sessions')
+        .select('id')
+        .where('user_id', '=', user.id)
+        .orderBy('created_at')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await t.db.updateTable('auth_sessions').set({ revoked_at: dayAgo }).where('id', '=', oldId).execute();
+    expect(await me(old)).toBe(401);
+    await signIn(user.username, user.password);
+    const left = await t.db.selectFrom('auth_sessions').select('id').where('user_id', '=', user.id).execute();
+    expect(left).toHaveLength(2);
+    expect(left.map((r) => r.id)).not.toContain(oldId);
+  });
+});

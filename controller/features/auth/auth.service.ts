@@ -2,6 +2,7 @@ import type { EventBus } from '../../bus/event-bus.js';
 import {
   advanceRefreshGeneration,
   createSession,
+  deleteStaleSessions,
   findUserWithSession,
   revokeAllSessions,
   revokeSession,
@@ -68,6 +69,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         throw new AppError('invalid-credentials', 'wrong username or password');
       }
       await throttle.succeeded(username, address).catch(() => undefined);
+      await deleteStaleSessions(db, row.id);
       const session = await createSession(db, row.id, new Date(now() + refreshTtlSeconds * 1000));
       await writeAudit(db, {
         actorUserId: row.id,
