@@ -123,9 +123,19 @@ export class SipPhone {
 
   toggleHold(): void {
     const call = this.store.getState().call;
-    if (!this.session) return;
-    if (call.kind === 'established') this.session.hold();
-    else if (call.kind === 'held') this.session.unhold();
+    const session = this.session;
+    if (!session) return;
+    if (call.kind === 'established') this.reoffer(session, () => session.isOnHold().local || session.hold());
+    else if (call.kind === 'held') this.reoffer(session, () => !session.isOnHold().local || session.unhold());
+  }
+
+  /**
+   * JsSIP refuses a re-INVITE (returns false) while the previous offer is not settled, e.g. resume pressed right after
+   * hold: try again every 100 ms for up to 3 s rather than drop what the user asked for.
+   */
+  private reoffer(session: RTCSession, attempt: () => boolean, triesLeft = 30): void {
+    if (this.session !== session || session.isEnded() || attempt() || triesLeft === 0) return;
+    window.setTimeout(() => this.reoffer(session, attempt, triesLeft - 1), 100);
   }
 
   sendDtmf(tone: string): void {
