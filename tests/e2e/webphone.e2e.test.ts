@@ -19,7 +19,9 @@ import { startSipPeer, type SipPeer } from './sip-peer.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The docs' screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1); other runs keep theirs in a temp folder.
-const screenshots = process.env.UPDATE_SCREENSHOTS ? resolve('docs/screenshots') : join(tmpdir(), 'webphone-e2e-screenshots');
+const screenshots = process.env.UPDATE_SCREENSHOTS
+  ? resolve('docs/screenshots')
+  : join(tmpdir(), 'webphone-e2e-screenshots');
 
 let outDir: string;
 let registrar: SipPeer;
@@ -319,15 +321,30 @@ describe('webphone in Chromium', () => {
     registrar.bye(header(await answered, 'call-id'));
     await eventually(() => page.locator('.call-ended').textContent()).toContain('The other side hung up');
 
-    const paged = await registrar.invite('3101-web', { number: '850', name: 'Page: all staff' }, [
+    const paged = await registrar.invite('3101-web', { number: '3105', name: 'Page 850: Eve Evans' }, [
       ['Call-Info', '<sip:127.0.0.1>;answer-after=0'],
     ]);
     expect(paged.status).toBe(200);
     await eventually(() => page.getByTestId('notice-auto-answered').textContent()).toContain(
-      'Page: all staff',
+      'Page from Eve Evans (850)',
+    );
+    // The page ends (the controller hangs the member's leg up): the banner says so.
+    registrar.bye(header(paged, 'call-id'));
+    await eventually(() => page.getByTestId('notice-auto-answer-ended').textContent()).toContain(
+      'Page from Eve Evans (850) ended',
+    );
+
+    const intercom = await registrar.invite('3101-web', { number: '3105', name: 'Intercom: Eve Evans' }, [
+      ['Alert-Info', '<http://127.0.0.1>;info=alert-autoanswer'],
+    ]);
+    expect(intercom.status).toBe(200);
+    await eventually(() => page.getByTestId('notice-auto-answered').textContent()).toContain(
+      'Intercom from Eve Evans',
     );
     await page.keyboard.press('Escape');
-    await registrar.request((m) => m.method === 'BYE' && header(m, 'call-id') === header(paged, 'call-id'));
+    await registrar.request(
+      (m) => m.method === 'BYE' && header(m, 'call-id') === header(intercom, 'call-id'),
+    );
 
     const declined = registrar.invite('3101-web', { number: '3104', name: 'Dan Diaz' });
     await page.getByRole('alertdialog', { name: 'Incoming call from Dan Diaz' }).waitFor();

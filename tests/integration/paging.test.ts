@@ -471,6 +471,7 @@ describe('intercom (*80 + extension)', () => {
     const inc = await incoming('1003');
     await eventually(() => inc.state === 'established', 3000, '1003 answered by itself');
     expect(inc.headers['Call-Info']).toMatch(/answer-after=0/);
+    expect(inc.remote).toEqual({ name: 'Intercom: Test supervisor 1001', number: '1001' });
     await eventually(() => phones['1001']!.hears(out).join() === '1003', 2000, '1001 hears 1003');
     expect(phones['1003']!.hears(inc)).toEqual(['1001']);
     expect(await livePages()).toEqual([]);

@@ -123,10 +123,7 @@ export function createPagingRunner(deps: PagingRunnerDeps) {
         if (effect.autoAnswer) autoAnswer.add(effect.channelId);
         channelIndex.set(effect.channelId, pageId);
         const callerId = page && {
-          name:
-            page.priority === 'emergency'
-              ? `EMERGENCY page ${page.number}`
-              : `Page ${page.number}: ${page.pager.name}`,
+          name: legCallerName(page),
           number: page.pager.extension,
         };
         return failure(
@@ -239,3 +236,13 @@ export function createPagingRunner(deps: PagingRunnerDeps) {
 }
 
 export type PagingRunner = ReturnType<typeof createPagingRunner>;
+
+/**
+ * What a member's phone shows as the caller (the webphone reads it for its banner, ui/auto-answer-label.ts):
+ * `Page 801: Alice Smith`, `EMERGENCY page 801: Alice Smith`, `Intercom: Alice Smith`.
+ */
+function legCallerName(page: PageState): string {
+  if (page.mode === 'intercom') return `Intercom: ${page.pager.name}`;
+  const what = page.priority === 'emergency' ? `EMERGENCY page ${page.number}` : `Page ${page.number}`;
+  return `${what}: ${page.pager.name}`;
+}

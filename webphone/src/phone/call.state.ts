@@ -71,13 +71,17 @@ export function callNotice(state: PhoneState, event: PhoneEvent): Notice | null 
   const call = state.call;
   switch (event.type) {
     case 'call.incoming':
-      return event.autoAnswer && !isLive(call) ? { kind: 'auto-answered', from: event.remote } : state.notice;
+      if (isLive(call)) return state.notice;
+      if (event.autoAnswer) return { kind: 'auto-answered', from: event.remote };
+      return state.notice?.kind === 'auto-answer-ended' ? null : state.notice;
     case 'call.transfer-failed':
       return talking(call) && call.id === event.id && call.transferTo
         ? { kind: 'transfer-failed', target: call.transferTo }
         : state.notice;
     case 'call.ended':
-      if (isLive(call) && call.id === event.id && state.notice?.kind === 'auto-answered') return null;
+      if (isLive(call) && call.id === event.id && state.notice?.kind === 'auto-answered') {
+        return { kind: 'auto-answer-ended', from: state.notice.from };
+      }
       return event.reason === 'microphone-denied' ? { kind: 'microphone-denied' } : state.notice;
     default:
       return state.notice;

@@ -239,12 +239,15 @@ describe('notices', () => {
     expect(phoneReducer(denied, { type: 'notice.dismissed' }).notice).toBeNull();
   });
 
-  it('an auto-answered call shows a banner until it ends', () => {
+  it('an auto-answered call shows a banner; when it ends the banner says so until the next call', () => {
     const incoming = fold([{ type: 'call.incoming', id: 'p', remote: bob, autoAnswer: true }]);
     expect(incoming.notice).toEqual({ kind: 'auto-answered', from: bob });
-    expect(
-      phoneReducer(incoming, { type: 'call.ended', id: 'p', reason: 'remote-hung-up', at: 1 }).notice,
-    ).toBeNull();
+    const ended = phoneReducer(incoming, { type: 'call.ended', id: 'p', reason: 'remote-hung-up', at: 1 });
+    expect(ended.notice).toEqual({ kind: 'auto-answer-ended', from: bob });
+    const cleared = phoneReducer(ended, { type: 'call.cleared' });
+    expect(cleared.notice).toEqual({ kind: 'auto-answer-ended', from: bob });
+    const next = phoneReducer(cleared, { type: 'call.incoming', id: 'q', remote: bob, autoAnswer: false });
+    expect(next.notice).toBeNull();
   });
 
   it('a failed transfer names its target', () => {

@@ -83,6 +83,8 @@ export type Notice =
   | { kind: 'microphone-denied' }
   | { kind: 'microphone-missing' }
   | { kind: 'auto-answered'; from: Party }
+  /** The auto-answered call (a page or an intercom) is over: said until dismissed or the next call. */
+  | { kind: 'auto-answer-ended'; from: Party }
   | { kind: 'transfer-failed'; target: string };
 
 export interface PhoneState {

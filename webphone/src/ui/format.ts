@@ -1,3 +1,4 @@
+import { autoAnsweredText } from './auto-answer-label';
 import type { CallEndReason, Notice, Registration } from '../phone/phone.types';
 
 /** 0:07, 12:34, 1:02:03 */
@@ -96,10 +97,9 @@ export function describeNotice(notice: Notice): { tone: Tone; text: string } {
         text: 'No microphone is available. Connect one, or open the webphone over HTTPS: browsers only allow microphones on secure pages.',
       };
     case 'auto-answered':
-      return {
-        tone: 'warn',
-        text: `Auto-answered: ${notice.from.name || notice.from.number} (page or intercom)`,
-      };
+      return { tone: 'warn', text: autoAnsweredText(notice.from, false) };
+    case 'auto-answer-ended':
+      return { tone: 'ok', text: autoAnsweredText(notice.from, true) };
     case 'transfer-failed':
       return { tone: 'error', text: `Transfer to ${notice.target} failed; the call is still yours.` };
   }
