@@ -31,6 +31,16 @@ function onChannel(fn: ChannelHandler, needStasis = true): (req: RestRequest) =>
   };
 }
 
+/**
+ * Asterisk refuses most operations on an outbound channel that is not answered yet (`channel_state_invalid` in
+ * res/ari/resource_channels.c: states Down, Reserved and Ringing; the double has no Reserved) with 412 "Channel in invalid state": answer, ring,
+ * progress, hold, MOH, silence, mute, DTMF, play, continue, redirect. An inbound channel (state Ring) is fine.
+ */
+function answered(fn: ChannelHandler): ChannelHandler {
+  return (req, ch) =>
+    ch.state === 'Down' || ch.state === 'Ringing' ? err(412, 'Channel in invalid state') : fn(req, ch);
+}
+
 function args(s: string | undefined): string[] {
   return s ? s.split(',') : [];
 }
@@ -155,10 +165,12 @@ function progress(req: RestRequest, ch: Channel): RestResponse {
 export function channelRoutes(r: Router): void {
   const c = '/channels/{channelId}';
   const act = (fn: (req: RestRequest, ch: Channel) => void): ((req: RestRequest) => RestResponse) =>
-    onChannel((req, ch) => {
-      fn(req, ch);
-      return ok();
-    });
+    onChannel(
+      answered((req, ch) => {
+        fn(req, ch);
+        return ok();
+      }),
+    );
   r.add('GET', '/channels', ({ sim }) =>
     ok([...sim.channels.values()].filter((x) => !x.gone).map((x) => channelSnapshot(x))),
   )
@@ -238,15 +250,17 @@ export function channelRoutes(r: Router): void {
     .add(
       'POST',
       `${c}/dtmf`,
-      onChannel((req, ch) => {
-        const dtmf = requireParam(req.params, 'dtmf');
-        if (!dtmf) return err(400, 'DTMF is required');
-        ops.sendDtmf(req.sim, ch, dtmf, Number(req.params.between ?? 100));
-        return ok();
-      }),
+      onChannel(
+        answered((req, ch) => {
+          const dtmf = requireParam(req.params, 'dtmf');
+          if (!dtmf) return err(400, 'DTMF is required');
+          ops.sendDtmf(req.sim, ch, dtmf, Number(req.params.between ?? 100));
+          return ok();
+        }),
+      ),
     )
-    .add('POST', `${c}/play`, onChannel(play))
-    .add('POST', `${c}/play/{playbackId}`, onChannel(play))
+    .add('POST', `${c}/play`, onChannel(answered(play)))
+    .add('POST', `${c}/play/{playbackId}`, onChannel(answered(play)))
     .add('GET', `${c}/variable`, onChannel(getVar))
     .add('POST', `${c}/variable`, onChannel(setVar))
     .add('POST', `${c}/snoop`, onChannel(snoop, false))

@@ -53,7 +53,7 @@ export interface LivePbx {
   events: AnyPbxEvent[];
   database: TestDatabase;
   /** Creates a user through the REST API, as an admin would. */
-  createUser(extension: string, role?: 'agent' | 'supervisor'): Promise<LiveUser>;
+  createUser(extension: string, role?: 'agent' | 'supervisor', teamId?: string): Promise<LiveUser>;
   /** Starts a baresip phone registered as `account` and waits until Asterisk sees it online. */
   phone(
     account: string,
@@ -121,7 +121,7 @@ export async function startLivePbx(
     admin,
     events,
     database,
-    async createUser(extension, role = 'agent') {
+    async createUser(extension, role = 'agent', teamId) {
       const sipPassword = `live-${randomBytes(6).toString('hex')}`;
       const response = await admin.post('/api/users', {
         username: `live${extension}`,
@@ -130,6 +130,7 @@ export async function startLivePbx(
         role,
         password: 'live-password-1',
         sipPassword,
+        ...(teamId ? { teamId } : {}),
       });
       if (response.statusCode !== 201 && response.statusCode !== 200) {
         throw new Error(`creating user ${extension}: ${response.statusCode} ${response.body}`);

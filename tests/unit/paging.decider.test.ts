@@ -125,6 +125,7 @@ const live: PageInput[] = [
 const memberJoins = (id: string): PageInput[] => [
   { kind: 'channel-entered', channelId: id },
   { kind: 'channel-up', channelId: id },
+  { kind: 'leg-muted', channelId: id },
   { kind: 'playback-finished', playbackId: `${id}-beep` },
   { kind: 'entered-bridge', channelId: id },
 ];
@@ -155,17 +156,16 @@ describe('a page (decide)', () => {
     expect(state.phase).toBe('live');
   });
 
-  it('given a member leg, then it is muted before it is dialled, beeped on answer, and joins after the beep', () => {
+  it('given a member leg, then it is dialled, muted once answered, beeped once muted, and joins after the beep', () => {
     const steps = memberJoins(L3).map((input, i) => run([...live, ...memberJoins(L3).slice(0, i + 1)]).last);
-    expect(steps[0]!.effects).toEqual([
-      { kind: 'mute', channelId: L3 },
-      { kind: 'dial', channelId: L3 },
-    ]);
-    expect(steps[1]!.effects).toEqual([
+    expect(steps[0]!.effects).toEqual([{ kind: 'dial', channelId: L3 }]);
+    // Asterisk refuses to mute a channel that is down or ringing (412): the mute waits for the answer.
+    expect(steps[1]!.effects).toEqual([{ kind: 'mute', channelId: L3 }]);
+    expect(steps[2]!.effects).toEqual([
       { kind: 'play', playbackId: `${L3}-beep`, channelId: L3, media: ['sound:beep'] },
     ]);
-    expect(steps[2]!.effects).toEqual([{ kind: 'add-to-bridge', channelId: L3 }]);
-    expect(steps[3]!.events).toContainEqual({ kind: 'member-joined', extension: '1003', channelId: L3 });
+    expect(steps[3]!.effects).toEqual([{ kind: 'add-to-bridge', channelId: L3 }]);
+    expect(steps[4]!.events).toContainEqual({ kind: 'member-joined', extension: '1003', channelId: L3 });
     expect(run([...live, ...memberJoins(L3)]).state.members[0]!.status).toBe('connected');
   });
 
@@ -175,8 +175,34 @@ describe('a page (decide)', () => {
       ...inputs,
       { kind: 'channel-entered', channelId: L3 },
       { kind: 'channel-up', channelId: L3 },
+      { kind: 'leg-muted', channelId: L3 },
     ]);
     expect(last.effects).toEqual([{ kind: 'add-to-bridge', channelId: L3 }]);
+  });
+
+  it('given an answered member whose mute is not confirmed yet, then nothing of it reaches the bridge', () => {
+    const { all } = run([
+      ...live,
+      { kind: 'channel-entered', channelId: L3 },
+      { kind: 'channel-up', channelId: L3 },
+    ]);
+    expect(all).not.toContainEqual({ kind: 'add-to-bridge', channelId: L3 });
+    expect(all).not.toContainEqual(expect.objectContaining({ kind: 'play', channelId: L3 }));
+  });
+
+  it('given a reconnect with a member caught between its answer and the bridge, then it is muted again or joins', () => {
+    const answered: PageInput[] = [
+      ...live,
+      { kind: 'channel-entered', channelId: L3 },
+      { kind: 'channel-up', channelId: L3 },
+    ];
+    expect(run([...answered, { kind: 'reconcile', channelIds: ['P', L3] }]).last.effects).toEqual([
+      { kind: 'mute', channelId: L3 },
+    ]);
+    const beeping = [...answered, { kind: 'leg-muted', channelId: L3 } as PageInput];
+    expect(run([...beeping, { kind: 'reconcile', channelIds: ['P', L3] }]).last.effects).toEqual([
+      { kind: 'add-to-bridge', channelId: L3 },
+    ]);
   });
 
   it('given a member hangs up early, then only that member leaves', () => {
@@ -317,6 +343,8 @@ describe('a page (decide)', () => {
   it('given a member that cannot be muted, then it is hung up rather than heard', () => {
     const { last } = run([
       ...live,
+      { kind: 'channel-entered', channelId: L3 },
+      { kind: 'channel-up', channelId: L3 },
       { kind: 'effect-failed', effect: { kind: 'mute', channelId: L3 }, reason: 'failed' },
     ]);
     expect(last.effects).toEqual([{ kind: 'hangup', channelId: L3 }]);
@@ -346,8 +374,8 @@ describe('an intercom (decide)', () => {
     { kind: 'channel-entered', channelId: Lweb },
   ];
 
-  it('given its legs, then they are dialled without muting (two-way)', () => {
-    const { all } = run(base);
+  it('given its legs, then they are dialled and joined without muting (two-way)', () => {
+    const { all } = run([...base, { kind: 'channel-up', channelId: L }]);
     expect(all).not.toContainEqual({ kind: 'mute', channelId: L });
     expect(all).toContainEqual({ kind: 'dial', channelId: L });
   });

@@ -1,5 +1,5 @@
 import { creatingChannels, legOf, liveChannels } from './page-state.js';
-import { effect, emit, pageOf, setLeg, type Step } from './page-step.js';
+import { effect, emit, joinLeg, pageOf, setLeg, type Step } from './page-step.js';
 import type { EndReason, PageMember } from './paging.types.js';
 
 /** Channels going, members leaving, and the end of a page. */
@@ -80,4 +80,12 @@ export function onReconcile(step: Step, alive: Set<string>): void {
   const page = pageOf(step);
   for (const channelId of [...liveChannels(page), ...creatingChannels(page)])
     if (!alive.has(channelId)) channelGone(step, channelId, 'no-answer');
+  if (pageOf(step).phase === 'ending') return;
+  // A member caught between its answer and the bridge when the controller went away: its mute's answer or its
+  // beep's end was never seen. Mute it again (the answer comes back as `leg-muted`), or let it join without the beep.
+  for (const leg of pageOf(step).members.flatMap((m) => m.legs)) {
+    if (!alive.has(leg.channelId)) continue;
+    if (leg.state === 'muting') effect(step, { kind: 'mute', channelId: leg.channelId });
+    else if (leg.state === 'beeping') joinLeg(step, leg.channelId);
+  }
 }

@@ -27,6 +27,8 @@ function react(step: Step, input: PageInput): void {
     case 'bridge-created':
       emit(step, { kind: 'bridge-ready' });
       return joinPager(step);
+    case 'leg-muted':
+      return onMuted(step, input.channelId);
     case 'channel-entered':
       return onEntered(step, input.channelId);
     case 'channel-up':
@@ -66,8 +68,6 @@ function onEntered(step: Step, channelId: string): void {
     return effect(step, { kind: 'hangup', channelId });
   }
   setLeg(step, channelId, 'dialling');
-  // A member leg is muted toward the bridge from its first moment: nothing it sends can reach the page.
-  if (!isPagerLeg && page.mode === 'page') effect(step, { kind: 'mute', channelId });
   effect(step, { kind: 'dial', channelId });
 }
 
@@ -82,16 +82,27 @@ function onUp(step: Step, channelId: string): void {
   if (pagerLeg) return pagerLegAnswered(step, pagerLeg);
   const found = legOf(page, channelId);
   if (!found || found.leg.state !== 'dialling') return;
-  if (page.beep) {
-    setLeg(step, channelId, 'beeping');
-    return effect(step, {
-      kind: 'play',
-      playbackId: beepPlaybackId(channelId),
-      channelId,
-      media: ['sound:beep'],
-    });
-  }
-  joinLeg(step, channelId);
+  if (page.mode === 'intercom') return beepOrJoin(step, channelId);
+  // A member is muted toward the bridge before it joins (and before its beep): nothing it sends reaches the page.
+  // Only once answered: Asterisk refuses to mute a channel that is down or ringing (412).
+  setLeg(step, channelId, 'muting');
+  effect(step, { kind: 'mute', channelId });
+}
+
+function onMuted(step: Step, channelId: string): void {
+  const found = legOf(pageOf(step), channelId);
+  if (found?.leg.state === 'muting' && pageOf(step).phase !== 'ending') beepOrJoin(step, channelId);
+}
+
+function beepOrJoin(step: Step, channelId: string): void {
+  if (!pageOf(step).beep) return joinLeg(step, channelId);
+  setLeg(step, channelId, 'beeping');
+  effect(step, {
+    kind: 'play',
+    playbackId: beepPlaybackId(channelId),
+    channelId,
+    media: ['sound:beep'],
+  });
 }
 
 /** API page: the first of the pager's legs to answer is the pager; the others stop ringing. */

@@ -94,8 +94,9 @@ export function createPagingRunner(deps: PagingRunnerDeps) {
       for (const effect of decision.effects) {
         const reason = await execute(pageId, effect);
         if (reason) pending.push({ kind: 'effect-failed', effect, reason });
-        // Asterisk sends no BridgeCreated for the app's own bridges: its answer is the fact.
+        // Asterisk sends no BridgeCreated for the app's own bridges, no event for a mute: its answer is the fact.
         else if (effect.kind === 'create-bridge') pending.push({ kind: 'bridge-created' });
+        else if (effect.kind === 'mute') pending.push({ kind: 'leg-muted', channelId: effect.channelId });
       }
     }
   }

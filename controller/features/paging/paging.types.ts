@@ -39,9 +39,13 @@ export type MemberPlan =
  */
 export type MemberStatus = 'calling' | 'connected' | 'skipped' | 'failed' | 'left';
 
-/** `pending`: planned, created once the pager is in the bridge. */
+/**
+ * `pending`: planned, created once the pager is in the bridge; `muting`: answered, being muted toward the bridge
+ * (Asterisk refuses to mute an outbound channel before it is answered: 412), then `beeping` and `joining`; `up`: a
+ * pager leg (API page) that answered.
+ */
 export type LegState =
-  'pending' | 'creating' | 'dialling' | 'up' | 'beeping' | 'joining' | 'bridged' | 'gone';
+  'pending' | 'creating' | 'dialling' | 'up' | 'muting' | 'beeping' | 'joining' | 'bridged' | 'gone';
 
 export interface PageLeg {
   channelId: string;
@@ -122,6 +126,8 @@ export interface PageSetup {
 export type PageInput =
   | { kind: 'start'; setup: PageSetup }
   | { kind: 'bridge-created' }
+  /** Asterisk accepted the mute of this member leg (the answer to the `mute` effect: there is no event for it). */
+  | { kind: 'leg-muted'; channelId: string }
   | { kind: 'channel-entered'; channelId: string }
   | { kind: 'channel-up'; channelId: string }
   | { kind: 'entered-bridge'; channelId: string }
