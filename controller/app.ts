@@ -26,6 +26,11 @@ import { supervisionEventVisible } from './features/supervision/supervision-view
 import { supervisionRoutes } from './features/supervision/supervision.routes.js';
 import { createSupervisionService } from './features/supervision/supervision.service.js';
 import { dndRoutes } from './features/dnd/dnd.routes.js';
+import { handlingEventVisible } from './features/call-handling/call-handling.events.js';
+import { createCallRouting } from './features/call-handling/call-routing.service.js';
+import { createFeatureCodes } from './features/call-handling/feature-codes.js';
+import { createHandlingSettingsService } from './features/call-handling/handling-settings.service.js';
+import { handlingRoutes } from './features/call-handling/handling.routes.js';
 import { createDndService } from './features/dnd/dnd.service.js';
 import { sipDomain } from './features/users/sip-credentials.js';
 import { pagingRoutes } from './features/paging/paging.routes.js';
@@ -124,8 +129,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       logger,
       dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS,
       trace: deps.callSetupTrace,
+      // Personal call handling (issue 12): DND, forwarding, ring strategies and schedules when a call is routed.
+      routing: createCallRouting({ db, dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS }),
     });
   calls?.start();
+  // Call handling (issue 12): DND and forwarding shared by the API and the phone codes *76/*78/*79, *72/*73, **ext.
+  const dnd = createDndService(db, bus);
+  const handlingSettings = createHandlingSettingsService({ db, bus });
+  const featureCodes =
+    pbxConnection &&
+    calls &&
+    createFeatureCodes({ connection: pbxConnection, db, logger, calls, dnd, settings: handlingSettings });
+  featureCodes?.start();
   const parking =
     pbxConnection &&
     calls &&
@@ -198,7 +213,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(callLogsRoutes(createCallLogsService(db), auth));
       await api.register(auditRoutes(createAuditService(db), auth));
       await api.register(pagingConfigRoutes(createPagingConfigService(db), auth));
-      await api.register(dndRoutes(createDndService(db), auth));
+      await api.register(dndRoutes(dnd, auth));
+      await api.register(handlingRoutes(handlingSettings, auth));
       if (calls) await api.register(callsRoutes(calls, auth, supervision?.annotateCall));
       if (parking) await api.register(parkingRoutes(parking, auth));
       if (supervision) await api.register(supervisionRoutes(supervision, auth));
@@ -210,7 +226,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
           tickets,
           metrics,
           snapshot,
-          visible: visibleBy([authEventVisible, callEventVisible, userEventVisible, supervisionEventVisible]),
+          visible: visibleBy([
+            authEventVisible,
+            callEventVisible,
+            userEventVisible,
+            supervisionEventVisible,
+            handlingEventVisible,
+          ]),
           recheckSeconds: config.WS_RECHECK_SECONDS,
         }),
       );
@@ -227,6 +249,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     relay,
     async close() {
       await server.close();
+      featureCodes?.stop();
       await paging?.stop();
       await supervision?.stop();
       await parking?.stop();

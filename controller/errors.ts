@@ -8,6 +8,7 @@ export const errorStatus = {
   'invalid-phone-number': 400,
   'unknown-members': 400,
   'unknown-groups': 400,
+  'no-trunk': 400,
   unauthorized: 401,
   'invalid-credentials': 401,
   forbidden: 403,

@@ -13,6 +13,7 @@ const hangupParameters: Record<HangupReason, Record<string, string>> = {
   congestion: { reason_code: '34' },
   incomplete: { reason_code: '28' },
   forbidden: { reason_code: '21' },
+  'answered-elsewhere': { reason: 'answered_elsewhere' },
 };
 
 /** `mixing,dtmf_events` in this order: `dtmf_events,mixing` goes native_rtp and loses the DTMF events. */

@@ -26,10 +26,20 @@ export type FailureReason =
 
 /**
  * What the far phone is told when the app hangs a channel up (a call not answered yet: 486 busy, 480 no-answer and
- * unavailable, 404 unallocated, 503 congestion, 484 incomplete, 403 forbidden).
+ * unavailable, 404 unallocated, 503 congestion, 484 incomplete, 403 forbidden). `answered-elsewhere` (cause 26) is for
+ * a device that lost the race: chan_pjsip's CANCEL then carries `Reason: SIP;cause=200;text="Call completed
+ * elsewhere"` (res_pjsip_rfc3326), so the phone shows no missed call.
  */
 export type HangupReason =
-  'normal' | 'busy' | 'no-answer' | 'unavailable' | 'unallocated' | 'congestion' | 'incomplete' | 'forbidden';
+  | 'normal'
+  | 'busy'
+  | 'no-answer'
+  | 'unavailable'
+  | 'unallocated'
+  | 'congestion'
+  | 'incomplete'
+  | 'forbidden'
+  | 'answered-elsewhere';
 
 export type BridgeKind = 'mixing' | 'mixing-dtmf' | 'holding';
 

@@ -22,6 +22,8 @@ export interface CallLog {
   answeredAt: string | null;
   endedAt: string | null;
   disposition: CallDisposition | null;
+  /** A forwarded call's path: the dialled extension, then each forward target (empty: not forwarded). */
+  forwardPath: string[];
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -43,6 +45,7 @@ export function toCallLog(row: CallLogRow): CallLog {
     answeredAt: iso(row.answered_at),
     endedAt: iso(row.ended_at),
     disposition: row.disposition,
+    forwardPath: row.forward_path,
   };
 }
 

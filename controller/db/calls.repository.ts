@@ -16,6 +16,8 @@ export interface CallLogWrite {
   answeredAt: string | null;
   endedAt: string | null;
   disposition: CallDisposition | null;
+  /** The extensions a forwarded call went through, the dialled one first (empty: not forwarded). */
+  forwardPath?: string[];
 }
 
 /** Inserts or updates the call's row (idempotent: writing the same entry twice changes nothing). */
@@ -27,6 +29,7 @@ export async function upsertCallLog(db: Db, entry: CallLogWrite): Promise<void> 
     answered_at: date(entry.answeredAt),
     ended_at: date(entry.endedAt),
     disposition: entry.disposition,
+    forward_path: entry.forwardPath ?? [],
   };
   await db
     .insertInto('call_logs')

@@ -147,6 +147,8 @@ export interface HangupHow {
   sipStatus?: number;
   /** The phone itself hung up: nothing to send to it. */
   fromPhone?: boolean;
+  /** The Reason header of the CANCEL/BYE the phone receives (res_pjsip_rfc3326), when there is one to tell. */
+  sipReason?: string;
 }
 
 /** Emit ChannelHangupRequest now and tear the channel down a moment later, as Asterisk does. */
@@ -162,7 +164,7 @@ export function requestHangup(sim: Sim, ch: Channel, how: HangupHow): void {
   emitChannel(sim, 'ChannelHangupRequest', ch, fields);
   if (!how.fromPhone) {
     endPendingTransfer(sim, ch);
-    phoneSide.channelHungUp(sim, ch, how.sipStatus ?? sipStatusForCause(how.destroyCause ?? 16));
+    phoneSide.channelHungUp(sim, ch, how.sipStatus ?? sipStatusForCause(how.destroyCause ?? 16), how.sipReason);
   }
   sim.later(sim.opts.teardownDelayMs, () => teardown(sim, ch, how.destroyCause ?? 16, how.destroyTechCause));
 }

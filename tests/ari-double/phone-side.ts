@@ -38,8 +38,8 @@ export const phoneSide = {
     callOf(sim, ch)?.phone.receiveAnswer(ch.id);
   },
   /** The channel was hung up by Asterisk: BYE if answered, else a final response. */
-  channelHungUp(sim: Sim, ch: Channel, sipStatus: number): void {
-    callOf(sim, ch)?.phone.receiveEnd(ch.id, sipStatus);
+  channelHungUp(sim: Sim, ch: Channel, sipStatus: number, sipReason?: string): void {
+    callOf(sim, ch)?.phone.receiveEnd(ch.id, sipStatus, sipReason);
   },
   channelGone(sim: Sim, ch: Channel): void {
     callOf(sim, ch)?.phone.receiveEnd(ch.id, 603);

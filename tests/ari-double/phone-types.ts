@@ -15,6 +15,11 @@ export interface PhoneCall {
    * or 200 for an answered call that ended with a BYE.
    */
   status?: number;
+  /**
+   * The Reason header of the CANCEL or BYE that ended it, as chan_pjsip sends it: `SIP;cause=200;text="Call completed
+   * elsewhere"` for a hang-up with cause 26 (ARI `reason=answered_elsewhere`), else `Q.850;cause=<n>`.
+   */
+  sipReason?: string;
   /** Who ended it: this phone (`local`) or the other side (`remote`). */
   endedBy?: 'local' | 'remote';
   /** The other party as shown on the phone's display (for incoming calls: the INVITE's From). */

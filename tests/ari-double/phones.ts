@@ -170,9 +170,10 @@ export class SimPhone {
     this.record('established', call.id);
   }
 
-  receiveEnd(channelId: string, status: number): void {
+  receiveEnd(channelId: string, status: number, sipReason?: string): void {
     const call = this.byChannel(channelId);
     if (!call) return;
+    if (sipReason) call.sipReason = sipReason;
     this.close(call, call.state === 'established' ? 200 : status, 'remote');
   }
 

@@ -86,7 +86,15 @@ function hangup(req: RestRequest, ch: Channel): RestResponse {
   const code = req.params.reason_code ? Number(req.params.reason_code) : reason ? REASONS[reason] : 16;
   if (code === undefined || Number.isNaN(code)) return err(400, 'Invalid reason for hangup provided');
   const ringingOriginate = ch.origin === 'originate' && !ch.inStasis && ch.state !== 'Up';
-  requestHangup(req.sim, ch, { cause: 32, soft: true, destroyCause: 16, sipStatus: sipStatusForCause(code) });
+  // res_pjsip_rfc3326: cause 26 (answered elsewhere) adds the SIP reason before the Q.850 one.
+  const sipReason = code === 26 ? 'SIP;cause=200;text="Call completed elsewhere"' : `Q.850;cause=${code}`;
+  requestHangup(req.sim, ch, {
+    cause: 32,
+    soft: true,
+    destroyCause: 16,
+    sipStatus: sipStatusForCause(code),
+    sipReason,
+  });
   // An originate still ringing reports its dial ended (measured: HangupRequest, Dial NOANSWER, ChannelDestroyed).
   if (ringingOriginate) emitDial(req.sim, ch, 'NOANSWER');
   return ok();

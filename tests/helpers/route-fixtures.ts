@@ -81,6 +81,10 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
   }),
   'PATCH /api/paging/zones/:id': () => ({ body: { name: 'Renamed zone' } }),
   'PUT /api/users/:id/dnd': () => ({ body: { enabled: false } }),
+  'PUT /api/users/:id/forwarding': () => ({ body: { always: null, noAnswerSeconds: 20 } }),
+  'PUT /api/users/:id/ring-settings': () => ({
+    body: { strategy: 'sequential', targets: [{ kind: 'desk', delaySeconds: 0, timeoutSeconds: 15 }] },
+  }),
   'POST /api/paging/pages': () => ({
     body: { groupId: office.pagingGroupId, fromExtension: office.users.agent.extension },
   }),

@@ -42,6 +42,12 @@ const scopedByData: Record<string, Partial<Record<RoleName, string>>> = {
   'POST /api/paging/pages': {
     supervisor: "only admins page from an extension not their own (the fixture pages from the agent's)",
   },
+  'PUT /api/users/:id/forwarding': {
+    supervisor: "a user's forwarding is theirs (or an admin's) to change; their supervisor only reads it",
+  },
+  'PUT /api/users/:id/ring-settings': {
+    supervisor: "a user's ring settings are theirs (or an admin's) to change; their supervisor only reads them",
+  },
   'POST /api/parking/retrieve': {
     supervisor:
       "only admins pick a parked call up to an extension not their own (the fixture is the agent's)",

@@ -25,6 +25,8 @@ export interface CallLogsTable {
   answered_at: Date | null;
   ended_at: Date | null;
   disposition: CallDisposition | null;
+  /** Migration 0009: the extensions a forwarded call went through, the dialled one first (empty: not forwarded). */
+  forward_path: ColumnType<string[], string[] | undefined, string[]>;
 }
 export type CallLogRow = Selectable<CallLogsTable>;
 export type NewCallLogRow = Insertable<CallLogsTable>;

@@ -14,6 +14,13 @@ export interface UsersTable {
   pin_hash: string | null;
   /** Do not disturb (migration 0007): read through dnd.repository.ts. */
   dnd: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Forwarding (migration 0009): an extension, or null; read through call-handling.repository.ts. */
+  forward_always: ColumnType<string | null, string | null | undefined, string | null>;
+  forward_busy: ColumnType<string | null, string | null | undefined, string | null>;
+  forward_no_answer: ColumnType<string | null, string | null | undefined, string | null>;
+  forward_no_answer_seconds: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Ring settings (migration 0009): the API's shape as JSON, or null for the default. */
+  ring_settings: ColumnType<unknown, string | null | undefined, string | null>;
   /** In every token; bumped (password or role change, log out everywhere) to end them all. */
   token_version: Generated<number>;
   created_at: ColumnType<Date, never, never>;

@@ -18,6 +18,9 @@ export const callLogSchema = z.object({
   disposition: z
     .enum(['answered', 'busy', 'no-answer', 'unavailable', 'unknown-number', 'cancelled', 'failed'])
     .nullable(),
+  forwardPath: z
+    .array(z.string())
+    .describe('a forwarded call: the dialled extension, then each forward target (empty: not forwarded)'),
 });
 
 const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));

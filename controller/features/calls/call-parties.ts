@@ -21,7 +21,7 @@ export function partiesOfCall(call: CallState): CallParties | undefined {
   const a = aLeg(call);
   const b = answeredLeg(call);
   if (call.stage !== 'talking' || !a || !b || a.status === 'gone' || b.status === 'gone') return undefined;
-  const callee = call.answeredBy ?? (call.destination.kind === 'user' ? call.destination.user : undefined);
+  const callee = call.answeredBy ?? (call.destination.kind !== 'unknown' ? call.destination.user : undefined);
   const side = (leg: Leg, person: Person): CallSide => ({
     channelId: leg.id,
     endpoint: leg.endpoint,

@@ -170,6 +170,8 @@ export function createCallRunner(deps: CallRunnerDeps) {
     },
     /** Route a channel to a call before its first input is decided (so its next facts queue behind it). */
     claim: (channelId: string, callId: string) => channelIndex.set(channelId, callId),
+    /** Undo a claim that did not become a leg (a pick-up that came too late). */
+    unclaim: (channelId: string) => void channelIndex.delete(channelId),
     callOfChannel: (channelId: string) => channelIndex.get(channelId),
     get: (callId: string) => calls.get(callId),
     all: () => [...calls.values()],

@@ -1,5 +1,6 @@
 import { aLeg, answeredLeg, finished, liveLegs } from './call-state.js';
 import type { Leg } from './call.types.js';
+import { settleRing } from './call-ring.js';
 import {
   callOf,
   dispositionOf,
@@ -50,6 +51,7 @@ function settleSetup(step: Step): boolean {
     endCall(step, 'cancelled', 'normal');
     return true;
   }
+  if (call.ring) return settleRing(step);
   const callees = call.legs.filter((leg) => leg.role === 'callee');
   if (!callees.every(finished)) return false;
   const disposition = dispositionOf(callees);

@@ -1,4 +1,5 @@
 import { legAppArgs, newLeg, TRANSFER_HANDLING } from './call-state.js';
+import { startRing } from './call-ring.js';
 import {
   callOf,
   clearTimer,
@@ -104,7 +105,7 @@ export function startClickToCall(step: Step, input: ClickToCallInput): void {
   writeLog(step);
   // The clicking user's phone shows whom it is about to call.
   const shown =
-    input.destination.kind === 'user'
+    input.destination.kind !== 'unknown'
       ? input.destination.user
       : { number: input.dialled, name: '', userId: null };
   createLegs(step, legs, { ...shown, name: shown.name || input.dialled }, input.caller);
@@ -132,7 +133,7 @@ export function startRingBack(step: Step, input: RingBackInput): void {
   };
   emit(step, { kind: 'call-started', call });
   writeLog(step);
-  if (input.destination.kind === 'user') {
+  if (input.destination.kind !== 'unknown') {
     const playbackId = `${input.callId}-ringback`;
     emit(step, { kind: 'ringback-started', playbackId });
     effect(step, { kind: 'play', playbackId, channelId: survivor.id, media: ['tone:ring'] });
@@ -147,6 +148,7 @@ export function startRingBack(step: Step, input: RingBackInput): void {
 export function ringDestination(step: Step): void {
   const call = callOf(step);
   if (call.destination.kind === 'unknown') return endCall(step, 'unknown-number', 'unallocated');
+  if (call.destination.kind === 'busy' || call.destination.plan) return startRing(step, call.destination);
   const legs = call.destination.targets.map((target, i) => ({
     ...newLeg(`${call.id}-${call.legSeq + i + 1}`, 'callee', target.endpoint),
     originated: true,
@@ -174,8 +176,8 @@ export function originAnswered(step: Step, leg: Leg): void {
   emit(step, { kind: 'origin-answered', legId: leg.id });
   clearTimer(step);
   for (const other of callOf(step).legs)
-    if (other.role === 'origin' && other.id !== leg.id) hangupLeg(step, other, 'normal');
-  if (callOf(step).destination.kind === 'user') {
+    if (other.role === 'origin' && other.id !== leg.id) hangupLeg(step, other, 'answered-elsewhere');
+  if (callOf(step).destination.kind !== 'unknown') {
     const playbackId = `${callOf(step).id}-ringback`;
     emit(step, { kind: 'ringback-started', playbackId });
     effect(step, { kind: 'play', playbackId, channelId: leg.id, media: ['tone:ring'] });

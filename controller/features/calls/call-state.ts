@@ -102,6 +102,21 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
       return patchLeg(state, event.legId, { dtmf: event.digits, dtmfAt: event.at });
     case 'transfer-refused':
       return patchLeg(state, event.legId, { transferRefusedAt: event.at });
+    case 'ring-planned':
+    case 'ring-shifted':
+      return { ...state, ring: event.ring };
+    case 'ring-entry-started':
+      return state.ring
+        ? {
+            ...state,
+            ring: {
+              ...state.ring,
+              entries: state.ring.entries.map((e, i) => (i === event.index ? { ...e, legId: event.legId } : e)),
+            },
+          }
+        : state;
+    case 'picked-up':
+      return { ...state, legs: [...state.legs, event.leg] };
     case 'legs-released':
       return {
         ...state,
@@ -132,5 +147,6 @@ export function logEntryOf(state: CallState): CallLogEntry {
     answeredAt: state.answeredAt,
     endedAt: state.endedAt,
     disposition: state.disposition,
+    forwardPath: state.ring && state.ring.path.length > 1 ? state.ring.path : [],
   };
 }

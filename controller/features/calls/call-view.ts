@@ -53,7 +53,7 @@ const channelStateOf = (leg: Leg): ChannelView['state'] =>
   leg.status === 'creating' || leg.status === 'entered' ? 'dialing' : leg.status;
 
 export function toCallView(call: CallState): CallView {
-  const to = call.destination.kind === 'user' ? call.destination.user : { number: call.dialled, name: '', userId: null };
+  const to = call.destination.kind !== 'unknown' ? call.destination.user : { number: call.dialled, name: '', userId: null };
   return {
     id: call.id,
     state: stateOf(call),

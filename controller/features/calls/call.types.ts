@@ -15,8 +15,42 @@ export interface Target {
   endpoint: string;
 }
 
-/** Who the dialled number is, as the shell resolved it before deciding (see `resolveTargets`). */
-export type Destination = { kind: 'user'; user: Person; targets: Target[] } | { kind: 'unknown' };
+/**
+ * Who the dialled number is, as the shell resolved it before deciding (see `resolveTargets`). Personal call handling
+ * (`../call-handling/`) may add a ring plan, or make it `busy` (DND with no busy forward).
+ */
+export type Destination =
+  | { kind: 'user'; user: Person; targets: Target[]; plan?: RingPlan }
+  | { kind: 'busy'; user: Person; path: string[] }
+  | { kind: 'unknown' };
+
+/** One device to ring and when: seconds from the moment this destination starts ringing. */
+export interface RingEntry {
+  endpoint: string;
+  /** Who answers on it (the forward target's user, after a forward). */
+  person: Person;
+  startSeconds: number;
+  stopSeconds: number;
+}
+
+/** How a destination is rung (ring strategy, forwards); without one, every target at once for the dial timeout. */
+export interface RingPlan {
+  entries: RingEntry[];
+  /** The extensions the call went through to get here (unconditional forwards), the dialled one first. */
+  path: string[];
+  /** When every entry failed and one was busy: ring this instead. */
+  onBusy?: Destination;
+  /** No answer after this long (or nothing left to ring): ring this instead. */
+  onNoAnswer?: { afterSeconds: number; destination: Destination };
+}
+
+/** A ring plan being carried out: absolute times, and the leg of each entry once started. */
+export interface RingState {
+  entries: (RingEntry & { startAt: string; stopAt: string; legId: string | null })[];
+  path: string[];
+  onBusy?: Destination;
+  noAnswer?: { at: string; destination: Destination };
+}
 
 /**
  * A channel of the call. `caller`: the phone's own inbound leg; `origin`: a leg ringing the click-to-call user's
@@ -50,6 +84,8 @@ export interface Leg {
   originated?: boolean;
   /** An originated leg's StasisStart came (it answered; it can be bridged now). */
   inStasis?: boolean;
+  /** Whom this callee leg rings (a forward target's user): who answered if it wins. */
+  person?: Person;
 }
 
 export type CallMode = 'phone' | 'click';
@@ -79,6 +115,8 @@ export interface CallState {
   timerAt: string | null;
   dialTimeoutSeconds: number;
   legSeq: number;
+  /** A ring plan in progress (call handling), absent for the plain everything-at-once ringing. */
+  ring?: RingState;
 }
 
 /**
@@ -134,7 +172,16 @@ export type CallInput =
   /** A blind transfer of this leg was refused (its phone got a failure NOTIFY and may hang up by itself). */
   | { kind: 'transfer-refused'; channelId: string }
   | RingBackInput
-  | AdoptInput;
+  | AdoptInput
+  | PickupInput;
+
+/** `**<ext>`: this phone's inbound channel (in Stasis, not answered) takes the call ringing at that extension. */
+export interface PickupInput {
+  kind: 'pickup';
+  channelId: string;
+  endpoint: string;
+  person: Person;
+}
 
 /** One side of a call made from channels that already exist (e.g. a parked call and whoever picked it up). */
 export interface AdoptedParty {
@@ -182,7 +229,13 @@ export type CallEvent =
   | { kind: 'dtmf'; legId: string; digits: string; digit: string; at: string }
   /** Legs handed to another feature; the call's bridge is theirs too (the call no longer destroys it). */
   | { kind: 'legs-released'; legIds: string[] }
-  | { kind: 'transfer-refused'; legId: string; at: string };
+  | { kind: 'transfer-refused'; legId: string; at: string }
+  /** A ring plan starts (the destination's, or a forward's: the path grows). */
+  | { kind: 'ring-planned'; ring: RingState }
+  | { kind: 'ring-entry-started'; index: number; legId: string }
+  /** Nothing rings any more but later entries wait: they move earlier (a busy desk moves on at once). */
+  | { kind: 'ring-shifted'; ring: RingState }
+  | { kind: 'picked-up'; leg: Leg };
 
 /** The call's log row as this feature writes it (only internal calls so far). */
 export type CallLogEntry = CallLogWrite & { direction: 'internal' };

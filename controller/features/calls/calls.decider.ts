@@ -1,5 +1,5 @@
 import type { ChannelState, DialStatus, HangupCause, PbxFact } from '../../ari/pbx.facts.js';
-import { aLeg, bridgeIdOf, finished, findLeg } from './call-state.js';
+import { aLeg, finished, findLeg } from './call-state.js';
 import { originAnswered, startClickToCall, startPhoneCall, startRingBack } from './call-start.js';
 import { settle } from './call-settle.js';
 import { onDtmf, onRelease, startAdopted } from './call-handover.js';
@@ -13,10 +13,10 @@ import {
   failureOfCause,
   hangupLeg,
   type Step,
-  stopRingback,
-  writeLog,
 } from './call-step.js';
 import type { CallInput, CallState, Decision, Leg } from './call.types.js';
+import { calleeAnswered, onPickup } from './call-answer.js';
+import { advanceRing } from './call-ring.js';
 
 /**
  * Extension-to-extension calling and click to call, as a pure function: what happened (events) and what to do
@@ -53,6 +53,8 @@ function react(step: Step, input: CallInput): void {
       return step.state ? onTransferRefused(step, input.channelId) : undefined;
     case 'ring-back':
       return step.state ? undefined : startRingBack(step, input);
+    case 'pickup':
+      return step.state ? onPickup(step, input) : undefined;
     default: {
       const never: never = input;
       throw new Error(`unknown call input ${JSON.stringify(never)}`);
@@ -185,35 +187,6 @@ function onUp(step: Step, channelId: string): void {
   }
 }
 
-/**
- * First answer wins: the other callee legs stop at once, the caller is answered and both are bridged (a ring-back's
- * caller is in its bridge already: only the callee joins it).
- */
-function calleeAnswered(step: Step, leg: Leg): void {
-  const call = callOf(step);
-  const by =
-    call.destination.kind === 'user'
-      ? call.destination.user
-      : { number: call.dialled, name: '', userId: null };
-  const existing = call.bridgeId;
-  const bridgeId = existing ?? bridgeIdOf(call.id);
-  emit(step, { kind: 'callee-answered', legId: leg.id, by, at: step.now.toISOString(), bridgeId });
-  clearTimer(step);
-  stopRingback(step);
-  for (const other of callOf(step).legs)
-    if (other.role === 'callee' && other.id !== leg.id) hangupLeg(step, other, 'normal');
-  const a = aLeg(callOf(step))!;
-  if (a.status !== 'up') effect(step, { kind: 'answer', channelId: a.id });
-  if (existing) effect(step, { kind: 'add-to-bridge', bridgeId, channelIds: [leg.id] });
-  else
-    effect(
-      step,
-      { kind: 'create-bridge', bridgeId, name: `call-${call.id}` },
-      { kind: 'add-to-bridge', bridgeId, channelIds: [a.id, leg.id] },
-    );
-  writeLog(step);
-}
-
 /** A blind transfer of this leg was refused: if its phone now hangs up by itself, the other party rings it back. */
 function onTransferRefused(step: Step, channelId: string): void {
   const call = callOf(step);
@@ -246,7 +219,9 @@ function onHangupCommand(step: Step): void {
   else if (call.stage === 'talking') endCall(step, 'answered', 'normal');
 }
 
+/** The dial timer: the call's end (no answer), or the next deadline of its ring plan. */
 function onDialTimeout(step: Step): void {
   clearTimer(step);
+  if (callOf(step).ring) return advanceRing(step);
   endCall(step, 'no-answer', 'no-answer');
 }

@@ -18,7 +18,8 @@ import {
 } from './call-runner.js';
 import { partiesOfCall, type CallParties } from './call-parties.js';
 import { callIdFromArgs } from './call-state.js';
-import type { AdoptedParty } from './call.types.js';
+import type { CallState } from './call.types.js';
+import type { AdoptedParty, Destination, Person } from './call.types.js';
 import { createCallStore } from './call-store.js';
 import { createDialRouter, type DialledCall, type DialRouter } from './dial-router.js';
 import { canSeeCall, toCallView, type CallView } from './call-view.js';
@@ -37,6 +38,13 @@ export interface CallsServiceDeps {
   now?: () => Date;
   /** Told each set-up step of each phone call (measurements: `npm run bench`, the live suite). */
   trace?: SetupTrace;
+  /** Personal call handling (DND, forwarding, ring strategies): how a resolved destination is rung now. */
+  routing?: CallRouting;
+}
+
+/** Turns who was dialled into how to ring them (`../call-handling/`); `resolve` looks further numbers up. */
+export interface CallRouting {
+  route(destination: Destination, resolve: (number: string) => Promise<Destination>): Promise<Destination>;
 }
 
 export interface ClickToCall {
@@ -66,6 +74,12 @@ export function createCallsService(deps: CallsServiceDeps) {
     onRingBack: (request) => ringBack(request),
     trace: deps.trace,
   });
+  const resolve = (number: string) => directory.resolveTargets(number);
+  /** Who a number is, and (call handling) how to ring them now. */
+  const destinationOf = async (number: string): Promise<Destination> => {
+    const found = await resolve(number);
+    return deps.routing ? deps.routing.route(found, resolve) : found;
+  };
   const dialRouter: DialRouter = createDialRouter({ pbx: connection.pbx, logger });
   dialRouter.handle('extension', startPhoneCall);
   const unsubscribes: (() => void)[] = [];
@@ -98,7 +112,7 @@ export function createCallsService(deps: CallsServiceDeps) {
       try {
         const [caller, destination] = await Promise.all([
           directory.identifyCaller(channel),
-          directory.resolveTargets(dialled),
+          destinationOf(dialled),
         ]);
         mark(callId, 'looked-up');
         return {
@@ -176,8 +190,8 @@ export function createCallsService(deps: CallsServiceDeps) {
     }
     const origin = await directory.resolveTargets(from);
     if (origin.kind !== 'user') throw new AppError('no-such-extension', `no user has extension ${from}`);
-    const destination = await directory.resolveTargets(request.to);
-    if (destination.kind !== 'user')
+    const destination = await destinationOf(request.to);
+    if (destination.kind === 'unknown')
       throw new AppError('no-such-extension', `no user has extension ${request.to}`);
     requireAsterisk();
     const callId = newCallId();
@@ -265,9 +279,42 @@ export function createCallsService(deps: CallsServiceDeps) {
       if (!call) throw new Error(`call ${callId} could not be set up`);
       return callId;
     },
+    /** The user id behind an extension (from the directory), if any. */
+    async resolveUser(extension: string): Promise<string | undefined> {
+      const found = await resolve(extension);
+      return found.kind === 'user' ? (found.user.userId ?? undefined) : undefined;
+    },
+    /** Who the phone behind an inbound channel is (feature codes act for that user). */
+    identifyCaller: (channel: Parameters<CallDirectory['identifyCaller']>[0]) => directory.identifyCaller(channel),
+    /**
+     * `**<ext>`: the call ringing at that extension (not answered yet), if any — the dialled user or, after a forward,
+     * whoever is rung now.
+     */
+    ringingCallFor(extension: string): string | undefined {
+      return runner.all().find((call) => call.stage === 'setup' && ringsAt(call, extension))?.id;
+    },
+    /** The picker's channel takes the ringing call; true if it won (the call was still ringing). */
+    async pickup(callId: string, picker: { channelId: string; endpoint: string; person: Person }): Promise<boolean> {
+      runner.claim(picker.channelId, callId);
+      const call = await runner.submit(callId, { kind: 'pickup', ...picker });
+      const won = call?.answeredLegId === picker.channelId;
+      if (!won && runner.callOfChannel(picker.channelId) === callId) runner.unclaim(picker.channelId);
+      return won;
+    },
     /** Waits until every queued input has been handled (tests, shutdown). */
     idle: () => runner.idle(),
   };
+}
+
+/** Whether a call in set-up is ringing a device of this extension's user. */
+function ringsAt(call: CallState, extension: string): boolean {
+  const ringing = call.legs.filter(
+    (l) => l.role === 'callee' && !l.hangingUp && ['creating', 'entered', 'ringing'].includes(l.status),
+  );
+  if (ringing.length === 0) return false;
+  const rung = (l: (typeof ringing)[number]) =>
+    l.person ? l.person.number : call.destination.kind === 'user' ? call.destination.user.number : undefined;
+  return ringing.some((l) => rung(l) === extension);
 }
 
 export type CallsService = ReturnType<typeof createCallsService>;

@@ -1,0 +1,164 @@
+import type { EventBus } from '../../bus/event-bus.js';
+import { auditActor, auditTarget, writeAudit } from '../../db/audit.repository.js';
+import { findProfile, setForwarding, setRingSettings } from '../../db/call-handling.repository.js';
+import type { Db } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
+import { findUserById, type User } from '../../db/users.repository.js';
+import { AppError } from '../../errors.js';
+import type { Principal } from '../../http/auth.js';
+import { canReadUser } from '../users/users.access.js';
+import { asActor } from '../users/actor.js';
+import './call-handling.events.js';
+import type { Forwarding, HandlingProfile, RingSettings } from './handling.types.js';
+import { forwardProblem, ringSettingsProblems, type Problem } from './ring-settings.rules.js';
+
+const noSuchUser = () => new AppError('no-such-user', 'user not found');
+
+export type ForwardingView = Forwarding & { userId: string; extension: string };
+export type RingSettingsView = RingSettings & { userId: string; extension: string };
+
+/**
+ * Forwarding and ring settings through the API: read by whoever may read the user (themselves, their team's
+ * supervisor, admins), changed by the user or an admin; audited, published (`user.forwarding-changed`,
+ * `user.ring-settings-changed`).
+ */
+export function createHandlingSettingsService(deps: { db: Db; bus: EventBus }) {
+  const { db, bus } = deps;
+
+  async function readable(actor: Principal, userId: string): Promise<User> {
+    const user = await findUserById(db, userId);
+    if (!user) throw noSuchUser();
+    if (!canReadUser(actor, user)) throw new AppError('forbidden', 'you may not see this user');
+    return user;
+  }
+
+  async function writable(actor: Principal, userId: string): Promise<User> {
+    const user = await readable(actor, userId);
+    if (actor.role !== 'admin' && actor.userId !== userId)
+      throw new AppError('forbidden', 'only the user or an admin changes this');
+    return user;
+  }
+
+  async function knownExtensions(numbers: string[]): Promise<Set<string>> {
+    if (numbers.length === 0) return new Set();
+    const rows = await db.selectFrom('users').select('extension').where('extension', 'in', numbers).execute();
+    return new Set(rows.map((r) => r.extension));
+  }
+
+  /** Refuses forward targets nobody has (400 naming each) and outside numbers (400 `no-trunk`: issue 13). */
+  async function checkForwards(targets: [string, string][]): Promise<void> {
+    const known = await knownExtensions(targets.map(([, t]) => t));
+    const problems = targets.flatMap(([path, t]) => forwardProblem(path, t, known) ?? []);
+    if (problems.some((p) => p.message.includes('outbound trunk')))
+      throw new AppError('no-trunk', 'forwarding to an outside number needs an outbound trunk', problems);
+    if (problems.length > 0) throw invalid(problems);
+  }
+
+  const forwardingView = (p: HandlingProfile): ForwardingView => ({
+    userId: p.userId,
+    extension: p.extension,
+    ...p.forwarding,
+  });
+
+  async function saveForwarding(
+    actor: { userId: string; label: string; principal?: Principal },
+    user: User,
+    patch: Partial<Forwarding>,
+    by: 'api' | 'phone',
+  ): Promise<ForwardingView> {
+    const work = async (trx: Db) => {
+      const profile = await setForwarding(trx, user.id, patch);
+      if (!profile) throw noSuchUser();
+      await writeAudit(trx, {
+        actorUserId: actor.userId,
+        actor: actor.label,
+        action: 'user.forwarding-changed',
+        target: auditTarget.user(user.id),
+        details: { extension: user.extension, ...patch, from: by },
+      });
+      return profile;
+    };
+    const profile = actor.principal ? await asActor(db, actor.principal, work) : await inTransaction(db, work);
+    bus.publish('user.forwarding-changed', {
+      userId: user.id,
+      extension: user.extension,
+      teamId: user.teamId,
+      ...profile.forwarding,
+      by,
+    });
+    return forwardingView(profile);
+  }
+
+  return {
+    async getForwarding(actor: Principal, userId: string): Promise<ForwardingView> {
+      await readable(actor, userId);
+      const profile = await findProfile(db, userId);
+      if (!profile) throw noSuchUser();
+      return forwardingView(profile);
+    },
+    async setForwarding(actor: Principal, userId: string, patch: Partial<Forwarding>): Promise<ForwardingView> {
+      const user = await writable(actor, userId);
+      const targets = (['always', 'busy', 'noAnswer'] as const).flatMap((k) => {
+        const value = patch[k];
+        return typeof value === 'string' ? [[k, value] as [string, string]] : [];
+      });
+      await checkForwards(targets);
+      return saveForwarding({ userId: actor.userId, label: auditActor(actor), principal: actor }, user, patch, 'api');
+    },
+    /** `*72<number>` / `*73` from the user's own phone: 'refused' for a number nobody has (or an outside one). */
+    async forwardFromPhone(userId: string, always: string | null): Promise<ForwardingView | 'refused' | undefined> {
+      const user = await findUserById(db, userId);
+      if (!user) return undefined;
+      if (always !== null && forwardProblem('always', always, await knownExtensions([always]))) return 'refused';
+      return saveForwarding({ userId, label: auditActor(user) }, user, { always }, 'phone');
+    },
+    async getRingSettings(actor: Principal, userId: string): Promise<RingSettingsView> {
+      await readable(actor, userId);
+      const profile = await findProfile(db, userId);
+      if (!profile) throw noSuchUser();
+      return { userId, extension: profile.extension, ...profile.ringSettings };
+    },
+    async setRingSettings(actor: Principal, userId: string, settings: RingSettings): Promise<RingSettingsView> {
+      const user = await writable(actor, userId);
+      const deviceIds = settings.targets.flatMap((t) => (t.deviceId ? [t.deviceId] : []));
+      const devices = deviceIds.length
+        ? await db
+            .selectFrom('devices')
+            .select(['id', 'owner_user_id', 'hotdesk'])
+            .where('id', 'in', deviceIds)
+            .execute()
+        : [];
+      const forwardTo = settings.schedule?.outsideHours.forwardTo;
+      const problems = ringSettingsProblems(settings, {
+        userId,
+        devices: new Map(devices.map((d) => [d.id, { ownerUserId: d.owner_user_id, hotdesk: d.hotdesk }])),
+        knownExtensions: await knownExtensions(forwardTo ? [forwardTo] : []),
+      });
+      if (problems.length > 0) throw invalid(problems);
+      const profile = await asActor(db, actor, async (trx) => {
+        const saved = await setRingSettings(trx, userId, settings);
+        if (!saved) throw noSuchUser();
+        await writeAudit(trx, {
+          actorUserId: actor.userId,
+          actor: auditActor(actor),
+          action: 'user.ring-settings-changed',
+          target: auditTarget.user(userId),
+          details: { extension: user.extension, strategy: settings.strategy, targets: settings.targets.length },
+        });
+        return saved;
+      });
+      bus.publish('user.ring-settings-changed', {
+        userId,
+        extension: user.extension,
+        teamId: user.teamId,
+        ringSettings: profile.ringSettings,
+      });
+      return { userId, extension: profile.extension, ...profile.ringSettings };
+    },
+  };
+}
+
+const invalid = (problems: Problem[]) =>
+  new AppError('validation-failed', problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+
+export type HandlingSettingsService = ReturnType<typeof createHandlingSettingsService>;

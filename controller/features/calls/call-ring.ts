@@ -1,0 +1,187 @@
+import { legAppArgs, newLeg, TRANSFER_HANDLING } from './call-state.js';
+import {
+  callOf,
+  clearTimer,
+  dispositionOf,
+  effect,
+  emit,
+  endCall,
+  hangupLeg,
+  hangupReasonFor,
+  type Step,
+  writeLog,
+} from './call-step.js';
+import type { Destination, Leg, RingPlan, RingState } from './call.types.js';
+import { finished } from './call-state.js';
+
+/**
+ * Ring plans (personal call handling: strategies, per-target delays and timeouts, forwards on busy and no answer):
+ * each entry starts and stops at an absolute time, one timer at the earliest deadline drives them. Pure, part of the
+ * calls decider.
+ */
+
+const at = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
+
+/** The plan a destination is rung by: its own, or every target at once for the dial timeout (today's default). */
+export function planOf(destination: Extract<Destination, { kind: 'user' }>, dialTimeoutSeconds: number): RingPlan {
+  if (destination.plan) return destination.plan;
+  return {
+    entries: destination.targets.map((t) => ({
+      endpoint: t.endpoint,
+      person: destination.user,
+      startSeconds: 0,
+      stopSeconds: dialTimeoutSeconds,
+    })),
+    path: destination.user.number ? [destination.user.number] : [],
+  };
+}
+
+function ringStateOf(plan: RingPlan, now: Date, pathBefore: string[]): RingState {
+  const path = [...pathBefore];
+  for (const ext of plan.path) if (path.at(-1) !== ext) path.push(ext);
+  return {
+    entries: plan.entries.map((e) => ({
+      ...e,
+      startAt: at(now, e.startSeconds),
+      stopAt: at(now, e.stopSeconds),
+      legId: null,
+    })),
+    path,
+    ...(plan.onBusy ? { onBusy: plan.onBusy } : {}),
+    ...(plan.onNoAnswer
+      ? { noAnswer: { at: at(now, plan.onNoAnswer.afterSeconds), destination: plan.onNoAnswer.destination } }
+      : {}),
+  };
+}
+
+/** Rings a destination by its plan (the first one of the call, or a forward's, after the path so far). */
+export function startRing(step: Step, destination: Destination): void {
+  const call = callOf(step);
+  const before = call.ring?.path ?? [];
+  switch (destination.kind) {
+    case 'unknown':
+      return endCall(step, 'unavailable', 'unavailable');
+    case 'busy': {
+      const path = [...before];
+      for (const ext of destination.path) if (path.at(-1) !== ext) path.push(ext);
+      emit(step, { kind: 'ring-planned', ring: { entries: [], path } });
+      return endCall(step, 'busy', 'busy');
+    }
+    case 'user': {
+      const ring = ringStateOf(planOf(destination, call.dialTimeoutSeconds), step.now, before);
+      emit(step, { kind: 'ring-planned', ring });
+      if (before.length > 0) writeLog(step);
+      return advanceRing(step);
+    }
+    default: {
+      const never: never = destination;
+      throw new Error(`unknown destination ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+const ringOf = (step: Step): RingState => {
+  const ring = callOf(step).ring;
+  if (!ring) throw new Error('no ring plan');
+  return ring;
+};
+
+const legOf = (step: Step, legId: string | null): Leg | undefined =>
+  legId ? callOf(step).legs.find((l) => l.id === legId) : undefined;
+
+/** What is due now: entries start or stop, the no-answer forward; then the timer for the next deadline. */
+export function advanceRing(step: Step): void {
+  const now = step.now.getTime();
+  const started = ringOf(step).entries.flatMap((entry, index) =>
+    entry.legId === null && Date.parse(entry.startAt) <= now ? [index] : [],
+  );
+  if (started.length > 0) startEntries(step, started);
+  for (const entry of ringOf(step).entries) {
+    const leg = legOf(step, entry.legId);
+    if (!leg || finished(leg) || leg.status === 'up' || Date.parse(entry.stopAt) > now) continue;
+    emit(step, { kind: 'leg-failed', legId: leg.id, failure: 'no-answer' });
+    hangupLeg(step, legOf(step, leg.id)!, 'normal');
+  }
+  const noAnswer = ringOf(step).noAnswer;
+  if (noAnswer && Date.parse(noAnswer.at) <= now) return forward(step, noAnswer.destination);
+  armNext(step);
+}
+
+function startEntries(step: Step, indexes: number[]): void {
+  const call = callOf(step);
+  const entries = ringOf(step).entries;
+  const legs = indexes.map((index, i) => ({
+    ...newLeg(`${call.id}-${call.legSeq + i + 1}`, 'callee', entries[index]!.endpoint),
+    originated: true,
+    person: entries[index]!.person,
+  }));
+  emit(step, { kind: 'legs-added', legs, legSeq: call.legSeq + legs.length });
+  indexes.forEach((index, i) => emit(step, { kind: 'ring-entry-started', index, legId: legs[i]!.id }));
+  const shown = call.caller;
+  indexes.forEach((index, i) => {
+    const leg = legs[i]!;
+    const stop = Date.parse(entries[index]!.stopAt);
+    effect(step, {
+      kind: 'originate',
+      request: {
+        channelId: leg.id,
+        endpoint: leg.endpoint,
+        appArgs: legAppArgs(call.id),
+        callerId: { name: shown.name, number: shown.number },
+        variables: { [TRANSFER_HANDLING.name]: TRANSFER_HANDLING.value },
+        // Asterisk's own timeout only backs ours up (a controller restart).
+        timeoutSeconds: Math.max(1, Math.ceil((stop - step.now.getTime()) / 1000)) + 2,
+      },
+    });
+  });
+}
+
+/** The timer at the earliest deadline still ahead: an entry to start or stop, the no-answer forward. */
+function armNext(step: Step): void {
+  const ring = ringOf(step);
+  const deadlines: number[] = [];
+  for (const entry of ring.entries) {
+    const leg = legOf(step, entry.legId);
+    if (entry.legId === null) deadlines.push(Date.parse(entry.startAt));
+    else if (leg && !finished(leg) && leg.status !== 'up') deadlines.push(Date.parse(entry.stopAt));
+  }
+  if (ring.noAnswer) deadlines.push(Date.parse(ring.noAnswer.at));
+  if (deadlines.length === 0) return clearTimer(step);
+  const next = new Date(Math.min(...deadlines)).toISOString();
+  if (callOf(step).timerAt === next) return;
+  emit(step, { kind: 'timer-set', at: next });
+  effect(step, { kind: 'start-timer', at: next });
+}
+
+/** Moves on to another destination: what rings now stops, the path grows, the new plan starts. */
+export function forward(step: Step, destination: Destination): void {
+  clearTimer(step);
+  for (const leg of callOf(step).legs) if (leg.role === 'callee' && leg.status !== 'up') hangupLeg(step, leg, 'normal');
+  startRing(step, destination);
+}
+
+/**
+ * A call in ringing whose plan legs have all finished: later entries move up (a busy or unreachable device does not
+ * make the caller wait), else the busy or no-answer forward, else the call fails like today. True if it acted.
+ */
+export function settleRing(step: Step): boolean {
+  const ring = ringOf(step);
+  const legs = ring.entries.flatMap((entry) => legOf(step, entry.legId) ?? []);
+  if (legs.some((leg) => !finished(leg))) return false;
+  const pending = ring.entries.filter((entry) => entry.legId === null);
+  if (pending.length > 0) {
+    const shift = Math.min(...pending.map((e) => Date.parse(e.startAt))) - step.now.getTime();
+    const move = (iso: string) => new Date(Date.parse(iso) - shift).toISOString();
+    const entries = ring.entries.map((e) =>
+      e.legId === null ? { ...e, startAt: move(e.startAt), stopAt: move(e.stopAt) } : e,
+    );
+    emit(step, { kind: 'ring-shifted', ring: { ...ring, entries } });
+    advanceRing(step);
+    return true;
+  }
+  const disposition = legs.length > 0 ? dispositionOf(legs) : 'unavailable';
+  if (disposition === 'busy' && ring.onBusy) forward(step, ring.onBusy);
+  else if (disposition !== 'busy' && ring.noAnswer) forward(step, ring.noAnswer.destination);
+  else endCall(step, disposition, hangupReasonFor(disposition));
+  return true;
+}
