@@ -119,6 +119,7 @@ describe('GET /api/call-logs', () => {
       answeredAt: '2025-01-15T10:02:00.000Z',
       endedAt: '2025-01-15T10:03:00.000Z',
       disposition: 'answered',
+      forwardPath: [],
     });
   });
 

@@ -10,7 +10,7 @@ export const forwardingBody = z.strictObject({
   always: forwardTarget.optional(),
   busy: forwardTarget.optional(),
   noAnswer: forwardTarget.optional(),
-  noAnswerSeconds: z.number().int().min(5).max(300).nullable().optional(),
+  noAnswerSeconds: z.number().int().min(1).max(300).nullable().optional(),
 });
 
 export const forwardingSchema = z.object({
