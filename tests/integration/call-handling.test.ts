@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhoneCall, SimPhone } from '../ari-double/index.js';
-import { apiClient, type ApiClient } from '../helpers/fixtures.js';
+import { apiClient, insertTeam, type ApiClient } from '../helpers/fixtures.js';
 import { eventually, startTelephony, type Telephony, type TestUser } from '../helpers/telephony.js';
 import { login } from '../helpers/test-app.js';
 
@@ -259,5 +259,48 @@ describe('forwarded calls', () => {
     expect(ended.disposition).toBe('no-answer');
     expect((await logOf(ended.id))?.forward_path).toEqual(['1002', '1003']);
     await clear();
+  });
+});
+
+describe('directed pick-up: **<ext>', () => {
+  beforeAll(async () => {
+    const [a, b] = await Promise.all([insertTeam(t.db, 'Pick-up A'), insertTeam(t.db, 'Pick-up B')]);
+    await t.db.updateTable('users').set({ team_id: a.id }).where('extension', 'in', ['1002', '1003']).execute();
+    await t.db.updateTable('users').set({ team_id: b.id }).where('extension', '=', '1004').execute();
+  });
+
+  it('a phone of the same team takes the ringing call: the rung device stops (completed elsewhere), both talk', async () => {
+    const { since, outgoing, incoming } = await ringsAt('1002', '1002');
+    const picker = phones['1003']!.dial('**1002');
+    await eventually(() => picker.state === 'established', 3000, 'picker connected');
+    await eventually(() => outgoing.state === 'established', 3000, 'caller connected');
+    await closed(incoming, 1000);
+    expect(incoming.sipReason).toBe('SIP;cause=200;text="Call completed elsewhere"');
+    const answered = await eventually(() => t.events.slice(since).find((e) => e.type === 'call.answered'), 3000, 'answered');
+    expect((answered.data as { answeredBy: { extension: string } }).answeredBy.extension).toBe('1003');
+    phones['1003']!.hangup(picker);
+    await closed(outgoing);
+    const ended = await endedTo('1002', since);
+    expect(await logOf(ended.id)).toMatchObject({ disposition: 'answered', answered_by_extension: '1003' });
+  });
+
+  it('a phone of another team is refused with a prompt, and the call keeps ringing', async () => {
+    const { outgoing, incoming } = await ringsAt('1002', '1002');
+    const picker = await code('1004', '**1002');
+    expect(picker.prompts).toEqual(['sound:im-sorry', 'sound:feature-not-avail-line']);
+    expect(incoming.state).not.toBe('closed');
+    phones['1001']!.hangup(outgoing);
+    await closed(incoming);
+  });
+
+  it('nothing ringing there: a prompt says so', async () => {
+    expect((await code('1003', '**1002')).prompts).toEqual(['sound:vm-nobodyavail']);
+  });
+
+  it('the caller hanging up before the pick-up: nothing to pick up', async () => {
+    const { outgoing, incoming } = await ringsAt('1002', '1002');
+    phones['1001']!.hangup(outgoing);
+    await closed(incoming);
+    expect((await code('1003', '**1002')).prompts).toEqual(['sound:vm-nobodyavail']);
   });
 });
