@@ -55,7 +55,12 @@ describe('extension to extension', () => {
     expect(outgoing.state).toBe('established');
     await closed(desk);
     expect(desk.endedBy).toBe('remote');
-    expect(t.events.slice(since).map((e) => e.type)).toEqual(['call.ringing', 'call.answered']);
+    expect(t.events.slice(since).map((e) => e.type)).toEqual(['call.ringing', 'call.ringing', 'call.answered']);
+    // One call.ringing per device leg, naming it; call.answered names the device that won.
+    const devices = t.events.slice(since).map((e) => (e.data as { device?: { endpoint: string } }).device?.endpoint);
+    expect(devices.slice(0, 2).sort()).toEqual(['PJSIP/1002', 'PJSIP/1002-web']);
+    expect(devices[2]).toBe('PJSIP/1002-web');
+    expect(desk.sipReason).toBe('SIP;cause=200;text="Call completed elsewhere"');
 
     const call = await t.app.server.inject({ method: 'GET', url: `/api/calls/${callId}`, headers: await authHeader(bob) });
     expect(call.json()).toMatchObject({ id: callId, state: 'answered', from: { number: '1001' }, to: { number: '1002' } });
@@ -65,7 +70,7 @@ describe('extension to extension', () => {
     await closed(web);
     expect(web.endedBy).toBe('remote');
     expect(await waitForCallEnd('1002', since)).toMatchObject({ id: callId, disposition: 'answered' });
-    expect(callEvents(callId)).toEqual(['call.ringing', 'call.answered', 'call.ended']);
+    expect(callEvents(callId)).toEqual(['call.ringing', 'call.ringing', 'call.answered', 'call.ended']);
     const log = await logOf(callId);
     expect(log).toMatchObject({
       direction: 'internal',
@@ -133,7 +138,7 @@ describe('the ARI socket drops', () => {
     phones['1001']!.hangup(outgoing);
     await closed(web);
     await eventually(() => callEvents(callId).includes('call.ended'), 3000, 'call.ended');
-    expect(callEvents(callId)).toEqual(['call.ringing', 'call.answered', 'call.ended']);
+    expect(callEvents(callId)).toEqual(['call.ringing', 'call.ringing', 'call.answered', 'call.ended']);
     expect((await logOf(callId))?.ended_at).toBeInstanceOf(Date);
   });
 

@@ -15,7 +15,7 @@ export interface Problem {
 }
 
 export const MAX_DELAY_SECONDS = 120;
-export const MIN_TIMEOUT_SECONDS = 5;
+export const MIN_TIMEOUT_SECONDS = 1;
 export const MAX_TIMEOUT_SECONDS = 300;
 
 /** A forward target: an extension somebody has, or (later) an outside number through a trunk. */

@@ -92,16 +92,17 @@ const legOf = (step: Step, legId: string | null): Leg | undefined =>
 /** What is due now: entries start or stop, the no-answer forward; then the timer for the next deadline. */
 export function advanceRing(step: Step): void {
   const now = step.now.getTime();
-  const started = ringOf(step).entries.flatMap((entry, index) =>
-    entry.legId === null && Date.parse(entry.startAt) <= now ? [index] : [],
-  );
-  if (started.length > 0) startEntries(step, started);
+  // What stops first (a sequential step's CANCEL leaves before the next step's INVITE), then what starts.
   for (const entry of ringOf(step).entries) {
     const leg = legOf(step, entry.legId);
     if (!leg || finished(leg) || leg.status === 'up' || Date.parse(entry.stopAt) > now) continue;
     emit(step, { kind: 'leg-failed', legId: leg.id, failure: 'no-answer' });
     hangupLeg(step, legOf(step, leg.id)!, 'normal');
   }
+  const started = ringOf(step).entries.flatMap((entry, index) =>
+    entry.legId === null && Date.parse(entry.startAt) <= now ? [index] : [],
+  );
+  if (started.length > 0) startEntries(step, started);
   const noAnswer = ringOf(step).noAnswer;
   if (noAnswer && Date.parse(noAnswer.at) <= now) return forward(step, noAnswer.destination);
   armNext(step);

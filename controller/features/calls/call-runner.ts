@@ -8,8 +8,7 @@ import { createCallTimers } from './call-timers.js';
 import { toCallView } from './call-view.js';
 import type { CallEffect, CallInput, CallState } from './call.types.js';
 import { decide } from './calls.decider.js';
-import { busTypeOf, type CallBusEvent } from './calls.events.js';
-import type { CallView } from './call-view.js';
+import { busEventOf, type CallBusEvent, type CallEventView } from './calls.events.js';
 import { createKeyedLock } from './keyed-lock.js';
 import { createCallEffects } from './call-effects.js';
 import { createOrderedWrites } from './ordered-writes.js';
@@ -117,11 +116,11 @@ export function createCallRunner(deps: CallRunnerDeps) {
         'call input decided',
       );
       state = before;
-      const published: [CallBusEvent, CallView][] = [];
+      const published: [CallBusEvent, CallEventView][] = [];
       for (const event of decision.events) {
         state = evolve(state, event);
-        const type = busTypeOf(event);
-        if (type) published.push([type, toCallView(state)]);
+        const bus = busEventOf(event, state);
+        if (bus) published.push([bus.type, { ...toCallView(state), ...(bus.device ? { device: bus.device } : {}) }]);
       }
       const changed = state && state !== before ? state : undefined;
       if (changed) remember(changed);

@@ -30,6 +30,10 @@ export interface CallView {
   endedAt: string | null;
   disposition: CallDisposition | null;
   channels: ChannelView[];
+  /** The extensions whose devices ring now (the dialled one, or a forward target, or whoever a strategy rings). */
+  ringing: string[];
+  /** Their users (so a forward target sees the call ringing for them). */
+  ringingUserIds: string[];
 }
 
 function stateOf(call: CallState): CallViewState {
@@ -68,7 +72,20 @@ export function toCallView(call: CallState): CallView {
     endedAt: call.endedAt,
     disposition: call.disposition,
     channels: call.legs.map((leg) => ({ id: leg.id, role: leg.role, endpoint: leg.endpoint, state: channelStateOf(leg) })),
+    ...ringingOf(call),
   };
+}
+
+/** Who is being rung now: the people behind the callee legs still ringing (the dialled user when none is named). */
+function ringingOf(call: CallState): Pick<CallView, 'ringing' | 'ringingUserIds'> {
+  if (call.stage !== 'setup') return { ringing: [], ringingUserIds: [] };
+  const dialled = call.destination.kind === 'user' ? call.destination.user : undefined;
+  const people = call.legs
+    .filter((l) => l.role === 'callee' && !l.hangingUp && l.status !== 'gone' && l.status !== 'up')
+    .flatMap((l) => l.person ?? dialled ?? []);
+  const ringing = [...new Set(people.map((p) => p.number))];
+  const ringingUserIds = [...new Set(people.flatMap((p) => p.userId ?? []))];
+  return { ringing, ringingUserIds };
 }
 
 /**
@@ -77,5 +94,7 @@ export function toCallView(call: CallState): CallView {
  */
 export function canSeeCall(principal: Principal, call: CallView): boolean {
   if (principal.role === 'admin' || principal.role === 'supervisor') return true;
-  return [call.from.userId, call.to.userId, call.answeredBy?.userId].includes(principal.userId);
+  return [call.from.userId, call.to.userId, call.answeredBy?.userId, ...(call.ringingUserIds ?? [])].includes(
+    principal.userId,
+  );
 }

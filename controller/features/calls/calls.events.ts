@@ -1,30 +1,43 @@
 import type { AnyPbxEvent } from '../../bus/events.js';
 import type { Principal } from '../../http/auth.js';
-import type { CallEvent } from './call.types.js';
+import type { CallEvent, CallState } from './call.types.js';
 import { canSeeCall, type CallView } from './call-view.js';
 
 declare module '../../bus/events.js' {
   interface EventMap {
-    /** A callee's device is ringing (Asterisk reported it). */
-    'call.ringing': CallView;
-    /** Caller and callee are both in the call's bridge. */
-    'call.answered': CallView;
+    /** A callee's device is ringing (Asterisk reported it): one per device leg, `device` says which. */
+    'call.ringing': CallEventView;
+    /** Caller and callee are both in the call's bridge; `device` is the one that won. */
+    'call.answered': CallEventView;
     /** Every channel of the call has left; `disposition` says how it went. */
     'call.ended': CallView;
   }
 }
 
+/** A call event's data: the call view, and the device the event is about (ringing, answered). */
+export type CallEventView = CallView & { device?: { channelId: string; endpoint: string } };
+
 export type CallBusEvent = 'call.ringing' | 'call.answered' | 'call.ended';
 
-/** The decider's events that clients see, by bus type. */
-export function busTypeOf(event: CallEvent): CallBusEvent | undefined {
+/** The decider's events that clients see, by bus type, with the device they are about (the call as it now stands). */
+export function busEventOf(
+  event: CallEvent,
+  call: CallState,
+): { type: CallBusEvent; device?: { channelId: string; endpoint: string } } | undefined {
+  const device = (legId: string | null) => {
+    const leg = legId ? call.legs.find((l) => l.id === legId) : undefined;
+    return leg ? { device: { channelId: leg.id, endpoint: leg.endpoint } } : {};
+  };
   switch (event.kind) {
-    case 'ringing':
-      return 'call.ringing';
+    case 'leg-ringing': {
+      const leg = call.legs.find((l) => l.id === event.legId);
+      if (leg?.role !== 'callee' || call.stage !== 'setup') return undefined;
+      return { type: 'call.ringing', ...device(leg.id) };
+    }
     case 'connected':
-      return 'call.answered';
+      return { type: 'call.answered', ...device(call.answeredLegId) };
     case 'ended':
-      return 'call.ended';
+      return { type: 'call.ended' };
     default:
       return undefined;
   }

@@ -21,6 +21,8 @@ export const callSchema = z.object({
       state: z.enum(['dialing', 'ringing', 'up', 'gone']),
     }),
   ),
+  ringing: z.array(z.string()).describe('extensions whose devices ring now'),
+  ringingUserIds: z.array(z.string()),
   /** Who supervises the call and how: shown to admins and supervisors only (issue 10), absent for agents. */
   supervisedBy: z
     .array(
