@@ -158,7 +158,7 @@ describe('the ring-back call', () => {
     expect(effects).toEqual([
       { kind: 'cancel-timer' },
       { kind: 'stop-playback', playbackId: 'c2-ringback' },
-      { kind: 'hangup', channelId: 'c2-1', reason: 'normal' },
+      { kind: 'hangup', channelId: 'c2-1', reason: 'answered-elsewhere' },
       { kind: 'add-to-bridge', bridgeId: 'c1-bridge', channelIds: ['c2-2'] },
       expect.objectContaining({ kind: 'write-call-log' }),
     ]);

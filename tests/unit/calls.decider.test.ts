@@ -154,7 +154,7 @@ describe('a phone dials an extension', () => {
       'add-to-bridge',
       'write-call-log',
     ]);
-    expect(hangups(effects)).toEqual(['c1-1:normal']);
+    expect(hangups(effects)).toEqual(['c1-1:answered-elsewhere']);
     expect(effects).toContainEqual({ kind: 'create-bridge', bridgeId: 'c1-bridge', name: 'call-c1' });
     expect(effects).toContainEqual({
       kind: 'add-to-bridge',
@@ -346,7 +346,7 @@ describe('click to call', () => {
   it('when the user answers, stops their other device, plays ringback and rings the destination', () => {
     const { effects, state } = given(clickToCall, entered('c1-1'), entered('c1-2'), up('c1-2'));
     expect(state.aLegId).toBe('c1-2');
-    expect(hangups(effects)).toEqual(['c1-1:normal']);
+    expect(hangups(effects)).toEqual(['c1-1:answered-elsewhere']);
     expect(effects).toContainEqual({
       kind: 'play',
       playbackId: 'c1-ringback',
