@@ -31,6 +31,7 @@ import { createCallRouting } from './features/call-handling/call-routing.service
 import { createFeatureCodes } from './features/call-handling/feature-codes.js';
 import { createHandlingSettingsService } from './features/call-handling/handling-settings.service.js';
 import { handlingRoutes } from './features/call-handling/handling.routes.js';
+import { handoffRoutes } from './features/call-handling/handoff.js';
 import { createDndService } from './features/dnd/dnd.service.js';
 import { sipDomain } from './features/users/sip-credentials.js';
 import { pagingRoutes } from './features/paging/paging.routes.js';
@@ -216,6 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(dndRoutes(dnd, auth));
       await api.register(handlingRoutes(handlingSettings, auth));
       if (calls) await api.register(callsRoutes(calls, auth, supervision?.annotateCall));
+      if (calls) await api.register(handoffRoutes(calls, auth, config.DIAL_TIMEOUT_SECONDS));
       if (parking) await api.register(parkingRoutes(parking, auth));
       if (supervision) await api.register(supervisionRoutes(supervision, auth));
       if (paging) await api.register(pagingRoutes(paging, auth));

@@ -70,6 +70,7 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
   'POST /api/call-logs/:id/notes': () => ({ body: { body: 'a note' } }),
   'GET /api/audit': () => ({ query: { actor: 'someone' } }),
   'POST /api/calls': () => ({ body: { to: '9999' } }),
+  'POST /api/calls/:id/handoff': () => ({ body: { device: 'desk-1' } }),
   'POST /api/parking/park': () => ({ body: { channelId: 'no-such-channel' } }),
   'POST /api/parking/retrieve': () => ({ body: { slot: '799', extension: office.users.agent.extension } }),
   'POST /api/paging/groups': () => ({

@@ -229,3 +229,68 @@ describe('ringing by strategy', () => {
     await settings({ strategy: 'simultaneous', targets: [] });
   });
 });
+
+describe('handoff: POST /api/calls/{id}/handoff {device}', () => {
+  /** 2001 calls 2002, whose desk answers; returns the call id and both phones' calls. */
+  async function talkingOnDesk() {
+    await settings({ strategy: 'simultaneous', targets: [target('desk', 0, 20)] });
+    const since = t.events.length;
+    const outgoing = phones['2001']!.dial('2002');
+    const desk = await phones['2002']!.waitForIncoming();
+    phones['2002']!.answer(desk);
+    const answered = await eventually(() => t.events.slice(since).find((e) => e.type === 'call.answered'), 3000, 'answered');
+    return { outgoing, desk, callId: (answered.data as { id: string }).id };
+  }
+  const handoff = (callId: string, device: string) => owner.post(`/api/calls/${callId}/handoff`, { device });
+
+  it('the new device rings showing the other party; answered, it takes over and the old device is released', async () => {
+    const { outgoing, desk, callId } = await talkingOnDesk();
+    const response = await handoff(callId, device.id);
+    expect(response.statusCode, response.body).toBe(202);
+    const mobile = await phones[device.id]!.waitForIncoming();
+    expect(mobile.remote.number).toBe('2001');
+    expect(desk.state).toBe('established');
+    phones[device.id]!.answer(mobile);
+    await closed(desk, 1000);
+    expect(outgoing.state).toBe('established');
+    expect(mobile.state).toBe('established');
+    await eventually(() => t.double.bridges().some((b) => b.channels.length === 2), 2000, 'caller and mobile bridged');
+    phones[device.id]!.hangup(mobile);
+    await closed(outgoing);
+  });
+
+  it('not answered in time (or rejected): the call stays on the old device', async () => {
+    const { outgoing, desk, callId } = await talkingOnDesk();
+    expect((await handoff(callId, device.id)).statusCode).toBe(202);
+    const mobile = await phones[device.id]!.waitForIncoming();
+    await closed(mobile, 5000);
+    expect(desk.state).toBe('established');
+    expect((await handoff(callId, device.id)).statusCode).toBe(202);
+    phones[device.id]!.reject(486, await phones[device.id]!.waitForIncoming());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(desk.state).toBe('established');
+    expect(outgoing.state).toBe('established');
+    phones['2001']!.hangup(outgoing);
+    await closed(desk);
+  });
+
+  it('the other party hanging up meanwhile ends the call: the new device stops ringing', async () => {
+    const { outgoing, desk, callId } = await talkingOnDesk();
+    expect((await handoff(callId, device.id)).statusCode).toBe(202);
+    const mobile = await phones[device.id]!.waitForIncoming();
+    phones['2001']!.hangup(outgoing);
+    await Promise.all([closed(desk), closed(mobile)]);
+  });
+
+  it('refuses a device not the user’s, the one in use, a stranger, a call not talking', async () => {
+    const { outgoing, desk, callId } = await talkingOnDesk();
+    expect((await handoff(callId, 'dev-other')).json().error.code).toBe('no-such-device-of-yours');
+    expect((await handoff(callId, '2002')).json().error.code).toBe('no-such-device-of-yours');
+    expect((await owner.post(`/api/calls/${callId}/handoff`, { device: '../x' })).statusCode).toBe(400);
+    const stranger = apiClient(t.app, await login(t.app, other.username, other.password));
+    expect((await stranger.post(`/api/calls/${callId}/handoff`, { device: '2003' })).statusCode).toBe(404);
+    expect((await handoff('no-such-call', device.id)).statusCode).toBe(404);
+    phones['2001']!.hangup(outgoing);
+    await closed(desk);
+  });
+});

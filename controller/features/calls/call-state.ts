@@ -117,6 +117,27 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
         : state;
     case 'picked-up':
       return { ...state, legs: [...state.legs, event.leg] };
+    case 'handoff-started':
+      return {
+        ...state,
+        legs: [...state.legs, event.leg],
+        legSeq: event.legSeq,
+        handoff: { legId: event.leg.id, replaces: event.replaces },
+      };
+    case 'handoff-completed': {
+      const old = findLeg(state, event.replaces);
+      const swapped = patchLeg(state, event.legId, { role: old?.role ?? 'callee' });
+      const { handoff: _done, ...rest } = swapped;
+      return {
+        ...rest,
+        aLegId: state.aLegId === event.replaces ? event.legId : state.aLegId,
+        answeredLegId: state.answeredLegId === event.replaces ? event.legId : state.answeredLegId,
+      };
+    }
+    case 'handoff-ended': {
+      const { handoff: _done, ...rest } = state;
+      return rest;
+    }
     case 'legs-released':
       return {
         ...state,

@@ -54,9 +54,10 @@ export interface RingState {
 
 /**
  * A channel of the call. `caller`: the phone's own inbound leg; `origin`: a leg ringing the click-to-call user's
- * own devices; `callee`: a leg ringing the dialled user's devices.
+ * own devices; `callee`: a leg ringing the dialled user's devices; `handoff`: a leg ringing another device of a
+ * party, to take that party's place once answered.
  */
-export type LegRole = 'caller' | 'origin' | 'callee';
+export type LegRole = 'caller' | 'origin' | 'callee' | 'handoff';
 export type LegStatus = 'creating' | 'entered' | 'ringing' | 'up' | 'gone';
 /** Why a leg failed before it was answered. */
 export type LegFailure = 'busy' | 'no-answer' | 'unavailable' | 'other';
@@ -117,6 +118,8 @@ export interface CallState {
   legSeq: number;
   /** A ring plan in progress (call handling), absent for the plain everything-at-once ringing. */
   ring?: RingState;
+  /** A handoff in progress: the new device's leg and the leg it will replace. */
+  handoff?: { legId: string; replaces: string };
 }
 
 /**
@@ -173,7 +176,17 @@ export type CallInput =
   | { kind: 'transfer-refused'; channelId: string }
   | RingBackInput
   | AdoptInput
-  | PickupInput;
+  | PickupInput
+  | HandoffInput;
+
+/** `POST /api/calls/{id}/handoff`: ring another device of the party on `replaces`; answered, it takes its place. */
+export interface HandoffInput {
+  kind: 'handoff';
+  replaces: string;
+  endpoint: string;
+  person: Person;
+  ringSeconds: number;
+}
 
 /** `**<ext>`: this phone's inbound channel (in Stasis, not answered) takes the call ringing at that extension. */
 export interface PickupInput {
@@ -235,7 +248,12 @@ export type CallEvent =
   | { kind: 'ring-entry-started'; index: number; legId: string }
   /** Nothing rings any more but later entries wait: they move earlier (a busy desk moves on at once). */
   | { kind: 'ring-shifted'; ring: RingState }
-  | { kind: 'picked-up'; leg: Leg };
+  | { kind: 'picked-up'; leg: Leg }
+  | { kind: 'handoff-started'; leg: Leg; replaces: string; legSeq: number }
+  /** The new device answered and is in the bridge's place of the old one (which is hung up). */
+  | { kind: 'handoff-completed'; legId: string; replaces: string }
+  /** The new device did not answer (or the call moved on): the call goes on as it was. */
+  | { kind: 'handoff-ended' };
 
 /** The call's log row as this feature writes it (only internal calls so far). */
 export type CallLogEntry = CallLogWrite & { direction: 'internal' };

@@ -17,6 +17,7 @@ import {
 import type { CallInput, CallState, Decision, Leg } from './call.types.js';
 import { calleeAnswered, onPickup } from './call-answer.js';
 import { advanceRing } from './call-ring.js';
+import { handoffAnswered, handoffTimedOut, onHandoff } from './call-handoff.js';
 
 /**
  * Extension-to-extension calling and click to call, as a pure function: what happened (events) and what to do
@@ -40,7 +41,8 @@ function react(step: Step, input: CallInput): void {
     case 'hangup-call':
       return step.state ? onHangupCommand(step) : undefined;
     case 'dial-timeout':
-      return step.state?.stage === 'setup' ? onDialTimeout(step) : undefined;
+      if (step.state?.stage === 'setup') return onDialTimeout(step);
+      return step.state?.handoff ? handoffTimedOut(step) : undefined;
     case 'effect-failed':
       return step.state ? onEffectFailed(step, input.effect, input.reason) : undefined;
     case 'reconcile':
@@ -55,6 +57,8 @@ function react(step: Step, input: CallInput): void {
       return step.state ? undefined : startRingBack(step, input);
     case 'pickup':
       return step.state ? onPickup(step, input) : undefined;
+    case 'handoff':
+      return step.state ? onHandoff(step, input) : undefined;
     default: {
       const never: never = input;
       throw new Error(`unknown call input ${JSON.stringify(never)}`);
@@ -131,6 +135,7 @@ function onOriginatedEntered(step: Step, leg: Leg): void {
   const call = callOf(step);
   const fresh = findLeg(call, leg.id)!;
   if (fresh.status !== 'up') return; // not answered yet (Asterisk sends Up before StasisStart): Up decides then
+  if (fresh.role === 'handoff') return handoffAnswered(step, fresh);
   answeredCallee(step, fresh);
 }
 
@@ -180,9 +185,10 @@ function onUp(step: Step, channelId: string): void {
   if (leg.role === 'origin') {
     if (wanted && call.aLegId === null) return originAnswered(step, fresh);
     if (call.aLegId !== leg.id) hangupLeg(step, fresh, 'normal');
-  } else if (leg.role === 'callee') {
+  } else if (leg.role === 'callee' || leg.role === 'handoff') {
     // An originated leg answered is bridged once its StasisStart comes (it cannot join a bridge before).
     if (fresh.originated && !fresh.inStasis) return;
+    if (leg.role === 'handoff') return handoffAnswered(step, fresh);
     answeredCallee(step, fresh);
   }
 }

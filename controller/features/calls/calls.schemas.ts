@@ -16,7 +16,7 @@ export const callSchema = z.object({
   channels: z.array(
     z.object({
       id: z.string(),
-      role: z.enum(['caller', 'origin', 'callee']),
+      role: z.enum(['caller', 'origin', 'callee', 'handoff']),
       endpoint: z.string(),
       state: z.enum(['dialing', 'ringing', 'up', 'gone']),
     }),

@@ -18,7 +18,7 @@ import {
 } from './call-runner.js';
 import { partiesOfCall, type CallParties } from './call-parties.js';
 import { callIdFromArgs } from './call-state.js';
-import type { CallState } from './call.types.js';
+import type { CallState, HandoffInput } from './call.types.js';
 import type { AdoptedParty, Destination, Person } from './call.types.js';
 import { createCallStore } from './call-store.js';
 import { createDialRouter, type DialledCall, type DialRouter } from './dial-router.js';
@@ -300,6 +300,18 @@ export function createCallsService(deps: CallsServiceDeps) {
       const won = call?.answeredLegId === picker.channelId;
       if (!won && runner.callOfChannel(picker.channelId) === callId) runner.unclaim(picker.channelId);
       return won;
+    },
+    /** The accounts (endpoints) a user's extension has, from the directory (empty when nobody has it). */
+    async accountsOf(extension: string): Promise<string[]> {
+      const found = await resolve(extension);
+      return found.kind === 'user' ? found.targets.map((t) => t.endpoint) : [];
+    },
+    /** The call's state as the decider has it (for features acting on a call: handoff). */
+    stateOf: (callId: string): CallState | undefined => runner.get(callId),
+    /** Rings another device of a party (`replaces` is their leg); true if the handoff started. */
+    async handoff(callId: string, request: Omit<HandoffInput, 'kind'>): Promise<boolean> {
+      const call = await runner.submit(callId, { kind: 'handoff', ...request });
+      return call?.handoff?.replaces === request.replaces;
     },
     /** Waits until every queued input has been handled (tests, shutdown). */
     idle: () => runner.idle(),
