@@ -119,6 +119,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const pbxConnection = deps.pbxConnection;
   if (pbxConnection) readiness.ari = ariReadiness(pbxConnection);
   const accounts = pbxConnection && startAccountsService({ db, bus, connection: pbxConnection, logger });
+  // Personal call handling (issue 12): DND, forwarding, ring strategies and schedules when a call is routed.
+  const routing = createCallRouting({ db, bus, dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS });
   const calls =
     pbxConnection &&
     createCallsService({
@@ -130,8 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       logger,
       dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS,
       trace: deps.callSetupTrace,
-      // Personal call handling (issue 12): DND, forwarding, ring strategies and schedules when a call is routed.
-      routing: createCallRouting({ db, dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS }),
+      routing,
     });
   calls?.start();
   // Call handling (issue 12): DND and forwarding shared by the API and the phone codes *76/*78/*79, *72/*73, **ext.
@@ -252,6 +253,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     async close() {
       await server.close();
       featureCodes?.stop();
+      routing.stop();
       await paging?.stop();
       await supervision?.stop();
       await parking?.stop();

@@ -28,6 +28,8 @@ export interface CallsRig {
   double: RemoteDouble;
   app: App;
   pairs: Pair[];
+  /** A callee with five registered accounts (desk, webphone, three owned devices), all rung at once (issue 12). */
+  wide: { callee: string; accounts: string[] };
   /** The controller's own set-up steps of every call (its `SetupTrace`). */
   steps: SetupSteps;
   /** Resolves with the call view of the next `type` event between this pair (undefined after `timeoutMs`). */
@@ -38,11 +40,20 @@ export interface CallsRig {
 const callerExt = (i: number) => String(2000 + i);
 const calleeExt = (i: number) => String(5000 + i);
 const key = (type: string, from: string, to: string) => `${type} ${from}>${to}`;
+const WIDE = '5999';
+const WIDE_DEVICES = ['wide-1', 'wide-2', 'wide-3'];
+
+/** The wide callee's three devices (their owner is the user with extension 5999). */
+async function insertWideDevices(database: TestDatabase) {
+  const owner = await database.db.selectFrom('users').select('id').where('extension', '=', WIDE).executeTakeFirstOrThrow();
+  const rows = WIDE_DEVICES.map((id) => ({ id, name: id, owner_user_id: owner.id, sip_password: randomSipPassword() }));
+  await database.db.insertInto('devices').values(rows).execute();
+  return rows;
+}
 
 async function insertPairs(database: TestDatabase, count: number) {
   const passwordHash = await hashSecret('bench password');
-  const rows = Array.from({ length: count }, (_, i) => [callerExt(i), calleeExt(i)])
-    .flat()
+  const rows = [...Array.from({ length: count }, (_, i) => [callerExt(i), calleeExt(i)]).flat(), WIDE]
     .map((extension) => ({
       username: `bench-${extension}`,
       display_name: `Bench ${extension}`,
@@ -89,6 +100,7 @@ export function startCallsRig(pairCount: number): Promise<CallsRig> {
     const double = await startRemoteDouble();
     undo(() => double.close());
     const users = await insertPairs(database, pairCount);
+    const wideDevices = await insertWideDevices(database);
     const config = testConfig({
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
@@ -131,6 +143,13 @@ export function startCallsRig(pairCount: number): Promise<CallsRig> {
     await connection.start();
     await waitConnected(connection);
     await registerPhones(double, users);
+    const wideUser = users.find((u) => u.extension === WIDE)!;
+    const wideAccounts = [
+      { id: WIDE, password: wideUser.sip_password },
+      { id: `${WIDE}-web`, password: wideUser.sip_password },
+      ...wideDevices.map((d) => ({ id: d.id, password: d.sip_password })),
+    ];
+    await registerAccounts(double, wideAccounts, 'manual');
     const close = async () => {
       await connection.stop();
       await app.close();
@@ -144,14 +163,28 @@ export function startCallsRig(pairCount: number): Promise<CallsRig> {
       caller: callerExt(i),
       callee: calleeExt(i),
     }));
-    return { double, app, pairs, steps, next, close };
+    const wide = { callee: WIDE, accounts: wideAccounts.map((a) => a.id) };
+    return { double, app, pairs, wide, steps, next, close };
   });
 }
 
 async function registerPhones(double: RemoteDouble, users: { extension: string; sip_password: string }[]) {
+  const desks = users.filter((u) => u.extension !== WIDE);
+  await registerAccounts(
+    double,
+    desks.map((u) => ({ id: u.extension, password: u.sip_password })),
+    'auto',
+  );
+}
+
+async function registerAccounts(
+  double: RemoteDouble,
+  accounts: { id: string; password: string }[],
+  answerMode: 'auto' | 'manual',
+) {
   const registration = await double.request<{ unregistered: string[] }>({
     op: 'register',
-    accounts: users.map((u) => ({ id: u.extension, password: u.sip_password, answerMode: 'auto' as const })),
+    accounts: accounts.map((a) => ({ ...a, answerMode })),
     timeoutMs: 60_000,
   });
   if (registration.unregistered.length > 0)

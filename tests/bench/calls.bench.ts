@@ -141,6 +141,36 @@ async function dialLatency(rig: CallsRig, n: number, rounds: number): Promise<vo
   for (const line of rig.steps.lines()) console.log(`  ${line}`);
 }
 
+/**
+ * Issue 12: a callee with five accounts rung at once (desk, webphone, three devices): from the phone's StasisStart to
+ * each of its five originates, one call at a time (the one-target figure is the `1 at once` line above).
+ */
+async function wideLatency(rig: CallsRig, rounds: number): Promise<void> {
+  const pair = { caller: rig.pairs[0]!.caller, callee: rig.wide.callee };
+  const first: number[] = [];
+  const last: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const records: DoubleTrace[] = [];
+    rig.double.onTrace((batch) => records.push(...batch));
+    await rig.double.request({ op: 'observe', on: true });
+    const ended = rig.next('call.ended', pair, 30_000);
+    await rig.double.request({ op: 'dial', calls: [{ from: pair.caller, to: pair.callee }] });
+    const originates = () => records.filter((r) => r.kind === 'originate-request');
+    await until(() => originates().length >= rig.wide.accounts.length, 10_000);
+    await rig.double.request({ op: 'observe', on: false });
+    await rig.double.request({ op: 'hangup', phones: [pair.caller] });
+    await ended;
+    const inbound = records.find((r) => r.kind === 'stasis-start' && r.origin === 'inbound')?.at;
+    const times = originates().map((r) => r.at);
+    if (inbound === undefined || times.length < rig.wide.accounts.length) continue;
+    first.push(Math.min(...times) - inbound);
+    last.push(Math.max(...times) - inbound);
+  }
+  console.log(`StasisStart → originate, one user with ${rig.wide.accounts.length} simultaneous targets × ${rounds}: ${last.length} complete`);
+  console.log(`  ${'first leg originated'.padEnd(72)} ${pct(first)}`);
+  console.log(`  ${'every leg originated (the fifth)'.padEnd(72)} ${pct(last)}`);
+}
+
 export async function benchCalls(): Promise<void> {
   const bootStarted = performance.now();
   const rig = await startCallsRig(PAIRS);
@@ -154,6 +184,7 @@ export async function benchCalls(): Promise<void> {
     }
     await rig.double.request({ op: 'answer-mode', phones: rig.pairs.map((p) => p.callee), mode: 'manual' });
     for (const [n, rounds] of SIMULTANEOUS) if (n <= PAIRS) await dialLatency(rig, n, rounds);
+    await wideLatency(rig, 30);
   } finally {
     await rig.close();
   }

@@ -254,7 +254,7 @@ describe('handoff: POST /api/calls/{id}/handoff {device}', () => {
     await closed(desk, 1000);
     expect(outgoing.state).toBe('established');
     expect(mobile.state).toBe('established');
-    await eventually(() => t.double.bridges().some((b) => b.channels.length === 2), 2000, 'caller and mobile bridged');
+    await eventually(() => t.double.bridges().some((b) => (b.channels as string[]).length === 2), 2000, 'caller and mobile bridged');
     phones[device.id]!.hangup(mobile);
     await closed(outgoing);
   });
