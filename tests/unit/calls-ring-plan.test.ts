@@ -122,3 +122,37 @@ describe('ring plans in the calls decider', () => {
     expect(effects).toContainEqual({ kind: 'add-to-bridge', bridgeId: 'c1-bridge', channelIds: ['in-1', 'pick-1'] });
   });
 });
+
+describe('handoff in the calls decider', () => {
+  const inBridge = (id: string) =>
+    fact({
+      kind: 'channel-entered-bridge',
+      channel: channel(id, 'Up'),
+      bridge: { id: 'c1-bridge', name: '', type: 'mixing', technology: '', channelIds: [] },
+    });
+  const talking: [CallInput, number][] = [
+    [call({ entries: [entry('PJSIP/1002', 0, 20)], path: ['1002'] }), 0],
+    [up('c1-1'), 1],
+    [entered('c1-1'), 1],
+    [inBridge('in-1'), 1],
+    [inBridge('c1-1'), 1],
+  ];
+  const handoff: CallInput = { kind: 'handoff', replaces: 'c1-1', endpoint: 'PJSIP/mobile', person: bob, ringSeconds: 20 };
+
+  it.each([
+    ['the new device rings for the handoff time', [...talking, [handoff, 5]], ['+PJSIP/mobile', 'timer@25']],
+    ['answered: it joins the bridge, the old device is hung up', [...talking, [handoff, 5], [up('c1-2'), 7], [entered('c1-2'), 7]], ['-c1-1:normal']],
+    ['not answered in time: the new device stops, the call goes on', [...talking, [handoff, 5], [timer, 25]], ['-c1-2:normal']],
+    ['the other party hangs up meanwhile: everything stops', [...talking, [handoff, 5], [left('in-1'), 6]], ['-c1-1:normal', '-c1-2:normal']],
+  ] as [string, [CallInput, number][], string[]][])('%s', (_name, inputs, expected) => {
+    expect(actions(given(...inputs).effects)).toEqual(expected);
+  });
+
+  it('after the handoff the new leg is the call’s answered side; a second handoff is refused while one rings', () => {
+    const done = given(...talking, [handoff, 5], [up('c1-2'), 7], [entered('c1-2'), 7]);
+    expect(done.state.answeredLegId).toBe('c1-2');
+    expect(done.state.handoff).toBeUndefined();
+    const twice = given(...talking, [handoff, 5], [{ ...handoff, endpoint: 'PJSIP/1002-web' }, 6]);
+    expect(twice.effects).toEqual([]);
+  });
+});
