@@ -91,12 +91,15 @@ export function createPagingRunner(deps: PagingRunnerDeps) {
       }
       for (const event of published) bus.publish(event.type, event.data as never);
       for (const watcher of watchers) watcher();
-      for (const effect of decision.effects) {
-        const reason = await execute(pageId, effect);
-        if (reason) pending.push({ kind: 'effect-failed', effect, reason });
-        // Asterisk sends no BridgeCreated for the app's own bridges, no event for a mute: its answer is the fact.
-        else if (effect.kind === 'create-bridge') pending.push({ kind: 'bridge-created' });
-        else if (effect.kind === 'mute') pending.push({ kind: 'leg-muted', channelId: effect.channelId });
+      for (const batch of batches(decision.effects)) {
+        const reasons = await Promise.all(batch.map((effect) => execute(pageId, effect)));
+        for (const [i, effect] of batch.entries()) {
+          const reason = reasons[i];
+          if (reason) pending.push({ kind: 'effect-failed', effect, reason });
+          // Asterisk sends no BridgeCreated for the app's own bridges, no event for a mute: its answer is the fact.
+          else if (effect.kind === 'create-bridge') pending.push({ kind: 'bridge-created' });
+          else if (effect.kind === 'mute') pending.push({ kind: 'leg-muted', channelId: effect.channelId });
+        }
       }
     }
   }
@@ -246,4 +249,18 @@ function legCallerName(page: PageState): string {
   if (page.mode === 'intercom') return `Intercom: ${page.pager.name}`;
   const what = page.priority === 'emergency' ? `EMERGENCY page ${page.number}` : `Page ${page.number}`;
   return `${what}: ${page.pager.name}`;
+}
+
+/**
+ * Effects in order, except that the members' legs of one decision are created together (each is its own channel,
+ * nothing orders them): a 50-member page sends its 50 creates at once instead of one round trip after another.
+ */
+function batches(effects: PageEffect[]): PageEffect[][] {
+  const out: PageEffect[][] = [];
+  for (const effect of effects) {
+    const last = out.at(-1);
+    if (effect.kind === 'create-leg' && last?.[0]?.kind === 'create-leg') last.push(effect);
+    else out.push([effect]);
+  }
+  return out;
 }
