@@ -32,6 +32,15 @@ import { createFeatureCodes } from './features/call-handling/feature-codes.js';
 import { createHandlingSettingsService } from './features/call-handling/handling-settings.service.js';
 import { handlingRoutes } from './features/call-handling/handling.routes.js';
 import { handoffRoutes } from './features/call-handling/handoff.js';
+import { accountsOnCalls } from './features/hotdesk/hotdesk-calls.js';
+import { hotdeskEventVisible } from './features/hotdesk/hotdesk.events.js';
+import { createHotdeskPhone } from './features/hotdesk/hotdesk-phone.js';
+import { hotdeskRoutes } from './features/hotdesk/hotdesk.routes.js';
+import { createHotdeskService } from './features/hotdesk/hotdesk.service.js';
+import { createPinLock } from './features/hotdesk/pin-lock.js';
+import { defaultPinLockPolicy } from './features/hotdesk/pin-lock.rules.js';
+import { createDigitCollector } from './features/phone-input/digit-collector.js';
+import type { DigitEntryRules } from './features/phone-input/digit-entry.js';
 import { createDndService } from './features/dnd/dnd.service.js';
 import { sipDomain } from './features/users/sip-credentials.js';
 import { pagingRoutes } from './features/paging/paging.routes.js';
@@ -77,6 +86,10 @@ export interface AppDeps {
   pbxConnection?: PbxConnection;
   /** Told each set-up step of each phone call (`npm run bench` and the live suite measure with it). */
   callSetupTrace?: SetupTrace;
+  /** The clock of hot desking (sessions, idle and scheduled log-outs, PIN locks); tests move it. Default: real time. */
+  now?: () => Date;
+  /** Hot desk tunables for tests: how often to sweep for log-outs, keypad entry timings. */
+  hotdesk?: { sweepMs?: number; entryRules?: Partial<DigitEntryRules> };
 }
 
 export interface App {
@@ -86,6 +99,15 @@ export interface App {
   relay: RedisRelay;
   close(): Promise<void>;
 }
+
+/** Who the controller itself is when it reads every live call (hot desking: which devices are on a call). */
+const systemPrincipal = {
+  userId: '00000000-0000-0000-0000-000000000000',
+  username: 'system',
+  role: 'admin',
+  extension: '',
+  teamId: null,
+} as const;
 
 /** The composition root: adapters -> repositories -> bus -> services -> routes, wired by hand. */
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -133,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS,
       trace: deps.callSetupTrace,
       routing,
+      emergencyNumbers: config.EMERGENCY_NUMBERS,
     });
   calls?.start();
   // Call handling (issue 12): DND and forwarding shared by the API and the phone codes *76/*78/*79, *72/*73, **ext.
@@ -192,6 +215,32 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (paging && calls) calls.dialPlan.handle('page', paging.onDialled);
   // *80<ext>: intercom, through the paging machinery (one member, two-way).
   if (paging && calls) calls.dialPlan.handle('intercom', paging.onIntercom);
+  // Hot desking: sessions in PostgreSQL (the API works without Asterisk), *11/*12 and the guest rule on the phone.
+  const clock = deps.now ?? (() => new Date());
+  const hotdesk = createHotdeskService({
+    db,
+    bus,
+    logger,
+    lock: createPinLock(redis, config.REDIS_PREFIX, defaultPinLockPolicy, () => clock().getTime()),
+    autoLogout: {
+      idleMinutes: config.HOTDESK_IDLE_MINUTES,
+      logoutAt: config.HOTDESK_LOGOUT_AT,
+      timeZone: config.PBX_TIME_ZONE,
+    },
+    devicesOnCall: () => accountsOnCalls(calls ? calls.list(systemPrincipal) : []),
+    now: clock,
+    sweepMs: deps.hotdesk?.sweepMs,
+  });
+  await hotdesk.start();
+  const collector =
+    pbxConnection && createDigitCollector({ pbx: pbxConnection.pbx, rules: deps.hotdesk?.entryRules });
+  const stopCollector = pbxConnection && collector && pbxConnection.onFact(collector.onFact);
+  if (pbxConnection && calls && collector) {
+    const phone = createHotdeskPhone({ pbx: pbxConnection.pbx, logger, service: hotdesk, collector });
+    calls.dialPlan.handle('hotdesk-login', phone.onLogin);
+    calls.dialPlan.handle('hotdesk-logout', phone.onLogout);
+    calls.dialPlan.guard(phone.guestGuard);
+  }
   const snapshot: Record<string, SnapshotSource> = {};
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
   if (parking) snapshot.parkSlots = async () => parking.slots();
@@ -222,6 +271,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       if (parking) await api.register(parkingRoutes(parking, auth));
       if (supervision) await api.register(supervisionRoutes(supervision, auth));
       if (paging) await api.register(pagingRoutes(paging, auth));
+      await api.register(hotdeskRoutes(hotdesk, auth));
       await api.register(
         eventsGateway({
           bus,
@@ -235,6 +285,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
             userEventVisible,
             supervisionEventVisible,
             handlingEventVisible,
+            hotdeskEventVisible,
           ]),
           recheckSeconds: config.WS_RECHECK_SECONDS,
         }),
@@ -254,6 +305,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await server.close();
       featureCodes?.stop();
       routing.stop();
+      stopCollector?.();
+      collector?.stop();
+      await hotdesk.stop();
       await paging?.stop();
       await supervision?.stop();
       await parking?.stop();

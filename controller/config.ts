@@ -11,6 +11,15 @@ const url = (protocols: string[]) =>
       message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Every setting of the controller, read from the environment. Defaults suit a local developer setup. */
 export const configSchema = z.object({
   ARI_URL: url(['http', 'https']).default('http://127.0.0.1:8088'),
@@ -76,6 +85,32 @@ export const configSchema = z.object({
   /** Failed log-ins from one address (any username) per LOGIN_WINDOW_SECONDS before that address must wait. */
   LOGIN_ADDRESS_MAX_FAILURES: int(50, 1),
   LOGIN_WINDOW_SECONDS: int(900, 10),
+  /**
+   * Numbers every phone reaches, whatever it may otherwise dial (a guest hot desk device included), routed out like an
+   * outside number even when they look like an extension (SPEC "Trunks and the outside world").
+   */
+  EMERGENCY_NUMBERS: z
+    .string()
+    .default('112,911')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^\d{2,6}$/, 'numbers of 2 to 6 digits, comma-separated'))),
+  /** The PBX's time zone (IANA name): hot desk scheduled log-outs, later business hours. */
+  PBX_TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, { message: 'an IANA time zone such as Europe/Paris or America/New_York' }),
+  /** A hot desk left without a call placed or received this long logs out by itself (0: never). */
+  HOTDESK_IDLE_MINUTES: int(240, 0, 7 * 24 * 60),
+  /** Every hot desk logs out at this time of day (HH:MM, PBX_TIME_ZONE); empty: never. */
+  HOTDESK_LOGOUT_AT: z
+    .string()
+    .regex(/^$|^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (24 h) or empty')
+    .default(''),
   PHONE_COUNTRY_CODE: z
     .string()
     .regex(/^[1-9]\d{0,2}$/, 'a country calling code such as 1 or 44')

@@ -6,6 +6,7 @@ import * as authSessions from './0004-auth-sessions.js';
 import * as contactTeams from './0005-contact-teams.js';
 import * as paging from './0006-paging.js';
 import * as userDnd from './0007-user-dnd.js';
+import * as hotdesk from './0008-hotdesk.js';
 import * as callHandling from './0009-call-handling.js';
 
 /** Every migration, in order. Add new ones here: the list is static so that nothing depends on file discovery. */
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0005-contact-teams': contactTeams,
   '0006-paging': paging,
   '0007-user-dnd': userDnd,
+  '0008-hotdesk': hotdesk,
   '0009-call-handling': callHandling,
 };

@@ -16,12 +16,35 @@ const userOwner = (row: {
   sipPassword: row.sip_password,
 });
 
-const deviceOwner = (row: { id: string; name: string; sip_password: string }): AccountOwner => ({
+const deviceOwner = (row: {
+  id: string;
+  name: string;
+  sip_password: string;
+  desk_name: string | null;
+  desk_extension: string | null;
+}): AccountOwner => ({
   kind: 'device',
   id: row.id,
   name: row.name,
   sipPassword: row.sip_password,
+  ...(row.desk_extension !== null
+    ? { loggedIn: { displayName: row.desk_name ?? '', extension: row.desk_extension } }
+    : {}),
 });
+
+/** Devices with the user logged in on them (hot desk), if any. */
+const devicesWithDesk = (db: Db) =>
+  db
+    .selectFrom('devices')
+    .leftJoin('hotdesk_sessions as s', 's.device_id', 'devices.id')
+    .leftJoin('users as u', 'u.id', 's.user_id')
+    .select([
+      'devices.id',
+      'devices.name',
+      'devices.sip_password',
+      'u.display_name as desk_name',
+      'u.extension as desk_extension',
+    ]);
 
 /** Every owner of SIP accounts: users (by extension) then devices (by id), in a stable order. */
 export async function listAccountOwners(db: Db): Promise<AccountOwner[]> {
@@ -30,11 +53,7 @@ export async function listAccountOwners(db: Db): Promise<AccountOwner[]> {
     .select(['id', 'extension', 'display_name', 'sip_password'])
     .orderBy('extension')
     .execute();
-  const devices = await db
-    .selectFrom('devices')
-    .select(['id', 'name', 'sip_password'])
-    .orderBy('id')
-    .execute();
+  const devices = await devicesWithDesk(db).orderBy('devices.id').execute();
   return [...users.map(userOwner), ...devices.map(deviceOwner)];
 }
 
@@ -51,10 +70,6 @@ export async function findAccountOwner(
       .executeTakeFirst();
     return row && userOwner(row);
   }
-  const row = await db
-    .selectFrom('devices')
-    .select(['id', 'name', 'sip_password'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await devicesWithDesk(db).where('devices.id', '=', id).executeTakeFirst();
   return row && deviceOwner(row);
 }

@@ -47,14 +47,39 @@ export async function findUserById(db: Db, userId: string): Promise<DirectoryEnt
   return user ? findByExtension(db, user.extension) : undefined;
 }
 
+/** A user logged in on a hot desk device. */
+export interface DeskSession {
+  deviceId: string;
+  userId: string;
+  sessionId: string;
+}
+
+/** The hot desk sessions on these devices or of this user (what decides where a user's calls ring). */
+export async function findDeskSessions(db: Db, deviceIds: string[], userId?: string): Promise<DeskSession[]> {
+  if (deviceIds.length === 0 && !userId) return [];
+  const rows = await db
+    .selectFrom('hotdesk_sessions')
+    .select(['device_id', 'user_id', 'id'])
+    .where((eb) =>
+      eb.or([
+        ...(deviceIds.length > 0 ? [eb('device_id', 'in', deviceIds)] : []),
+        ...(userId ? [eb('user_id', '=', userId)] : []),
+      ]),
+    )
+    .execute();
+  return rows.map((row) => ({ deviceId: row.device_id, userId: row.user_id, sessionId: row.id }));
+}
+
 /** Every user's directory entry and every device with its owner: what the calls feature keeps in memory. */
 export async function listDirectory(db: Db): Promise<{
   users: DirectoryEntry[];
   devices: { id: string; name: string; ownerUserId: string | null }[];
+  sessions: DeskSession[];
 }> {
-  const [users, devices] = await Promise.all([
+  const [users, devices, sessions] = await Promise.all([
     db.selectFrom('users').select(['id', 'extension', 'display_name']).execute(),
     db.selectFrom('devices').select(['id', 'name', 'owner_user_id']).orderBy('id').execute(),
+    db.selectFrom('hotdesk_sessions').select(['device_id', 'user_id', 'id']).execute(),
   ]);
   const owned = new Map<string, string[]>();
   for (const d of devices)
@@ -67,5 +92,6 @@ export async function listDirectory(db: Db): Promise<{
       deviceIds: owned.get(user.id) ?? [],
     })),
     devices: devices.map((d) => ({ id: d.id, name: d.name, ownerUserId: d.owner_user_id })),
+    sessions: sessions.map((row) => ({ deviceId: row.device_id, userId: row.user_id, sessionId: row.id })),
   };
 }

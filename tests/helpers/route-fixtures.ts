@@ -97,6 +97,11 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
     },
   }),
   'PATCH /api/supervision/:id': () => ({ body: { mode: 'whisper' } }),
+  // A device nobody has: every role gets the same 404 (log-in and log-out by role: tests/integration/hotdesk*.test.ts).
+  'POST /api/hotdesk/login': () => ({
+    body: { deviceId: 'no-such-desk', extension: office.users.agent.extension, pin: '1234' },
+  }),
+  'POST /api/hotdesk/logout': () => ({ body: { deviceId: 'no-such-desk' } }),
 });
 
 /** Paging numbers for bodies, round the 800-899 range (a taken one is a 409, which the route tests accept). */

@@ -4,6 +4,7 @@ import type { CallLogsTable } from './call-logs.js';
 import type { ContactAssignmentsTable } from './contact-assignments.js';
 import type { ContactsTable } from './contacts.js';
 import type { DevicesTable } from './devices.js';
+import type { HotdeskSessionsTable } from './hotdesk-sessions.js';
 import type { NotesTable } from './notes.js';
 import type {
   PagingGroupMembersTable,
@@ -30,4 +31,5 @@ export interface Database {
   paging_group_members: PagingGroupMembersTable;
   paging_zones: PagingZonesTable;
   paging_zone_groups: PagingZoneGroupsTable;
+  hotdesk_sessions: HotdeskSessionsTable;
 }

@@ -8,6 +8,7 @@ import { findAccountOwner, listAccountOwners } from '../../db/accounts.repositor
 import { accountsOf, type AccountOwner, type SipAccount } from './sip-objects.js';
 import { mapLimit, ownedEndpointIds, runOp, SYNC_CONCURRENCY } from './sip-provisioner.js';
 import '../devices/devices.events.js';
+import '../hotdesk/hotdesk.events.js';
 import '../users/users.events.js';
 
 export interface AccountsService {
@@ -129,6 +130,10 @@ function ownerChange(
     case 'device.created':
     case 'device.updated':
       return { kind: 'device', id: event.data.id };
+    // A hot desk's caller ID follows whoever is logged in on it.
+    case 'hotdesk.login':
+    case 'hotdesk.logout':
+      return { kind: 'device', id: event.data.deviceId };
     case 'device.deleted': {
       const { id, name } = event.data;
       return { kind: 'device', id, gone: { kind: 'device', id, name, sipPassword: '' } };

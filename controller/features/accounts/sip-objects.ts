@@ -16,7 +16,14 @@ export interface SipAccount {
 
 export type AccountOwner =
   | { kind: 'user'; id: string; extension: string; displayName: string; sipPassword: string }
-  | { kind: 'device'; id: string; name: string; sipPassword: string };
+  | {
+      kind: 'device';
+      id: string;
+      name: string;
+      sipPassword: string;
+      /** A hot desk device shows the user logged in on it (its endpoint's caller ID follows them). */
+      loggedIn?: { displayName: string; extension: string };
+    };
 
 /** Objects are pushed in this order (an endpoint refers to its aor and auth) and deleted in the reverse. */
 export const PUSH_ORDER: readonly SipObjectType[] = ['auth', 'aor', 'endpoint'];
@@ -63,7 +70,9 @@ const webrtcEndpoint: SipFields = {
 
 export function accountsOf(owner: AccountOwner): SipAccount[] {
   if (owner.kind === 'device') {
-    const callerId = callerIdOf(owner.name, owner.id);
+    const callerId = owner.loggedIn
+      ? callerIdOf(owner.loggedIn.displayName, owner.loggedIn.extension)
+      : callerIdOf(owner.name, owner.id);
     return [
       account(
         owner.id,

@@ -1,8 +1,10 @@
 import type { ChannelInfo } from '../../ari/pbx.facts.js';
 import {
   findByExtension,
+  findDeskSessions,
   findDevice,
   findUserById,
+  type DeskSession,
   type DirectoryEntry,
 } from '../../db/calls-directory.repository.js';
 import type { Db } from '../../db/database.js';
@@ -13,10 +15,14 @@ import { isExtensionNumber } from './dial-plan.js';
 export interface CallDirectory {
   /**
    * What a call to this number rings. The one extension point for DND, forwarding, ring strategies and hot desking:
-   * today every account of the user rings at once (desk `PJSIP/<ext>`, webphone `PJSIP/<ext>-web`, owned devices).
+   * today every account of the user rings at once (desk `PJSIP/<ext>`, webphone `PJSIP/<ext>-web`, owned devices,
+   * the hot desk they are logged in on).
    */
   resolveTargets(number: string): Promise<Destination>;
-  /** The user (or device) behind a phone's inbound channel, shown to the callee as extension and display name. */
+  /**
+   * The user (or device) behind a phone's inbound channel, shown to the callee as extension and display name; a hot
+   * desk device is the user logged in on it.
+   */
   identifyCaller(channel: ChannelInfo): Promise<Person>;
 }
 
@@ -28,11 +34,33 @@ export const personOf = (entry: DirectoryEntry): Person => ({
   userId: entry.userId,
 });
 
-export function targetsOf(entry: DirectoryEntry): Target[] {
+/** Who is logged in on which hot desk device, as the directory knows it. */
+export interface DeskView {
+  userOfDevice(deviceId: string): string | undefined;
+  deskOfUser(userId: string): string | undefined;
+}
+
+export const noDesks: DeskView = { userOfDevice: () => undefined, deskOfUser: () => undefined };
+
+export function deskViewOf(sessions: readonly DeskSession[]): DeskView {
+  return {
+    userOfDevice: (deviceId) => sessions.find((s) => s.deviceId === deviceId)?.userId,
+    deskOfUser: (userId) => sessions.find((s) => s.userId === userId)?.deviceId,
+  };
+}
+
+/**
+ * Every account of the user at once: desk, webphone, the devices they own — but not one another user is logged in on
+ * (hot desk) — and the hot desk they are logged in on.
+ */
+export function targetsOf(entry: DirectoryEntry, desks: DeskView = noDesks): Target[] {
+  const owned = entry.deviceIds.filter((id) => (desks.userOfDevice(id) ?? entry.userId) === entry.userId);
+  const desk = desks.deskOfUser(entry.userId);
+  const devices = desk !== undefined && !owned.includes(desk) ? [...owned, desk] : owned;
   return [
     `PJSIP/${entry.extension}`,
     `PJSIP/${entry.extension}-web`,
-    ...entry.deviceIds.map((id) => `PJSIP/${id}`),
+    ...devices.map((id) => `PJSIP/${id}`),
   ].map((endpoint) => ({ endpoint }));
 }
 
@@ -45,7 +73,9 @@ export function createCallDirectory(db: Db): CallDirectory {
   return {
     async resolveTargets(number) {
       const entry = isExtensionNumber(number) ? await findByExtension(db, number) : undefined;
-      return entry ? { kind: 'user', user: personOf(entry), targets: targetsOf(entry) } : { kind: 'unknown' };
+      if (!entry) return { kind: 'unknown' };
+      const desks = deskViewOf(await findDeskSessions(db, entry.deviceIds, entry.userId));
+      return { kind: 'user', user: personOf(entry), targets: targetsOf(entry, desks) };
     },
     async identifyCaller(channel) {
       const fallback: Person = { number: channel.caller.number, name: channel.caller.name, userId: null };
@@ -57,6 +87,10 @@ export function createCallDirectory(db: Db): CallDirectory {
         return entry ? personOf(entry) : fallback;
       }
       const device = await findDevice(db, resource);
+      // A hot desk calls as whoever is logged in on it.
+      const [desk] = device ? await findDeskSessions(db, [resource]) : [];
+      const deskUser = desk ? await findUserById(db, desk.userId) : undefined;
+      if (deskUser) return personOf(deskUser);
       const owner = device?.ownerUserId ? await findUserById(db, device.ownerUserId) : undefined;
       if (owner) return personOf(owner);
       return device

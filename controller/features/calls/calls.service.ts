@@ -38,6 +38,8 @@ export interface CallsServiceDeps {
   now?: () => Date;
   /** Told each set-up step of each phone call (measurements: `npm run bench`, the live suite). */
   trace?: SetupTrace;
+  /** EMERGENCY_NUMBERS (the numbering plan routes them out from every phone). */
+  emergencyNumbers?: readonly string[];
   /** Personal call handling (DND, forwarding, ring strategies): how a resolved destination is rung now. */
   routing?: CallRouting;
 }
@@ -80,7 +82,11 @@ export function createCallsService(deps: CallsServiceDeps) {
     const found = await resolve(number);
     return deps.routing ? deps.routing.route(found, resolve) : found;
   };
-  const dialRouter: DialRouter = createDialRouter({ pbx: connection.pbx, logger });
+  const dialRouter: DialRouter = createDialRouter({
+    pbx: connection.pbx,
+    logger,
+    emergencyNumbers: deps.emergencyNumbers,
+  });
   dialRouter.handle('extension', startPhoneCall);
   const unsubscribes: (() => void)[] = [];
 
@@ -243,7 +249,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     },
     reconcile,
     /** The numbering plan's routes: another feature takes the dialled strings of a route (e.g. parking: 700, 7NN). */
-    dialPlan: { handle: dialRouter.handle },
+    dialPlan: { handle: dialRouter.handle, guard: dialRouter.guard },
     /** Who sets `#72` in motion: the parking feature. */
     onParkCode(handler: (request: ParkCodeRequest) => void): void {
       parkHandler = handler;

@@ -37,7 +37,7 @@ export type RejectStatus = 403 | 404 | 484 | 503;
 
 export type DialAnswer =
   /** A feature handles it; `argument` is what follows a feature code (`*2221002` → `1002`) or the outside number. */
-  | { kind: 'route'; route: DialRoute; dialled: string; argument?: string }
+  | { kind: 'route'; route: DialRoute; dialled: string; argument?: string; emergency?: true }
   /** Answer, play, hang up. */
   | { kind: 'prompt'; media: string[]; why: string }
   /** Refuse without answering: the phone gets this SIP status. */
@@ -163,9 +163,21 @@ function route(to: DialRoute, dialled: string, argument?: string): DialAnswer {
     : { kind: 'route', route: to, dialled, argument };
 }
 
-/** The answer a dialled string gets, given the routes some feature handles now. */
-export function planDial(dialled: string, origin: DialOrigin, handled: ReadonlySet<DialRoute>): DialAnswer {
-  const answer = classify(dialled, origin);
+/**
+ * The answer a dialled string gets, given the routes some feature handles now. An emergency number (EMERGENCY_NUMBERS,
+ * e.g. 112, 911) dialled from a phone is an `outbound` call marked `emergency`, even where it looks like an extension:
+ * nobody's extension may shadow it, and no restriction on the caller applies to it.
+ */
+export function planDial(
+  dialled: string,
+  origin: DialOrigin,
+  handled: ReadonlySet<DialRoute>,
+  emergencyNumbers: ReadonlySet<string> = new Set(),
+): DialAnswer {
+  const answer: DialAnswer =
+    origin === 'phone' && emergencyNumbers.has(dialled)
+      ? { kind: 'route', route: 'outbound', dialled, argument: dialled, emergency: true }
+      : classify(dialled, origin);
   if (answer.kind !== 'route' || handled.has(answer.route)) return answer;
   return ABSENT[answer.route];
 }

@@ -18,7 +18,15 @@ export interface DialledCall {
   origin: DialOrigin;
   /** What follows a feature code, or the outside number (see `DialAnswer`). */
   argument?: string;
+  /** One of the emergency numbers: whoever carries it must not refuse it. */
+  emergency?: true;
 }
+
+/** A refusal a feature may impose on the caller before the route's handler (e.g. a guest hot desk device). */
+export type DialGuard = (
+  call: Omit<DialledCall, 'argument'>,
+  answer: Extract<DialAnswer, { kind: 'route' }>,
+) => Exclude<DialAnswer, { kind: 'route' }> | undefined;
 
 /** Takes the call over; must claim the channel synchronously if its later facts matter (they follow at once). */
 export type DialHandler = (call: DialledCall) => void;
@@ -28,6 +36,8 @@ export interface DialRouterDeps {
   logger: Logger;
   /** A prompt whose PlaybackFinished never comes is ended after this long. Default 30 s. */
   promptLimitMs?: number;
+  /** EMERGENCY_NUMBERS: routed `outbound` (marked emergency) from every phone. */
+  emergencyNumbers?: readonly string[];
 }
 
 const rejectReason: Record<RejectStatus, HangupReason> = {
@@ -63,6 +73,8 @@ export function dialledCallOf(
 export function createDialRouter(deps: DialRouterDeps) {
   const { pbx, logger } = deps;
   const handlers = new Map<DialRoute, DialHandler>();
+  const guards = new Set<DialGuard>();
+  const emergencyNumbers = new Set(deps.emergencyNumbers ?? []);
   const prompts = new Map<string, { channelId: string; timer: NodeJS.Timeout }>();
 
   /** Hands the call to its route's handler, synchronously (its claim on the channel precedes the next fact). */
@@ -73,7 +85,11 @@ export function createDialRouter(deps: DialRouterDeps) {
     const handler = handlers.get(answer.route);
     try {
       if (!handler) throw new Error(`no handler for ${answer.route}`);
-      handler({ ...call, ...(answer.argument !== undefined ? { argument: answer.argument } : {}) });
+      handler({
+        ...call,
+        ...(answer.argument !== undefined ? { argument: answer.argument } : {}),
+        ...(answer.emergency ? { emergency: true as const } : {}),
+      });
     } catch (error) {
       logger.error(
         { err: error, route: answer.route },
@@ -124,7 +140,22 @@ export function createDialRouter(deps: DialRouterDeps) {
     void pbx.hangup(entry.channelId, 'normal');
   }
 
+  /** The first guard's refusal, if any; an emergency call is never refused. */
+  function refusalOf(call: Omit<DialledCall, 'argument'>, answer: Extract<DialAnswer, { kind: 'route' }>) {
+    if (answer.emergency) return undefined;
+    for (const guard of guards) {
+      const refusal = guard(call, answer);
+      if (refusal) return refusal;
+    }
+    return undefined;
+  }
+
   return {
+    /** A feature restricts what some callers may dial (checked before every route's handler); returns the undo. */
+    guard(guard: DialGuard): () => void {
+      guards.add(guard);
+      return () => guards.delete(guard);
+    },
     /** A feature takes a route over; returns the undo. */
     handle(route: DialRoute, handler: DialHandler): () => void {
       handlers.set(route, handler);
@@ -139,7 +170,9 @@ export function createDialRouter(deps: DialRouterDeps) {
     onEntered(fact: Extract<PbxFact, { kind: 'channel-entered' }>): boolean {
       const call = dialledCallOf(fact);
       if (!call) return false;
-      const answer = planDial(call.dialled, call.origin, new Set(handlers.keys()));
+      const planned = planDial(call.dialled, call.origin, new Set(handlers.keys()), emergencyNumbers);
+      const refusal = planned.kind === 'route' ? refusalOf(call, planned) : undefined;
+      const answer = refusal ?? planned;
       if (answer.kind === 'route') handOver(call, answer);
       else
         void respond(call, answer).catch((error: unknown) =>

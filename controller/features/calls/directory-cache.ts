@@ -4,6 +4,7 @@ import { findUserById, listDirectory, type DirectoryEntry } from '../../db/calls
 import type { AnyPbxEvent } from '../../bus/events.js';
 import type { Db } from '../../db/database.js';
 import '../devices/devices.events.js';
+import '../hotdesk/hotdesk.events.js';
 import '../users/users.events.js';
 import {
   createCallDirectory,
@@ -11,6 +12,7 @@ import {
   personOf,
   targetsOf,
   type CallDirectory,
+  type DeskView,
 } from './call-directory.js';
 import { isExtensionNumber } from './dial-plan.js';
 
@@ -20,7 +22,7 @@ interface DeviceEntry {
 }
 
 /**
- * The call directory in memory, kept current by the `user.*` and `device.*` events (this instance's and, through the
+ * The call directory in memory, kept current by the `user.*`, `device.*` and `hotdesk.*` events (this instance's and, through the
  * Redis relay, every other one's), loaded whole on start: a call's lookups cost no database round trip on its
  * set-up path. A number or account it does not know is looked up in the database (a user written there directly,
  * an event missed) and remembered when found.
@@ -30,7 +32,26 @@ export function createDirectoryCache(deps: { db: Db; bus: EventBus; logger: Logg
   const byExtension = new Map<string, DirectoryEntry>();
   const extensionOfUser = new Map<string, string>();
   const devices = new Map<string, DeviceEntry>();
+  /** Hot desk sessions: device → {user, session}, and user → device. */
+  const deskSessions = new Map<string, { userId: string; sessionId: string }>();
+  const deskOfUser = new Map<string, string>();
+  const desks: DeskView = {
+    userOfDevice: (deviceId) => deskSessions.get(deviceId)?.userId,
+    deskOfUser: (userId) => deskOfUser.get(userId),
+  };
   let unsubscribe: (() => void) | undefined;
+
+  function login(deviceId: string, userId: string, sessionId: string): void {
+    deskSessions.set(deviceId, { userId, sessionId });
+    deskOfUser.set(userId, deviceId);
+  }
+
+  function logout(deviceId: string, sessionId: string): void {
+    const session = deskSessions.get(deviceId);
+    if (!session || session.sessionId !== sessionId) return;
+    deskSessions.delete(deviceId);
+    if (deskOfUser.get(session.userId) === deviceId) deskOfUser.delete(session.userId);
+  }
 
   function putUser(entry: DirectoryEntry): void {
     const previous = extensionOfUser.get(entry.userId);
@@ -69,13 +90,17 @@ export function createDirectoryCache(deps: { db: Db; bus: EventBus; logger: Logg
         if (found.kind === 'user' && found.user.userId) void refreshUser(found.user.userId);
         return found;
       }
-      return { kind: 'user', user: personOf(entry), targets: targetsOf(entry) };
+      return { kind: 'user', user: personOf(entry), targets: targetsOf(entry, desks) };
     },
     async identifyCaller(channel) {
       const resource = endpointResourceOf(channel.name) ?? '';
       const extension = /^(\d{3,5})(-web)?$/.exec(resource)?.[1];
       const entry = extension !== undefined ? byExtension.get(extension) : undefined;
       if (entry) return personOf(entry);
+      const deskUser = desks.userOfDevice(resource);
+      const deskExtension = deskUser !== undefined ? extensionOfUser.get(deskUser) : undefined;
+      const deskEntry = deskExtension !== undefined ? byExtension.get(deskExtension) : undefined;
+      if (deskEntry) return personOf(deskEntry);
       const device = devices.get(resource);
       const ownerExtension = device?.ownerUserId ? extensionOfUser.get(device.ownerUserId) : undefined;
       const owner = ownerExtension !== undefined ? byExtension.get(ownerExtension) : undefined;
@@ -99,8 +124,12 @@ export function createDirectoryCache(deps: { db: Db; bus: EventBus; logger: Logg
         const { id, extension, displayName } = event.data;
         return putUser({ userId: id, extension, displayName, deviceIds: devicesOf(id) });
       }
-      case 'user.deleted':
+      case 'user.deleted': {
+        const desk = deskOfUser.get(event.data.id);
+        const session = desk !== undefined ? deskSessions.get(desk) : undefined;
+        if (desk !== undefined && session) logout(desk, session.sessionId);
         return removeUser(event.data.id);
+      }
       case 'device.created':
       case 'device.updated': {
         const { id, name, ownerUserId } = event.data;
@@ -111,18 +140,27 @@ export function createDirectoryCache(deps: { db: Db; bus: EventBus; logger: Logg
       case 'device.deleted': {
         const before = devices.get(event.data.id)?.ownerUserId;
         devices.delete(event.data.id);
+        const session = deskSessions.get(event.data.id);
+        if (session) logout(event.data.id, session.sessionId);
         return reindexDevices(before);
       }
+      case 'hotdesk.login':
+        return login(event.data.deviceId, event.data.userId, event.data.id);
+      case 'hotdesk.logout':
+        return logout(event.data.deviceId, event.data.id);
       default:
         return undefined;
     }
   }
 
   async function load(): Promise<void> {
-    const { users, devices: rows } = await listDirectory(deps.db);
+    const { users, devices: rows, sessions } = await listDirectory(deps.db);
     byExtension.clear();
     extensionOfUser.clear();
     devices.clear();
+    deskSessions.clear();
+    deskOfUser.clear();
+    for (const session of sessions) login(session.deviceId, session.userId, session.sessionId);
     for (const row of rows) devices.set(row.id, { name: row.name, ownerUserId: row.ownerUserId });
     for (const user of users) putUser(user);
   }
