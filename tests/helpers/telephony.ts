@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { buildApp, type App } from '../../controller/app.js';
+import { buildApp, type App, type AppDeps } from '../../controller/app.js';
 import { createAriConnection } from '../../controller/ari/ari-connection.js';
 import type { PbxConnection } from '../../controller/ari/pbx.port.js';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
@@ -50,7 +50,9 @@ export async function eventually<T>(
 }
 
 /** The ARI double, a real controller app wired to it over a real ARI connection, real Postgres and Redis. */
-export async function startTelephony(options: { config?: Partial<Config> } = {}): Promise<Telephony> {
+export async function startTelephony(
+  options: { config?: Partial<Config>; app?: Pick<AppDeps, 'now' | 'hotdesk'> } = {},
+): Promise<Telephony> {
   const double = await startAriDouble();
   const database: TestDatabase = await createTestDatabase();
   const config = testConfig({
@@ -87,6 +89,7 @@ export async function startTelephony(options: { config?: Partial<Config> } = {})
       redis,
       redisSubscriber,
       pbxConnection: connection,
+      ...options.app,
     });
     await app.relay.ready;
     app.bus.subscribe((event) => events.push(event));

@@ -163,6 +163,17 @@ function route(to: DialRoute, dialled: string, argument?: string): DialAnswer {
     : { kind: 'route', route: to, dialled, argument };
 }
 
+/** What a dialled string is for, whether or not a feature handles that route (the guards of a caller look at this). */
+export function routeOfDialled(
+  dialled: string,
+  origin: DialOrigin,
+  emergencyNumbers: ReadonlySet<string> = new Set(),
+): DialAnswer {
+  return origin === 'phone' && emergencyNumbers.has(dialled)
+    ? { kind: 'route', route: 'outbound', dialled, argument: dialled, emergency: true }
+    : classify(dialled, origin);
+}
+
 /**
  * The answer a dialled string gets, given the routes some feature handles now. An emergency number (EMERGENCY_NUMBERS,
  * e.g. 112, 911) dialled from a phone is an `outbound` call marked `emergency`, even where it looks like an extension:
@@ -174,10 +185,7 @@ export function planDial(
   handled: ReadonlySet<DialRoute>,
   emergencyNumbers: ReadonlySet<string> = new Set(),
 ): DialAnswer {
-  const answer: DialAnswer =
-    origin === 'phone' && emergencyNumbers.has(dialled)
-      ? { kind: 'route', route: 'outbound', dialled, argument: dialled, emergency: true }
-      : classify(dialled, origin);
+  const answer = routeOfDialled(dialled, origin, emergencyNumbers);
   if (answer.kind !== 'route' || handled.has(answer.route)) return answer;
   return ABSENT[answer.route];
 }

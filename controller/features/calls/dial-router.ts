@@ -5,6 +5,7 @@ import type { HangupReason, Pbx } from '../../ari/pbx.port.js';
 import { heardToTheEnd } from './playout.js';
 import {
   planDial,
+  routeOfDialled,
   type DialAnswer,
   type DialOrigin,
   type DialRoute,
@@ -170,9 +171,11 @@ export function createDialRouter(deps: DialRouterDeps) {
     onEntered(fact: Extract<PbxFact, { kind: 'channel-entered' }>): boolean {
       const call = dialledCallOf(fact);
       if (!call) return false;
-      const planned = planDial(call.dialled, call.origin, new Set(handlers.keys()), emergencyNumbers);
-      const refusal = planned.kind === 'route' ? refusalOf(call, planned) : undefined;
-      const answer = refusal ?? planned;
+      // A caller's restriction applies to what the string is for, handled yet or not (a guest's outside call: 403).
+      const route = routeOfDialled(call.dialled, call.origin, emergencyNumbers);
+      const refusal = route.kind === 'route' ? refusalOf(call, route) : undefined;
+      const answer =
+        refusal ?? planDial(call.dialled, call.origin, new Set(handlers.keys()), emergencyNumbers);
       if (answer.kind === 'route') handOver(call, answer);
       else
         void respond(call, answer).catch((error: unknown) =>
