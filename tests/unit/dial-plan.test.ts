@@ -135,3 +135,21 @@ describe('the numbering plan once every feature is there: each string reaches it
     expect(shown(planDial(dialled, origin, everything))).toBe(expected);
   });
 });
+
+describe('emergency numbers (EMERGENCY_NUMBERS): out from every phone, even where they look like extensions', () => {
+  const emergency = new Set(['112', '911']);
+  it.each<[string, DialOrigin, ReadonlySet<DialRoute>, string, boolean]>([
+    ['911', 'phone', everything, 'route:outbound(911)', true],
+    ['112', 'phone', everything, 'route:outbound(112)', true],
+    // no trunk yet: the outbound route's absent answer, never a guest's or anyone's refusal
+    ['911', 'phone', today, '503', false],
+    // not one of them: an extension like any other
+    ['999', 'phone', everything, 'route:extension', false],
+    // from the trunk a number is an inbound route, never an emergency call of ours
+    ['911', 'trunk', everything, 'route:inbound(911)', false],
+  ])('%j from the %s → %s', (dialled, origin, handled, expected, marked) => {
+    const answer = planDial(dialled, origin, handled, emergency);
+    expect(shown(answer)).toBe(expected);
+    expect(answer.kind === 'route' && answer.emergency === true).toBe(marked);
+  });
+});
