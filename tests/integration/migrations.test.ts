@@ -31,6 +31,7 @@ const expectedTables = [
   'contact_assignments',
   'contacts',
   'devices',
+  'hotdesk_sessions',
   'notes',
   'paging_group_members',
   'paging_groups',
@@ -51,7 +52,13 @@ describe('migrations', () => {
     expect(await tables()).toEqual(expectedTables);
     const schema = await indexes();
     expect(schema).toEqual(
-      expect.arrayContaining(['users_username_key', 'teams_name_key', 'notes_contact_idx']),
+      expect.arrayContaining([
+        'users_username_key',
+        'teams_name_key',
+        'notes_contact_idx',
+        'hotdesk_sessions_device_id_key',
+        'hotdesk_sessions_user_id_key',
+      ]),
     );
 
     await migrateAllDown(database.db);
