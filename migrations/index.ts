@@ -6,8 +6,8 @@ import * as authSessions from './0004-auth-sessions.js';
 import * as contactTeams from './0005-contact-teams.js';
 import * as paging from './0006-paging.js';
 import * as userDnd from './0007-user-dnd.js';
-import * as hotdesk from './0008-hotdesk.js';
 import * as callHandling from './0009-call-handling.js';
+import * as hotdesk from './0010-hotdesk.js';
 
 /** Every migration, in order. Add new ones here: the list is static so that nothing depends on file discovery. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0005-contact-teams': contactTeams,
   '0006-paging': paging,
   '0007-user-dnd': userDnd,
-  '0008-hotdesk': hotdesk,
   '0009-call-handling': callHandling,
+  '0010-hotdesk': hotdesk,
 };
