@@ -1,5 +1,5 @@
-import { findLeg, legAppArgs, newLeg, TRANSFER_HANDLING, finished } from './call-state.js';
-import { callOf, clearTimer, effect, emit, hangupLeg, type Step } from './call-step.js';
+import { findLeg, newLeg, finished } from './call-state.js';
+import { callOf, clearTimer, effect, emit, hangupLeg, originateLeg, type Step } from './call-step.js';
 import type { HandoffInput, Leg } from './call.types.js';
 
 /**
@@ -17,17 +17,7 @@ export function onHandoff(step: Step, input: HandoffInput): void {
   const leg: Leg = { ...newLeg(`${call.id}-${call.legSeq + 1}`, 'handoff', input.endpoint), originated: true, person: input.person };
   emit(step, { kind: 'handoff-started', leg, replaces: old.id, legSeq: call.legSeq + 1 });
   const shown = other ?? { number: call.dialled, name: '' };
-  effect(step, {
-    kind: 'originate',
-    request: {
-      channelId: leg.id,
-      endpoint: leg.endpoint,
-      appArgs: legAppArgs(call.id),
-      callerId: { name: shown.name, number: shown.number },
-      variables: { [TRANSFER_HANDLING.name]: TRANSFER_HANDLING.value },
-      timeoutSeconds: input.ringSeconds + 2,
-    },
-  });
+  originateLeg(step, leg, shown, input.ringSeconds);
   const at = new Date(step.now.getTime() + input.ringSeconds * 1000).toISOString();
   emit(step, { kind: 'timer-set', at });
   effect(step, { kind: 'start-timer', at });

@@ -1,4 +1,4 @@
-import { legAppArgs, newLeg, TRANSFER_HANDLING } from './call-state.js';
+import { finished, newLeg } from './call-state.js';
 import {
   callOf,
   clearTimer,
@@ -8,11 +8,11 @@ import {
   endCall,
   hangupLeg,
   hangupReasonFor,
+  originateLeg,
   type Step,
   writeLog,
 } from './call-step.js';
 import type { Destination, Leg, RingPlan, RingState } from './call.types.js';
-import { finished } from './call-state.js';
 
 /**
  * Ring plans (personal call handling: strategies, per-target delays and timeouts, forwards on busy and no answer):
@@ -118,22 +118,9 @@ function startEntries(step: Step, indexes: number[]): void {
   }));
   emit(step, { kind: 'legs-added', legs, legSeq: call.legSeq + legs.length });
   indexes.forEach((index, i) => emit(step, { kind: 'ring-entry-started', index, legId: legs[i]!.id }));
-  const shown = call.caller;
   indexes.forEach((index, i) => {
-    const leg = legs[i]!;
     const stop = Date.parse(entries[index]!.stopAt);
-    effect(step, {
-      kind: 'originate',
-      request: {
-        channelId: leg.id,
-        endpoint: leg.endpoint,
-        appArgs: legAppArgs(call.id),
-        callerId: { name: shown.name, number: shown.number },
-        variables: { [TRANSFER_HANDLING.name]: TRANSFER_HANDLING.value },
-        // Asterisk's own timeout only backs ours up (a controller restart).
-        timeoutSeconds: Math.max(1, Math.ceil((stop - step.now.getTime()) / 1000)) + 2,
-      },
-    });
+    originateLeg(step, legs[i]!, call.caller, Math.max(1, Math.ceil((stop - step.now.getTime()) / 1000)));
   });
 }
 

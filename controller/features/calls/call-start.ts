@@ -7,6 +7,7 @@ import {
   emit,
   endCall,
   hangupLeg,
+  originateLeg,
   startTimer,
   type Step,
   writeLog,
@@ -154,20 +155,7 @@ export function ringDestination(step: Step): void {
     originated: true,
   }));
   emit(step, { kind: 'legs-added', legs, legSeq: call.legSeq + legs.length });
-  const shown = call.caller;
-  for (const leg of legs) {
-    effect(step, {
-      kind: 'originate',
-      request: {
-        channelId: leg.id,
-        endpoint: leg.endpoint,
-        appArgs: legAppArgs(call.id),
-        callerId: { name: shown.name, number: shown.number },
-        variables: { [TRANSFER_HANDLING.name]: TRANSFER_HANDLING.value },
-        timeoutSeconds: call.dialTimeoutSeconds + 2,
-      },
-    });
-  }
+  for (const leg of legs) originateLeg(step, leg, call.caller, call.dialTimeoutSeconds);
   if (legs.length > 0) startTimer(step);
 }
 

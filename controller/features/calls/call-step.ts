@@ -1,6 +1,6 @@
 import type { HangupReason } from '../../ari/pbx.port.js';
 import type { CallDisposition } from '../../db/tables/call-logs.js';
-import { evolve, liveLegs, logEntryOf } from './call-state.js';
+import { evolve, legAppArgs, liveLegs, logEntryOf, TRANSFER_HANDLING } from './call-state.js';
 import type { CallEffect, CallEvent, CallState, Leg, LegFailure } from './call.types.js';
 
 /**
@@ -29,6 +29,24 @@ export function callOf(step: Step): CallState {
 }
 
 export const writeLog = (step: Step) => effect(step, { kind: 'write-call-log', log: logEntryOf(callOf(step)) });
+
+/**
+ * Rings a new leg of the call: one originate showing `shown`, transfers handled by the controller, and Asterisk's
+ * own timeout only backing ours up (a controller restart) by 2 s.
+ */
+export function originateLeg(step: Step, leg: Leg, shown: { name: string; number: string }, ringSeconds: number): void {
+  effect(step, {
+    kind: 'originate',
+    request: {
+      channelId: leg.id,
+      endpoint: leg.endpoint,
+      appArgs: legAppArgs(callOf(step).id),
+      callerId: { name: shown.name, number: shown.number },
+      variables: { [TRANSFER_HANDLING.name]: TRANSFER_HANDLING.value },
+      timeoutSeconds: ringSeconds + 2,
+    },
+  });
+}
 
 /** Asks Asterisk to hang a leg up, once; a leg already on its way out is left alone. */
 export function hangupLeg(step: Step, leg: Leg, reason: HangupReason): void {
