@@ -1,78 +1,34 @@
-import { principalOf, type Auth } from '../../http/auth.js';
-import type { Server } from '../../http/server.js';
+import type { Auth } from '../../http/auth.js';
+import { userSetting, userSettingRoutes } from '../../http/user-setting-routes.js';
 import type { HandlingSettingsService } from './handling-settings.service.js';
-import {
-  forwardingBody,
-  forwardingSchema,
-  ringSettingsBody,
-  ringSettingsSchema,
-  userParams as params,
-} from './handling.schemas.js';
-
-const tags = ['users'];
+import { forwardingBody, forwardingSchema, ringSettingsBody, ringSettingsSchema } from './handling.schemas.js';
 
 /** `GET|PUT /users/{id}/forwarding` and `/users/{id}/ring-settings`: read as a user is read, changed by them or admins. */
 export function handlingRoutes(service: HandlingSettingsService, auth: Auth) {
-  return async (app: Server) => {
-    const anyone = { onRequest: auth.allow() };
-    app.get(
-      '/users/:id/forwarding',
-      {
-        ...anyone,
-        schema: {
-          tags,
-          operationId: 'getUserForwarding',
-          summary: "A user's call forwarding",
-          params,
-          response: { 200: forwardingSchema },
-        },
+  return userSettingRoutes(auth, [
+    userSetting({
+      path: 'forwarding',
+      name: 'Forwarding',
+      summaries: {
+        get: "A user's call forwarding",
+        set: 'Forward always, on busy, on no answer after noAnswerSeconds (each an extension or null; absent fields stay)',
       },
-      async (request) => service.getForwarding(principalOf(request), request.params.id),
-    );
-    app.put(
-      '/users/:id/forwarding',
-      {
-        ...anyone,
-        schema: {
-          tags,
-          operationId: 'setUserForwarding',
-          summary:
-            'Forward always, on busy, on no answer after noAnswerSeconds (each an extension or null; absent fields stay)',
-          params,
-          body: forwardingBody,
-          response: { 200: forwardingSchema },
-        },
+      body: forwardingBody,
+      view: forwardingSchema,
+      get: (principal, id) => service.getForwarding(principal, id),
+      set: (principal, id, body) => service.setForwarding(principal, id, body),
+    }),
+    userSetting({
+      path: 'ring-settings',
+      name: 'RingSettings',
+      summaries: {
+        get: "A user's ring strategy, targets and schedule",
+        set: 'Replace the ring strategy, targets and schedule (an empty target list: every account at once)',
       },
-      async (request) => service.setForwarding(principalOf(request), request.params.id, request.body),
-    );
-    app.get(
-      '/users/:id/ring-settings',
-      {
-        ...anyone,
-        schema: {
-          tags,
-          operationId: 'getUserRingSettings',
-          summary: "A user's ring strategy, targets and schedule",
-          params,
-          response: { 200: ringSettingsSchema },
-        },
-      },
-      async (request) => service.getRingSettings(principalOf(request), request.params.id),
-    );
-    app.put(
-      '/users/:id/ring-settings',
-      {
-        ...anyone,
-        schema: {
-          tags,
-          operationId: 'setUserRingSettings',
-          summary: 'Replace the ring strategy, targets and schedule (an empty target list: every account at once)',
-          params,
-          body: ringSettingsBody,
-          response: { 200: ringSettingsSchema },
-        },
-      },
-      async (request) => service.setRingSettings(principalOf(request), request.params.id, request.body),
-    );
-  };
+      body: ringSettingsBody,
+      view: ringSettingsSchema,
+      get: (principal, id) => service.getRingSettings(principal, id),
+      set: (principal, id, body) => service.setRingSettings(principal, id, body),
+    }),
+  ]);
 }
