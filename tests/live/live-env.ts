@@ -61,7 +61,21 @@ export interface LivePbx {
     toneHz: number,
     answerMode?: 'auto' | 'manual',
   ): Promise<BaresipPhone>;
+  /** The first event of `type` (matching `test`) published after `pbx.events[from]`, within 10 s. */
+  eventAfter(
+    from: number,
+    type: string,
+    test?: (data: Record<string, unknown>) => boolean,
+  ): Promise<AnyPbxEvent & { data: Record<string, unknown> }>;
+  /** Resolves once Asterisk holds no channel and no bridge (a test left nothing behind; the next starts clean). */
+  idle(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Waits until the phone's call is established; the wall-clock time it was (where its recording starts). */
+export async function establishedAt(phone: BaresipPhone): Promise<number> {
+  await phone.waitFor('CALL_ESTABLISHED', 10_000);
+  return Date.now();
 }
 
 let portBase = 25_000 + Math.floor(Math.random() * 100) * 20;
@@ -166,6 +180,22 @@ export async function startLivePbx(
         `phone ${account} registered`,
       );
       return phone;
+    },
+    eventAfter: (from, type, test = () => true) =>
+      eventually(
+        () => events.slice(from).find((e) => e.type === type && test(e.data as Record<string, unknown>)),
+        10_000,
+        type,
+      ) as Promise<AnyPbxEvent & { data: Record<string, unknown> }>,
+    async idle() {
+      await eventually(
+        async () => {
+          const [channels, bridges] = await Promise.all([connection.pbx.listChannels(), connection.pbx.listBridges()]);
+          return channels.ok && channels.value.length === 0 && bridges.ok && bridges.value.length === 0;
+        },
+        10_000,
+        'no channel, snoop or bridge left in Asterisk',
+      );
     },
     async close() {
       await Promise.all(phones.map((phone) => phone.stop()));

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AnyPbxEvent } from '../../controller/bus/events.js';
-import { eventually } from '../helpers/telephony.js';
 import type { BaresipPhone } from './baresip.js';
 import { Hearing, SILENT_DB } from './hearing.js';
-import { describeLive, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
+import { describeLive, establishedAt, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
 import { startSipTrace, type SipMessage } from './sip-trace.js';
 
 /**
@@ -45,35 +43,9 @@ describeLive('live: paging on a real Asterisk', () => {
   afterAll(async () => pbx?.close());
 
   const since = () => pbx.events.length;
-  const eventAfter = (
-    from: number,
-    type: string,
-    test: (data: Record<string, unknown>) => boolean = () => true,
-  ) =>
-    eventually(
-      () => pbx.events.slice(from).find((e) => e.type === type && test(e.data as Record<string, unknown>)),
-      10_000,
-      type,
-    ) as Promise<AnyPbxEvent & { data: Record<string, unknown> }>;
+  const eventAfter: LivePbx['eventAfter'] = (...args) => pbx.eventAfter(...args);
   const clear = () => Object.values(phones).forEach((p) => p.clearEvents());
-  /** Nothing of a test is left in Asterisk (the next one starts clean). */
-  const idle = () =>
-    eventually(
-      async () => {
-        const [channels, bridges] = await Promise.all([
-          pbx.connection.pbx.listChannels(),
-          pbx.connection.pbx.listBridges(),
-        ]);
-        return channels.ok && channels.value.length === 0 && bridges.ok && bridges.value.length === 0;
-      },
-      10_000,
-      'no channels and no bridges left in Asterisk',
-    );
-  /** Dials and returns when the phone's call is established (wall-clock time of it). */
-  async function establishedAt(phone: BaresipPhone) {
-    await phone.waitFor('CALL_ESTABLISHED', 10_000);
-    return Date.now();
-  }
+  const idle = () => pbx.idle();
 
   it('1001 pages 801: 1003 and 1004 hear 1001, 1001 hears neither, members do not hear each other; INVITEs carry the auto-answer headers', async () => {
     clear();

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AnyPbxEvent } from '../../controller/bus/events.js';
-import { eventually } from '../helpers/telephony.js';
 import type { BaresipPhone } from './baresip.js';
 import { Hearing, HEARD_DB, SILENT_DB, type Window } from './hearing.js';
-import { describeLive, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
+import { describeLive, establishedAt, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
 import { readWav, toneSnrDb } from './tone-meter.js';
 
 /**
@@ -39,20 +37,7 @@ describeLive('live: monitor, whisper and barge on a real Asterisk', () => {
 
   afterAll(async () => pbx?.close());
 
-  const eventAfter = (
-    from: number,
-    type: string,
-    test: (data: Record<string, unknown>) => boolean = () => true,
-  ) =>
-    eventually(
-      () => pbx.events.slice(from).find((e) => e.type === type && test(e.data as Record<string, unknown>)),
-      10_000,
-      type,
-    ) as Promise<AnyPbxEvent & { data: Record<string, unknown> }>;
-  const establishedAt = async (phone: BaresipPhone) => {
-    await phone.waitFor('CALL_ESTABLISHED', 10_000);
-    return Date.now();
-  };
+  const eventAfter: LivePbx['eventAfter'] = (...args) => pbx.eventAfter(...args);
   const toneSet = tones as unknown as Record<string, number>;
 
   /** 1002 calls 1003; both talking. */
@@ -69,17 +54,7 @@ describeLive('live: monitor, whisper and barge on a real Asterisk', () => {
   async function hangUpCall() {
     await phones.customer.hangup();
     await phones.agent.waitFor('CALL_CLOSED', 10_000);
-    await eventually(
-      async () => {
-        const [channels, bridges] = await Promise.all([
-          pbx.connection.pbx.listChannels(),
-          pbx.connection.pbx.listBridges(),
-        ]);
-        return channels.ok && channels.value.length === 0 && bridges.ok && bridges.value.length === 0;
-      },
-      10_000,
-      'no channel, snoop or bridge left in Asterisk',
-    );
+    await pbx.idle();
   }
 
   it('each mode and every switch between them: who hears whom, measured; no switch leaks the supervisor to the customer; no gap for the supervisor', async () => {
