@@ -32,6 +32,7 @@ import { createFeatureCodes } from './features/call-handling/feature-codes.js';
 import { createHandlingSettingsService } from './features/call-handling/handling-settings.service.js';
 import { handlingRoutes } from './features/call-handling/handling.routes.js';
 import { handoffRoutes } from './features/call-handling/handoff.js';
+import { createSpeedDialsService } from './features/call-handling/speed-dials.service.js';
 import { accountsOnCalls } from './features/hotdesk/hotdesk-calls.js';
 import { hotdeskEventVisible } from './features/hotdesk/hotdesk.events.js';
 import { createHotdeskPhone } from './features/hotdesk/hotdesk-phone.js';
@@ -161,10 +162,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Call handling (issue 12): DND and forwarding shared by the API and the phone codes *76/*78/*79, *72/*73, **ext.
   const dnd = createDndService(db, bus);
   const handlingSettings = createHandlingSettingsService({ db, bus });
+  const speedDials = createSpeedDialsService({ db, bus });
   const featureCodes =
     pbxConnection &&
     calls &&
-    createFeatureCodes({ connection: pbxConnection, db, logger, calls, dnd, settings: handlingSettings });
+    createFeatureCodes({
+      connection: pbxConnection,
+      db,
+      logger,
+      calls,
+      dnd,
+      settings: handlingSettings,
+      speedDials,
+    });
   featureCodes?.start();
   const parking =
     pbxConnection &&
@@ -265,7 +275,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(auditRoutes(createAuditService(db), auth));
       await api.register(pagingConfigRoutes(createPagingConfigService(db), auth));
       await api.register(dndRoutes(dnd, auth));
-      await api.register(handlingRoutes(handlingSettings, auth));
+      await api.register(handlingRoutes(handlingSettings, speedDials, auth));
       if (calls) await api.register(callsRoutes(calls, auth, supervision?.annotateCall));
       if (calls) await api.register(handoffRoutes(calls, auth, config.DIAL_TIMEOUT_SECONDS));
       if (parking) await api.register(parkingRoutes(parking, auth));

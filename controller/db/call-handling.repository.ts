@@ -44,8 +44,15 @@ function toProfile(row: ProfileRow): HandlingProfile {
   };
 }
 
-export async function findProfileByExtension(db: Db, extension: string): Promise<HandlingProfile | undefined> {
-  const row = await db.selectFrom('users').select(columns).where('extension', '=', extension).executeTakeFirst();
+export async function findProfileByExtension(
+  db: Db,
+  extension: string,
+): Promise<HandlingProfile | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(columns)
+    .where('extension', '=', extension)
+    .executeTakeFirst();
   return row && toProfile(row);
 }
 

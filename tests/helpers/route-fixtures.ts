@@ -86,6 +86,7 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
   'PUT /api/users/:id/ring-settings': () => ({
     body: { strategy: 'sequential', targets: [{ kind: 'desk', delaySeconds: 0, timeoutSeconds: 15 }] },
   }),
+  'PUT /api/users/:id/speed-dials': () => ({ body: { speedDials: [{ slot: 1, number: '+4930123456' }] } }),
   'POST /api/paging/pages': () => ({
     body: { groupId: office.pagingGroupId, fromExtension: office.users.agent.extension },
   }),

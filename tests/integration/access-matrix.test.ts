@@ -48,6 +48,9 @@ const scopedByData: Record<string, Partial<Record<RoleName, string>>> = {
   'PUT /api/users/:id/ring-settings': {
     supervisor: "a user's ring settings are theirs (or an admin's) to change; their supervisor only reads them",
   },
+  'PUT /api/users/:id/speed-dials': {
+    supervisor: "a user's speed dials are theirs (or an admin's) to change; their supervisor only reads them",
+  },
   'POST /api/parking/retrieve': {
     supervisor:
       "only admins pick a parked call up to an extension not their own (the fixture is the agent's)",

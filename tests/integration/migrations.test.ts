@@ -39,6 +39,7 @@ const expectedTables = [
   'paging_zone_groups',
   'paging_zones',
   'park_slots',
+  'speed_dials',
   'teams',
   'users',
 ];

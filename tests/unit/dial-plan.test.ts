@@ -56,6 +56,7 @@ describe('the numbering plan: what each dialled string gets today (calls and par
     ['**1002', 'phone', NOT_AVAILABLE],
     ['*97', 'phone', NOT_AVAILABLE],
     ['*98', 'phone', NOT_AVAILABLE],
+    ['*03', 'phone', NOT_AVAILABLE],
     // incomplete: a proper beginning of something in the plan
     ['', 'phone', '484'],
     ['1', 'phone', '484'],
@@ -68,6 +69,7 @@ describe('the numbering plan: what each dialled string gets today (calls and par
     ['*22210', 'phone', '484'],
     ['**', 'phone', '484'],
     ['**1', 'phone', '484'],
+    ['*0', 'phone', '484'],
     ['*72', 'phone', '484'],
     ['*80', 'phone', '484'],
     ['+', 'phone', '484'],
@@ -120,6 +122,11 @@ describe('the numbering plan once every feature is there: each string reaches it
     ['**1002', 'phone', 'route:pickup(1002)'],
     ['*97', 'phone', 'route:voicemail'],
     ['*98', 'phone', 'route:voicemail-any'],
+    ['*00', 'phone', 'route:speed-dial(0)'],
+    ['*09', 'phone', 'route:speed-dial(9)'],
+    ['*012', 'phone', '404'],
+    ['*0#', 'phone', '404'],
+    ['*05', 'trunk', '403'],
     // 9 is the outside-line prefix (dropped); 7+ digits and E.164 go out as dialled
     ['915551234567', 'phone', 'route:outbound(15551234567)'],
     ['912345', 'phone', 'route:outbound(12345)'],

@@ -13,6 +13,7 @@ import type {
   PagingZoneGroupsTable,
   PagingZonesTable,
 } from './paging.js';
+import type { SpeedDialsTable } from './speed-dials.js';
 import type { TeamsTable } from './teams.js';
 import type { UsersTable } from './users.js';
 
@@ -32,4 +33,5 @@ export interface Database {
   paging_zones: PagingZonesTable;
   paging_zone_groups: PagingZoneGroupsTable;
   hotdesk_sessions: HotdeskSessionsTable;
+  speed_dials: SpeedDialsTable;
 }

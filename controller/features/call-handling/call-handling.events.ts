@@ -13,6 +13,7 @@ interface UserRef {
 export type DndChanged = UserRef & { enabled: boolean; by: 'api' | 'phone' };
 export type ForwardingChanged = UserRef & Forwarding & { by: 'api' | 'phone' };
 export type RingSettingsChanged = UserRef & { ringSettings: RingSettings };
+export type SpeedDialsChanged = UserRef & { speedDials: { slot: number; number: string; label: string }[] };
 
 declare module '../../bus/events.js' {
   interface EventMap {
@@ -21,10 +22,17 @@ declare module '../../bus/events.js' {
     /** Forwarding changed (API or `*72`/`*73`). */
     'user.forwarding-changed': ForwardingChanged;
     'user.ring-settings-changed': RingSettingsChanged;
+    /** The `*0N` list was replaced (API). */
+    'user.speed-dials-changed': SpeedDialsChanged;
   }
 }
 
-const types = new Set(['user.dnd-changed', 'user.forwarding-changed', 'user.ring-settings-changed']);
+const types = new Set([
+  'user.dnd-changed',
+  'user.forwarding-changed',
+  'user.ring-settings-changed',
+  'user.speed-dials-changed',
+]);
 
 /** Who sees them: whoever may read that user (admins, their team's supervisor, themselves). */
 export function handlingEventVisible(event: AnyPbxEvent, principal: Principal): boolean | undefined {

@@ -35,7 +35,8 @@ export function createCallRouting(deps: {
     if (!CHANGES.has(event.type)) return;
     const data = event.data as { userId?: string; id?: string };
     const userId = data.userId ?? data.id;
-    for (const [extension, profile] of byExtension) if (profile.userId === userId) byExtension.delete(extension);
+    for (const [extension, profile] of byExtension)
+      if (profile.userId === userId) byExtension.delete(extension);
   });
 
   async function profileOf(extension: string): Promise<HandlingProfile | undefined> {

@@ -83,11 +83,22 @@ export async function routeDestination(
     const onBusy = busy ? await follow(busy, visited, hops) : undefined;
     const onNoAnswer = noAnswer ? await follow(noAnswer, visited, hops) : undefined;
     const plan: RingPlan = {
-      entries: ringEntries(profile.ringSettings, strategy, dest.user, dest.targets, options.dialTimeoutSeconds),
+      entries: ringEntries(
+        profile.ringSettings,
+        strategy,
+        dest.user,
+        dest.targets,
+        options.dialTimeoutSeconds,
+      ),
       path: [extension],
       ...(onBusy ? { onBusy } : {}),
       ...(onNoAnswer
-        ? { onNoAnswer: { afterSeconds: noAnswerSeconds ?? DEFAULT_NO_ANSWER_SECONDS, destination: onNoAnswer } }
+        ? {
+            onNoAnswer: {
+              afterSeconds: noAnswerSeconds ?? DEFAULT_NO_ANSWER_SECONDS,
+              destination: onNoAnswer,
+            },
+          }
         : {}),
     };
     return { ...dest, plan };

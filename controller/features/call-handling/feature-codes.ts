@@ -9,6 +9,7 @@ import type { DndService } from '../dnd/dnd.service.js';
 import { endpointResourceOf } from '../calls/call-directory.js';
 import { createFeaturePrompts, PROMPTS } from './feature-prompt.js';
 import type { HandlingSettingsService } from './handling-settings.service.js';
+import type { SpeedDialsService } from './speed-dials.service.js';
 
 export interface FeatureCodesDeps {
   connection: PbxConnection;
@@ -17,12 +18,14 @@ export interface FeatureCodesDeps {
   calls: CallsService;
   dnd: DndService;
   settings: HandlingSettingsService;
+  speedDials: SpeedDialsService;
 }
 
 /**
  * The phone's call-handling codes: `*76` / `*78` / `*79` (DND toggle / on / off), `*72<ext>` / `*73` (unconditional
  * forward on / off), each confirmed with stock sounds for the user whose phone dialled; `**<ext>` picks up the call
- * ringing at that extension, for a phone of the same team (others hear a refusal).
+ * ringing at that extension, for a phone of the same team (others hear a refusal); `*0<slot>` dials the user's speed
+ * dial there as if its number had been dialled (the caller's restrictions apply to that number; none set: `pbx-invalid`).
  */
 export function createFeatureCodes(deps: FeatureCodesDeps) {
   const { connection, logger, calls } = deps;
@@ -65,7 +68,10 @@ export function createFeatureCodes(deps: FeatureCodesDeps) {
     const channelId = call.channel.id;
     void (async () => {
       const target = call.argument ?? '';
-      const [picker, rung] = await Promise.all([calls.identifyCaller(call.channel), calls.resolveUser(target)]);
+      const [picker, rung] = await Promise.all([
+        calls.identifyCaller(call.channel),
+        calls.resolveUser(target),
+      ]);
       const callId = calls.ringingCallFor(target);
       if (!callId) return prompts.play(channelId, PROMPTS.nothingToPickUp);
       const [pickerTeam, rungTeam] = await Promise.all([
@@ -83,6 +89,20 @@ export function createFeatureCodes(deps: FeatureCodesDeps) {
     });
   }
 
+  /** `*0<slot>`: the user of this phone (the one logged in on a hot desk) calls their speed dial's number. */
+  function speedDial(call: DialledCall): void {
+    void (async () => {
+      const who = await calls.identifyCaller(call.channel);
+      if (!who.userId) return prompts.play(call.channel.id, PROMPTS.notForThisPhone);
+      const number = await deps.speedDials.numberOf(who.userId, Number(call.argument));
+      if (!number) return prompts.play(call.channel.id, PROMPTS.noSuchSpeedDial);
+      calls.dialPlan.redial(call, number);
+    })().catch((error: unknown) => {
+      logger.error({ err: error, dialled: call.dialled }, 'a speed dial failed');
+      void connection.pbx.hangup(call.channel.id, 'congestion');
+    });
+  }
+
   const handlers: [DialRoute, (call: DialledCall) => void][] = [
     ['dnd-toggle', dnd('toggle')],
     ['dnd-on', dnd(true)],
@@ -90,6 +110,7 @@ export function createFeatureCodes(deps: FeatureCodesDeps) {
     ['forward-on', forwardOn],
     ['forward-off', forwardOff],
     ['pickup', pickup],
+    ['speed-dial', speedDial],
   ];
 
   return {

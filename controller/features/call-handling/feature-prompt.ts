@@ -48,8 +48,10 @@ export const PROMPTS = {
   forwardRefused: ['sound:pbx-invalid'],
   /** A phone that is no user's (a lobby phone) has no DND or forwarding to change. */
   notForThisPhone: ['sound:feature-not-avail-line'],
+  noSuchSpeedDial: ['sound:pbx-invalid'],
   pickupRefused: ['sound:im-sorry', 'sound:feature-not-avail-line'],
   nothingToPickUp: ['sound:vm-nobodyavail'],
 };
 
-export const digits = (number: string) => [...number].filter((c) => /\d/.test(c)).map((d) => `sound:digits/${d}`);
+export const digits = (number: string) =>
+  [...number].filter((c) => /\d/.test(c)).map((d) => `sound:digits/${d}`);

@@ -6,13 +6,11 @@ import { inTransaction } from '../../db/transaction.js';
 import { findUserById, type User } from '../../db/users.repository.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
-import { canReadUser } from '../users/users.access.js';
 import { asActor } from '../users/actor.js';
 import './call-handling.events.js';
+import { noSuchUser, readableUser, writableUser } from './handling.access.js';
 import type { Forwarding, HandlingProfile, RingSettings } from './handling.types.js';
 import { forwardProblem, ringSettingsProblems, type Problem } from './ring-settings.rules.js';
-
-const noSuchUser = () => new AppError('no-such-user', 'user not found');
 
 export type ForwardingView = Forwarding & { userId: string; extension: string };
 export type RingSettingsView = RingSettings & { userId: string; extension: string };
@@ -25,19 +23,8 @@ export type RingSettingsView = RingSettings & { userId: string; extension: strin
 export function createHandlingSettingsService(deps: { db: Db; bus: EventBus }) {
   const { db, bus } = deps;
 
-  async function readable(actor: Principal, userId: string): Promise<User> {
-    const user = await findUserById(db, userId);
-    if (!user) throw noSuchUser();
-    if (!canReadUser(actor, user)) throw new AppError('forbidden', 'you may not see this user');
-    return user;
-  }
-
-  async function writable(actor: Principal, userId: string): Promise<User> {
-    const user = await readable(actor, userId);
-    if (actor.role !== 'admin' && actor.userId !== userId)
-      throw new AppError('forbidden', 'only the user or an admin changes this');
-    return user;
-  }
+  const readable = (actor: Principal, userId: string) => readableUser(db, actor, userId);
+  const writable = (actor: Principal, userId: string) => writableUser(db, actor, userId);
 
   async function knownExtensions(numbers: string[]): Promise<Set<string>> {
     if (numbers.length === 0) return new Set();
@@ -78,7 +65,9 @@ export function createHandlingSettingsService(deps: { db: Db; bus: EventBus }) {
       });
       return profile;
     };
-    const profile = actor.principal ? await asActor(db, actor.principal, work) : await inTransaction(db, work);
+    const profile = actor.principal
+      ? await asActor(db, actor.principal, work)
+      : await inTransaction(db, work);
     bus.publish('user.forwarding-changed', {
       userId: user.id,
       extension: user.extension,
@@ -96,20 +85,33 @@ export function createHandlingSettingsService(deps: { db: Db; bus: EventBus }) {
       if (!profile) throw noSuchUser();
       return forwardingView(profile);
     },
-    async setForwarding(actor: Principal, userId: string, patch: Partial<Forwarding>): Promise<ForwardingView> {
+    async setForwarding(
+      actor: Principal,
+      userId: string,
+      patch: Partial<Forwarding>,
+    ): Promise<ForwardingView> {
       const user = await writable(actor, userId);
       const targets = (['always', 'busy', 'noAnswer'] as const).flatMap((k) => {
         const value = patch[k];
         return typeof value === 'string' ? [[k, value] as [string, string]] : [];
       });
       await checkForwards(targets);
-      return saveForwarding({ userId: actor.userId, label: auditActor(actor), principal: actor }, user, patch, 'api');
+      return saveForwarding(
+        { userId: actor.userId, label: auditActor(actor), principal: actor },
+        user,
+        patch,
+        'api',
+      );
     },
     /** `*72<number>` / `*73` from the user's own phone: 'refused' for a number nobody has (or an outside one). */
-    async forwardFromPhone(userId: string, always: string | null): Promise<ForwardingView | 'refused' | undefined> {
+    async forwardFromPhone(
+      userId: string,
+      always: string | null,
+    ): Promise<ForwardingView | 'refused' | undefined> {
       const user = await findUserById(db, userId);
       if (!user) return undefined;
-      if (always !== null && forwardProblem('always', always, await knownExtensions([always]))) return 'refused';
+      if (always !== null && forwardProblem('always', always, await knownExtensions([always])))
+        return 'refused';
       return saveForwarding({ userId, label: auditActor(user) }, user, { always }, 'phone');
     },
     async getRingSettings(actor: Principal, userId: string): Promise<RingSettingsView> {
@@ -118,7 +120,11 @@ export function createHandlingSettingsService(deps: { db: Db; bus: EventBus }) {
       if (!profile) throw noSuchUser();
       return { userId, extension: profile.extension, ...profile.ringSettings };
     },
-    async setRingSettings(actor: Principal, userId: string, settings: RingSettings): Promise<RingSettingsView> {
+    async setRingSettings(
+      actor: Principal,
+      userId: string,
+      settings: RingSettings,
+    ): Promise<RingSettingsView> {
       const user = await writable(actor, userId);
       const deviceIds = settings.targets.flatMap((t) => (t.deviceId ? [t.deviceId] : []));
       const devices = deviceIds.length
@@ -143,7 +149,11 @@ export function createHandlingSettingsService(deps: { db: Db; bus: EventBus }) {
           actor: auditActor(actor),
           action: 'user.ring-settings-changed',
           target: auditTarget.user(userId),
-          details: { extension: user.extension, strategy: settings.strategy, targets: settings.targets.length },
+          details: {
+            extension: user.extension,
+            strategy: settings.strategy,
+            targets: settings.targets.length,
+          },
         });
         return saved;
       });

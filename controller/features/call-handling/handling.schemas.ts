@@ -37,9 +37,7 @@ export const ringTargetSchema = z.strictObject({
 
 export const scheduleSchema = z.strictObject({
   timeZone: z.string().min(1).max(64),
-  weekly: z
-    .array(z.strictObject({ days: z.array(weekday).min(1).max(7), from: hhmm, to: hhmm }))
-    .max(50),
+  weekly: z.array(z.strictObject({ days: z.array(weekday).min(1).max(7), from: hhmm, to: hhmm })).max(50),
   holidays: z.array(z.iso.date()).max(366),
   outsideHours: z.strictObject({
     strategy: strategy.optional(),
@@ -80,3 +78,17 @@ export const ringSettingsSchema = z.object({
 });
 
 export const userParams = z.object({ id: z.uuid() });
+
+const speedDial = z.strictObject({
+  slot: z.number().int().min(0).max(9),
+  number: z.string().regex(/^\+?\d{3,15}$/, 'an extension, a paging group or a phone number'),
+  label: z.string().trim().max(40).default(''),
+});
+
+export const speedDialsBody = z.strictObject({ speedDials: z.array(speedDial).max(10) });
+
+export const speedDialsSchema = z.object({
+  userId: z.uuid(),
+  extension: z.string(),
+  speedDials: z.array(z.object({ slot: z.number(), number: z.string(), label: z.string() })),
+});

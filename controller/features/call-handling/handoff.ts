@@ -16,7 +16,8 @@ export function createHandoff(calls: CallsService, ringSeconds: number) {
   return async function handoff(principal: Principal, callId: string, device: string): Promise<CallView> {
     const view = calls.get(callId, principal);
     const call = calls.stateOf(callId);
-    if (!call || call.stage !== 'talking') throw new AppError('handoff-failed', 'only a talking call can be handed off');
+    if (!call || call.stage !== 'talking')
+      throw new AppError('handoff-failed', 'only a talking call can be handed off');
     const side =
       call.caller.userId === principal.userId
         ? call.aLegId
@@ -31,16 +32,15 @@ export function createHandoff(calls: CallsService, ringSeconds: number) {
       throw new AppError('no-such-device-of-yours', `${device} is not another device of yours`);
     const person = side === call.aLegId ? call.caller : call.answeredBy!;
     const started = await calls.handoff(callId, { replaces: side, endpoint, person, ringSeconds });
-    if (!started) throw new AppError('handoff-failed', 'the call could not be handed off (a handoff is under way?)');
+    if (!started)
+      throw new AppError('handoff-failed', 'the call could not be handed off (a handoff is under way?)');
     return calls.get(callId, principal) ?? view;
   };
 }
 
 const params = z.strictObject({ id: z.string().regex(/^[\w-]{1,64}$/, 'a call id') });
 const body = z.strictObject({
-  device: z
-    .string()
-    .regex(/^[\w-]{1,64}$/, 'an account: an extension, <extension>-web or a device id'),
+  device: z.string().regex(/^[\w-]{1,64}$/, 'an account: an extension, <extension>-web or a device id'),
 });
 
 export function handoffRoutes(calls: CallsService, auth: Auth, ringSeconds: number) {
@@ -53,7 +53,8 @@ export function handoffRoutes(calls: CallsService, auth: Auth, ringSeconds: numb
         schema: {
           tags: ['calls'],
           operationId: 'handoffCall',
-          summary: 'Move your side of a talking call to another of your devices (it rings; answered, it takes over)',
+          summary:
+            'Move your side of a talking call to another of your devices (it rings; answered, it takes over)',
           params,
           body,
           response: { 202: callSchema },

@@ -21,7 +21,10 @@ export const MAX_TIMEOUT_SECONDS = 300;
 /** A forward target: an extension somebody has, or (later) an outside number through a trunk. */
 export function forwardProblem(path: string, target: string, known: Set<string>): Problem | undefined {
   if (!isExtensionNumber(target))
-    return { path, message: `${target} is an outside number: forwarding outside needs an outbound trunk (none yet)` };
+    return {
+      path,
+      message: `${target} is an outside number: forwarding outside needs an outbound trunk (none yet)`,
+    };
   return known.has(target) ? undefined : { path, message: `no user has extension ${target}` };
 }
 
@@ -61,9 +64,13 @@ export function ringSettingsProblems(settings: RingSettings, facts: SettingsFact
         problems.push({ path: `schedule.weekly.${i}`, message: 'from must be before to' });
     });
     for (const o of overlaps(schedule.weekly))
-      problems.push({ path: `schedule.weekly.${o.b}`, message: `overlaps schedule.weekly.${o.a} on ${o.day}` });
+      problems.push({
+        path: `schedule.weekly.${o.b}`,
+        message: `overlaps schedule.weekly.${o.a} on ${o.day}`,
+      });
     const forwardTo = schedule.outsideHours.forwardTo;
-    const p = forwardTo && forwardProblem('schedule.outsideHours.forwardTo', forwardTo, facts.knownExtensions);
+    const p =
+      forwardTo && forwardProblem('schedule.outsideHours.forwardTo', forwardTo, facts.knownExtensions);
     if (p) problems.push(p);
   }
   return problems;

@@ -53,7 +53,12 @@ export function ringEntries(
 ): RingEntry[] {
   const have = new Set(available.map((t) => t.endpoint));
   if (settings.targets.length === 0)
-    return available.map((t) => ({ endpoint: t.endpoint, person, startSeconds: 0, stopSeconds: dialTimeoutSeconds }));
+    return available.map((t) => ({
+      endpoint: t.endpoint,
+      person,
+      startSeconds: 0,
+      stopSeconds: dialTimeoutSeconds,
+    }));
   const targets = settings.targets.flatMap((t) => {
     const endpoint = endpointOf(t, person.number);
     return endpoint && have.has(endpoint) ? [{ ...t, endpoint }] : [];

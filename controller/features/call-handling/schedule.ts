@@ -35,7 +35,8 @@ export function isOpen(schedule: Schedule, now: Date): boolean {
   const local = localTime(now, schedule.timeZone);
   if (schedule.holidays.includes(local.date)) return false;
   return schedule.weekly.some(
-    (w) => w.days.includes(local.day) && minutesOf(w.from) <= local.minutes && local.minutes < minutesOf(w.to),
+    (w) =>
+      w.days.includes(local.day) && minutesOf(w.from) <= local.minutes && local.minutes < minutesOf(w.to),
   );
 }
 
@@ -57,7 +58,8 @@ export function overlaps(weekly: WeeklyHours[]): { a: number; b: number; day: We
       if (b <= a) return;
       for (const day of WEEKDAYS) {
         if (!x.days.includes(day) || !y.days.includes(day)) continue;
-        if (minutesOf(x.from) < minutesOf(y.to) && minutesOf(y.from) < minutesOf(x.to)) found.push({ a, b, day });
+        if (minutesOf(x.from) < minutesOf(y.to) && minutesOf(y.from) < minutesOf(x.to))
+          found.push({ a, b, day });
       }
     }),
   );

@@ -249,7 +249,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     },
     reconcile,
     /** The numbering plan's routes: another feature takes the dialled strings of a route (e.g. parking: 700, 7NN). */
-    dialPlan: { handle: dialRouter.handle, guard: dialRouter.guard },
+    dialPlan: { handle: dialRouter.handle, guard: dialRouter.guard, redial: dialRouter.redial },
     /** Who sets `#72` in motion: the parking feature. */
     onParkCode(handler: (request: ParkCodeRequest) => void): void {
       parkHandler = handler;

@@ -24,6 +24,7 @@ export type DialRoute =
   | 'forward-on'
   | 'forward-off'
   | 'pickup'
+  | 'speed-dial'
   | 'voicemail'
   | 'voicemail-any'
   | 'outbound'
@@ -45,8 +46,8 @@ export type DialAnswer =
 
 type Absent = Exclude<DialAnswer, { kind: 'route' }>;
 
-/** What follows a feature code: an extension (3-5 digits) or a number (an extension or an outside number). */
-type ArgumentKind = 'extension' | 'number';
+/** What follows a feature code: an extension (3-5 digits), a number (an extension or an outside number), a slot (0-9). */
+type ArgumentKind = 'extension' | 'number' | 'slot';
 
 interface CodeRule {
   /** e.g. `*222`, `**`, `*78`. */
@@ -74,6 +75,7 @@ export const FEATURE_CODES: readonly CodeRule[] = [
   { code: '*78', route: 'dnd-on' },
   { code: '*79', route: 'dnd-off' },
   { code: '*80', route: 'intercom', argument: 'extension' },
+  { code: '*0', route: 'speed-dial', argument: 'slot' },
   { code: '*97', route: 'voicemail' },
   { code: '*98', route: 'voicemail-any' },
   { code: '*222', route: 'monitor', argument: 'extension' },
@@ -100,6 +102,7 @@ export const ABSENT: Record<DialRoute, Absent> = {
   'forward-on': notAvailable,
   'forward-off': notAvailable,
   pickup: notAvailable,
+  'speed-dial': notAvailable,
   voicemail: notAvailable,
   'voicemail-any': notAvailable,
   outbound: { kind: 'reject', status: 503, why: 'no trunk to carry outside calls' },
@@ -150,6 +153,12 @@ function classifyCode(dialled: string): DialAnswer {
       : unknown('no such feature code');
   const rest = dialled.slice(rule.code.length);
   if (!rule.argument) return rest === '' ? route(rule.route, dialled) : unknown('no such feature code');
+  if (rule.argument === 'slot')
+    return rest === ''
+      ? incomplete
+      : /^\d$/.test(rest)
+        ? route(rule.route, dialled, rest)
+        : unknown('a slot is one digit');
   if (/^\d{0,2}$/.test(rest)) return incomplete;
   const valid = rule.argument === 'extension' ? isExtensionNumber(rest) : /^\+?\d{3,15}$/.test(rest);
   return valid

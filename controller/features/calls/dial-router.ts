@@ -151,6 +151,19 @@ export function createDialRouter(deps: DialRouterDeps) {
     return undefined;
   }
 
+  /** The answer a dialled string gets here and now: handed to its route's handler, refused, or a prompt. */
+  function dispatch(call: Omit<DialledCall, 'argument'>): void {
+    // A caller's restriction applies to what the string is for, handled yet or not (a guest's outside call: 403).
+    const route = routeOfDialled(call.dialled, call.origin, emergencyNumbers);
+    const refusal = route.kind === 'route' ? refusalOf(call, route) : undefined;
+    const answer = refusal ?? planDial(call.dialled, call.origin, new Set(handlers.keys()), emergencyNumbers);
+    if (answer.kind === 'route') handOver(call, answer);
+    else
+      void respond(call, answer).catch((error: unknown) =>
+        logger.error({ err: error }, 'dial answer failed'),
+      );
+  }
+
   return {
     /** A feature restricts what some callers may dial (checked before every route's handler); returns the undo. */
     guard(guard: DialGuard): () => void {
@@ -171,17 +184,15 @@ export function createDialRouter(deps: DialRouterDeps) {
     onEntered(fact: Extract<PbxFact, { kind: 'channel-entered' }>): boolean {
       const call = dialledCallOf(fact);
       if (!call) return false;
-      // A caller's restriction applies to what the string is for, handled yet or not (a guest's outside call: 403).
-      const route = routeOfDialled(call.dialled, call.origin, emergencyNumbers);
-      const refusal = route.kind === 'route' ? refusalOf(call, route) : undefined;
-      const answer =
-        refusal ?? planDial(call.dialled, call.origin, new Set(handlers.keys()), emergencyNumbers);
-      if (answer.kind === 'route') handOver(call, answer);
-      else
-        void respond(call, answer).catch((error: unknown) =>
-          logger.error({ err: error }, 'dial answer failed'),
-        );
+      dispatch(call);
       return true;
+    },
+    /**
+     * A phone's call goes on as if it had dialled `dialled` instead (a speed dial): the caller's restrictions, the plan
+     * and the handlers apply to the new string exactly as to one dialled. Only for a call still unanswered by a route.
+     */
+    redial(call: Omit<DialledCall, 'argument' | 'emergency'>, dialled: string): void {
+      dispatch({ channel: call.channel, dialled, origin: call.origin });
     },
     /** Our prompts' playbacks ending: hang up. True when the fact was about one of them. */
     onPlaybackFinished(fact: Extract<PbxFact, { kind: 'playback-finished' }>): boolean {

@@ -97,15 +97,18 @@ export function createDirectoryCache(deps: { db: Db; bus: EventBus; logger: Logg
       const extension = /^(\d{3,5})(-web)?$/.exec(resource)?.[1];
       const entry = extension !== undefined ? byExtension.get(extension) : undefined;
       if (entry) return personOf(entry);
-      const deskUser = desks.userOfDevice(resource);
-      const deskExtension = deskUser !== undefined ? extensionOfUser.get(deskUser) : undefined;
-      const deskEntry = deskExtension !== undefined ? byExtension.get(deskExtension) : undefined;
-      if (deskEntry) return personOf(deskEntry);
+      // A hot desk calls as whoever is logged in on it, an owned device as its owner; a person the memory misses is
+      // looked up (never taken for a guest).
       const device = devices.get(resource);
-      const ownerExtension = device?.ownerUserId ? extensionOfUser.get(device.ownerUserId) : undefined;
-      const owner = ownerExtension !== undefined ? byExtension.get(ownerExtension) : undefined;
-      if (owner) return personOf(owner);
-      if (device && !device.ownerUserId)
+      const person = desks.userOfDevice(resource) ?? device?.ownerUserId ?? undefined;
+      if (person !== undefined) {
+        const known = extensionOfUser.get(person);
+        const found = known !== undefined ? byExtension.get(known) : undefined;
+        if (found) return personOf(found);
+        void refreshUser(person);
+        return fallback.identifyCaller(channel);
+      }
+      if (device)
         return { number: channel.caller.number || resource, name: device.name, userId: null };
       return fallback.identifyCaller(channel);
     },
