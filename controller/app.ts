@@ -43,6 +43,10 @@ import { defaultPinLockPolicy } from './features/hotdesk/pin-lock.rules.js';
 import { createDigitCollector } from './features/phone-input/digit-collector.js';
 import type { DigitEntryRules } from './features/phone-input/digit-entry.js';
 import { createDndService } from './features/dnd/dnd.service.js';
+import { presenceEventVisible } from './features/presence/presence.events.js';
+import { presenceRoutes } from './features/presence/presence.routes.js';
+import { createPresenceService, type PresenceService } from './features/presence/presence.service.js';
+import { createPresenceStore } from './features/presence/presence-store.js';
 import { sipDomain } from './features/users/sip-credentials.js';
 import { pagingRoutes } from './features/paging/paging.routes.js';
 import { createPagingService } from './features/paging/paging.service.js';
@@ -98,6 +102,8 @@ export interface App {
   bus: EventBus;
   auth: Auth;
   relay: RedisRelay;
+  /** Who is offline / available / ringing / on-call / dnd (routing asks `presence.stateOf(userId)`). */
+  presence: PresenceService;
   close(): Promise<void>;
 }
 
@@ -142,6 +148,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const pbxConnection = deps.pbxConnection;
   if (pbxConnection) readiness.ari = ariReadiness(pbxConnection);
   const accounts = pbxConnection && startAccountsService({ db, bus, connection: pbxConnection, logger });
+  // Presence (issue 13): computed by the instance holding the ARI app, shared through Redis.
+  const presence = createPresenceService({
+    db,
+    bus,
+    logger,
+    store: createPresenceStore(redis, config.REDIS_PREFIX, relay.instanceId),
+    connection: pbxConnection,
+    reconcileSeconds: config.PRESENCE_RECONCILE_SECONDS,
+  });
+  await presence.start();
   // Personal call handling (issue 12): DND, forwarding, ring strategies and schedules when a call is routed.
   const routing = createCallRouting({ db, bus, dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS });
   const calls =
@@ -251,7 +267,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     calls.dialPlan.handle('hotdesk-logout', phone.onLogout);
     calls.dialPlan.guard(phone.guestGuard);
   }
-  const snapshot: Record<string, SnapshotSource> = {};
+  const snapshot: Record<string, SnapshotSource> = { presence: (principal) => presence.listFor(principal) };
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
   if (parking) snapshot.parkSlots = async () => parking.slots();
   if (paging) snapshot.pages = async () => paging.list();
@@ -282,6 +298,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       if (supervision) await api.register(supervisionRoutes(supervision, auth));
       if (paging) await api.register(pagingRoutes(paging, auth));
       await api.register(hotdeskRoutes(hotdesk, auth));
+      await api.register(presenceRoutes(presence, auth));
       await api.register(
         eventsGateway({
           bus,
@@ -296,6 +313,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
             supervisionEventVisible,
             handlingEventVisible,
             hotdeskEventVisible,
+            presenceEventVisible,
           ]),
           recheckSeconds: config.WS_RECHECK_SECONDS,
         }),
@@ -311,8 +329,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bus,
     auth,
     relay,
+    presence,
     async close() {
       await server.close();
+      await presence.stop();
       featureCodes?.stop();
       routing.stop();
       stopCollector?.();

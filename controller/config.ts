@@ -106,6 +106,8 @@ export const configSchema = z.object({
     .refine(isTimeZone, { message: 'an IANA time zone such as Europe/Paris or America/New_York' }),
   /** A hot desk left without a call placed or received this long logs out by itself (0: never). */
   HOTDESK_IDLE_MINUTES: int(240, 0, 7 * 24 * 60),
+  /** Presence is recomputed from Asterisk (endpoints and channels) this often, beside every (re)connect. */
+  PRESENCE_RECONCILE_SECONDS: int(30, 1, 3600),
   /** Every hot desk logs out at this time of day (HH:MM, PBX_TIME_ZONE); empty: never. */
   HOTDESK_LOGOUT_AT: z
     .string()

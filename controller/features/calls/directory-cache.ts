@@ -168,8 +168,20 @@ export function createDirectoryCache(deps: { db: Db; bus: EventBus; logger: Logg
     for (const user of users) putUser(user);
   }
 
+  /** A user's SIP accounts (`1001`, `1001-web`, device ids): what a call to them rings (`targetsOf`). */
+  function accountsOf(userId: string): string[] {
+    const extension = extensionOfUser.get(userId);
+    const entry = extension !== undefined ? byExtension.get(extension) : undefined;
+    return entry ? targetsOf(entry, desks).map((t) => t.endpoint.replace(/^PJSIP\//, '')) : [];
+  }
+
   return {
     ...directory,
+    accountsOf,
+    /** Reads everything again (a change made in the database without an event). */
+    reload: load,
+    /** Every user the directory knows. */
+    userIds: (): string[] => [...extensionOfUser.keys()],
     /** Loads everything and follows the events from now on (those that come during the load are applied after it). */
     async start(): Promise<void> {
       let during: AnyPbxEvent[] | undefined = [];

@@ -1,0 +1,237 @@
+import type { Logger } from 'pino';
+import type { PbxFact } from '../../ari/pbx.facts.js';
+import type { PbxConnection } from '../../ari/pbx.port.js';
+import type { EventBus } from '../../bus/event-bus.js';
+import type { AnyPbxEvent } from '../../bus/events.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import type { Principal } from '../../http/auth.js';
+import { emptyLines, evolveLines, phasesOn, type LineFact, type LinesState } from './presence-lines.decider.js';
+import { createPresenceDirectory } from './presence-directory.js';
+import type { PresenceStore } from './presence-store.js';
+import { canSeePresence } from './presence.access.js';
+import './presence.events.js';
+import { nextView, presenceStateOf, sameView, type ComputedView } from './presence.rules.js';
+import type { PresenceState, PresenceView } from './presence.types.js';
+
+export interface PresenceDeps {
+  db: Db;
+  bus: EventBus;
+  logger: Logger;
+  store: PresenceStore;
+  /** Without it (no telephony) presence is whatever the store holds. */
+  connection?: PbxConnection;
+  reconcileSeconds: number;
+  /** How long the ARI socket may be down before the views are marked stale (a blip is not news). */
+  staleAfterMs?: number;
+  now?: () => Date;
+}
+
+/** The SIP facts presence reads: registrations and channels of PJSIP accounts. */
+export function lineFactOf(fact: PbxFact): LineFact | undefined {
+  switch (fact.kind) {
+    case 'endpoint-state-changed':
+      return fact.technology === 'PJSIP'
+        ? { kind: 'endpoint', account: fact.resource, registered: fact.state === 'online' }
+        : undefined;
+    case 'channel-entered':
+    case 'channel-state-changed':
+      return { kind: 'channel', channel: fact.channel };
+    case 'dial-progress':
+      return { kind: 'channel', channel: fact.peer };
+    case 'channel-left':
+      return { kind: 'channel-gone', channelId: fact.channel.id };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Presence: the instance holding the ARI app's WebSocket folds Asterisk's facts into the state of every SIP account
+ * (`presence-lines.decider.ts`), computes each user's view by the rules (`presence.rules.ts`) the moment a fact or a
+ * DND / directory event touches them, keeps the views in memory and in Redis, and publishes `presence.changed` when
+ * a view actually changed. It recomputes everything from `GET /endpoints` and `GET /channels` on every (re)connect
+ * and every `reconcileSeconds`. Other instances mirror the views from the events and from Redis.
+ */
+export function createPresenceService(deps: PresenceDeps) {
+  const { bus, logger, store, connection } = deps;
+  const clock = deps.now ?? (() => new Date());
+  const views = new Map<string, PresenceView>();
+  let lines: LinesState = emptyLines;
+  let stale = false;
+  /** Facts that came while a listing was under way: applied again on top of it. */
+  let during: LineFact[] | undefined;
+  let writes: Promise<unknown> = Promise.resolve();
+  const stops: (() => void)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let staleTimer: NodeJS.Timeout | undefined;
+
+  const computing = () => connection?.state() === 'connected';
+  const directory = createPresenceDirectory({ ...deps, onChange: (ids) => computing() && recompute(ids) });
+
+  function computedOf(userId: string): ComputedView | undefined {
+    const user = directory.user(userId);
+    if (!user) return undefined;
+    const accounts = directory.accountsOf(userId);
+    const devices = accounts.map((account) => ({ account, registered: lines.registered.get(account) ?? false }));
+    const phases = phasesOn(lines, new Set(accounts));
+    return {
+      userId,
+      extension: user.extension,
+      displayName: user.displayName,
+      teamId: user.teamId,
+      state: presenceStateOf({ devices, phases, dnd: user.dnd }),
+      devices,
+      dnd: user.dnd,
+      status: user.status,
+      stale,
+    };
+  }
+
+  /** Computes these users' views again; publishes and stores those that changed. */
+  function recompute(userIds: string[] | 'all'): void {
+    const ids = userIds === 'all' ? new Set([...directory.userIds(), ...views.keys()]) : new Set(userIds);
+    const now = clock().toISOString();
+    const changed: PresenceView[] = [];
+    const removed: string[] = [];
+    for (const userId of ids) {
+      const computed = computedOf(userId);
+      if (!computed) {
+        if (views.delete(userId)) removed.push(userId);
+        continue;
+      }
+      const view = nextView(views.get(userId), computed, now);
+      if (sameView(views.get(userId), view)) continue;
+      views.set(userId, view);
+      changed.push(view);
+    }
+    for (const view of changed) bus.publish('presence.changed', view);
+    save(changed, removed);
+  }
+
+  function save(changed: PresenceView[], removed: string[] = []): void {
+    if (changed.length === 0 && removed.length === 0) return;
+    writes = writes
+      .then(() => store.write(changed, removed))
+      .catch((error: unknown) => logger.warn({ err: error }, 'presence: could not store views in Redis'));
+  }
+
+  function onFact(fact: PbxFact): void {
+    const line = lineFactOf(fact);
+    if (!line) return;
+    during?.push(line);
+    const change = evolveLines(lines, line);
+    lines = change.state;
+    if (change.touched === 'all') return recompute('all');
+    const users = new Set(change.touched.flatMap((account) => directory.ownerOf(account) ?? []));
+    if (users.size > 0) recompute([...users]);
+  }
+
+  /** Everything again from what Asterisk lists now. */
+  async function resync(): Promise<void> {
+    if (!connection || during) return;
+    during = [];
+    try {
+      const [endpoints, channels] = await Promise.all([
+        connection.pbx.listEndpoints(),
+        connection.pbx.listChannels(),
+      ]);
+      if (!endpoints.ok || !channels.ok) {
+        logger.warn('presence: could not list endpoints or channels; keeping what is known');
+        return;
+      }
+      const listed: LineFact = {
+        kind: 'resync',
+        endpoints: endpoints.value
+          .filter((e) => e.technology === 'PJSIP')
+          .map((e) => ({ account: e.resource, registered: e.state === 'online' })),
+        channels: channels.value,
+      };
+      lines = [listed, ...during].reduce((state, fact) => evolveLines(state, fact).state, lines);
+      stale = false;
+      recompute('all');
+    } finally {
+      during = undefined;
+    }
+  }
+
+  async function onConnected(): Promise<void> {
+    clearTimeout(staleTimer);
+    await store.claim();
+    await directory.reload().catch(() => undefined);
+    await resync();
+  }
+
+  function onDisconnected(): void {
+    clearTimeout(staleTimer);
+    staleTimer = setTimeout(() => {
+      if (computing()) return;
+      stale = true;
+      const changed = [...views.values()].filter((v) => !v.stale).map((v) => ({ ...v, stale: true }));
+      for (const view of changed) views.set(view.userId, view);
+      for (const view of changed) bus.publish('presence.changed', view);
+      save(changed);
+    }, deps.staleAfterMs ?? 5000);
+  }
+
+  /** Another instance's views (it holds the app): mirrored in memory. */
+  function onEvent(event: AnyPbxEvent): void {
+    if (event.type !== 'presence.changed' || computing()) return;
+    views.set(event.data.userId, event.data);
+  }
+
+  async function mirror(): Promise<void> {
+    const stored = await store.readAll().catch(() => undefined);
+    if (!stored || computing()) return;
+    views.clear();
+    for (const view of stored) views.set(view.userId, view);
+  }
+
+  const tick = () => void (computing() ? resync() : mirror()).catch(() => undefined);
+
+  const viewsFor = async (principal: Principal): Promise<PresenceView[]> => {
+    const all = computing() ? [...views.values()] : await store.readAll();
+    return all.filter((v) => canSeePresence(principal, v)).sort((a, b) => a.extension.localeCompare(b.extension));
+  };
+
+  return {
+    async start(): Promise<void> {
+      await directory.start();
+      await mirror();
+      stops.push(bus.subscribe(onEvent));
+      if (connection) {
+        stops.push(connection.onFact(onFact));
+        stops.push(connection.onConnected(onConnected));
+        stops.push(connection.onDisconnected(onDisconnected));
+        if (computing()) await onConnected();
+      }
+      timer = setInterval(tick, deps.reconcileSeconds * 1000);
+      timer.unref();
+    },
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      clearTimeout(staleTimer);
+      for (const stop of stops.splice(0)) stop();
+      directory.stop();
+      await writes;
+    },
+    /** A user's state now, from memory (routing asks this on every routed call); `offline` for an unknown user. */
+    stateOf: (userId: string): PresenceState => views.get(userId)?.state ?? 'offline',
+    /** A user's view now, from memory. */
+    viewOf: (userId: string): PresenceView | undefined => views.get(userId),
+    /** Every user's view now, from memory. */
+    list: (): PresenceView[] => [...views.values()],
+    /** The views a principal may see (API, WebSocket snapshot). */
+    listFor: viewsFor,
+    async getFor(principal: Principal, userId: string): Promise<PresenceView> {
+      const view = computing() ? views.get(userId) : await store.read(userId);
+      if (!view) throw new AppError('no-such-user', 'user not found');
+      if (!canSeePresence(principal, view)) throw new AppError('forbidden', 'you may not see this user');
+      return view;
+    },
+    /** Recomputes everything from Asterisk now (tests; the periodic pass does the same). */
+    reconcile: resync,
+  };
+}
+
+export type PresenceService = ReturnType<typeof createPresenceService>;
