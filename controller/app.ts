@@ -46,6 +46,7 @@ import { createDndService } from './features/dnd/dnd.service.js';
 import { presenceEventVisible } from './features/presence/presence.events.js';
 import { presenceRoutes } from './features/presence/presence.routes.js';
 import { createPresenceService, type PresenceService } from './features/presence/presence.service.js';
+import { createPresenceStatusService } from './features/presence/presence-status.service.js';
 import { createPresenceStore } from './features/presence/presence-store.js';
 import { sipDomain } from './features/users/sip-credentials.js';
 import { pagingRoutes } from './features/paging/paging.routes.js';
@@ -298,7 +299,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       if (supervision) await api.register(supervisionRoutes(supervision, auth));
       if (paging) await api.register(pagingRoutes(paging, auth));
       await api.register(hotdeskRoutes(hotdesk, auth));
-      await api.register(presenceRoutes(presence, auth));
+      await api.register(presenceRoutes(presence, createPresenceStatusService(db, bus), auth));
       await api.register(
         eventsGateway({
           bus,

@@ -8,6 +8,7 @@ import * as paging from './0006-paging.js';
 import * as userDnd from './0007-user-dnd.js';
 import * as callHandling from './0009-call-handling.js';
 import * as hotdesk from './0010-hotdesk.js';
+import * as presence from './0012-presence.js';
 import * as speedDials from './0014-speed-dials.js';
 
 /** Every migration, in order. Add new ones here: the list is static so that nothing depends on file discovery. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0007-user-dnd': userDnd,
   '0009-call-handling': callHandling,
   '0010-hotdesk': hotdesk,
+  '0012-presence': presence,
   '0014-speed-dials': speedDials,
 };

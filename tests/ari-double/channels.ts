@@ -6,6 +6,7 @@ import {
   emit,
   emitChannel,
   emitVarset,
+  channelScope,
   channelSnapshot,
   subscribeChannel,
   unsubscribeChannel,
@@ -209,7 +210,7 @@ function destroyChannel(sim: Sim, ch: Channel, cause: number, techCause?: number
     sim,
     'ChannelDestroyed',
     { ...fields, channel: channelSnapshot(ch, ch.afterStasisDialplan) },
-    { channels: [ch] },
+    channelScope(ch),
   );
   unsubscribeChannel(sim, ch);
   sim.channels.delete(ch.id);

@@ -77,9 +77,20 @@ export function sendToApp(sim: Sim, app: AppState, event: AriEvent): void {
   ws.send(JSON.stringify({ ...event, asterisk_id: sim.asteriskId, application: app.name }));
 }
 
-/** Emit a channel event (`{channel: snapshot, ...extra}`) to the channel's subscribers. */
+/**
+ * Emit a channel event (`{channel: snapshot, ...extra}`) to the channel's subscribers, and to apps subscribed to its
+ * endpoint (`endpoint:PJSIP`, `endpoint:PJSIP/1001`): Asterisk forwards a channel's topic to its endpoint's, so such
+ * an app sees every PJSIP channel's events, also of channels never in Stasis (a fallback `Dial()`). StasisEnd stays
+ * the app's own. (A real Asterisk sends an app subscribed both ways each such event twice; the double sends it once.)
+ */
 export function emitChannel(sim: Sim, type: string, ch: Channel, extra: Record<string, unknown> = {}): void {
-  emit(sim, type, { ...extra, channel: channelSnapshot(ch) }, { channels: [ch] });
+  emit(sim, type, { ...extra, channel: channelSnapshot(ch) }, channelScope(ch, type !== 'StasisEnd'));
+}
+
+/** Who hears of a channel: its subscribers, and (`viaEndpoint`) the subscribers of its PJSIP endpoint. */
+export function channelScope(ch: Channel, viaEndpoint = true): EventScope {
+  const endpoint = viaEndpoint && ch.endpointId && ch.name.startsWith('PJSIP/') ? `PJSIP/${ch.endpointId}` : undefined;
+  return endpoint ? { channels: [ch], endpoint } : { channels: [ch] };
 }
 
 /** `ChannelVarset` in Asterisk's field order (variable, value, then type). */

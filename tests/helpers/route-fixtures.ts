@@ -82,6 +82,7 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
   }),
   'PATCH /api/paging/zones/:id': () => ({ body: { name: 'Renamed zone' } }),
   'PUT /api/users/:id/dnd': () => ({ body: { enabled: false } }),
+  'PUT /api/users/:id/presence-status': () => ({ body: { status: 'at lunch' } }),
   'PUT /api/users/:id/forwarding': () => ({ body: { always: null, noAnswerSeconds: 20 } }),
   'PUT /api/users/:id/ring-settings': () => ({
     body: { strategy: 'sequential', targets: [{ kind: 'desk', delaySeconds: 0, timeoutSeconds: 15 }] },

@@ -21,6 +21,8 @@ export interface UsersTable {
   forward_no_answer_seconds: ColumnType<number | null, number | null | undefined, number | null>;
   /** Ring settings (migration 0009): the API's shape as JSON, or null for the default. */
   ring_settings: ColumnType<unknown, string | null | undefined, string | null>;
+  /** Presence (migration 0012): the user's free-text status, or null; read through presence.repository.ts. */
+  presence_status: ColumnType<string | null, string | null | undefined, string | null>;
   /** In every token; bumped (password or role change, log out everywhere) to end them all. */
   token_version: Generated<number>;
   created_at: ColumnType<Date, never, never>;

@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.js';
 import { listPresenceUsers, type PresenceUser } from '../../db/presence.repository.js';
 import { createDirectoryCache } from '../calls/directory-cache.js';
 import '../call-handling/call-handling.events.js';
+import './presence.events.js';
 
 /**
  * Who the users are and which SIP accounts are theirs, in memory: the accounts from the calls feature's directory
@@ -48,6 +49,11 @@ export function createPresenceDirectory(deps: {
         if (known) users.set(known.userId, { ...known, dnd: event.data.enabled });
         return deps.onChange([event.data.userId]);
       }
+      case 'presence.status-changed': {
+        const known = users.get(event.data.userId);
+        if (known) users.set(known.userId, { ...known, status: event.data.status });
+        return deps.onChange([event.data.userId]);
+      }
       case 'device.created':
       case 'device.updated':
       case 'device.deleted':
@@ -88,11 +94,6 @@ export function createPresenceDirectory(deps: {
     userIds: () => [...users.keys()],
     accountsOf: (userId: string) => accounts.accountsOf(userId),
     ownerOf: (account: string) => owners.get(account),
-    /** A user's status changed (through this instance's API or another's event). */
-    setStatus(userId: string, status: string | null): void {
-      const known = users.get(userId);
-      if (known) users.set(userId, { ...known, status });
-    },
   };
 }
 

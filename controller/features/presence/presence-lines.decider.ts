@@ -1,4 +1,4 @@
-import type { ChannelState } from '../../ari/pbx.facts.js';
+import type { ChannelState, PbxFact } from '../../ari/pbx.facts.js';
 import { channelPhaseOf } from './presence.rules.js';
 import type { ChannelPhase } from './presence.types.js';
 
@@ -98,3 +98,23 @@ export function phasesOn(state: LinesState, accounts: ReadonlySet<string>): Chan
   for (const channel of state.channels.values()) if (accounts.has(channel.account)) phases.push(channel.phase);
   return phases;
 }
+
+/** The SIP facts presence reads: registrations and channels of PJSIP accounts. */
+export function lineFactOf(fact: PbxFact): LineFact | undefined {
+  switch (fact.kind) {
+    case 'endpoint-state-changed':
+      return fact.technology === 'PJSIP'
+        ? { kind: 'endpoint', account: fact.resource, registered: fact.state === 'online' }
+        : undefined;
+    case 'channel-entered':
+    case 'channel-state-changed':
+      return { kind: 'channel', channel: fact.channel };
+    case 'dial-progress':
+      return { kind: 'channel', channel: fact.peer };
+    case 'channel-left':
+      return { kind: 'channel-gone', channelId: fact.channel.id };
+    default:
+      return undefined;
+  }
+}
+

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { statusProblem } from './presence.rules.js';
 import { presenceStates } from './presence.types.js';
 
 export const presenceSchema = z.object({
@@ -18,3 +19,18 @@ export const presenceSchema = z.object({
 export const presenceListSchema = z.object({ items: z.array(presenceSchema) });
 
 export const userParams = z.object({ userId: z.uuid() });
+
+export const idParams = z.object({ id: z.uuid() });
+
+/** `{status}`: free text of at most 100 characters (trimmed; blank or null clears it). */
+export const statusBody = z.strictObject({
+  status: z
+    .string()
+    .nullable()
+    .superRefine((value, ctx) => {
+      const problem = value === null ? undefined : statusProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+});
+
+export const statusSchema = z.object({ userId: z.uuid(), status: z.string().nullable() });

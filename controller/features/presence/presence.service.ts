@@ -6,7 +6,14 @@ import type { AnyPbxEvent } from '../../bus/events.js';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
-import { emptyLines, evolveLines, phasesOn, type LineFact, type LinesState } from './presence-lines.decider.js';
+import {
+  emptyLines,
+  evolveLines,
+  lineFactOf,
+  phasesOn,
+  type LineFact,
+  type LinesState,
+} from './presence-lines.decider.js';
 import { createPresenceDirectory } from './presence-directory.js';
 import type { PresenceStore } from './presence-store.js';
 import { canSeePresence } from './presence.access.js';
@@ -25,25 +32,6 @@ export interface PresenceDeps {
   /** How long the ARI socket may be down before the views are marked stale (a blip is not news). */
   staleAfterMs?: number;
   now?: () => Date;
-}
-
-/** The SIP facts presence reads: registrations and channels of PJSIP accounts. */
-export function lineFactOf(fact: PbxFact): LineFact | undefined {
-  switch (fact.kind) {
-    case 'endpoint-state-changed':
-      return fact.technology === 'PJSIP'
-        ? { kind: 'endpoint', account: fact.resource, registered: fact.state === 'online' }
-        : undefined;
-    case 'channel-entered':
-    case 'channel-state-changed':
-      return { kind: 'channel', channel: fact.channel };
-    case 'dial-progress':
-      return { kind: 'channel', channel: fact.peer };
-    case 'channel-left':
-      return { kind: 'channel-gone', channelId: fact.channel.id };
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -189,9 +177,18 @@ export function createPresenceService(deps: PresenceDeps) {
 
   const tick = () => void (computing() ? resync() : mirror()).catch(() => undefined);
 
+  /** A user nothing was computed for yet (no instance holds the app, or the user is new): offline, as far as known. */
+  function unknownView(userId: string): PresenceView | undefined {
+    const computed = computedOf(userId);
+    return computed && nextView(undefined, { ...computed, stale: !computing() }, clock().toISOString());
+  }
+
   const viewsFor = async (principal: Principal): Promise<PresenceView[]> => {
-    const all = computing() ? [...views.values()] : await store.readAll();
-    return all.filter((v) => canSeePresence(principal, v)).sort((a, b) => a.extension.localeCompare(b.extension));
+    const all = new Map((computing() ? [...views.values()] : await store.readAll()).map((v) => [v.userId, v]));
+    for (const userId of directory.userIds()) if (!all.has(userId)) all.set(userId, unknownView(userId)!);
+    return [...all.values()]
+      .filter((v) => canSeePresence(principal, v))
+      .sort((a, b) => a.extension.localeCompare(b.extension));
   };
 
   return {
@@ -224,7 +221,7 @@ export function createPresenceService(deps: PresenceDeps) {
     /** The views a principal may see (API, WebSocket snapshot). */
     listFor: viewsFor,
     async getFor(principal: Principal, userId: string): Promise<PresenceView> {
-      const view = computing() ? views.get(userId) : await store.read(userId);
+      const view = (computing() ? views.get(userId) : await store.read(userId)) ?? unknownView(userId);
       if (!view) throw new AppError('no-such-user', 'user not found');
       if (!canSeePresence(principal, view)) throw new AppError('forbidden', 'you may not see this user');
       return view;
