@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimPhone } from '../ari-double/index.js';
 import type { PresenceView } from '../../controller/features/presence/presence.types.js';
 import { insertTeam } from '../helpers/fixtures.js';
-import { clientFor, eventually, startTelephony, type Telephony, type TestUser } from '../helpers/telephony.js';
+import {
+  clientFor,
+  eventually,
+  startTelephony,
+  type Telephony,
+  type TestUser,
+} from '../helpers/telephony.js';
 
 /** Presence from the ARI double's registrations and channels and the users' DND, through the real app. */
 let t: Telephony;
@@ -14,7 +20,11 @@ beforeAll(async () => {
   const team = await insertTeam(t.db);
   for (const ext of ['1001', '1002', '1003']) users[ext] = await t.addUser('agent', ext);
   users['1009'] = await t.addUser('admin', '1009');
-  await t.db.updateTable('users').set({ team_id: team.id }).where('extension', 'in', ['1001', '1002']).execute();
+  await t.db
+    .updateTable('users')
+    .set({ team_id: team.id })
+    .where('extension', 'in', ['1001', '1002'])
+    .execute();
   await t.start();
   admin = await clientFor(t.app, users['1009']!);
 });

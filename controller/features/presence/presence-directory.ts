@@ -26,7 +26,8 @@ export function createPresenceDirectory(deps: {
 
   function reindex(): void {
     const next = new Map<string, string>();
-    for (const userId of users.keys()) for (const account of accounts.accountsOf(userId)) next.set(account, userId);
+    for (const userId of users.keys())
+      for (const account of accounts.accountsOf(userId)) next.set(account, userId);
     owners = next;
   }
 
@@ -36,7 +37,14 @@ export function createPresenceDirectory(deps: {
       case 'user.updated': {
         const { id, extension, displayName, teamId } = event.data;
         const known = users.get(id);
-        users.set(id, { userId: id, extension, displayName, teamId, dnd: known?.dnd ?? false, status: known?.status ?? null });
+        users.set(id, {
+          userId: id,
+          extension,
+          displayName,
+          teamId,
+          dnd: known?.dnd ?? false,
+          status: known?.status ?? null,
+        });
         reindex();
         return deps.onChange('all');
       }
@@ -82,7 +90,9 @@ export function createPresenceDirectory(deps: {
     async start(): Promise<void> {
       await accounts.start();
       unsubscribe = deps.bus.subscribe(apply);
-      await loadUsers().catch((error: unknown) => deps.logger.warn({ err: error }, 'presence: could not load users'));
+      await loadUsers().catch((error: unknown) =>
+        deps.logger.warn({ err: error }, 'presence: could not load users'),
+      );
     },
     /** Reads users and accounts again (every reconnect: a change made in the database while no event came). */
     reload: load,

@@ -95,7 +95,8 @@ const unchanged = (state: LinesState): LinesChange => ({ state, touched: [] });
 /** The phases of the channels on these accounts. */
 export function phasesOn(state: LinesState, accounts: ReadonlySet<string>): ChannelPhase[] {
   const phases: ChannelPhase[] = [];
-  for (const channel of state.channels.values()) if (accounts.has(channel.account)) phases.push(channel.phase);
+  for (const channel of state.channels.values())
+    if (accounts.has(channel.account)) phases.push(channel.phase);
   return phases;
 }
 
@@ -117,4 +118,3 @@ export function lineFactOf(fact: PbxFact): LineFact | undefined {
       return undefined;
   }
 }
-

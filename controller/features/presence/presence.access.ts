@@ -6,7 +6,10 @@ import type { Principal } from '../../http/auth.js';
  * team sees only themselves. 3CX shows everyone to everyone; we narrow agents to their team as the rest of the API
  * narrows them (calls, users), and the routing of customers' calls (by team) needs nothing wider.
  */
-export function canSeePresence(principal: Principal, user: { userId: string; teamId: string | null }): boolean {
+export function canSeePresence(
+  principal: Principal,
+  user: { userId: string; teamId: string | null },
+): boolean {
   if (principal.role === 'admin' || principal.role === 'supervisor') return true;
   if (user.userId === principal.userId) return true;
   return principal.teamId !== null && user.teamId === principal.teamId;

@@ -54,7 +54,8 @@ export function presenceRoutes(service: PresenceService, status: PresenceStatusS
         schema: {
           tags,
           operationId: 'setPresenceStatus',
-          summary: 'Set or clear your free-text status ("at lunch", at most 100 characters; admins anyone\'s)',
+          summary:
+            'Set or clear your free-text status ("at lunch", at most 100 characters; admins anyone\'s)',
           params: idParams,
           body: statusBody,
           response: { 200: statusSchema },

@@ -63,10 +63,13 @@ export type ComputedView = Omit<PresenceView, 'since' | 'lastSeenAt'>;
  * registered devices changes (a device registered or unregistered). A first view starts `since` now, and
  * `lastSeenAt` now if something is registered.
  */
-export function nextView(previous: PresenceView | undefined, computed: ComputedView, now: string): PresenceView {
+export function nextView(
+  previous: PresenceView | undefined,
+  computed: ComputedView,
+  now: string,
+): PresenceView {
   const registered = registeredAccounts(computed.devices);
-  if (!previous)
-    return { ...computed, since: now, lastSeenAt: registered.length > 0 ? now : null };
+  if (!previous) return { ...computed, since: now, lastSeenAt: registered.length > 0 ? now : null };
   const since = previous.state === computed.state ? previous.since : now;
   const changed = registered.join(' ') !== registeredAccounts(previous.devices).join(' ');
   return { ...computed, since, lastSeenAt: changed ? now : previous.lastSeenAt };
@@ -92,7 +95,9 @@ export function sameView(a: PresenceView | undefined, b: PresenceView): boolean 
     a.status === b.status &&
     a.stale === b.stale &&
     a.devices.length === b.devices.length &&
-    a.devices.every((d, i) => d.account === b.devices[i]!.account && d.registered === b.devices[i]!.registered)
+    a.devices.every(
+      (d, i) => d.account === b.devices[i]!.account && d.registered === b.devices[i]!.registered,
+    )
   );
 }
 
@@ -100,7 +105,8 @@ export function sameView(a: PresenceView | undefined, b: PresenceView): boolean 
 export const STATUS_MAX_LENGTH = 100;
 
 export function statusProblem(status: string): string | undefined {
-  if (status.trim().length > STATUS_MAX_LENGTH) return `status is longer than ${STATUS_MAX_LENGTH} characters`;
+  if (status.trim().length > STATUS_MAX_LENGTH)
+    return `status is longer than ${STATUS_MAX_LENGTH} characters`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(status)) return 'status contains control characters';
   return undefined;

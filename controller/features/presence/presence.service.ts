@@ -61,7 +61,10 @@ export function createPresenceService(deps: PresenceDeps) {
     const user = directory.user(userId);
     if (!user) return undefined;
     const accounts = directory.accountsOf(userId);
-    const devices = accounts.map((account) => ({ account, registered: lines.registered.get(account) ?? false }));
+    const devices = accounts.map((account) => ({
+      account,
+      registered: lines.registered.get(account) ?? false,
+    }));
     const phases = phasesOn(lines, new Set(accounts));
     return {
       userId,
@@ -184,7 +187,9 @@ export function createPresenceService(deps: PresenceDeps) {
   }
 
   const viewsFor = async (principal: Principal): Promise<PresenceView[]> => {
-    const all = new Map((computing() ? [...views.values()] : await store.readAll()).map((v) => [v.userId, v]));
+    const all = new Map(
+      (computing() ? [...views.values()] : await store.readAll()).map((v) => [v.userId, v]),
+    );
     for (const userId of directory.userIds()) if (!all.has(userId)) all.set(userId, unknownView(userId)!);
     return [...all.values()]
       .filter((v) => canSeePresence(principal, v))
