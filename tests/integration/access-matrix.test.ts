@@ -48,6 +48,9 @@ const scopedByData: Record<string, Partial<Record<RoleName, string>>> = {
   'PUT /api/users/:id/ring-settings': {
     supervisor: "a user's ring settings are theirs (or an admin's) to change; their supervisor only reads them",
   },
+  'PUT /api/users/:id/presence-status': {
+    supervisor: "a user's status text is theirs (or an admin's) to set; their supervisor only reads it",
+  },
   'PUT /api/users/:id/speed-dials': {
     supervisor: "a user's speed dials are theirs (or an admin's) to change; their supervisor only reads them",
   },
