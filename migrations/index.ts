@@ -8,6 +8,7 @@ import * as paging from './0006-paging.js';
 import * as userDnd from './0007-user-dnd.js';
 import * as callHandling from './0009-call-handling.js';
 import * as hotdesk from './0010-hotdesk.js';
+import * as trunks from './0011-trunks.js';
 import * as presence from './0012-presence.js';
 import * as speedDials from './0014-speed-dials.js';
 
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0007-user-dnd': userDnd,
   '0009-call-handling': callHandling,
   '0010-hotdesk': hotdesk,
+  '0011-trunks': trunks,
   '0012-presence': presence,
   '0014-speed-dials': speedDials,
 };

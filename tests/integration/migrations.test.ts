@@ -41,6 +41,7 @@ const expectedTables = [
   'park_slots',
   'speed_dials',
   'teams',
+  'trunks',
   'users',
 ];
 
@@ -59,6 +60,8 @@ describe('migrations', () => {
         'notes_contact_idx',
         'hotdesk_sessions_device_id_key',
         'hotdesk_sessions_user_id_key',
+        'trunks_name_key',
+        'trunks_created_at_idx',
       ]),
     );
 

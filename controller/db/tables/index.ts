@@ -15,6 +15,7 @@ import type {
 } from './paging.js';
 import type { SpeedDialsTable } from './speed-dials.js';
 import type { TeamsTable } from './teams.js';
+import type { TrunksTable } from './trunks.js';
 import type { UsersTable } from './users.js';
 
 export interface Database {
@@ -34,4 +35,5 @@ export interface Database {
   paging_zone_groups: PagingZoneGroupsTable;
   hotdesk_sessions: HotdeskSessionsTable;
   speed_dials: SpeedDialsTable;
+  trunks: TrunksTable;
 }

@@ -23,6 +23,10 @@ export interface UsersTable {
   ring_settings: ColumnType<unknown, string | null | undefined, string | null>;
   /** Presence (migration 0012): the user's free-text status, or null; read through presence.repository.ts. */
   presence_status: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Outbound permission (migration 0011): may dial out through a trunk (emergency numbers always may). */
+  outbound_allowed: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The caller ID (E.164) of the user's outbound calls, or null for the trunk's. */
+  outbound_caller_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** In every token; bumped (password or role change, log out everywhere) to end them all. */
   token_version: Generated<number>;
   created_at: ColumnType<Date, never, never>;
