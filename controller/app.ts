@@ -64,6 +64,10 @@ import { createContactsService } from './features/contacts/contacts.service.js';
 import { devicesRoutes } from './features/devices/devices.routes.js';
 import { createDevicesService } from './features/devices/devices.service.js';
 import { teamsRoutes } from './features/teams/teams.routes.js';
+import { startTrunkProvisioner } from './features/trunks/trunk-provisioner.service.js';
+import { trunkEventVisible } from './features/trunks/trunks.events.js';
+import { trunksRoutes } from './features/trunks/trunks.routes.js';
+import { createTrunksService } from './features/trunks/trunks.service.js';
 import { createTeamsService } from './features/teams/teams.service.js';
 import { userEventVisible } from './features/users/users.events.js';
 import { usersRoutes } from './features/users/users.routes.js';
@@ -159,6 +163,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reconcileSeconds: config.PRESENCE_RECONCILE_SECONDS,
   });
   await presence.start();
+  // Trunks (issue 13): pushed to Asterisk as PJSIP objects trunk-<id>, like the accounts.
+  const trunkProvisioner = pbxConnection && startTrunkProvisioner({ db, bus, connection: pbxConnection, logger });
   // Personal call handling (issue 12): DND, forwarding, ring strategies and schedules when a call is routed.
   const routing = createCallRouting({ db, bus, dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS });
   const calls =
@@ -300,6 +306,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       if (paging) await api.register(pagingRoutes(paging, auth));
       await api.register(hotdeskRoutes(hotdesk, auth));
       await api.register(presenceRoutes(presence, createPresenceStatusService(db, bus), auth));
+      await api.register(trunksRoutes(createTrunksService({ db, bus }), auth));
       await api.register(
         eventsGateway({
           bus,
@@ -315,6 +322,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
             handlingEventVisible,
             hotdeskEventVisible,
             presenceEventVisible,
+            trunkEventVisible,
           ]),
           recheckSeconds: config.WS_RECHECK_SECONDS,
         }),
@@ -344,6 +352,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await parking?.stop();
       await calls?.stop();
       await accounts?.stop();
+      await trunkProvisioner?.stop();
       await relay.stop();
     },
   };

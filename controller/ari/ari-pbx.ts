@@ -48,6 +48,7 @@ type SystemCommands = Pick<
   | 'putSipObject'
   | 'deleteSipObject'
   | 'sipRegistrationExists'
+  | 'reloadModule'
   | 'ping'
 >;
 
@@ -186,6 +187,7 @@ function systemCommands(http: AriHttp): SystemCommands {
       );
       return !found.ok && found.reason === 'gone' ? { ok: true, value: false } : found;
     },
+    reloadModule: async (module) => done(await http('PUT', `/asterisk/modules/${segment(module)}`)),
     ping: async () => done(await http('GET', '/asterisk/ping')),
   };
 }

@@ -43,7 +43,8 @@ export type HangupReason =
 
 export type BridgeKind = 'mixing' | 'mixing-dtmf' | 'holding';
 
-export type SipObjectType = 'endpoint' | 'aor' | 'auth';
+/** res_pjsip's sorcery types the controller pushes: accounts (endpoint, aor, auth) and trunks (also identify, registration). */
+export type SipObjectType = 'endpoint' | 'aor' | 'auth' | 'identify' | 'registration';
 
 export interface SipObjectField {
   attribute: string;
@@ -153,6 +154,11 @@ export interface Pbx {
    * than a permanent one of the AOR object. ARI's AOR lists both alike as `contact` attributes.
    */
   sipRegistrationExists(aorId: string, contactUri: string): Promise<Outcome<boolean>>;
+  /**
+   * Reloads an Asterisk module (`PUT /asterisk/modules/{name}`): res_pjsip_outbound_registration starts the
+   * registrations pushed since (it has no observer for created objects, only for a load).
+   */
+  reloadModule(module: string): Promise<Outcome>;
 
   /** Asterisk answers ARI (`GET /asterisk/ping`): for readiness. */
   ping(): Promise<Outcome>;

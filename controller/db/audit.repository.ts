@@ -41,6 +41,7 @@ export const auditTarget = {
   pagingGroup: (id: string) => `paging-group:${id}`,
   pagingZone: (id: string) => `paging-zone:${id}`,
   page: (id: string) => `page:${id}`,
+  trunk: (id: string) => `trunk:${id}`,
   /** A route pattern, for refused requests: `route:PATCH /api/users/:id`. */
   route: (method: string, url: string) => `route:${method} ${url}`,
 };

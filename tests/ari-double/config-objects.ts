@@ -7,7 +7,8 @@ import { emit } from './events.js';
 import { SimPhone, type PhoneOptions } from './phones.js';
 import { parseCallerId } from './outbound.js';
 
-export type ObjectType = 'endpoint' | 'aor' | 'auth';
+/** res_pjsip's sorcery types with a writable (memory) wizard in asterisk-config/sorcery.conf. */
+export type ObjectType = 'endpoint' | 'aor' | 'auth' | 'identify' | 'registration';
 type Fields = Map<string, string>;
 
 const DEFAULTS = JSON.parse(
@@ -52,6 +53,8 @@ export class ConfigStore {
     endpoint: new Map(),
     aor: new Map(),
     auth: new Map(),
+    identify: new Map(),
+    registration: new Map(),
   };
   private readonly registrations = new Map<string, SimPhone>();
   /**

@@ -61,7 +61,7 @@ function dynamic(
 ): (req: RestRequest) => RestResponse {
   return (req) => {
     const { configClass, objectType, id = '' } = req.path;
-    if (configClass !== 'res_pjsip' || !['endpoint', 'aor', 'auth'].includes(objectType ?? '')) {
+    if (configClass !== 'res_pjsip' || !['endpoint', 'aor', 'auth', 'identify', 'registration'].includes(objectType ?? '')) {
       return err(404, 'configClass or objectType not found');
     }
     try {
@@ -134,6 +134,10 @@ export function miscRoutes(r: Router): void {
     )
     .add('GET', '/endpoints/{tech}/{resource}', endpoint)
     .add('GET', '/asterisk/info', () => ok(INFO))
+    // Reloading a module (res_pjsip_outbound_registration starts the registrations pushed since): 204, as Asterisk.
+    .add('PUT', '/asterisk/modules/{moduleName}', ({ path }) =>
+      /^res_pjsip[a-z_]*\.so$/.test(path.moduleName ?? '') ? ok() : err(404, 'Module not found'),
+    )
     .add('GET', '/asterisk/ping', ({ sim }) =>
       ok({ asterisk_id: sim.asteriskId, ping: 'pong', timestamp: timestamp() }),
     )

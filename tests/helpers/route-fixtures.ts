@@ -104,6 +104,11 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
     body: { deviceId: 'no-such-desk', extension: office.users.agent.extension, pin: '1234' },
   }),
   'POST /api/hotdesk/logout': () => ({ body: { deviceId: 'no-such-desk' } }),
+  'GET /api/trunks': () => ({ query: {} }),
+  'POST /api/trunks': () => ({
+    body: { name: `Carrier ${unique()}`, host: 'sip.carrier.example', match: ['203.0.113.0/24'] },
+  }),
+  'PATCH /api/trunks/:id': () => ({ body: { callerId: '+14155550100' } }),
 });
 
 /** Paging numbers for bodies, round the 800-899 range (a taken one is a 409, which the route tests accept). */
@@ -128,6 +133,7 @@ export interface Office {
   contactNumber: string;
   deviceId: string;
   callLogId: string;
+  trunkId: string;
   /** A paging group with team A's agent in it, and a zone of it. */
   pagingGroupId: string;
   pagingZoneId: string;
@@ -162,6 +168,7 @@ export async function createOffice(app: App, db: Db): Promise<Office> {
     contactNumber: `+1415555${String(Math.floor(Math.random() * 9000) + 1000)}`,
     deviceId: '',
     callLogId: '',
+    trunkId: '',
     pagingGroupId: '',
     pagingZoneId: '',
   };
@@ -172,6 +179,7 @@ export async function createOffice(app: App, db: Db): Promise<Office> {
     .where('id', '=', office.contactId)
     .execute();
   office.deviceId = await newDevice(office);
+  office.trunkId = await newTrunk(office);
   office.pagingGroupId = await newPagingGroup(office, [users.agent.extension]);
   office.pagingZoneId = await newPagingZone(office, [office.pagingGroupId]);
   office.callLogId = (
@@ -259,6 +267,15 @@ async function newDevice(office: Pick<Office, 'db'>): Promise<string> {
   return id;
 }
 
+async function newTrunk(office: Pick<Office, 'db'>): Promise<string> {
+  const { id } = await office.db
+    .insertInto('trunks')
+    .values({ name: `Trunk ${unique()}`, host: '203.0.113.9', match: ['203.0.113.9'] })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
 /**
  * The url with each path parameter filled: team A's resource of the kind named by the segment before it (`fresh`:
  * a new one, for routes that delete what they are given).
@@ -297,6 +314,8 @@ async function idOf(office: Office, kind: string, fresh: boolean, contactId?: st
       return fresh ? newDevice(office) : office.deviceId;
     case 'call-logs':
       return office.callLogId;
+    case 'trunks':
+      return fresh ? newTrunk(office) : office.trunkId;
     case 'calls':
       return 'no-such-call';
     case 'pages':

@@ -26,8 +26,9 @@ export type AccountOwner =
     };
 
 /** Objects are pushed in this order (an endpoint refers to its aor and auth) and deleted in the reverse. */
-export const PUSH_ORDER: readonly SipObjectType[] = ['auth', 'aor', 'endpoint'];
-export const DELETE_ORDER: readonly SipObjectType[] = ['endpoint', 'aor', 'auth'];
+type AccountObjectType = Extract<SipObjectType, 'auth' | 'aor' | 'endpoint'>;
+export const PUSH_ORDER: readonly AccountObjectType[] = ['auth', 'aor', 'endpoint'];
+export const DELETE_ORDER: readonly AccountObjectType[] = ['endpoint', 'aor', 'auth'];
 
 /**
  * Marks the endpoints the controller owns: the endpoint's `accountcode` is `pbx:<desk|webrtc|device>:<owner id>`
