@@ -138,6 +138,21 @@ export class ConfigStore {
     throw new ConfigError(404, `Object '${id}' not found`);
   }
 
+  /** Every dynamic object of a type (identify lookups). */
+  objectsOf(type: ObjectType): [string, Fields][] {
+    return [...this.dynamic[type]];
+  }
+
+  /** One field of a dynamic endpoint (e.g. its `context`). */
+  endpointField(id: string, attribute: string): string | undefined {
+    return this.dynamic.endpoint.get(id)?.get(attribute);
+  }
+
+  /** The permanent contact an endpoint's aor was pushed with (a trunk's carrier), if any. */
+  aorContact(endpointId: string): string | undefined {
+    return this.dynamic.aor.get(this.aorOf(endpointId))?.get('contact') || undefined;
+  }
+
   endpointExists(id: string): boolean {
     return this.seeded.has(id) || this.dynamic.endpoint.has(id);
   }

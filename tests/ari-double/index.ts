@@ -8,7 +8,8 @@ import { startServer } from './server.js';
 import { bridgeSnapshot, channelSnapshot, sendToApp } from './events.js';
 import { listDeviceStates } from './device-states.js';
 import { phoneSide } from './phone-side.js';
-import type { SimPhone, PhoneOptions } from './phones.js';
+import { SimPhone as SimPhoneClass, type SimPhone, type PhoneOptions } from './phones.js';
+import { carrierPhoneId } from './trunks.js';
 import type { AriEvent, DoubleTrace } from './types.js';
 
 export type { DoubleOptions } from './sim.js';
@@ -24,6 +25,11 @@ export interface AriDouble {
   seedEndpoint(id: string, opts: SeedOptions): void;
   /** REGISTER a phone; rejects if the endpoint/aor/auth is missing or the password is wrong. */
   registerPhone(id: string, opts: PhoneOptions): Promise<SimPhone>;
+  /**
+   * A carrier at `ip:port` (e.g. `127.0.0.2:5060`): never registered; it receives the INVITEs sent to that address
+   * (a trunk's contact or dial-string URI) and its calls are identified by its address (a trunk's `identify`).
+   */
+  addCarrier(address: string, opts?: Omit<PhoneOptions, 'password' | 'address'>): SimPhone;
   /** The phone registered (or last registered) with this id. */
   phone(id: string): SimPhone | undefined;
   /** Server-side close of every application WebSocket (ARI socket drop). */
@@ -56,6 +62,11 @@ export async function startAriDouble(opts: DoubleOptions = {}): Promise<AriDoubl
     url: running.url,
     seedEndpoint: (id, o) => sim.config.seedEndpoint(id, o),
     registerPhone: async (id, o) => sim.config.registerPhone(id, o),
+    addCarrier: (address, o = {}) => {
+      const carrier = new SimPhoneClass(sim, carrierPhoneId(address), '', { ...o, password: '', address });
+      sim.phones.set(carrier.id, carrier);
+      return carrier;
+    },
     phone: (id) => sim.phones.get(id),
     dropWebSockets: closeSockets,
     restart: () => restart(sim, closeSockets),

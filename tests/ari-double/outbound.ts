@@ -6,6 +6,8 @@ import { enterStasis, requestHangup, setConnected, setState, teardown } from './
 import { sipChannel } from './calls.js';
 import { phoneSide } from './phone-side.js';
 import { applyVariables } from './variables.js';
+import { trunkDestination } from './trunks.js';
+import type { SimPhone } from './phones.js';
 
 export class AllocationFailed extends Error {}
 
@@ -46,10 +48,24 @@ export function parseCallerId(s: string | undefined): CallerId {
   return m ? { name: m[1] ?? '', number: m[2] ?? '' } : { name: '', number: s.trim() };
 }
 
+/** A trunk dial string (`PJSIP/trunk-x/sip:…`, `PJSIP/+1…@trunk-x`) or a phone's endpoint. */
+function destinationOf(sim: Sim, endpoint: string): { endpointId: string; sipTarget?: Channel['sipTarget'] } {
+  const trunk = trunkDestination(sim, endpoint);
+  if (!trunk) return { endpointId: reachableEndpoint(sim, endpoint) };
+  const sipTarget = { requestUri: trunk.requestUri, ...(trunk.phone ? { phoneId: trunk.phone.id } : {}) };
+  return { endpointId: trunk.endpointId, sipTarget };
+}
+
+/** Whom the INVITE of this leg reaches: the carrier at a trunk's URI, or the endpoint's registered phone. */
+function calleeOf(sim: Sim, ch: Channel, endpointId: string): SimPhone | undefined {
+  if (ch.sipTarget) return ch.sipTarget.phoneId ? sim.phones.get(ch.sipTarget.phoneId) : undefined;
+  return sim.config.registeredPhone(endpointId);
+}
+
 /** POST /channels with app: rings the phone at once; the leg enters Stasis only when answered. */
 export function originate(sim: Sim, p: OutboundParams): Channel {
   const at = performance.now();
-  const endpointId = reachableEndpoint(sim, p.endpoint);
+  const { endpointId, sipTarget } = destinationOf(sim, p.endpoint);
   const cid = parseCallerId(p.callerId);
   const dialplan = {
     context: 'from-internal',
@@ -68,6 +84,7 @@ export function originate(sim: Sim, p: OutboundParams): Channel {
   });
   ch.app = p.app;
   ch.appArgs = p.appArgs;
+  if (sipTarget) ch.sipTarget = sipTarget;
   // callerId, then the variables, then the subscription (resource_channels.c): the app sees no event for them.
   applyVariables(sim, ch, p.variables);
   subscribeChannel(sim, p.app, ch);
@@ -77,7 +94,9 @@ export function originate(sim: Sim, p: OutboundParams): Channel {
 }
 
 function ringOriginated(sim: Sim, ch: Channel, endpointId: string, timeoutSec: number): void {
-  const phone = sim.config.registeredPhone(endpointId);
+  const phone = calleeOf(sim, ch, endpointId);
+  // Nobody at a trunk's address: the INVITE goes unanswered until the timeout.
+  if (!phone && ch.sipTarget && !ch.gone) return armDialTimeout(sim, ch, timeoutSec);
   if (ch.gone || ch.hangupRequested || !phone) return;
   setState(sim, ch, 'Ringing');
   emitDial(sim, ch, '');
@@ -88,10 +107,11 @@ function ringOriginated(sim: Sim, ch: Channel, endpointId: string, timeoutSec: n
 
 /** POST /channels/create: 200 first, then ChannelDialplan, STASISSTATUS and StasisStart (Down). */
 export function createOutbound(sim: Sim, p: OutboundParams): Channel {
-  const endpointId = reachableEndpoint(sim, p.endpoint);
+  const { endpointId, sipTarget } = destinationOf(sim, p.endpoint);
   const dialplan = { context: 'from-internal', exten: 's', priority: 1, app_name: '', app_data: '' };
   const at = performance.now();
   const ch = sipChannel(sim, endpointId, { id: p.channelId, origin: 'create', state: 'Down', dialplan });
+  if (sipTarget) ch.sipTarget = sipTarget;
   // Subscribed first, then the variables (ast_ari_channels_create): the app gets their ChannelVarset,
   // ChannelCallerId and ChannelConnectedLine events before the response; the response shows the result.
   subscribeChannel(sim, p.app, ch);
@@ -111,9 +131,10 @@ export function createOutbound(sim: Sim, p: OutboundParams): Channel {
 export function dialCreated(sim: Sim, ch: Channel, caller: Channel | undefined, timeoutSec: number): void {
   if (caller) setConnected(sim, ch, caller.caller);
   sim.later(sim.opts.sipDelayMs, () => {
-    const phone = ch.endpointId ? sim.config.registeredPhone(ch.endpointId) : undefined;
+    const phone = ch.endpointId ? calleeOf(sim, ch, ch.endpointId) : undefined;
     if (ch.gone || ch.hangupRequested) return;
     emitDial(sim, ch, '', ch.endpointId ?? '');
+    if (!phone && ch.sipTarget) return armDialTimeout(sim, ch, timeoutSec);
     // Nobody behind a permanent contact: the INVITE goes unanswered until a timeout gives up.
     if (!phone && ch.endpointId && sim.config.hasPermanentContact(ch.endpointId))
       return armDialTimeout(sim, ch, timeoutSec);

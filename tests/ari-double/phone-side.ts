@@ -29,7 +29,7 @@ function shownCaller(ch: Channel): CallerId {
 export const phoneSide = {
   /** Send an INVITE for this channel to the endpoint's registered phone. */
   invite(sim: Sim, ch: Channel, phone: SimPhone): PhoneCall {
-    return phone.receiveInvite(ch.id, shownCaller(ch), inviteHeaders(ch));
+    return phone.receiveInvite(ch.id, shownCaller(ch), inviteHeaders(ch), ch.sipTarget?.requestUri);
   },
   ringback(sim: Sim, ch: Channel): void {
     callOf(sim, ch)?.phone.receiveRinging(ch.id);

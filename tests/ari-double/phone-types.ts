@@ -9,6 +9,8 @@ export interface PhoneCall {
   direction: 'outgoing' | 'incoming';
   /** The number dialled (outgoing calls). */
   target: string;
+  /** The Request-URI of the INVITE this phone received (a carrier: `sip:+14155550100@127.0.0.2:5060`). */
+  requestUri?: string;
   state: PhoneCallState;
   /**
    * How the call ended: the final SIP status of a call that was never answered (404, 480, 486, 603...),

@@ -5,6 +5,7 @@ import type { PhoneCall, PhoneEvent, PhoneEventKind } from './phone-types.js';
 import { phoneAnswers, phoneDial, phoneHangsUp, phoneHold, phoneRejects, phoneSendsDtmf } from './calls.js';
 import { phoneRefer, phoneAttendedRefer } from './transfer.js';
 import { hearsOn } from './audio.js';
+import { carrierDial } from './trunks.js';
 
 /**
  * `manual`: rings until told; `auto`: answers every call; `on-headers`: a desk phone that honours the auto-answer
@@ -28,6 +29,8 @@ export interface PhoneOptions {
   answerMode?: AnswerMode;
   /** `ws` registrations are lost when Asterisk restarts; `udp` ones survive (default `udp`). */
   transport?: Transport;
+  /** A carrier (trunk peer): the `ip:port` it sends from and listens on; it never registers. */
+  address?: string;
 }
 
 let dialogSeq = 0;
@@ -36,6 +39,7 @@ export class SimPhone {
   state: 'registered' | 'unregistered' = 'registered';
   answerMode: AnswerMode;
   readonly transport: Transport;
+  readonly address: string | undefined;
   readonly calls: PhoneCall[] = [];
   readonly events: PhoneEvent[] = [];
   private readonly handedOut = new Set<string>();
@@ -49,6 +53,7 @@ export class SimPhone {
   ) {
     this.answerMode = opts.answerMode ?? 'auto';
     this.transport = opts.transport ?? 'udp';
+    this.address = opts.address;
   }
 
   /** The most recent call that is not closed. */
@@ -56,10 +61,11 @@ export class SimPhone {
     return [...this.calls].reverse().find((c) => c.state !== 'closed');
   }
 
-  /** Dial a number (INVITE sip:<exten>@pbx). */
-  dial(exten: string): PhoneCall {
+  /** Dial a number (INVITE sip:<exten>@pbx); a carrier's From is `from` (whatever it claims). */
+  dial(exten: string, from: CallerId = { name: '', number: this.id }): PhoneCall {
     const call = this.newCall('outgoing', exten, { name: '', number: exten }, {});
-    phoneDial(this.sim, this, call, exten);
+    if (this.address !== undefined) carrierDial(this.sim, this, call, exten, from);
+    else phoneDial(this.sim, this, call, exten);
     return call;
   }
 
@@ -144,9 +150,15 @@ export class SimPhone {
 
   // ---- what Asterisk sends (called by phone-side.ts) ----
 
-  receiveInvite(channelId: string, from: CallerId, headers: Record<string, string>): PhoneCall {
+  receiveInvite(
+    channelId: string,
+    from: CallerId,
+    headers: Record<string, string>,
+    requestUri?: string,
+  ): PhoneCall {
     const call = this.newCall('incoming', '', from, headers);
     call.channelId = channelId;
+    if (requestUri !== undefined) call.requestUri = requestUri;
     call.state = 'ringing';
     this.record('incoming', call.id);
     if (this.answerMode === 'auto' || (this.answerMode === 'on-headers' && asksAutoAnswer(headers)))

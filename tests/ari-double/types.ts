@@ -66,6 +66,8 @@ export interface Channel {
   silence: boolean;
   ringing: boolean;
   dialTimer?: NodeJS.Timeout;
+  /** A call to a trunk: the Request-URI its INVITE carries, and the carrier listening there (if any). */
+  sipTarget?: { requestUri: string; phoneId?: string };
   /** Inbound leg of a dialplan fallback Dial(): the other leg's id. */
   fallbackPeerId?: string;
 }

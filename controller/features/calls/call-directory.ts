@@ -10,6 +10,7 @@ import {
 import type { Db } from '../../db/database.js';
 import type { Destination, Person, Target } from './call.types.js';
 import { isExtensionNumber } from './dial-plan.js';
+import { trunkIdOfChannel } from '../trunks/trunk-names.js';
 
 /** Lookups the calls shell resolves before deciding: who a number is and what to ring, who a calling phone is. */
 export interface CallDirectory {
@@ -69,6 +70,16 @@ export function endpointResourceOf(channelName: string): string | undefined {
   return /^PJSIP\/(.+)-[0-9a-f]{8}$/.exec(channelName)?.[1];
 }
 
+/**
+ * A caller from a trunk is nobody of ours: the number and name its From claims are shown, never matched to a user or
+ * a device (a carrier's `From: 1001` is not the user 1001).
+ */
+export function trunkCallerOf(channel: ChannelInfo): Person | undefined {
+  return trunkIdOfChannel(channel.name) !== undefined
+    ? { number: channel.caller.number, name: channel.caller.name, userId: null }
+    : undefined;
+}
+
 export function createCallDirectory(db: Db): CallDirectory {
   return {
     async resolveTargets(number) {
@@ -78,6 +89,8 @@ export function createCallDirectory(db: Db): CallDirectory {
       return { kind: 'user', user: personOf(entry), targets: targetsOf(entry, desks) };
     },
     async identifyCaller(channel) {
+      const outsider = trunkCallerOf(channel);
+      if (outsider) return outsider;
       const fallback: Person = { number: channel.caller.number, name: channel.caller.name, userId: null };
       const resource = endpointResourceOf(channel.name);
       if (!resource) return fallback;

@@ -1,6 +1,7 @@
 import { bridgeIdOf, bridgeNameOf, findLeg, newLeg, TRANSFER_HANDLING } from './call-state.js';
 import { callOf, effect, emit, type Step, writeLog } from './call-step.js';
 import type { AdoptInput, CallState } from './call.types.js';
+import { isTrunkEndpoint } from '../trunks/trunk-names.js';
 
 /**
  * Legs passing between the calls feature and parking: `#72` asks parking to take a talking call's legs, a released
@@ -18,6 +19,8 @@ export function onDtmf(step: Step, channelId: string, digit: string): void {
   const call = callOf(step);
   const leg = findLeg(call, channelId);
   if (!leg || leg.status === 'gone' || call.stage !== 'talking') return;
+  // An outside caller's digits are never a feature code (the trunk fence).
+  if (isTrunkEndpoint(leg.endpoint)) return;
   const sinceLast = leg.dtmfAt ? step.now.getTime() - Date.parse(leg.dtmfAt) : Infinity;
   const recent = sinceLast <= DTMF_GAP_MS ? (leg.dtmf ?? '') : '';
   const digits = `${recent}${digit}`.slice(-PARK_CODE.length);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ChannelInfo, PbxFact } from '../../ari/pbx.facts.js';
 import type { HangupReason, Pbx } from '../../ari/pbx.port.js';
 import { heardToTheEnd } from './playout.js';
+import { trunkIdOfChannel } from '../trunks/trunk-names.js';
 import {
   planDial,
   routeOfDialled,
@@ -21,6 +22,11 @@ export interface DialledCall {
   argument?: string;
   /** One of the emergency numbers: whoever carries it must not refuse it. */
   emergency?: true;
+  /**
+   * A call from a trunk (origin `trunk`): the trunk its channel belongs to (`PJSIP/trunk-<id>-…`), the one identity a
+   * trunk call has. What the caller put in its From is only shown, never believed.
+   */
+  trunkId?: string;
 }
 
 /** A refusal a feature may impose on the caller before the route's handler (e.g. a guest hot desk device). */
@@ -55,15 +61,30 @@ const newPlaybackId = () => `dialprompt-${randomBytes(6).toString('hex')}`;
  * A new call through the dialplan: `Stasis(pbx,${EXTEN})` from `from-internal` (args `[exten]`) or
  * `Stasis(pbx,${EXTEN},inbound)` from `from-trunk`. Channels the controller creates enter with their own appArgs
  * (their dialplan exten is `s`), and the `;1` half of a core transfer's Local pair replaces a channel: neither is one.
+ *
+ * The trunk fence: a trunk call is known by its channel's name (`PJSIP/trunk-<id>-…`), whatever the dialplan says.
+ * A trunk channel without the `inbound` mark (an endpoint pointed at another context) is a trunk call all the same;
+ * the mark on any other channel (a phone's endpoint in `from-trunk`, a Local channel a transfer made there) is
+ * `forged`, and refused. A trunk channel that came through the dialplan with arguments not of this shape (a `,` in the
+ * number splits `${EXTEN}`) is `malformed`: refused too, never left in Stasis.
  */
 export function dialledCallOf(
   fact: Extract<PbxFact, { kind: 'channel-entered' }>,
-): Omit<DialledCall, 'argument'> | undefined {
+): Omit<DialledCall, 'argument'> | { kind: 'forged' | 'malformed'; channel: ChannelInfo } | undefined {
   const [dialled, mark, ...rest] = fact.args;
-  if (dialled === undefined || rest.length > 0 || fact.replacesChannelId) return undefined;
-  if (dialled !== fact.channel.dialplan.exten) return undefined;
-  if (mark !== undefined && mark !== 'inbound') return undefined;
-  return { channel: fact.channel, dialled, origin: mark === 'inbound' ? 'trunk' : 'phone' };
+  const trunkId = trunkIdOfChannel(fact.channel.name);
+  const throughDialplan = fact.channel.dialplan.exten !== 's' && !fact.replacesChannelId;
+  const wellFormed =
+    dialled !== undefined &&
+    rest.length === 0 &&
+    !fact.replacesChannelId &&
+    dialled === fact.channel.dialplan.exten &&
+    (mark === undefined || mark === 'inbound');
+  if (!wellFormed)
+    return trunkId !== undefined && throughDialplan ? { kind: 'malformed', channel: fact.channel } : undefined;
+  if (trunkId !== undefined) return { channel: fact.channel, dialled, origin: 'trunk', trunkId };
+  if (mark === 'inbound') return { kind: 'forged', channel: fact.channel };
+  return { channel: fact.channel, dialled, origin: 'phone' };
 }
 
 /**
@@ -184,6 +205,12 @@ export function createDialRouter(deps: DialRouterDeps) {
     onEntered(fact: Extract<PbxFact, { kind: 'channel-entered' }>): boolean {
       const call = dialledCallOf(fact);
       if (!call) return false;
+      if ('kind' in call) {
+        const status = call.kind === 'forged' ? 403 : 404;
+        logger.warn({ channel: call.channel.name, args: fact.args, status }, `${call.kind} trunk call refused`);
+        void pbx.hangup(call.channel.id, rejectReason[status]);
+        return true;
+      }
       dispatch(call);
       return true;
     },

@@ -11,6 +11,7 @@ import {
   endpointResourceOf,
   personOf,
   targetsOf,
+  trunkCallerOf,
   type CallDirectory,
   type DeskView,
 } from './call-directory.js';
@@ -93,6 +94,8 @@ export function createDirectoryCache(deps: { db: Db; bus: EventBus; logger: Logg
       return { kind: 'user', user: personOf(entry), targets: targetsOf(entry, desks) };
     },
     async identifyCaller(channel) {
+      const outsider = trunkCallerOf(channel);
+      if (outsider) return outsider;
       const resource = endpointResourceOf(channel.name) ?? '';
       const extension = /^(\d{3,5})(-web)?$/.exec(resource)?.[1];
       const entry = extension !== undefined ? byExtension.get(extension) : undefined;

@@ -6,7 +6,8 @@ import { sipPasswordSchema } from '../users/users.schemas.js';
 export const deviceIdSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{1,39}$/, '2 to 40 of a-z, 0-9, _ and -, starting with a letter')
-  .refine((id) => !id.endsWith('-web'), 'must not end in -web (the webphone accounts use that)');
+  .refine((id) => !id.endsWith('-web'), 'must not end in -web (the webphone accounts use that)')
+  .refine((id) => !id.startsWith('trunk-'), 'must not start with trunk- (the trunks use that)');
 
 export const deviceSchema = z.object({
   id: z.string(),

@@ -1,3 +1,4 @@
+import { isTrunkEndpoint } from '../trunks/trunk-names.js';
 import type { Logger } from 'pino';
 import { channelIdOf, type ChannelInfo, type PbxFact } from '../../ari/pbx.facts.js';
 import type { createPhoneFlows } from './park-phone-flows.js';
@@ -48,6 +49,10 @@ export function createParkFactRouter(deps: ParkFactRouterDeps) {
     if (fact.state) return; // the echo of our own transfer_progress
     // A transferer a park holds already is being handled (a phone may also repeat its REFER).
     if (runner.parkOfChannel(fact.transfererChannelId)) return;
+    // An outside caller (a trunk's channel) transfers nobody anywhere: the trunk fence.
+    const transferer = seen.get(fact.transfererChannelId);
+    if (transferer && isTrunkEndpoint(transferer.name))
+      return void guard(flows.declineTransfer(fact.transfererChannelId));
     const replaced = fact.replaces ? runner.parkOfChannel(fact.replaces.channelId) : undefined;
     if (replaced) return flows.onAttendedTransfer(replaced, fact);
     if (!fact.replaces && fact.destination && isParkNumber(fact.destination)) {

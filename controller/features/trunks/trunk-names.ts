@@ -12,3 +12,7 @@ export function trunkIdOfChannel(channelName: string): string | undefined {
   const match = /^PJSIP\/trunk-(.+)-[0-9a-f]{8}$/.exec(channelName);
   return match?.[1];
 }
+
+/** Whether a leg's endpoint or channel name is a trunk's (`PJSIP/trunk-<id>…`): an outside party, never a user. */
+export const isTrunkEndpoint = (endpointOrChannel: string): boolean =>
+  endpointOrChannel.startsWith(`PJSIP/${TRUNK_PREFIX}`);

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Pbx, PbxConnection, SipObjectType } from '../../ari/pbx.port.js';
+import type { Pbx, PbxConnection } from '../../ari/pbx.port.js';
 import type { EventBus } from '../../bus/event-bus.js';
 import type { AnyPbxEvent } from '../../bus/events.js';
 import type { Db } from '../../db/database.js';
@@ -42,16 +42,20 @@ export function startTrunkProvisioner(deps: { db: Db; bus: EventBus; connection:
     const wanted = new Set(rows.map((row) => trunkEndpointId(row.id)));
     for (const id of await staleTrunkEndpoints(pbx, wanted)) await removeTrunk(pbx, id, logger);
     let registering = false;
-    for (const row of rows) registering = (await pushTrunk(pbx, trunkConfigOf(row), logger)) || registering;
+    for (const row of rows) {
+      // From scratch, as after a change (syncOne): the trunk may have changed while the controller was away.
+      await removeTrunk(pbx, trunkEndpointId(row.id), logger);
+      registering = (await pushTrunk(pbx, trunkConfigOf(row), logger)) || registering;
+    }
     if (registering) await reloadRegistrations(pbx, logger);
     logger.info({ trunks: rows.length }, 'trunks pushed to Asterisk');
   }
 
   async function syncOne(id: string): Promise<void> {
     const row = await findTrunkRow(db, id);
-    // Objects the trunk no longer has go (all of them once deleted); the others are pushed over the old ones.
-    const keep = new Set(row ? trunkObjectsOf(trunkConfigOf(row)).objects.map((o) => o.type) : []);
-    await removeTrunk(pbx, trunkEndpointId(id), logger, keep);
+    // Created again from scratch: ARI's PUT of an existing object applies the fields over a copy of the old one, so
+    // a field the trunk no longer has (its outbound_auth once the credentials go) would stay. Calls up go on.
+    await removeTrunk(pbx, trunkEndpointId(id), logger);
     if (row && (await pushTrunk(pbx, trunkConfigOf(row), logger))) await reloadRegistrations(pbx, logger);
   }
 
@@ -97,14 +101,8 @@ async function pushTrunk(pbx: Pbx, trunk: TrunkConfig, logger: Logger): Promise<
 }
 
 /** Every object a trunk may have; those it has not are already gone. */
-async function removeTrunk(
-  pbx: Pbx,
-  id: string,
-  logger: Logger,
-  keep: ReadonlySet<SipObjectType> = new Set(),
-): Promise<void> {
+async function removeTrunk(pbx: Pbx, id: string, logger: Logger): Promise<void> {
   for (const type of TRUNK_DELETE_ORDER) {
-    if (keep.has(type)) continue;
     const outcome = await pbx.deleteSipObject(type, id);
     if (!outcome.ok && outcome.reason !== 'gone')
       logger.warn({ trunk: id, object: type, reason: outcome.reason }, 'could not remove a trunk object');
