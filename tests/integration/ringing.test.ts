@@ -282,6 +282,30 @@ describe('handoff: POST /api/calls/{id}/handoff {device}', () => {
     await Promise.all([closed(desk), closed(mobile)]);
   });
 
+  it('the user hangs the old device up while the new one rings: the other party hears ringback, then talks to the new device', async () => {
+    const { outgoing, desk, callId } = await talkingOnDesk();
+    expect((await handoff(callId, device.id)).statusCode).toBe(202);
+    const mobile = await phones[device.id]!.waitForIncoming();
+    phones['2002']!.hangup(desk);
+    await closed(desk);
+    await eventually(() => phones['2001']!.hears(outgoing).includes('tone:ring'), 2000, 'ringback to the caller');
+    expect(outgoing.state).toBe('established');
+    phones[device.id]!.answer(mobile);
+    await eventually(() => t.double.bridges().some((b) => (b.channels as string[]).length === 2), 2000, 'caller and mobile bridged');
+    await eventually(() => phones['2001']!.hears(outgoing).join() === device.id, 2000, 'the caller hears the new device only');
+    phones[device.id]!.hangup(mobile);
+    await closed(outgoing);
+  });
+
+  it('…and if the new device then does not answer, the call ends', async () => {
+    const { outgoing, desk, callId } = await talkingOnDesk();
+    expect((await handoff(callId, device.id)).statusCode).toBe(202);
+    const mobile = await phones[device.id]!.waitForIncoming();
+    phones['2002']!.hangup(desk);
+    phones[device.id]!.reject(486, mobile);
+    await closed(outgoing);
+  });
+
   it('refuses a device not the user’s, the one in use, a stranger, a call not talking', async () => {
     const { outgoing, desk, callId } = await talkingOnDesk();
     expect((await handoff(callId, 'dev-other')).json().error.code).toBe('no-such-device-of-yours');

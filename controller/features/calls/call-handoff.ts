@@ -1,5 +1,5 @@
-import { findLeg, newLeg, finished } from './call-state.js';
-import { callOf, clearTimer, effect, emit, hangupLeg, originateLeg, type Step } from './call-step.js';
+import { aLeg, answeredLeg, findLeg, newLeg, finished } from './call-state.js';
+import { callOf, clearTimer, effect, emit, hangupLeg, originateLeg, stopRingback, type Step } from './call-step.js';
 import type { HandoffInput, Leg } from './call.types.js';
 
 /**
@@ -30,6 +30,7 @@ export function handoffAnswered(step: Step, leg: Leg): void {
     return hangupLeg(step, leg, 'normal');
   const replaces = call.handoff.replaces;
   clearTimer(step);
+  stopRingback(step);
   emit(step, { kind: 'handoff-completed', legId: leg.id, replaces });
   effect(step, { kind: 'add-to-bridge', bridgeId: call.bridgeId, channelIds: [leg.id] });
   const old = findLeg(callOf(step), replaces);
@@ -51,5 +52,25 @@ export function settleHandoff(step: Step): boolean {
   if (!call.handoff || (leg && !finished(leg))) return false;
   clearTimer(step);
   emit(step, { kind: 'handoff-ended' });
+  return true;
+}
+
+/**
+ * The user hung the old device up while the new one rings: they moved the call, so the other party is not dropped but
+ * hears ringback until the new device answers (then they talk) or the handoff fails (then the call ends). True while
+ * the call waits so.
+ */
+export function holdForHandoff(step: Step): boolean {
+  const call = callOf(step);
+  const old = call.handoff ? findLeg(call, call.handoff.replaces) : undefined;
+  const fresh = call.handoff ? findLeg(call, call.handoff.legId) : undefined;
+  if (!old || !finished(old) || !fresh || finished(fresh)) return false;
+  const other = old.id === call.aLegId ? answeredLeg(call) : aLeg(call);
+  if (!other || finished(other)) return false;
+  if (!call.ringbackId) {
+    const playbackId = `${call.id}-ringback`;
+    emit(step, { kind: 'ringback-started', playbackId });
+    effect(step, { kind: 'play', playbackId, channelId: other.id, media: ['tone:ring'] });
+  }
   return true;
 }

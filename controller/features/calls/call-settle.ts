@@ -1,7 +1,7 @@
 import { aLeg, answeredLeg, finished, liveLegs } from './call-state.js';
 import type { Leg } from './call.types.js';
 import { settleRing } from './call-ring.js';
-import { settleHandoff } from './call-handoff.js';
+import { holdForHandoff, settleHandoff } from './call-handoff.js';
 import {
   callOf,
   dispositionOf,
@@ -62,6 +62,7 @@ function settleSetup(step: Step): boolean {
 
 function settleTalking(step: Step): boolean {
   if (settleHandoff(step)) return true;
+  if (holdForHandoff(step)) return false;
   const call = callOf(step);
   const a = aLeg(call);
   const b = answeredLeg(call);
