@@ -1,6 +1,6 @@
 import { fetchRecentCalls } from './api/call-logs';
 import { connectEvents, type EventsConnection } from './api/events-client';
-import { ApiError } from './api/http';
+import { ApiError, apiFetch } from './api/http';
 import { initialLiveState, liveReducer, type LiveEvent, type LiveState } from './api/live.state';
 import { savedCredentials, type Credentials } from './api/credentials';
 import { fetchEventsTicket, fetchMe, fetchSipCredentials, login, logout } from './api/session';
@@ -26,6 +26,8 @@ export interface Session {
   signIn(username: string, password: string): Promise<void>;
   resume(): Promise<void>;
   signOut(): void;
+  /** Moves the user's live call to another of their devices (`POST /api/calls/{id}/handoff`); resolves once asked. */
+  handoff(callId: string, device: string): Promise<void>;
 }
 
 export function createSession(): Session {
@@ -101,6 +103,14 @@ export function createSession(): Session {
         saved.clear();
         auth.dispatch({ kind: 'signed-out', error: null });
       }
+    },
+    async handoff(callId: string, device: string) {
+      if (!credentials) throw new ApiError(401, 'unauthorized', 'You are signed out.');
+      await apiFetch(`/calls/${encodeURIComponent(callId)}/handoff`, {
+        token: await credentials.token(),
+        method: 'POST',
+        body: { device },
+      });
     },
     signOut(reason: string | null = null) {
       events?.close();

@@ -6,12 +6,13 @@ import { useSession } from './context';
 import { Dialpad } from './dialpad';
 import { cleanNumber } from './dialer';
 import { formatDuration } from './format';
+import { MoveToDeskButton } from './handoff';
 import { useNow } from './use-now';
 
 type ActiveCall = Extract<Call, { kind: 'outgoing' | 'ringing' | 'established' | 'held' }>;
 
 /** The call in progress: who, how long, and every in-call action. */
-export function CallPanel() {
+export function CallPanel({ extension }: { extension: string }) {
   const session = useSession();
   const call = useStore(session.phoneState, (s) => s.call);
   const [keypad, setKeypad] = useState(false);
@@ -63,6 +64,7 @@ export function CallPanel() {
           <button type="button" aria-label="Park call" disabled={busyTransfer} onClick={() => phone.park()}>
             Park
           </button>
+          <MoveToDeskButton extension={extension} />
         </div>
       )}
       {talking && call.transferTo && (

@@ -5,6 +5,7 @@ import { useStore } from '../store';
 import { CallPanel } from './call-panel';
 import { useSession } from './context';
 import { Dialer } from './dialer';
+import { MoveHereCard } from './handoff';
 import { IncomingPopups } from './incoming-popups';
 import { NoticeBanner } from './notice-banner';
 import { ParkPanel } from './park-panel';
@@ -35,7 +36,14 @@ export function MainScreen({ user, sipProblem }: { user: User; sipProblem: strin
       <IncomingPopups extension={user.extension} />
       <div className="columns">
         <section className="phone-column" aria-label="Phone">
-          {inCall ? <CallPanel /> : <Dialer number={number} setNumber={setNumber} />}
+          {inCall ? (
+            <CallPanel extension={user.extension} />
+          ) : (
+            <>
+              <MoveHereCard extension={user.extension} />
+              <Dialer number={number} setNumber={setNumber} />
+            </>
+          )}
         </section>
         <div className="side-column">
           <ParkPanel />

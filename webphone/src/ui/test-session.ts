@@ -33,6 +33,7 @@ export function testSession() {
     signIn: async () => undefined,
     resume: async () => undefined,
     signOut: () => undefined,
+    handoff: async (callId: string, device: string) => record('handoff')(callId, device),
   };
   return { session, commands };
 }
