@@ -250,8 +250,11 @@ describe('handoff: POST /api/calls/{id}/handoff {device}', () => {
     const mobile = await phones[device.id]!.waitForIncoming();
     expect(mobile.remote.number).toBe('2001');
     expect(desk.state).toBe('established');
+    const since = t.events.length;
     phones[device.id]!.answer(mobile);
     await closed(desk, 1000);
+    const moved = await eventually(() => t.events.slice(since).find((e) => e.type === 'call.handed-off'), 2000, 'call.handed-off');
+    expect(moved.data).toMatchObject({ id: callId, device: { endpoint: `PJSIP/${device.id}` } });
     expect(outgoing.state).toBe('established');
     expect(mobile.state).toBe('established');
     await eventually(() => t.double.bridges().some((b) => (b.channels as string[]).length === 2), 2000, 'caller and mobile bridged');

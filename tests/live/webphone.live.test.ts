@@ -13,6 +13,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/telephony.js';
 import type { BaresipPhone } from './baresip.js';
+import { Hearing, HEARD_DB, SILENT_DB } from './hearing.js';
 import { describeLive, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
 import { readWav, tonePowerDb, toneSnrDb, totalPowerDb } from './tone-meter.js';
 
@@ -541,6 +542,59 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
     }
     await pbx.connection.start();
   }
+
+  it("handoff both ways: the call on 1002's desk phone moves to the webphone (Move here), then back (To desk); 1001 hears each in turn", async () => {
+    const OWN_DESK_HZ = 1400;
+    const ownDesk = await pbx.phone('1002', users['1002']!.sipPassword, OWN_DESK_HZ, 'auto');
+    try {
+      desk.clearEvents();
+      await desk.dial(`sip:1002@${live.sipAddress}`);
+      await Promise.all([
+        desk.waitFor('CALL_ESTABLISHED', 10_000),
+        ownDesk.waitFor('CALL_ESTABLISHED', 10_000),
+      ]);
+      const callerUp = Date.now();
+      await page.getByRole('button', { name: 'Move the call to this webphone' }).click({ timeout: 10_000 });
+      const answer = page.getByRole('button', { name: /^Answer call from / });
+      await answer.waitFor({ timeout: 10_000 });
+      const movedAt = Date.now();
+      await answer.click();
+      await ownDesk.waitFor('CALL_CLOSED', 10_000);
+      const hereAt = Date.now();
+      console.log(
+        `live handoff desk -> webphone: answered in the UI, the desk released ${hereAt - movedAt} ms later`,
+      );
+      await sleep(3000);
+      const browserHeard = await heardInBrowser(page);
+      console.log('live handoff: the browser hears 1001:', browserHeard);
+      expect(Math.abs(browserHeard.peakHz - DESK_HZ)).toBeLessThan(10);
+      expect(browserHeard.aboveRestDb).toBeGreaterThan(30);
+
+      ownDesk.clearEvents();
+      const backAt = Date.now();
+      await page.getByRole('button', { name: 'Move the call to my desk phone' }).click();
+      await ownDesk.waitFor('CALL_ESTABLISHED', 10_000);
+      const deskAgainAt = Date.now();
+      await expect.poll(endedText, { timeout: 10_000 }).not.toBe('');
+      await sleep(3000);
+      const heardUntil = Date.now();
+      await desk.hangup();
+      await ownDesk.waitFor('CALL_CLOSED', 10_000);
+      await sleep(500); // baresip closes the WAV when the call ends
+      const heard = new Hearing(desk, callerUp).tones(
+        { from: deskAgainAt, to: heardUntil },
+        { ownDesk: OWN_DESK_HZ, browser: BROWSER_HZ },
+      );
+      console.log(
+        `live handoff webphone -> desk: the desk answered ${deskAgainAt - backAt} ms after the click; 1001 then hears`,
+        heard,
+      );
+      expect(heard.ownDesk).toBeGreaterThan(HEARD_DB);
+      expect(heard.browser).toBeLessThan(SILENT_DB);
+    } finally {
+      await ownDesk.stop();
+    }
+  });
 
   it.skipIf(restartSkipReason)(
     'Asterisk restarts: the webphone re-registers by itself',

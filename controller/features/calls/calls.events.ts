@@ -9,6 +9,8 @@ declare module '../../bus/events.js' {
     'call.ringing': CallEventView;
     /** Caller and callee are both in the call's bridge; `device` is the one that won. */
     'call.answered': CallEventView;
+    /** A party's new device answered a handoff and took the old one's place; `device` is the new one. */
+    'call.handed-off': CallEventView;
     /** Every channel of the call has left; `disposition` says how it went. */
     'call.ended': CallView;
   }
@@ -17,7 +19,7 @@ declare module '../../bus/events.js' {
 /** A call event's data: the call view, and the device the event is about (ringing, answered). */
 export type CallEventView = CallView & { device?: { channelId: string; endpoint: string } };
 
-export type CallBusEvent = 'call.ringing' | 'call.answered' | 'call.ended';
+export type CallBusEvent = 'call.ringing' | 'call.answered' | 'call.handed-off' | 'call.ended';
 
 /** The decider's events that clients see, by bus type, with the device they are about (the call as it now stands). */
 export function busEventOf(
@@ -36,6 +38,8 @@ export function busEventOf(
     }
     case 'connected':
       return { type: 'call.answered', ...device(call.answeredLegId) };
+    case 'handoff-completed':
+      return { type: 'call.handed-off', ...device(event.legId) };
     case 'ended':
       return { type: 'call.ended' };
     default:
@@ -43,7 +47,12 @@ export function busEventOf(
   }
 }
 
-const callTypes: ReadonlySet<string> = new Set<CallBusEvent>(['call.ringing', 'call.answered', 'call.ended']);
+const callTypes: ReadonlySet<string> = new Set<CallBusEvent>([
+  'call.ringing',
+  'call.answered',
+  'call.handed-off',
+  'call.ended',
+]);
 
 /** WebSocket visibility of call events: the same rule as the API (`canSeeCall`); other events are not ours. */
 export function callEventVisible(event: AnyPbxEvent, principal: Principal): boolean | undefined {

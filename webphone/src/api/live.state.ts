@@ -58,8 +58,10 @@ function applyMessage(state: LiveState, message: ServerMessage, receivedAt: numb
       };
     case 'call.ringing':
     case 'call.answered':
+    case 'call.handed-off':
     case 'call.updated': {
-      const call = toCall(data.call ?? data, message.type === 'call.answered' ? 'answered' : 'ringing');
+      const answered = message.type === 'call.answered' || message.type === 'call.handed-off';
+      const call = toCall(data.call ?? data, answered ? 'answered' : 'ringing');
       return call
         ? { ...state, calls: { ...state.calls, [call.id]: { ...state.calls[call.id], ...call } } }
         : state;
