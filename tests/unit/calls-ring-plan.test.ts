@@ -156,3 +156,55 @@ describe('handoff in the calls decider', () => {
     expect(twice.effects).toEqual([]);
   });
 });
+
+describe('call screening of an outside target in the calls decider', () => {
+  const dtmf = (id: string, digit: string) =>
+    fact({ kind: 'dtmf-received', channel: channel(id, 'Up'), digit, durationMs: 100 });
+  const mobile = { ...entry('PJSIP/trunk-t1/sip:+4915112345678@carrier', 0, 25), screen: true as const };
+  const plan: RingPlan = { entries: [entry('PJSIP/1002', 0, 25), mobile], path: ['1002'] };
+  const answered: [CallInput, number][] = [
+    [call(plan), 0],
+    [up('c1-2'), 4],
+    [entered('c1-2'), 4],
+  ];
+  /** What the effects play and stop (`play:<channel>:<media…>`, `stop:<playback>`), besides the phone actions. */
+  const media = (effects: CallEffect[]) =>
+    effects.flatMap((e) => {
+      if (e.kind === 'play') return [`play:${e.channelId}:${e.media.join(',')}`];
+      if (e.kind === 'stop-playback') return [`stop:${e.playbackId}`];
+      return [];
+    });
+
+  it('the mobile answers: it hears who calls and the options, the caller is not answered, the desk rings on', () => {
+    const { effects, state } = given(...answered);
+    expect(media(effects)).toEqual([
+      'play:c1-2:sound:followme/call-from,sound:digits/1,sound:digits/0,sound:digits/0,sound:digits/1,sound:followme/options',
+    ]);
+    expect(actions(effects)).toEqual(['timer@19']);
+    expect(state.stage).toBe('setup');
+    expect(state.answeredLegId).toBeNull();
+  });
+
+  it.each([
+    ['1 accepts: the caller is answered, the desk stops as answered elsewhere', [...answered, [dtmf('c1-2', '1'), 6]], ['-c1-1:answered-elsewhere', 'answer:in-1']],
+    ['2 rejects: the mobile is hung up, the desk rings on', [...answered, [dtmf('c1-2', '2'), 6]], ['-c1-2:normal']],
+    ['other digits change nothing', [...answered, [dtmf('c1-2', '5'), 6]], []],
+    ['no digit in 15 s: the mobile is hung up as not answered, the desk rings on', [...answered, [timer, 19]], ['-c1-2:normal', 'timer@25']],
+    ['the desk answers meanwhile: the screened mobile is hung up', [...answered, [up('c1-1'), 6], [entered('c1-1'), 6]], ['-c1-2:normal', 'answer:in-1']],
+  ] as [string, [CallInput, number][], string[]][])('%s', (_name, inputs, expected) => {
+    expect(actions(given(...inputs).effects)).toEqual(expected);
+  });
+
+  it('accepted, the mobile wins: the prompt stops and the answerer is the user', () => {
+    const { effects, state } = given(...answered, [dtmf('c1-2', '1'), 6]);
+    expect(media(effects)).toEqual(['stop:c1-2-screen']);
+    expect(state.answeredLegId).toBe('c1-2');
+    expect(state.answeredBy).toEqual(bob);
+  });
+
+  it('a voicemail that never presses 1 never takes the call: every step done, no answer', () => {
+    const { state } = given(...answered, [timer, 19], [left('c1-2'), 19], [timer, 25], [left('c1-1'), 25]);
+    expect(state.disposition).toBe('no-answer');
+    expect(state.answeredLegId).toBeNull();
+  });
+});

@@ -1,4 +1,5 @@
 import { finished, newLeg } from './call-state.js';
+import { expireScreening, screeningDeadlines } from './call-screening.js';
 import {
   callOf,
   clearTimer,
@@ -92,6 +93,7 @@ const legOf = (step: Step, legId: string | null): Leg | undefined =>
 /** What is due now: entries start or stop, the no-answer forward; then the timer for the next deadline. */
 export function advanceRing(step: Step): void {
   const now = step.now.getTime();
+  expireScreening(step);
   // What stops first (a sequential step's CANCEL leaves before the next step's INVITE), then what starts.
   for (const entry of ringOf(step).entries) {
     const leg = legOf(step, entry.legId);
@@ -115,6 +117,7 @@ function startEntries(step: Step, indexes: number[]): void {
     ...newLeg(`${call.id}-${call.legSeq + i + 1}`, 'callee', entries[index]!.endpoint),
     originated: true,
     person: entries[index]!.person,
+    ...(entries[index]!.screen ? { screen: true as const } : {}),
   }));
   emit(step, { kind: 'legs-added', legs, legSeq: call.legSeq + legs.length });
   indexes.forEach((index, i) => emit(step, { kind: 'ring-entry-started', index, legId: legs[i]!.id }));
@@ -124,8 +127,8 @@ function startEntries(step: Step, indexes: number[]): void {
   });
 }
 
-/** The timer at the earliest deadline still ahead: an entry to start or stop, the no-answer forward. */
-function armNext(step: Step): void {
+/** The timer at the earliest deadline still ahead: an entry to start or stop, the no-answer forward, a screening. */
+export function armNext(step: Step): void {
   const ring = ringOf(step);
   const deadlines: number[] = [];
   for (const entry of ring.entries) {
@@ -134,6 +137,7 @@ function armNext(step: Step): void {
     else if (leg && !finished(leg) && leg.status !== 'up') deadlines.push(Date.parse(entry.stopAt));
   }
   if (ring.noAnswer) deadlines.push(Date.parse(ring.noAnswer.at));
+  deadlines.push(...screeningDeadlines(callOf(step).legs));
   if (deadlines.length === 0) return clearTimer(step);
   const next = new Date(Math.min(...deadlines)).toISOString();
   if (callOf(step).timerAt === next) return;

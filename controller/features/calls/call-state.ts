@@ -102,6 +102,14 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
       return patchLeg(state, event.legId, { dtmf: event.digits, dtmfAt: event.at });
     case 'transfer-refused':
       return patchLeg(state, event.legId, { transferRefusedAt: event.at });
+    case 'screening-started':
+      return patchLeg(state, event.legId, { screenUntil: event.until });
+    case 'screening-accepted': {
+      const leg = findLeg(state, event.legId);
+      if (!leg) return state;
+      const { screenUntil: _done, screen: _screened, ...accepted } = leg;
+      return { ...state, legs: state.legs.map((l) => (l.id === leg.id ? accepted : l)) };
+    }
     case 'ring-planned':
     case 'ring-shifted':
       return { ...state, ring: event.ring };

@@ -27,6 +27,8 @@ export type Destination =
 /** One device to ring and when: seconds from the moment this destination starts ringing. */
 export interface RingEntry {
   endpoint: string;
+  /** An outside number (a mobile): screened, its answer counts only after 1 is pressed. */
+  screen?: true;
   /** Who answers on it (the forward target's user, after a forward). */
   person: Person;
   startSeconds: number;
@@ -87,6 +89,10 @@ export interface Leg {
   inStasis?: boolean;
   /** Whom this callee leg rings (a forward target's user): who answered if it wins. */
   person?: Person;
+  /** An outside target's leg: its answer counts only once its person pressed 1 (call screening). */
+  screen?: true;
+  /** Answered and being screened until then (cleared once accepted). */
+  screenUntil?: string;
 }
 
 export type CallMode = 'phone' | 'click';
@@ -253,7 +259,11 @@ export type CallEvent =
   /** The new device answered and is in the bridge's place of the old one (which is hung up). */
   | { kind: 'handoff-completed'; legId: string; replaces: string }
   /** The new device did not answer (or the call moved on): the call goes on as it was. */
-  | { kind: 'handoff-ended' };
+  | { kind: 'handoff-ended' }
+  /** An outside target answered: it hears the screening question until `until`. */
+  | { kind: 'screening-started'; legId: string; until: string }
+  /** …and pressed 1: its answer counts now. */
+  | { kind: 'screening-accepted'; legId: string };
 
 /** The call's log row as this feature writes it (only internal calls so far). */
 export type CallLogEntry = CallLogWrite & { direction: 'internal' };

@@ -16,8 +16,9 @@ import {
 } from './call-step.js';
 import type { CallInput, CallState, Decision, Leg } from './call.types.js';
 import { calleeAnswered, onPickup } from './call-answer.js';
-import { advanceRing } from './call-ring.js';
+import { advanceRing, armNext } from './call-ring.js';
 import { handoffAnswered, handoffTimedOut, onHandoff } from './call-handoff.js';
+import { onScreeningDigit, screening, startScreening } from './call-screening.js';
 
 /**
  * Extension-to-extension calling and click to call, as a pure function: what happened (events) and what to do
@@ -86,8 +87,11 @@ function onFact(step: Step, fact: PbxFact): void {
       return onGone(step, fact.channel.id);
     case 'channel-entered-bridge':
       return onEnteredBridge(step, fact.channel.id, fact.bridge.id);
-    case 'dtmf-received':
+    case 'dtmf-received': {
+      const leg = findLeg(callOf(step), fact.channel.id);
+      if (leg && screening(leg)) return onScreeningDigit(step, leg, fact.digit, (l) => answeredCallee(step, l));
       return onDtmf(step, fact.channel.id, fact.digit);
+    }
     case 'channel-left-bridge':
     case 'bridge-destroyed':
     case 'playback-started':
@@ -143,6 +147,11 @@ function onOriginatedEntered(step: Step, leg: Leg): void {
 function answeredCallee(step: Step, leg: Leg): void {
   const call = callOf(step);
   const wanted = call.stage === 'setup' && !finished(leg) && call.aLegId !== null;
+  if (wanted && leg.screen) {
+    if (leg.screenUntil) return;
+    startScreening(step, leg);
+    return armNext(step);
+  }
   if (wanted) return calleeAnswered(step, leg);
   if (call.answeredLegId !== leg.id) hangupLeg(step, leg, 'normal');
 }
