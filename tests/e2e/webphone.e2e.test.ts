@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
+import { insertTeam } from '../helpers/fixtures.js';
 import { createTestApp, insertUser, type TestApp } from '../helpers/test-app.js';
 import type { TestDatabase } from '../helpers/test-db.js';
 import { header } from './sip-message.js';
@@ -33,6 +34,7 @@ let flakyApp: TestApp & { baseUrl: string };
 let browser: Browser;
 let alice: Awaited<ReturnType<typeof insertUser>>;
 let bob: Awaited<ReturnType<typeof insertUser>>;
+let team: Awaited<ReturnType<typeof insertTeam>>;
 
 /** Waits for the UI (10 s: CI machines run the suites in parallel). */
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
@@ -91,8 +93,9 @@ beforeAll(async () => {
       config: { WEBPHONE_DIR: outDir, SIP_WS_URL: flaky.url },
     }),
   );
-  alice = await insertUser(main.db, { role: 'agent', username: 'alice', extension: '3101' });
-  bob = await insertUser(main.db, { role: 'agent', username: 'bob', extension: '3102' });
+  team = await insertTeam(main.db, 'Sales');
+  alice = await insertUser(main.db, { role: 'agent', username: 'alice', extension: '3101', teamId: team.id });
+  bob = await insertUser(main.db, { role: 'agent', username: 'bob', extension: '3102', teamId: team.id });
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -164,7 +167,14 @@ describe('webphone in Chromium', () => {
       ['3104', 'Dan Diaz', 'dnd'],
       ['3105', 'Eve Evans', 'offline'],
     ]) {
-      publish(main, 'presence.changed', { extension, displayName, state });
+      // Agents see their team's presence (presence.access.ts): these are alice's teammates.
+      publish(main, 'presence.changed', {
+        userId: `user-${extension}`,
+        teamId: team.id,
+        extension,
+        displayName,
+        state,
+      });
     }
     await page.getByText('Carol Chen').waitFor();
     await page.getByLabel('Number to dial').fill('3103');
