@@ -64,6 +64,8 @@ import { createContactsService } from './features/contacts/contacts.service.js';
 import { devicesRoutes } from './features/devices/devices.routes.js';
 import { createDevicesService } from './features/devices/devices.service.js';
 import { teamsRoutes } from './features/teams/teams.routes.js';
+import { createOutboundCalls } from './features/trunks/outbound-calls.js';
+import { dialingPlanOf } from './features/contacts/phone-number.js';
 import { startTrunkProvisioner } from './features/trunks/trunk-provisioner.service.js';
 import { trunkEventVisible } from './features/trunks/trunks.events.js';
 import { trunksRoutes } from './features/trunks/trunks.routes.js';
@@ -182,6 +184,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       emergencyNumbers: config.EMERGENCY_NUMBERS,
     });
   calls?.start();
+  // Outside calls (issue 13): `9` + number and the emergency numbers out of the first trunk; outside forward targets.
+  const outbound = calls && createOutboundCalls({ db, calls, plan: dialingPlanOf(config), logger });
+  if (calls && outbound) {
+    calls.dialPlan.handle('outbound', outbound.onDialled);
+    calls.useOutsideNumbers(outbound.outsideNumber);
+  }
   // Call handling (issue 12): DND and forwarding shared by the API and the phone codes *76/*78/*79, *72/*73, **ext.
   const dnd = createDndService(db, bus);
   const handlingSettings = createHandlingSettingsService({ db, bus });

@@ -14,6 +14,10 @@ export interface User {
   extension: string;
   role: Role;
   teamId: string | null;
+  /** May call outside numbers through the trunk (emergency numbers always); default true. */
+  outboundAllowed: boolean;
+  /** The caller ID (E.164) of their outside calls; null: the trunk's. */
+  outboundCallerId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -26,6 +30,8 @@ export function toUser(row: UserRow): User {
     extension: row.extension,
     role: row.role,
     teamId: row.team_id,
+    outboundAllowed: row.outbound_allowed,
+    outboundCallerId: row.outbound_caller_id,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -12,7 +12,18 @@ let supervisor: ApiClient;
 let agent: ApiClient;
 let agentId: string;
 
-const userKeys = ['createdAt', 'displayName', 'extension', 'id', 'role', 'teamId', 'updatedAt', 'username'];
+const userKeys = [
+  'createdAt',
+  'displayName',
+  'extension',
+  'id',
+  'outboundAllowed',
+  'outboundCallerId',
+  'role',
+  'teamId',
+  'updatedAt',
+  'username',
+];
 let nextExtension = 3000;
 const newUser = (overrides: Record<string, unknown> = {}) => ({
   username: `u${randomUUID().slice(0, 8)}`,
@@ -208,5 +219,39 @@ describe('DELETE /api/users/{id}', () => {
     expect(
       await t.db.selectFrom('users').select('id').where('id', 'in', [adminId, agentId]).execute(),
     ).toHaveLength(2);
+  });
+});
+
+describe('outbound permission and caller ID', () => {
+  it('allows outside calls by default, with the trunk\'s caller ID; both can be set and changed, and are audited', async () => {
+    const plain = (await admin.post('/api/users', newUser())).json();
+    expect(plain).toMatchObject({ outboundAllowed: true, outboundCallerId: null });
+    const restricted = await admin.post('/api/users', newUser({ outboundAllowed: false, outboundCallerId: '+14155550123' }));
+    expect(restricted.statusCode, restricted.body).toBe(201);
+    expect(restricted.json()).toMatchObject({ outboundAllowed: false, outboundCallerId: '+14155550123' });
+    const changed = await admin.patch(`/api/users/${restricted.json().id}`, { outboundAllowed: true, outboundCallerId: null });
+    expect(changed.json()).toMatchObject({ outboundAllowed: true, outboundCallerId: null });
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('target', '=', `user:${restricted.json().id}`)
+      .where('action', '=', 'user.updated')
+      .executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({
+      changes: { outboundAllowed: { from: false, to: true }, outboundCallerId: { from: '+14155550123', to: null } },
+    });
+  });
+
+  it.each([
+    [{ outboundCallerId: '4155550123' }, 'outboundCallerId'],
+    [{ outboundCallerId: '+0123456789' }, 'outboundCallerId'],
+    [{ outboundAllowed: 'yes' }, 'outboundAllowed'],
+  ])('refuses %j with a 400 naming the field', async (fields, field) => {
+    const before = (await t.db.selectFrom('users').select('id').execute()).length;
+    const response = await admin.post('/api/users', newUser(fields));
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).toContain(field);
+    expect((await t.db.selectFrom('users').select('id').execute()).length).toBe(before);
+    expect((await admin.patch(`/api/users/${agentId}`, fields)).statusCode).toBe(400);
   });
 });

@@ -10,7 +10,13 @@ import { asActor } from '../users/actor.js';
 import './call-handling.events.js';
 import { noSuchUser, readableUser, writableUser } from './handling.access.js';
 import type { Forwarding, HandlingProfile, RingSettings } from './handling.types.js';
-import { forwardProblem, ringSettingsProblems, type Problem } from './ring-settings.rules.js';
+import {
+  forwardProblem,
+  ringSettingsProblems,
+  type OutsideForwarding,
+  type Problem,
+} from './ring-settings.rules.js';
+import { anyTrunk } from '../../db/trunks.repository.js';
 
 export type ForwardingView = Forwarding & { userId: string; extension: string };
 export type RingSettingsView = RingSettings & { userId: string; extension: string };
@@ -32,10 +38,21 @@ export function createHandlingSettingsService(deps: { db: Db; bus: EventBus }) {
     return new Set(rows.map((r) => r.extension));
   }
 
-  /** Refuses forward targets nobody has (400 naming each) and outside numbers (400 `no-trunk`: issue 13). */
-  async function checkForwards(targets: [string, string][]): Promise<void> {
+  /** Whether this user may forward outside: only through a trunk, and only with outbound permission (issue 13). */
+  async function outsideForwarding(userId: string): Promise<OutsideForwarding> {
+    if (!(await anyTrunk(db))) return 'no-trunk';
+    const row = await db.selectFrom('users').select('outbound_allowed').where('id', '=', userId).executeTakeFirst();
+    return row?.outbound_allowed ? 'allowed' : 'not-allowed';
+  }
+
+  /**
+   * Refuses forward targets nobody has (400 naming each) and outside numbers without a trunk (400 `no-trunk`) or
+   * without the user's outbound permission (400).
+   */
+  async function checkForwards(userId: string, targets: [string, string][]): Promise<void> {
     const known = await knownExtensions(targets.map(([, t]) => t));
-    const problems = targets.flatMap(([path, t]) => forwardProblem(path, t, known) ?? []);
+    const outside = await outsideForwarding(userId);
+    const problems = targets.flatMap(([path, t]) => forwardProblem(path, t, known, outside) ?? []);
     if (problems.some((p) => p.message.includes('outbound trunk')))
       throw new AppError('no-trunk', 'forwarding to an outside number needs an outbound trunk', problems);
     if (problems.length > 0) throw invalid(problems);
@@ -95,13 +112,8 @@ export function createHandlingSettingsService(deps: { db: Db; bus: EventBus }) {
         const value = patch[k];
         return typeof value === 'string' ? [[k, value] as [string, string]] : [];
       });
-      await checkForwards(targets);
-      return saveForwarding(
-        { userId: actor.userId, label: auditActor(actor), principal: actor },
-        user,
-        patch,
-        'api',
-      );
+      await checkForwards(user.id, targets);
+      return saveForwarding({ userId: actor.userId, label: auditActor(actor), principal: actor }, user, patch, 'api');
     },
     /** `*72<number>` / `*73` from the user's own phone: 'refused' for a number nobody has (or an outside one). */
     async forwardFromPhone(
@@ -110,7 +122,8 @@ export function createHandlingSettingsService(deps: { db: Db; bus: EventBus }) {
     ): Promise<ForwardingView | 'refused' | undefined> {
       const user = await findUserById(db, userId);
       if (!user) return undefined;
-      if (always !== null && forwardProblem('always', always, await knownExtensions([always])))
+      const outside = always !== null ? await outsideForwarding(user.id) : 'no-trunk';
+      if (always !== null && forwardProblem('always', always, await knownExtensions([always]), outside))
         return 'refused';
       return saveForwarding({ userId, label: auditActor(user) }, user, { always }, 'phone');
     },
@@ -139,6 +152,7 @@ export function createHandlingSettingsService(deps: { db: Db; bus: EventBus }) {
         userId,
         devices: new Map(devices.map((d) => [d.id, { ownerUserId: d.owner_user_id, hotdesk: d.hotdesk }])),
         knownExtensions: await knownExtensions(forwardTo ? [forwardTo] : []),
+        outside: await outsideForwarding(user.id),
       });
       if (problems.length > 0) throw invalid(problems);
       const profile = await asActor(db, actor, async (trx) => {

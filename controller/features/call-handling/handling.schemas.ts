@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** A forward target: an extension (or an outside number, refused with `no-trunk` until trunks exist). */
+/** A forward target: an extension, or an outside number (through the trunk; `no-trunk` while there is none). */
 const forwardTarget = z
   .string()
   .regex(/^\+?\d{3,15}$/, 'an extension or a phone number')

@@ -7,7 +7,11 @@ export interface SettingsFacts {
   userId: string;
   devices: Map<string, { ownerUserId: string | null; hotdesk: boolean }>;
   knownExtensions: Set<string>;
+  /** Whether the user may forward to an outside number: yes, no trunk yet, or no outbound permission. */
+  outside?: OutsideForwarding;
 }
+
+export type OutsideForwarding = 'allowed' | 'no-trunk' | 'not-allowed';
 
 export interface Problem {
   path: string;
@@ -18,13 +22,19 @@ export const MAX_DELAY_SECONDS = 120;
 export const MIN_TIMEOUT_SECONDS = 1;
 export const MAX_TIMEOUT_SECONDS = 300;
 
-/** A forward target: an extension somebody has, or (later) an outside number through a trunk. */
-export function forwardProblem(path: string, target: string, known: Set<string>): Problem | undefined {
-  if (!isExtensionNumber(target))
-    return {
-      path,
-      message: `${target} is an outside number: forwarding outside needs an outbound trunk (none yet)`,
-    };
+/** A forward target: an extension somebody has, or an outside number (through the trunk, for users allowed out). */
+export function forwardProblem(
+  path: string,
+  target: string,
+  known: Set<string>,
+  outside: OutsideForwarding = 'no-trunk',
+): Problem | undefined {
+  if (!isExtensionNumber(target)) {
+    if (outside === 'allowed') return undefined;
+    return outside === 'no-trunk'
+      ? { path, message: `${target} is an outside number: forwarding outside needs an outbound trunk (there is none)` }
+      : { path, message: `${target} is an outside number: this user may not call outside numbers` };
+  }
   return known.has(target) ? undefined : { path, message: `no user has extension ${target}` };
 }
 
@@ -69,8 +79,7 @@ export function ringSettingsProblems(settings: RingSettings, facts: SettingsFact
         message: `overlaps schedule.weekly.${o.a} on ${o.day}`,
       });
     const forwardTo = schedule.outsideHours.forwardTo;
-    const p =
-      forwardTo && forwardProblem('schedule.outsideHours.forwardTo', forwardTo, facts.knownExtensions);
+    const p = forwardTo && forwardProblem('schedule.outsideHours.forwardTo', forwardTo, facts.knownExtensions, facts.outside);
     if (p) problems.push(p);
   }
   return problems;

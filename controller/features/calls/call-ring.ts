@@ -30,6 +30,7 @@ export function planOf(destination: Extract<Destination, { kind: 'user' }>, dial
     entries: destination.targets.map((t) => ({
       endpoint: t.endpoint,
       person: destination.user,
+      ...(destination.outside ? { callerId: destination.outside.callerId } : {}),
       startSeconds: 0,
       stopSeconds: dialTimeoutSeconds,
     })),
@@ -123,7 +124,8 @@ function startEntries(step: Step, indexes: number[]): void {
   indexes.forEach((index, i) => emit(step, { kind: 'ring-entry-started', index, legId: legs[i]!.id }));
   indexes.forEach((index, i) => {
     const stop = Date.parse(entries[index]!.stopAt);
-    originateLeg(step, legs[i]!, call.caller, Math.max(1, Math.ceil((stop - step.now.getTime()) / 1000)));
+    const shown = entries[index]!.callerId ?? call.caller;
+    originateLeg(step, legs[i]!, shown, Math.max(1, Math.ceil((stop - step.now.getTime()) / 1000)));
   });
 }
 

@@ -155,7 +155,8 @@ export function ringDestination(step: Step): void {
     originated: true,
   }));
   emit(step, { kind: 'legs-added', legs, legSeq: call.legSeq + legs.length });
-  for (const leg of legs) originateLeg(step, leg, call.caller, call.dialTimeoutSeconds);
+  const shown = call.destination.outside?.callerId ?? call.caller;
+  for (const leg of legs) originateLeg(step, leg, shown, call.dialTimeoutSeconds);
   if (legs.length > 0) startTimer(step);
 }
 

@@ -163,12 +163,13 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
 
 /** The call log row as the call stands. */
 export function logEntryOf(state: CallState): CallLogEntry {
+  const outside = state.destination.kind === 'user' ? state.destination.outside : undefined;
   return {
     callId: state.id,
-    direction: 'internal',
+    direction: outside ? 'outbound' : 'internal',
     fromNumber: state.caller.number,
     fromName: state.caller.name,
-    toNumber: state.dialled,
+    toNumber: outside ? outside.number : state.dialled,
     callerUserId: state.caller.userId,
     answeredByUserId: state.answeredBy?.userId ?? null,
     answeredByExtension: state.answeredBy?.number ?? null,

@@ -19,8 +19,18 @@ export interface Target {
  * Who the dialled number is, as the shell resolved it before deciding (see `resolveTargets`). Personal call handling
  * (`../call-handling/`) may add a ring plan, or make it `busy` (DND with no busy forward).
  */
+/**
+ * An outside number rung through a trunk (`../trunks/`): its E.164 form, the trunk, and the caller ID its leg shows
+ * the carrier (the caller's outbound caller ID, not the extension).
+ */
+export interface OutsideNumber {
+  number: string;
+  trunkId: string;
+  callerId: { name: string; number: string };
+}
+
 export type Destination =
-  | { kind: 'user'; user: Person; targets: Target[]; plan?: RingPlan }
+  | { kind: 'user'; user: Person; targets: Target[]; plan?: RingPlan; outside?: OutsideNumber }
   | { kind: 'busy'; user: Person; path: string[] }
   | { kind: 'unknown' };
 
@@ -31,6 +41,8 @@ export interface RingEntry {
   screen?: true;
   /** Who answers on it (the forward target's user, after a forward). */
   person: Person;
+  /** What its leg shows instead of the caller (an outside number: the outbound caller ID). */
+  callerId?: { name: string; number: string };
   startSeconds: number;
   stopSeconds: number;
 }
@@ -265,8 +277,8 @@ export type CallEvent =
   /** …and pressed 1: its answer counts now. */
   | { kind: 'screening-accepted'; legId: string };
 
-/** The call's log row as this feature writes it (only internal calls so far). */
-export type CallLogEntry = CallLogWrite & { direction: 'internal' };
+/** The call's log row as this feature writes it: internal calls, and outbound ones (an outside destination). */
+export type CallLogEntry = CallLogWrite & { direction: 'internal' | 'outbound' };
 
 export type CallEffect =
   | { kind: 'answer'; channelId: string }

@@ -18,7 +18,9 @@ import {
 } from './call-runner.js';
 import { partiesOfCall, type CallParties } from './call-parties.js';
 import { callIdFromArgs } from './call-state.js';
-import type { AdoptedParty, Destination } from './call.types.js';
+import type { AdoptedParty, Destination, Person } from './call.types.js';
+import type { HangupReason } from '../../ari/pbx.port.js';
+import { isExtensionNumber } from './dial-plan.js';
 import { handlingOps } from './call-handling-ops.js';
 import { createCallStore } from './call-store.js';
 import { createDialRouter, type DialledCall, type DialRouter } from './dial-router.js';
@@ -49,6 +51,17 @@ export interface CallRouting {
   route(destination: Destination, resolve: (number: string) => Promise<Destination>): Promise<Destination>;
 }
 
+/**
+ * What a dialled call rings, decided by the feature that took its route once the caller is known (outbound: the
+ * trunk): a destination, or a refusal the caller's phone is told (unanswered).
+ */
+export type DialledDestination = (
+  caller: Person,
+) => Promise<Destination | { refuse: HangupReason; why: string }>;
+
+/** Outside numbers as destinations (the trunks feature): a forward to one rings it through the trunk. */
+export type OutsideNumbers = (number: string) => Promise<Destination | undefined>;
+
 export interface ClickToCall {
   from?: string;
   to: string;
@@ -76,7 +89,12 @@ export function createCallsService(deps: CallsServiceDeps) {
     onRingBack: (request) => ringBack(request),
     trace: deps.trace,
   });
-  const resolve = (number: string) => directory.resolveTargets(number);
+  let outsideNumbers: OutsideNumbers | undefined;
+  /** An extension from the directory; an outside number (a forward's target) through the trunk, once there is one. */
+  const resolve = async (number: string): Promise<Destination> => {
+    if (isExtensionNumber(number) || !outsideNumbers) return directory.resolveTargets(number);
+    return (await outsideNumbers(number)) ?? { kind: 'unknown' };
+  };
   /** Who a number is, and (call handling) how to ring them now. */
   const destinationOf = async (number: string): Promise<Destination> => {
     const found = await resolve(number);
@@ -109,17 +127,27 @@ export function createCallsService(deps: CallsServiceDeps) {
     dialRouter.onEntered(fact);
   }
 
-  /** A phone dialled an extension: a new call, routed to its id at once so the channel's next facts queue behind it. */
-  function startPhoneCall({ channel, dialled }: DialledCall): void {
+  /**
+   * A phone dialled an extension (or another feature's route it hands over, with `destinationFor`): a new call, routed
+   * to its id at once so the channel's next facts queue behind it.
+   */
+  function startPhoneCall({ channel, dialled }: DialledCall, destinationFor?: DialledDestination): void {
     const callId = newCallId();
     mark(callId, 'stasis-start');
     runner.claim(channel.id, callId);
     void runner.submit(callId, async () => {
       try {
-        const [caller, destination] = await Promise.all([
+        const [caller, found] = await Promise.all([
           directory.identifyCaller(channel),
-          destinationOf(dialled),
+          destinationFor ? undefined : destinationOf(dialled),
         ]);
+        const destination = found ?? (await destinationFor!(caller));
+        if ('refuse' in destination) {
+          logger.info({ channelId: channel.id, dialled, why: destination.why }, 'dialled call refused');
+          runner.unclaim(channel.id);
+          await connection.pbx.hangup(channel.id, destination.refuse);
+          return undefined;
+        }
         mark(callId, 'looked-up');
         return {
           kind: 'phone-call',
@@ -248,6 +276,12 @@ export function createCallsService(deps: CallsServiceDeps) {
       await runner.submit(callId, { kind: 'hangup-call' });
     },
     reconcile,
+    /** Another feature's dialled call becomes a call of this feature, ringing what `destinationFor` says. */
+    startDialled: (call: DialledCall, destinationFor: DialledDestination) => startPhoneCall(call, destinationFor),
+    /** The trunks feature: outside numbers (forward targets) become destinations through the trunk. */
+    useOutsideNumbers(resolver: OutsideNumbers): void {
+      outsideNumbers = resolver;
+    },
     /** The numbering plan's routes: another feature takes the dialled strings of a route (e.g. parking: 700, 7NN). */
     dialPlan: { handle: dialRouter.handle, guard: dialRouter.guard, redial: dialRouter.redial },
     /** Who sets `#72` in motion: the parking feature. */

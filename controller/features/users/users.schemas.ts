@@ -15,6 +15,8 @@ export const userSchema = z.object({
   extension: z.string().regex(extensionPattern).describe(extensionRule),
   role: roleSchema,
   teamId: z.string().uuid().nullable(),
+  outboundAllowed: z.boolean(),
+  outboundCallerId: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -43,6 +45,12 @@ const username = z
 const displayName = z.string().trim().min(1).max(100);
 const password = z.string().min(8, 'at least 8 characters').max(200);
 const pin = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
+/** Outside calls: allowed (default) or not; the caller ID they show, E.164 (null: the trunk's). */
+const outboundAllowed = z.boolean();
+const outboundCallerId = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number (+ and 7 to 15 digits)')
+  .nullable();
 
 export const createUserBody = z.strictObject({
   username,
@@ -53,6 +61,8 @@ export const createUserBody = z.strictObject({
   password,
   sipPassword: sipPasswordSchema.optional(),
   pin: pin.optional(),
+  outboundAllowed: outboundAllowed.optional(),
+  outboundCallerId: outboundCallerId.optional(),
 });
 export type CreateUserBody = z.infer<typeof createUserBody>;
 
@@ -67,6 +77,8 @@ export const updateUserBody = z
     sipPassword: sipPasswordSchema.optional(),
     /** null removes the PIN (no hot desk log-in). */
     pin: pin.nullable().optional(),
+    outboundAllowed: outboundAllowed.optional(),
+    outboundCallerId: outboundCallerId.optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');
 export type UpdateUserBody = z.infer<typeof updateUserBody>;

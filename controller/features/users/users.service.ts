@@ -65,6 +65,8 @@ export function createUsersService(deps: { db: Db; bus: EventBus; config: Config
         password_hash: await hashSecret(body.password),
         sip_password: body.sipPassword ?? randomSipPassword(),
         pin_hash: body.pin === undefined ? null : await hashSecret(body.pin),
+        outbound_allowed: body.outboundAllowed ?? true,
+        outbound_caller_id: body.outboundCallerId ?? null,
       };
       const user = await asActor(db, actor, async (trx) => {
         const created = toUser(await insertUserRow(trx, values));
@@ -139,12 +141,22 @@ async function toUserUpdate(body: UpdateUserBody): Promise<UserUpdate> {
   if (body.password !== undefined) changes.password_hash = await hashSecret(body.password);
   if (body.sipPassword !== undefined) changes.sip_password = body.sipPassword;
   if (body.pin !== undefined) changes.pin_hash = body.pin === null ? null : await hashSecret(body.pin);
+  if (body.outboundAllowed !== undefined) changes.outbound_allowed = body.outboundAllowed;
+  if (body.outboundCallerId !== undefined) changes.outbound_caller_id = body.outboundCallerId;
   return changes;
 }
 
 /** What an update changed, for the audit log: old and new values, and which secrets were set (never their values). */
 function changedFields(before: User, after: User, body: UpdateUserBody): Record<string, unknown> {
-  const fields = ['username', 'displayName', 'extension', 'role', 'teamId'] as const;
+  const fields = [
+    'username',
+    'displayName',
+    'extension',
+    'role',
+    'teamId',
+    'outboundAllowed',
+    'outboundCallerId',
+  ] as const;
   const changes = Object.fromEntries(
     fields.filter((f) => before[f] !== after[f]).map((f) => [f, { from: before[f], to: after[f] }]),
   );
