@@ -29,6 +29,10 @@ export interface PhoneOptions {
   toneHz: number;
   answerMode?: 'auto' | 'manual';
   dir: string;
+  /** The address it binds (default 127.0.0.1): a carrier plays the outside world from its own, e.g. 127.0.0.2. */
+  listenAddress?: string;
+  /** false: never REGISTER (a carrier, told from the phones by its address); default true. */
+  register?: boolean;
 }
 
 export class BaresipPhone {
@@ -153,7 +157,7 @@ function writeConfig(o: PhoneOptions): void {
   mkdirSync(o.dir, { recursive: true });
   const config = [
     'poll_method epoll',
-    `sip_listen 127.0.0.1:${o.sipPort}`,
+    `sip_listen ${o.listenAddress ?? '127.0.0.1'}:${o.sipPort}`,
     `ctrl_tcp_listen 127.0.0.1:${o.ctrlPort}`,
     `audio_source ausine,${o.toneHz}`,
     'ausrc_srate 48000',
@@ -170,7 +174,8 @@ function writeConfig(o: PhoneOptions): void {
   ].join('\n');
   writeFileSync(join(o.dir, 'config'), config);
   const answer = o.answerMode === 'manual' ? 'manual' : 'auto';
-  const account = `<sip:${o.user}@${o.registrar};transport=udp>;auth_pass=${o.password};answermode=${answer};regint=600\n`;
+  const auth = o.register === false ? 'regint=0' : `auth_pass=${o.password};regint=600`;
+  const account = `<sip:${o.user}@${o.registrar};transport=udp>;${auth};answermode=${answer}\n`;
   writeFileSync(join(o.dir, 'accounts'), account);
   writeFileSync(join(o.dir, 'contacts'), '');
 }

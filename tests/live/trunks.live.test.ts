@@ -1,0 +1,170 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { eventually } from '../helpers/telephony.js';
+import { BaresipPhone } from './baresip.js';
+import { describeLive, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
+import { startSipTrace, type SipMessage } from './sip-trace.js';
+import { readWav, toneSnrDb } from './tone-meter.js';
+
+/**
+ * Trunks on a real Asterisk: a baresip phone plays the carrier from its own loopback address (127.0.0.2, never
+ * registered; the trunk's host and `match`). (a) 1001 dials 9 + a national number: the carrier receives the INVITE
+ * for the E.164 number with the user's outbound caller ID in From and PAI, answers, and both hear each other (tones).
+ * (b) The fence: the carrier dials feature codes, a page number, an extension, a slot: each is refused, nobody rings.
+ * (c) A user without outbound permission dialling out is refused (403). And the accounts still register and call
+ * each other with `endpoint_identifier_order = ip,username`.
+ */
+const tones = { '1001': 440, '1002': 1000, carrier: 1700 } as const;
+const CARRIER_IP = '127.0.0.2';
+const carrierPort = 24_000 + Math.floor(Math.random() * 50) * 20;
+
+describeLive('live: trunks, the trunk fence and outside calls on a real Asterisk', () => {
+  let pbx: LivePbx;
+  let carrier: BaresipPhone;
+  let trunkId: string;
+  const users: Record<string, LiveUser> = {};
+  const phones: Record<string, BaresipPhone> = {};
+
+  beforeAll(async () => {
+    pbx = await startLivePbx();
+    for (const ext of ['1001', '1002']) users[ext] = await pbx.createUser(ext);
+    await pbx.admin.patch(`/api/users/${users['1001']!.id}`, { outboundCallerId: '+14155550111' });
+    await pbx.admin.patch(`/api/users/${users['1002']!.id}`, { outboundAllowed: false });
+    phones['1001'] = await pbx.phone('1001', users['1001']!.sipPassword, tones['1001']);
+    phones['1002'] = await pbx.phone('1002', users['1002']!.sipPassword, tones['1002'], 'manual');
+    const created = await pbx.admin.post('/api/trunks', {
+      name: 'Loopback carrier',
+      host: CARRIER_IP,
+      port: carrierPort,
+      match: [`${CARRIER_IP}/32`],
+      callerId: '+14155550100',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    trunkId = created.json().id;
+    await eventually(
+      async () => (await pbx.connection.pbx.getSipObject('identify', `trunk-${trunkId}`)).ok,
+      5000,
+      'the trunk pushed',
+    );
+    carrier = await BaresipPhone.start({
+      name: 'carrier',
+      user: '+14155550177',
+      password: '',
+      registrar: live.sipAddress,
+      sipPort: carrierPort,
+      ctrlPort: carrierPort + 10,
+      toneHz: tones.carrier,
+      answerMode: 'auto',
+      dir: join(mkdtempSync(join(tmpdir(), 'ari-pbx-carrier-')), 'carrier'),
+      listenAddress: CARRIER_IP,
+      register: false,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await carrier?.stop();
+    await pbx?.close();
+  });
+
+  const invitesTo = (messages: SipMessage[], port: number) =>
+    messages.filter((m) => m.direction === 'out' && m.method === 'INVITE' && m.peerPort === port);
+
+  it('the accounts still register and call each other (ip before username)', async () => {
+    const [caller, callee] = [phones['1001']!, phones['1002']!];
+    caller.clearEvents();
+    callee.clearEvents();
+    await caller.dial(`sip:1002@${live.sipAddress}`);
+    await callee.waitFor('CALL_INCOMING', 10_000);
+    await callee.accept();
+    await caller.waitFor('CALL_ESTABLISHED', 10_000);
+    await caller.hangup();
+    await callee.waitFor('CALL_CLOSED', 10_000);
+  });
+
+  it('(a) 9 + a national number leaves through the trunk as E.164 with the outbound caller ID; both talk', async () => {
+    const caller = phones['1001']!;
+    caller.clearEvents();
+    carrier.clearEvents();
+    const trace = await startSipTrace();
+    let messages: SipMessage[] = [];
+    try {
+      const dialledAt = Date.now();
+      await caller.dial(`sip:94155550199@${live.sipAddress}`);
+      await carrier.waitFor('CALL_ESTABLISHED', 10_000);
+      await caller.waitFor('CALL_ESTABLISHED', 10_000);
+      console.log(`live outbound: dial → both established in ${Date.now() - dialledAt} ms`);
+      await sleep(3000);
+      await caller.hangup();
+      await carrier.waitFor('CALL_CLOSED', 10_000);
+    } finally {
+      messages = await trace.stop();
+    }
+    const [invite] = invitesTo(messages, carrierPort);
+    expect(invite, 'an INVITE to the carrier').toBeDefined();
+    console.log('live outbound INVITE:', invite!.startLine, {
+      from: invite!.headers['from'],
+      pai: invite!.headers['p-asserted-identity'],
+      rpid: invite!.headers['remote-party-id'],
+    });
+    expect(invite!.startLine).toBe(`INVITE sip:+14155550199@${CARRIER_IP}:${carrierPort} SIP/2.0`);
+    expect(invite!.headers['from']?.join(' ')).toContain('+14155550111');
+    expect(invite!.headers['p-asserted-identity']?.join(' ')).toContain('+14155550111');
+
+    await sleep(500);
+    const heardByCaller = readWav(caller.recordings().at(-1)!);
+    const heardByCarrier = readWav(carrier.recordings().at(-1)!);
+    const snr = {
+      callerHearsCarrier: toneSnrDb(heardByCaller.samples, heardByCaller.sampleRate, tones.carrier),
+      carrierHearsCaller: toneSnrDb(heardByCarrier.samples, heardByCarrier.sampleRate, tones['1001']),
+    };
+    console.log('live outbound 1001 <-> carrier, tone SNR in dB:', snr);
+    expect(snr.callerHearsCarrier).toBeGreaterThan(30);
+    expect(snr.carrierHearsCaller).toBeGreaterThan(30);
+    const log = await eventually(
+      async () =>
+        pbx.database.db
+          .selectFrom('call_logs')
+          .selectAll()
+          .where('direction', '=', 'outbound')
+          .where('ended_at', 'is not', null)
+          .executeTakeFirst(),
+      5000,
+      'the outbound call log',
+    );
+    expect(log).toMatchObject({ from_number: '1001', to_number: '+14155550199', disposition: 'answered' });
+  });
+
+  it.each([
+    ['*2221002', 403],
+    ['*76', 403],
+    ['**1002', 403],
+    ['800', 404],
+    ['1002', 404],
+    ['701', 404],
+    ['700', 404],
+  ])('(b) the carrier dialling %s is refused with %i and nobody rings', async (dialled, status) => {
+    carrier.clearEvents();
+    phones['1002']!.clearEvents();
+    const started = Date.now();
+    await carrier.dial(`sip:${dialled}@${live.sipAddress}`);
+    const closed = await carrier.waitFor('CALL_CLOSED', 10_000);
+    console.log(`live fence: ${dialled} → ${String(closed.param)} in ${Date.now() - started} ms`);
+    expect(String(closed.param)).toMatch(new RegExp(String(status)));
+    await sleep(300);
+    expect(phones['1002']!.events.filter((e) => e.type === 'CALL_INCOMING')).toEqual([]);
+  });
+
+  it('(c) a user without outbound permission dialling out is refused with 403, the carrier never rung', async () => {
+    const caller = phones['1002']!;
+    caller.clearEvents();
+    carrier.clearEvents();
+    await caller.dial(`sip:94155550199@${live.sipAddress}`);
+    const closed = await caller.waitFor('CALL_CLOSED', 10_000);
+    console.log(`live: 1002 (no outbound) → ${String(closed.param)}`);
+    expect(String(closed.param)).toMatch(/403/);
+    await sleep(300);
+    expect(carrier.events.filter((e) => e.type === 'CALL_INCOMING')).toEqual([]);
+  });
+});
