@@ -81,6 +81,9 @@ export function carrierDial(sim: Sim, carrier: SimPhone, call: PhoneCall, exten:
     const endpointId = identifyEndpoint(sim, ip);
     if (!endpointId) return carrier.close(call, 401, 'remote');
     const context = sim.config.endpointField(endpointId, 'context') || 'default';
+    // `[from-trunk]` has only `_X.` and `_+.`: anything else (`*76`, `#72`) matches no extension, and chan_pjsip
+    // answers 404 before any dialplan runs.
+    if (context === 'from-trunk' && !/^[0-9+]./.test(exten)) return carrier.close(call, 404, 'remote');
     if (!appConnected(sim, 'pbx')) return carrier.close(call, 503, 'remote');
     const dialplan = { context, exten, priority: 2, app_name: 'Stasis', app_data: '' };
     const ch = sipChannel(sim, endpointId, { origin: 'inbound', state: 'Ring', dialplan, caller: { ...from } });

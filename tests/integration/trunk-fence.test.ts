@@ -6,9 +6,11 @@ import { clientFor, eventually, startTelephony, type Telephony } from '../helper
 
 /**
  * The trunk fence on the ARI double: a carrier at 127.0.0.2 (identified by its address, never registered) dialling
- * feature codes, a page number, supervision, an extension, park and a slot reaches nothing — refused with the status
- * the numbering plan gives a trunk (403 for codes, 404 for a number no inbound route has), no leg originated to
- * anyone, no event, nothing changed — whatever its From claims (here: the user 1001).
+ * feature codes, a page number, supervision, an extension, park and a slot reaches nothing — no leg originated to
+ * anyone, no event, nothing changed — whatever its From claims (here: the user 1001). Feature codes match no
+ * extension of `[from-trunk]` (`_X.`, `_+.`), so Asterisk answers 404 itself, as measured live; numbers enter Stasis
+ * as the trunk's and get the numbering plan's 404 (no inbound route). With the trunk's endpoint pointed at another
+ * context the codes do reach the controller, which refuses them 403 (a trunk call whatever the dialplan says).
  */
 let t: Telephony;
 let carrier: SimPhone;
@@ -67,14 +69,14 @@ async function refused(dialled: string) {
 
 describe('a carrier calling the PBX reaches nothing but inbound routes', () => {
   it.each([
-    ['*76', 403],
-    ['*78', 403],
-    ['*11', 403],
-    ['*2221002', 403],
-    ['*2241002', 403],
-    ['*801002', 403],
-    ['**1001', 403],
-    ['*721002', 403],
+    ['*76', 404],
+    ['*78', 404],
+    ['*11', 404],
+    ['*2221002', 404],
+    ['*2241002', 404],
+    ['*801002', 404],
+    ['**1001', 404],
+    ['*721002', 404],
     ['801', 404],
     ['1001', 404],
     ['1002', 404],
