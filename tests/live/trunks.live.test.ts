@@ -177,6 +177,40 @@ describeLive('live: trunks, the trunk fence and outside calls on a real Asterisk
     expect(phones['1002']!.events.filter((e) => e.type === 'CALL_INCOMING')).toEqual([]);
   });
 
+  it('(b) a carrier whose From claims to be 1001 is still the trunk (identified by address, never challenged as 1001)', async () => {
+    const port = carrierPort + 4;
+    const spoofer = await BaresipPhone.start({
+      name: 'spoofer',
+      user: '1001',
+      password: '',
+      registrar: live.sipAddress,
+      sipPort: port,
+      ctrlPort: port + 10,
+      toneHz: tones.carrier,
+      dir: join(mkdtempSync(join(tmpdir(), 'ari-pbx-spoofer-')), 'spoofer'),
+      listenAddress: CARRIER_IP,
+      register: false,
+    });
+    try {
+      phones['1002']!.clearEvents();
+      const entered: { name: string; caller: string }[] = [];
+      const stop = pbx.connection.onFact((fact) => {
+        if (fact.kind === 'channel-entered') entered.push({ name: fact.channel.name, caller: fact.channel.caller.number });
+      });
+      await spoofer.dial(`sip:1002@${live.sipAddress}`);
+      const closed = await spoofer.waitFor('CALL_CLOSED', 10_000).finally(stop);
+      console.log(`live spoof: From 1001 dialling 1002 → ${String(closed.param)}; Stasis:`, entered);
+      expect(String(closed.param)).toMatch(/404/);
+      expect(entered).toHaveLength(1);
+      expect(entered[0]!.name).toMatch(new RegExp(`^PJSIP/trunk-${trunkId}-`));
+      expect(entered[0]!.caller).toBe('1001');
+      await sleep(300);
+      expect(phones['1002']!.events.filter((e) => e.type === 'CALL_INCOMING')).toEqual([]);
+    } finally {
+      await spoofer.stop();
+    }
+  });
+
   it('(c) a user without outbound permission dialling out is refused with 403, the carrier never rung', async () => {
     const caller = phones['1002']!;
     caller.clearEvents();
