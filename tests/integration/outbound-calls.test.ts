@@ -67,7 +67,15 @@ describe('dialling out', () => {
     const callId = (answered?.data as { id: string }).id;
     phones['1001']!.hangup(call);
     await settle();
-    const log = await t.db.selectFrom('call_logs').selectAll().where('call_id', '=', callId).executeTakeFirstOrThrow();
+    // The log is written off the call's lock, in order: its end may land just after the channels went.
+    const log = await eventually(
+      async () => {
+        const row = await t.db.selectFrom('call_logs').selectAll().where('call_id', '=', callId).executeTakeFirst();
+        return row?.disposition ? row : undefined;
+      },
+      2000,
+      'the call log closed',
+    );
     expect(log).toMatchObject({
       direction: 'outbound',
       from_number: '1001',
