@@ -54,6 +54,7 @@ describe('dialling out', () => {
     const invite = await incomingAt(carrier, seen);
     expect(invite.requestUri).toBe('sip:+14155550199@127.0.0.2:5060');
     expect(invite.remote.number).toBe('+14155550111');
+    expect(invite.headers, 'no auto-answer header goes to a carrier').toEqual({});
     await eventually(() => call.state === 'early', 2000, 'the caller hears it ringing (180)');
     carrier.answer(invite);
     await eventually(() => call.state === 'established', 2000, 'answered');
