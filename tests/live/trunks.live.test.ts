@@ -211,6 +211,39 @@ describeLive('live: trunks, the trunk fence and outside calls on a real Asterisk
     }
   });
 
+  it('(d) a registering trunk: pushed over ARI, the module reloaded, Asterisk sends the REGISTER to the carrier', async () => {
+    const port = carrierPort + 8; // nobody listens there: only what Asterisk sends is looked at
+    const trace = await startSipTrace();
+    let messages: SipMessage[] = [];
+    let id = '';
+    try {
+      const created = await pbx.admin.post('/api/trunks', {
+        name: 'Registering carrier',
+        host: CARRIER_IP,
+        port,
+        register: true,
+        username: 'acct-77',
+        password: 'reg-secret-77',
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      id = created.json().id;
+      await eventually(
+        async () => (await pbx.connection.pbx.getSipObject('registration', `trunk-${id}`)).ok,
+        5000,
+        'registration pushed',
+      );
+      await sleep(4000);
+    } finally {
+      messages = await trace.stop();
+    }
+    const registers = messages.filter((m) => m.direction === 'out' && m.method === 'REGISTER' && m.peerPort === port);
+    console.log('live registration: REGISTERs sent', registers.map((m) => `${m.startLine} ${m.headers['to']?.join(' ')}`));
+    expect(registers.length).toBeGreaterThan(0);
+    expect(registers[0]!.startLine).toBe(`REGISTER sip:${CARRIER_IP}:${port} SIP/2.0`);
+    expect(registers[0]!.headers['to']?.join(' ')).toContain(`sip:acct-77@${CARRIER_IP}`);
+    expect((await pbx.admin.delete(`/api/trunks/${id}`)).statusCode).toBe(204);
+  });
+
   it('(c) a user without outbound permission dialling out is refused with 403, the carrier never rung', async () => {
     const caller = phones['1002']!;
     caller.clearEvents();

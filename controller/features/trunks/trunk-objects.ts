@@ -101,6 +101,8 @@ export function trunkObjectsOf(trunk: TrunkConfig): TrunkObjects {
         transport: TRANSPORT_NAMES[trunk.transport],
         retry_interval: '60',
         expiration: '3600',
+        // At once (Asterisk's default waits up to 10 s to spread registrations after a restart).
+        max_random_initial_delay: '1',
         line: 'yes',
         endpoint: id,
       },
