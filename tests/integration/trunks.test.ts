@@ -193,6 +193,8 @@ describe('trunks in Asterisk', () => {
       5000,
       'the stale trunk removed',
     );
+    // The reconnect's sync creates each trunk again from scratch (a moment without it, see the README).
+    await eventually(() => object('identify', `trunk-${id}`), 3000, 'the wanted trunk pushed again');
     expect(await object('endpoint', `trunk-${id}`)).toBeDefined();
     await admin.delete(`/api/trunks/${id}`);
   });
