@@ -168,7 +168,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Trunks (issue 13): pushed to Asterisk as PJSIP objects trunk-<id>, like the accounts.
   const trunkProvisioner = pbxConnection && startTrunkProvisioner({ db, bus, connection: pbxConnection, logger });
   // Personal call handling (issue 12): DND, forwarding, ring strategies and schedules when a call is routed.
-  const routing = createCallRouting({ db, bus, dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS });
+  const routing = createCallRouting({
+    db,
+    bus,
+    dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS,
+    screeningSeconds: config.SCREENING_SECONDS,
+  });
   const calls =
     pbxConnection &&
     createCallsService({

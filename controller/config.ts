@@ -76,6 +76,8 @@ export const configSchema = z.object({
     .regex(/^\d{3,5}$/, '3 to 5 digits')
     .optional(),
   DIAL_TIMEOUT_SECONDS: int(30, 5, 600),
+  /** An outside ring target (a mobile) answered: how long its person has to press 1 before the leg is dropped. */
+  SCREENING_SECONDS: int(15, 3, 120),
   /** Supervising an agent who is on no call: wait for their next call, or end at once (issue 10). */
   SUPERVISION_IDLE_POLICY: z.enum(['wait', 'end']).default('wait'),
   /** Failed log-ins of one username from one address before each further try waits twice as long as the last. */

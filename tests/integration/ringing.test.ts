@@ -100,7 +100,7 @@ describe('ring settings through the API', () => {
       'targets.1.timeoutSeconds',
       'targets.2.deviceId',
       'targets.3.deviceId',
-      'targets.4.kind',
+      'targets.4.number',
       'schedule.timeZone',
       'schedule.weekly.2',
       'schedule.weekly.1',

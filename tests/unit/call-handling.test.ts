@@ -53,6 +53,24 @@ describe('ring strategies: settings → when each device rings (seconds from the
     );
     expect(entries.map((e) => e.endpoint)).toEqual(['PJSIP/1002']);
   });
+
+  it('an external target rings through the trunk, screened, showing the carrier the caller ID the trunk gives; one the trunk cannot reach is skipped', () => {
+    const mobile = { kind: 'external' as const, number: '+4915112345678', delaySeconds: 5, timeoutSeconds: 20 };
+    const unreachable = { kind: 'external' as const, number: '+4915199999999', delaySeconds: 0, timeoutSeconds: 20 };
+    const leg = { endpoint: 'PJSIP/trunk-t1/sip:+4915112345678@carrier:5060', callerId: { name: '', number: '+4930100' }, screenSeconds: 15 };
+    const entries = ringEntries(
+      { strategy: 'follow-me', targets: [t('desk', 0, 10), mobile, unreachable] },
+      'follow-me',
+      bob,
+      accounts,
+      30,
+      new Map([[mobile.number, leg]]),
+    );
+    expect(entries).toEqual([
+      { endpoint: 'PJSIP/1002', person: bob, startSeconds: 0, stopSeconds: 35 },
+      { endpoint: leg.endpoint, person: bob, startSeconds: 15, stopSeconds: 35, screenSeconds: 15, callerId: leg.callerId },
+    ]);
+  });
 });
 
 const berlin: Schedule = {
@@ -126,7 +144,7 @@ describe('routing with forwards: loops end at the last distinct target', () => {
         },
         resolve: async (ext) => (/^100\d$/.test(ext) ? dest(ext) : { kind: 'unknown' }),
       },
-      { now: new Date('2026-03-27T09:00:00Z'), dialTimeoutSeconds: 30 },
+      { now: new Date('2026-03-27T09:00:00Z'), dialTimeoutSeconds: 30, screeningSeconds: 15 },
     );
     if (result.kind === 'busy') return { busy: result.path };
     if (result.kind !== 'user') return result.kind;

@@ -160,7 +160,7 @@ describe('handoff in the calls decider', () => {
 describe('call screening of an outside target in the calls decider', () => {
   const dtmf = (id: string, digit: string) =>
     fact({ kind: 'dtmf-received', channel: channel(id, 'Up'), digit, durationMs: 100 });
-  const mobile = { ...entry('PJSIP/trunk-t1/sip:+4915112345678@carrier', 0, 25), screen: true as const };
+  const mobile = { ...entry('PJSIP/trunk-t1/sip:+4915112345678@carrier', 0, 25), screenSeconds: 15 };
   const plan: RingPlan = { entries: [entry('PJSIP/1002', 0, 25), mobile], path: ['1002'] };
   const answered: [CallInput, number][] = [
     [call(plan), 0],

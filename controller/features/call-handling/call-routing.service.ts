@@ -27,6 +27,7 @@ export function createCallRouting(deps: {
   db: Db;
   bus: EventBus;
   dialTimeoutSeconds: number;
+  screeningSeconds: number;
   now?: () => Date;
 }): CallRouting & { stop(): void } {
   const now = deps.now ?? (() => new Date());
@@ -52,7 +53,7 @@ export function createCallRouting(deps: {
       return routeDestination(
         destination,
         { profileOf, resolve },
-        { now: now(), dialTimeoutSeconds: deps.dialTimeoutSeconds },
+        { now: now(), dialTimeoutSeconds: deps.dialTimeoutSeconds, screeningSeconds: deps.screeningSeconds },
       );
     },
     stop: unsubscribe,

@@ -1,6 +1,6 @@
 import type { Destination, RingPlan } from '../calls/call.types.js';
 import type { HandlingProfile } from './handling.types.js';
-import { effectiveSettings, ringEntries } from './ring-strategy.js';
+import { effectiveSettings, ringEntries, type OutsideLeg } from './ring-strategy.js';
 
 /**
  * Routing a call to a user by their call handling: DND, unconditional forward, the schedule, then how their devices
@@ -38,6 +38,8 @@ export interface RoutingLookups {
 export interface RoutingOptions {
   now: Date;
   dialTimeoutSeconds: number;
+  /** How long a screened outside target has to press 1 (SCREENING_SECONDS). */
+  screeningSeconds: number;
 }
 
 /** Whether a profile changes nothing about today's ringing (so the destination is left exactly as it was). */
@@ -89,6 +91,7 @@ export async function routeDestination(
         dest.user,
         dest.targets,
         options.dialTimeoutSeconds,
+        await outsideLegs(profile, lookups, options.screeningSeconds),
       ),
       path: [extension],
       ...(onBusy ? { onBusy } : {}),
@@ -105,6 +108,23 @@ export async function routeDestination(
   }
 
   return route(destination, new Set(), 0);
+}
+
+/** The user's outside ring targets as the trunk reaches them now (through the same lookup as an outside forward). */
+async function outsideLegs(
+  profile: HandlingProfile,
+  lookups: RoutingLookups,
+  screenSeconds: number,
+): Promise<Map<string, OutsideLeg>> {
+  const legs = new Map<string, OutsideLeg>();
+  for (const target of profile.ringSettings.targets) {
+    if (target.kind !== 'external' || !target.number || legs.has(target.number)) continue;
+    const found = await lookups.resolve(target.number);
+    const endpoint = found.kind === 'user' && found.outside ? found.targets[0]?.endpoint : undefined;
+    if (found.kind === 'user' && found.outside && endpoint)
+      legs.set(target.number, { endpoint, callerId: found.outside.callerId, screenSeconds });
+  }
+  return legs;
 }
 
 /** A destination reached through this extension: the path starts here, and the call is still to the dialled user. */

@@ -1,4 +1,4 @@
-import { isExtensionNumber } from '../calls/dial-plan.js';
+import { isExtensionNumber, routeOfDialled } from '../calls/dial-plan.js';
 import type { RingSettings } from './handling.types.js';
 import { isTimeZone, minutesOf, overlaps } from './schedule.js';
 
@@ -38,6 +38,19 @@ export function forwardProblem(
   return known.has(target) ? undefined : { path, message: `no user has extension ${target}` };
 }
 
+/** An external target (a mobile, rung through the trunk and screened): an outside number the user may call. */
+function externalProblems(at: string, number: string | undefined, outside: OutsideForwarding = 'no-trunk'): Problem[] {
+  if (!number) return [{ path: `${at}.number`, message: 'an external target needs a number' }];
+  const route = routeOfDialled(number, 'phone');
+  if (route.kind !== 'route' || route.route !== 'outbound')
+    return [{ path: `${at}.number`, message: `${number} is not an outside number` }];
+  if (outside === 'no-trunk')
+    return [{ path: `${at}.number`, message: `${number}: an external target needs an outbound trunk (there is none)` }];
+  if (outside === 'not-allowed')
+    return [{ path: `${at}.number`, message: `${number}: this user may not call outside numbers` }];
+  return [];
+}
+
 /** Every problem of a ring settings body, each named by its path (empty: it may be saved). Pure. */
 export function ringSettingsProblems(settings: RingSettings, facts: SettingsFacts): Problem[] {
   const problems: Problem[] = [];
@@ -59,8 +72,9 @@ export function ringSettingsProblems(settings: RingSettings, facts: SettingsFact
         problems.push({ path: `${at}.deviceId`, message: `device ${t.deviceId} is not this user's to ring` });
     } else if (t.deviceId !== undefined)
       problems.push({ path: `${at}.deviceId`, message: `only a device target takes a deviceId` });
-    if (t.kind === 'external')
-      problems.push({ path: `${at}.kind`, message: 'an external target needs an outbound trunk (none yet)' });
+    if (t.kind === 'external') problems.push(...externalProblems(at, t.number, facts.outside));
+    else if (t.number !== undefined)
+      problems.push({ path: `${at}.number`, message: 'only an external target takes a number' });
     const key = `${t.kind}:${t.deviceId ?? t.number ?? ''}`;
     if (seen.has(key)) problems.push({ path: at, message: 'the same target twice' });
     seen.add(key);

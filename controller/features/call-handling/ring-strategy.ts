@@ -7,7 +7,15 @@ import { isOpen } from './schedule.js';
  * rings. Offsets are seconds from the moment the user starts ringing.
  */
 
-/** The endpoint a ring target rings, or undefined (an external number: no trunk yet, issue 13). */
+/** How an outside ring target is reached: the trunk leg's endpoint and the caller ID the carrier is shown. */
+export interface OutsideLeg {
+  endpoint: string;
+  callerId: { name: string; number: string };
+  /** How long its person has to press 1 once answered (call screening). */
+  screenSeconds: number;
+}
+
+/** The endpoint a ring target rings, or undefined (an external number: resolved through the trunk, `outside`). */
 export function endpointOf(target: RingTarget, extension: string): string | undefined {
   switch (target.kind) {
     case 'desk':
@@ -50,6 +58,8 @@ export function ringEntries(
   person: Person,
   available: Target[],
   dialTimeoutSeconds: number,
+  /** Outside targets by number, as the trunk reaches them now (one the trunk cannot reach is skipped). */
+  outside: ReadonlyMap<string, OutsideLeg> = new Map(),
 ): RingEntry[] {
   const have = new Set(available.map((t) => t.endpoint));
   if (settings.targets.length === 0)
@@ -59,23 +69,27 @@ export function ringEntries(
       startSeconds: 0,
       stopSeconds: dialTimeoutSeconds,
     }));
-  const targets = settings.targets.flatMap((t) => {
+  const targets = settings.targets.flatMap((t): (RingTarget & { endpoint: string; leg?: OutsideLeg })[] => {
+    const leg = t.kind === 'external' && t.number ? outside.get(t.number) : undefined;
+    if (leg) return [{ ...t, endpoint: leg.endpoint, leg }];
     const endpoint = endpointOf(t, person.number);
     return endpoint && have.has(endpoint) ? [{ ...t, endpoint }] : [];
   });
-  const entry = (endpoint: string, start: number, ring: number): RingEntry => ({
-    endpoint,
+  // An outside target (a mobile) is screened: its answer counts once 1 is pressed (its voicemail never takes the call).
+  const entry = (t: (typeof targets)[number], start: number, ring: number): RingEntry => ({
+    endpoint: t.endpoint,
     person,
     startSeconds: start,
     stopSeconds: start + ring,
+    ...(t.leg ? { screenSeconds: t.leg.screenSeconds, callerId: t.leg.callerId } : {}),
   });
   switch (strategy) {
     case 'simultaneous':
-      return targets.map((t) => entry(t.endpoint, t.delaySeconds, t.timeoutSeconds));
+      return targets.map((t) => entry(t, t.delaySeconds, t.timeoutSeconds));
     case 'sequential': {
       let cursor = 0;
       return targets.map((t) => {
-        const e = entry(t.endpoint, cursor + t.delaySeconds, t.timeoutSeconds);
+        const e = entry(t, cursor + t.delaySeconds, t.timeoutSeconds);
         cursor = e.stopSeconds;
         return e;
       });
@@ -84,9 +98,9 @@ export function ringEntries(
       const [first, ...rest] = targets;
       if (!first) return [];
       const after = first.delaySeconds + first.timeoutSeconds;
-      const others = rest.map((t) => entry(t.endpoint, after + t.delaySeconds, t.timeoutSeconds));
+      const others = rest.map((t) => entry(t, after + t.delaySeconds, t.timeoutSeconds));
       const end = Math.max(after, ...others.map((e) => e.stopSeconds));
-      return [{ ...entry(first.endpoint, first.delaySeconds, 0), stopSeconds: end }, ...others];
+      return [{ ...entry(first, first.delaySeconds, 0), stopSeconds: end }, ...others];
     }
     default: {
       const never: never = strategy;

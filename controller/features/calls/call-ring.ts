@@ -118,7 +118,7 @@ function startEntries(step: Step, indexes: number[]): void {
     ...newLeg(`${call.id}-${call.legSeq + i + 1}`, 'callee', entries[index]!.endpoint),
     originated: true,
     person: entries[index]!.person,
-    ...(entries[index]!.screen ? { screen: true as const } : {}),
+    ...(entries[index]!.screenSeconds !== undefined ? { screenSeconds: entries[index]!.screenSeconds } : {}),
   }));
   emit(step, { kind: 'legs-added', legs, legSeq: call.legSeq + legs.length });
   indexes.forEach((index, i) => emit(step, { kind: 'ring-entry-started', index, legId: legs[i]!.id }));

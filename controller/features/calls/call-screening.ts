@@ -6,10 +6,9 @@ import type { Leg } from './call.types.js';
  * Call screening of an outside ring target (a mobile through the trunk): its answer counts only once the person
  * pressed 1, so a mobile's voicemail can never take the call. Answered, the leg hears who is calling and the options
  * (Asterisk's FollowMe prompts: "incoming call from" + the number, "press 1 to accept, 2 to reject"); 1 wins the call
- * like any answer, 2 or silence for `SCREEN_SECONDS` hangs that leg up while the other targets ring on. The caller
+ * like any answer, 2 or silence for the entry's `screenSeconds` (SCREENING_SECONDS) hangs that leg up while the other targets ring on. The caller
  * hears ringback throughout.
  */
-export const SCREEN_SECONDS = 15;
 export const ACCEPT_DIGIT = '1';
 export const REJECT_DIGIT = '2';
 
@@ -19,7 +18,7 @@ const digitsOf = (number: string) => [...number.replace(/[^0-9]/g, '')].map((d) 
 export function startScreening(step: Step, leg: Leg): void {
   const call = callOf(step);
   const playbackId = `${leg.id}-screen`;
-  const until = new Date(step.now.getTime() + SCREEN_SECONDS * 1000).toISOString();
+  const until = new Date(step.now.getTime() + (leg.screenSeconds ?? 0) * 1000).toISOString();
   emit(step, { kind: 'screening-started', legId: leg.id, until });
   effect(step, {
     kind: 'play',

@@ -107,7 +107,7 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
     case 'screening-accepted': {
       const leg = findLeg(state, event.legId);
       if (!leg) return state;
-      const { screenUntil: _done, screen: _screened, ...accepted } = leg;
+      const { screenUntil: _done, screenSeconds: _screened, ...accepted } = leg;
       return { ...state, legs: state.legs.map((l) => (l.id === leg.id ? accepted : l)) };
     }
     case 'ring-planned':

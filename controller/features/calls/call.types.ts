@@ -37,8 +37,8 @@ export type Destination =
 /** One device to ring and when: seconds from the moment this destination starts ringing. */
 export interface RingEntry {
   endpoint: string;
-  /** An outside number (a mobile): screened, its answer counts only after 1 is pressed. */
-  screen?: true;
+  /** An outside number (a mobile): screened, its answer counts only after 1 is pressed within this many seconds. */
+  screenSeconds?: number;
   /** Who answers on it (the forward target's user, after a forward). */
   person: Person;
   /** What its leg shows instead of the caller (an outside number: the outbound caller ID). */
@@ -101,8 +101,8 @@ export interface Leg {
   inStasis?: boolean;
   /** Whom this callee leg rings (a forward target's user): who answered if it wins. */
   person?: Person;
-  /** An outside target's leg: its answer counts only once its person pressed 1 (call screening). */
-  screen?: true;
+  /** An outside target's leg: its answer counts only once its person pressed 1 within this many seconds. */
+  screenSeconds?: number;
   /** Answered and being screened until then (cleared once accepted). */
   screenUntil?: string;
 }

@@ -147,7 +147,7 @@ function onOriginatedEntered(step: Step, leg: Leg): void {
 function answeredCallee(step: Step, leg: Leg): void {
   const call = callOf(step);
   const wanted = call.stage === 'setup' && !finished(leg) && call.aLegId !== null;
-  if (wanted && leg.screen) {
+  if (wanted && leg.screenSeconds !== undefined) {
     if (leg.screenUntil) return;
     startScreening(step, leg);
     return armNext(step);
