@@ -6,7 +6,8 @@ import { eventually } from '../helpers/telephony.js';
 import { BaresipPhone } from './baresip.js';
 import { describeLive, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
 import { startSipTrace, type SipMessage } from './sip-trace.js';
-import { readWav, toneSnrDb } from './tone-meter.js';
+import { HEARD_DB } from './hearing.js';
+import { readWav, toneSnrDb, totalPowerDb } from './tone-meter.js';
 
 /**
  * Trunks on a real Asterisk: a baresip phone plays the carrier from its own loopback address (127.0.0.2, never
@@ -95,9 +96,18 @@ describeLive('live: trunks, the trunk fence and outside calls on a real Asterisk
       await caller.dial(`sip:94155550199@${live.sipAddress}`);
       await carrier.waitFor('CALL_ESTABLISHED', 10_000).catch(async (error: unknown) => {
         const seen = await trace.stop();
-        console.log('live outbound failed; SIP seen:', seen.map((m) => `${m.direction} ${m.peerPort} ${m.startLine}`));
-        console.log('caller events', caller.events.map((e) => `${e.type} ${String(e.param ?? '')}`));
-        console.log('carrier events', carrier.events.map((e) => `${e.type} ${String(e.param ?? '')}`));
+        console.log(
+          'live outbound failed; SIP seen:',
+          seen.map((m) => `${m.direction} ${m.peerPort} ${m.startLine}`),
+        );
+        console.log(
+          'caller events',
+          caller.events.map((e) => `${e.type} ${String(e.param ?? '')}`),
+        );
+        console.log(
+          'carrier events',
+          carrier.events.map((e) => `${e.type} ${String(e.param ?? '')}`),
+        );
         throw error;
       });
       await caller.waitFor('CALL_ESTABLISHED', 10_000);
@@ -156,26 +166,32 @@ describeLive('live: trunks, the trunk fence and outside calls on a real Asterisk
     ['1002', 404, true],
     ['701', 404, true],
     ['700', 404, true],
-  ])('(b) the carrier dialling %s is refused with %i and nobody rings (in Stasis: %s)', async (dialled, status, stasis) => {
-    carrier.clearEvents();
-    phones['1002']!.clearEvents();
-    const entered: string[] = [];
-    const stop = pbx.connection.onFact((fact) => {
-      if (fact.kind === 'channel-entered') entered.push(`${fact.channel.name} ${fact.args.join(',')}`);
-    });
-    const started = Date.now();
-    await carrier.dial(`sip:${dialled}@${live.sipAddress}`);
-    const closed = await carrier.waitFor('CALL_CLOSED', 10_000).finally(stop);
-    console.log(`live fence: ${dialled} → ${String(closed.param)} in ${Date.now() - started} ms; Stasis:`, entered);
-    expect(String(closed.param)).toMatch(new RegExp(String(status)));
-    if (!stasis) expect(entered).toEqual([]);
-    else {
-      expect(entered).toHaveLength(1);
-      expect(entered[0]).toMatch(new RegExp(`^PJSIP/trunk-${trunkId}-[0-9a-f]{8} ${dialled},inbound$`));
-    }
-    await sleep(300);
-    expect(phones['1002']!.events.filter((e) => e.type === 'CALL_INCOMING')).toEqual([]);
-  });
+  ])(
+    '(b) the carrier dialling %s is refused with %i and nobody rings (in Stasis: %s)',
+    async (dialled, status, stasis) => {
+      carrier.clearEvents();
+      phones['1002']!.clearEvents();
+      const entered: string[] = [];
+      const stop = pbx.connection.onFact((fact) => {
+        if (fact.kind === 'channel-entered') entered.push(`${fact.channel.name} ${fact.args.join(',')}`);
+      });
+      const started = Date.now();
+      await carrier.dial(`sip:${dialled}@${live.sipAddress}`);
+      const closed = await carrier.waitFor('CALL_CLOSED', 10_000).finally(stop);
+      console.log(
+        `live fence: ${dialled} → ${String(closed.param)} in ${Date.now() - started} ms; Stasis:`,
+        entered,
+      );
+      expect(String(closed.param)).toMatch(new RegExp(String(status)));
+      if (!stasis) expect(entered).toEqual([]);
+      else {
+        expect(entered).toHaveLength(1);
+        expect(entered[0]).toMatch(new RegExp(`^PJSIP/trunk-${trunkId}-[0-9a-f]{8} ${dialled},inbound$`));
+      }
+      await sleep(300);
+      expect(phones['1002']!.events.filter((e) => e.type === 'CALL_INCOMING')).toEqual([]);
+    },
+  );
 
   it('(b) a carrier whose From claims to be 1001 is still the trunk (identified by address, never challenged as 1001)', async () => {
     const port = carrierPort + 4;
@@ -195,7 +211,8 @@ describeLive('live: trunks, the trunk fence and outside calls on a real Asterisk
       phones['1002']!.clearEvents();
       const entered: { name: string; caller: string }[] = [];
       const stop = pbx.connection.onFact((fact) => {
-        if (fact.kind === 'channel-entered') entered.push({ name: fact.channel.name, caller: fact.channel.caller.number });
+        if (fact.kind === 'channel-entered')
+          entered.push({ name: fact.channel.name, caller: fact.channel.caller.number });
       });
       await spoofer.dial(`sip:1002@${live.sipAddress}`);
       const closed = await spoofer.waitFor('CALL_CLOSED', 10_000).finally(stop);
@@ -236,8 +253,13 @@ describeLive('live: trunks, the trunk fence and outside calls on a real Asterisk
     } finally {
       messages = await trace.stop();
     }
-    const registers = messages.filter((m) => m.direction === 'out' && m.method === 'REGISTER' && m.peerPort === port);
-    console.log('live registration: REGISTERs sent', registers.map((m) => `${m.startLine} ${m.headers['to']?.join(' ')}`));
+    const registers = messages.filter(
+      (m) => m.direction === 'out' && m.method === 'REGISTER' && m.peerPort === port,
+    );
+    console.log(
+      'live registration: REGISTERs sent',
+      registers.map((m) => `${m.startLine} ${m.headers['to']?.join(' ')}`),
+    );
     expect(registers.length).toBeGreaterThan(0);
     expect(registers[0]!.startLine).toBe(`REGISTER sip:${CARRIER_IP}:${port} SIP/2.0`);
     expect(registers[0]!.headers['to']?.join(' ')).toContain(`sip:acct-77@${CARRIER_IP}`);
@@ -254,5 +276,64 @@ describeLive('live: trunks, the trunk fence and outside calls on a real Asterisk
     expect(String(closed.param)).toMatch(/403/);
     await sleep(300);
     expect(carrier.events.filter((e) => e.type === 'CALL_INCOMING')).toEqual([]);
+  });
+
+  it('(e) a mobile ring target through the trunk is screened: its answer counts only after it presses 1, then both talk', async () => {
+    const user = await pbx.createUser('1003');
+    const saved = await pbx.admin.put(`/api/users/${user.id}/ring-settings`, {
+      strategy: 'simultaneous',
+      targets: [{ kind: 'external', number: '+14155550199', delaySeconds: 0, timeoutSeconds: 20 }],
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const caller = phones['1001']!;
+    caller.clearEvents();
+    carrier.clearEvents();
+    await caller.dial(`sip:1003@${live.sipAddress}`);
+    await carrier.waitFor('CALL_ESTABLISHED', 10_000);
+    const carrierUp = Date.now();
+    await sleep(2500);
+    expect(
+      caller.events.some((e) => e.type === 'CALL_ESTABLISHED'),
+      'the mobile answering is not the call answered',
+    ).toBe(false);
+    await carrier.sendDtmf('1');
+    const accepted = Date.now();
+    await caller.waitFor('CALL_ESTABLISHED', 10_000);
+    const callerUp = Date.now();
+    console.log(
+      `live screening: 1 pressed ${accepted - carrierUp} ms after the mobile answered; the caller answered ${callerUp - accepted} ms later`,
+    );
+    await sleep(3000);
+    await caller.hangup();
+    await carrier.waitFor('CALL_CLOSED', 10_000);
+    await sleep(500);
+    const heardByCaller = readWav(caller.recordings().at(-1)!);
+    const heardByCarrier = readWav(carrier.recordings().at(-1)!);
+    const carrierBefore = heardByCarrier.samples.subarray(0, Math.round(2 * heardByCarrier.sampleRate));
+    const snr = {
+      callerHearsMobile: toneSnrDb(heardByCaller.samples, heardByCaller.sampleRate, tones.carrier),
+      mobileHearsCallerBeforeAccepting: toneSnrDb(carrierBefore, heardByCarrier.sampleRate, tones['1001']),
+      mobileHearsCallerAfter: toneSnrDb(
+        heardByCarrier.samples.subarray(
+          Math.round(((callerUp - carrierUp) / 1000 + 0.5) * heardByCarrier.sampleRate),
+        ),
+        heardByCarrier.sampleRate,
+        tones['1001'],
+      ),
+    };
+    const questionDb = totalPowerDb(carrierBefore);
+    console.log(
+      'live screening, tone SNR in dB:',
+      snr,
+      "the mobile's first 2 s (the question), power dB:",
+      questionDb,
+    );
+    // Before 1 the mobile hears the spoken question (speech, some of it near 440 Hz), never the caller's tone (≥ +30 dB).
+    expect(snr.mobileHearsCallerBeforeAccepting, 'the screening question, not the caller').toBeLessThan(
+      HEARD_DB,
+    );
+    expect(questionDb, 'the question is heard').toBeGreaterThan(-40);
+    expect(snr.callerHearsMobile).toBeGreaterThan(30);
+    expect(snr.mobileHearsCallerAfter).toBeGreaterThan(30);
   });
 });
