@@ -102,6 +102,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Hot desk tunables for tests: how often to sweep for log-outs, keypad entry timings. */
   hotdesk?: { sweepMs?: number; entryRules?: Partial<DigitEntryRules> };
+  /** Presence tunables for tests: how long ARI may be down before the views are marked stale (default 5 s). */
+  presence?: { staleAfterMs?: number };
 }
 
 export interface App {
@@ -163,6 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     store: createPresenceStore(redis, config.REDIS_PREFIX, relay.instanceId),
     connection: pbxConnection,
     reconcileSeconds: config.PRESENCE_RECONCILE_SECONDS,
+    staleAfterMs: deps.presence?.staleAfterMs,
   });
   await presence.start();
   // Trunks (issue 13): pushed to Asterisk as PJSIP objects trunk-<id>, like the accounts.

@@ -86,7 +86,8 @@ function fallbackDial(sim: Sim, phone: SimPhone, call: PhoneCall, exten: string)
   });
   a.fallbackPeerId = b.id;
   b.fallbackPeerId = a.id;
-  b.state = 'Ringing';
+  // Events reach only apps subscribed to the endpoint (no app is connected now, but one may be by the answer).
+  setState(sim, b, 'Ringing');
   phoneSide.invite(sim, b, callee);
   phone.receiveRinging(a.id);
 }
@@ -105,10 +106,10 @@ export function phoneAnswers(sim: Sim, phone: SimPhone, call: PhoneCall): void {
 }
 
 function answerFallback(sim: Sim, b: Channel): void {
-  b.state = 'Up';
+  setState(sim, b, 'Up');
   const a = b.fallbackPeerId ? sim.liveChannel(b.fallbackPeerId) : undefined;
   if (!a) return;
-  a.state = 'Up';
+  setState(sim, a, 'Up');
   a.connected = { ...b.caller };
   b.connected = { ...a.caller };
   phoneSide.answered(sim, a);

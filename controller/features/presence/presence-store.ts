@@ -17,6 +17,8 @@ return 1`;
 export interface PresenceStore {
   /** This instance computes presence from now on. */
   claim(): Promise<void>;
+  /** Whether the claim is still this instance's (no other instance took the ARI app since). */
+  owns(): Promise<boolean>;
   /** Writes views and removes users' views, if this instance still holds the claim; false when it does not. */
   write(views: readonly PresenceView[], removedUserIds?: readonly string[]): Promise<boolean>;
   readAll(): Promise<PresenceView[]>;
@@ -29,6 +31,9 @@ export function createPresenceStore(redis: Redis, prefix: string, instanceId: st
   return {
     async claim() {
       await redis.set(ownerKey, instanceId);
+    },
+    async owns() {
+      return (await redis.get(ownerKey)) === instanceId;
     },
     async write(views, removed = []) {
       if (views.length === 0 && removed.length === 0) return true;

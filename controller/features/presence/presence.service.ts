@@ -146,23 +146,32 @@ export function createPresenceService(deps: PresenceDeps) {
     }
   }
 
+  /** This instance holds the app now: claim the store, read users again, recompute all, store every view. */
   async function onConnected(): Promise<void> {
     clearTimeout(staleTimer);
     await store.claim();
     await directory.reload().catch(() => undefined);
     await resync();
+    // Views computed from facts before the claim were not stored.
+    save([...views.values()]);
   }
 
   function onDisconnected(): void {
     clearTimeout(staleTimer);
-    staleTimer = setTimeout(() => {
-      if (computing()) return;
-      stale = true;
-      const changed = [...views.values()].filter((v) => !v.stale).map((v) => ({ ...v, stale: true }));
-      for (const view of changed) views.set(view.userId, view);
-      for (const view of changed) bus.publish('presence.changed', view);
-      save(changed);
-    }, deps.staleAfterMs ?? 5000);
+    staleTimer = setTimeout(() => void markStale().catch(() => undefined), deps.staleAfterMs ?? 5000);
+  }
+
+  /**
+   * Asterisk unreachable for a while: the views keep their last known state, marked `stale`, unless another instance
+   * took the app meanwhile (then its views are the truth, and this one only mirrors them).
+   */
+  async function markStale(): Promise<void> {
+    if (computing() || !(await store.owns())) return mirror();
+    stale = true;
+    const changed = [...views.values()].filter((v) => !v.stale).map((v) => ({ ...v, stale: true }));
+    for (const view of changed) views.set(view.userId, view);
+    for (const view of changed) bus.publish('presence.changed', view);
+    save(changed);
   }
 
   /** Another instance's views (it holds the app): mirrored in memory. */
