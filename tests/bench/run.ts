@@ -2,6 +2,7 @@ import { benchCalls } from './calls.bench.js';
 import { benchLogin } from './login.bench.js';
 import { benchPaging } from './paging.bench.js';
 import { benchParking } from './parking.bench.js';
+import { benchPresence } from './presence.bench.js';
 import { benchRest } from './rest.bench.js';
 import { benchSupervision } from './supervision.bench.js';
 
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   parking: benchParking,
   paging: benchPaging,
   supervision: benchSupervision,
+  presence: benchPresence,
 };
 
 const only = process.argv.slice(2);
