@@ -17,7 +17,7 @@ export type SpeedDialsChanged = UserRef & { speedDials: { slot: number; number: 
 
 declare module '../../bus/events.js' {
   interface EventMap {
-    /** DND turned on or off (API or `*76`/`*78`/`*79`). There is no presence yet: when it exists it follows this. */
+    /** DND turned on or off (API or `*76`/`*78`/`*79`); presence follows it at once. */
     'user.dnd-changed': DndChanged;
     /** Forwarding changed (API or `*72`/`*73`). */
     'user.forwarding-changed': ForwardingChanged;
