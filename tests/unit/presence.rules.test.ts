@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelState, PbxFact } from '../../controller/ari/pbx.facts.js';
 import {
   accountOfChannel,
+  computedViewOf,
   emptyLines,
   evolveLines,
   lineFactOf,
@@ -315,5 +316,48 @@ describe('the free-text status', () => {
     expect(normaliseStatus('  in a meeting ')).toBe('in a meeting');
     expect(normaliseStatus('   ')).toBeNull();
     expect(normaliseStatus(null)).toBeNull();
+  });
+});
+
+describe('a user\u2019s view from their accounts and the lines', () => {
+  const user = {
+    userId: 'u1',
+    extension: '1001',
+    displayName: 'Alice',
+    teamId: 't1',
+    dnd: false,
+    status: 'wfh',
+  };
+  const lines = fold([
+    { kind: 'endpoint', account: 'hot-7', registered: true },
+    { kind: 'endpoint', account: '1002', registered: true },
+    channel('c1', 'PJSIP/1001-web-00000001', 'Ringing'),
+    channel('c2', 'PJSIP/1002-00000002', 'Up'),
+  ]).state;
+
+  it('only the user\u2019s own accounts count (a hot desk they are logged in on among them)', () => {
+    expect(computedViewOf(user, ['1001', '1001-web', 'hot-7'], lines, false)).toEqual({
+      userId: 'u1',
+      extension: '1001',
+      displayName: 'Alice',
+      teamId: 't1',
+      state: 'ringing',
+      devices: [
+        { account: '1001', registered: false },
+        { account: '1001-web', registered: false },
+        { account: 'hot-7', registered: true },
+      ],
+      dnd: false,
+      status: 'wfh',
+      stale: false,
+    });
+  });
+
+  it('logged out of the hot desk: nothing of theirs is registered, but the webphone still rings', () => {
+    expect(computedViewOf(user, ['1001', '1001-web'], lines, true)).toMatchObject({
+      state: 'ringing',
+      stale: true,
+    });
+    expect(computedViewOf(user, ['1001'], lines, false).state).toBe('offline');
   });
 });

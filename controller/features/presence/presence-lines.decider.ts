@@ -1,5 +1,6 @@
 import type { ChannelState, PbxFact } from '../../ari/pbx.facts.js';
-import { channelPhaseOf } from './presence.rules.js';
+import type { PresenceUser } from '../../db/presence.repository.js';
+import { channelPhaseOf, presenceStateOf, type ComputedView } from './presence.rules.js';
 import type { ChannelPhase } from './presence.types.js';
 
 /**
@@ -117,4 +118,29 @@ export function lineFactOf(fact: PbxFact): LineFact | undefined {
     default:
       return undefined;
   }
+}
+
+/** A user's view (apart from its times) from their accounts and what Asterisk reported of them. */
+export function computedViewOf(
+  user: PresenceUser,
+  accounts: readonly string[],
+  lines: LinesState,
+  stale: boolean,
+): ComputedView {
+  const devices = accounts.map((account) => ({
+    account,
+    registered: lines.registered.get(account) ?? false,
+  }));
+  const phases = phasesOn(lines, new Set(accounts));
+  return {
+    userId: user.userId,
+    extension: user.extension,
+    displayName: user.displayName,
+    teamId: user.teamId,
+    state: presenceStateOf({ devices, phases, dnd: user.dnd }),
+    devices,
+    dnd: user.dnd,
+    status: user.status,
+    stale,
+  };
 }

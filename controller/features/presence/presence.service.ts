@@ -9,8 +9,8 @@ import type { Principal } from '../../http/auth.js';
 import {
   emptyLines,
   evolveLines,
+  computedViewOf,
   lineFactOf,
-  phasesOn,
   type LineFact,
   type LinesState,
 } from './presence-lines.decider.js';
@@ -18,7 +18,7 @@ import { createPresenceDirectory } from './presence-directory.js';
 import type { PresenceStore } from './presence-store.js';
 import { canSeePresence } from './presence.access.js';
 import './presence.events.js';
-import { nextView, presenceStateOf, sameView, type ComputedView } from './presence.rules.js';
+import { nextView, sameView, type ComputedView } from './presence.rules.js';
 import type { PresenceState, PresenceView } from './presence.types.js';
 
 export interface PresenceDeps {
@@ -59,24 +59,7 @@ export function createPresenceService(deps: PresenceDeps) {
 
   function computedOf(userId: string): ComputedView | undefined {
     const user = directory.user(userId);
-    if (!user) return undefined;
-    const accounts = directory.accountsOf(userId);
-    const devices = accounts.map((account) => ({
-      account,
-      registered: lines.registered.get(account) ?? false,
-    }));
-    const phases = phasesOn(lines, new Set(accounts));
-    return {
-      userId,
-      extension: user.extension,
-      displayName: user.displayName,
-      teamId: user.teamId,
-      state: presenceStateOf({ devices, phases, dnd: user.dnd }),
-      devices,
-      dnd: user.dnd,
-      status: user.status,
-      stale,
-    };
+    return user && computedViewOf(user, directory.accountsOf(userId), lines, stale);
   }
 
   /** Computes these users' views again; publishes and stores those that changed. */
@@ -149,7 +132,10 @@ export function createPresenceService(deps: PresenceDeps) {
   /** This instance holds the app now: claim the store, read users again, recompute all, store every view. */
   async function onConnected(): Promise<void> {
     clearTimeout(staleTimer);
-    await store.claim();
+    // Without Redis the views are still computed and published; they are stored again on the next connect.
+    await store
+      .claim()
+      .catch((error: unknown) => logger.warn({ err: error }, 'presence: could not claim the views'));
     await directory.reload().catch(() => undefined);
     await resync();
     // Views computed from facts before the claim were not stored.
