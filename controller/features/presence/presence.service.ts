@@ -47,6 +47,11 @@ export function createPresenceService(deps: PresenceDeps) {
   const views = new Map<string, PresenceView>();
   let lines: LinesState = emptyLines;
   let stale = false;
+  /**
+   * Whether this connection's first listing is done: until then facts are only folded in (a view computed from a
+   * few facts and no listing would flap on every restart), and the listing computes everyone.
+   */
+  let synced = false;
   /** Facts that came while a listing was under way: applied again on top of it. */
   let during: LineFact[] | undefined;
   let writes: Promise<unknown> = Promise.resolve();
@@ -55,7 +60,8 @@ export function createPresenceService(deps: PresenceDeps) {
   let staleTimer: NodeJS.Timeout | undefined;
 
   const computing = () => connection?.state() === 'connected';
-  const directory = createPresenceDirectory({ ...deps, onChange: (ids) => computing() && recompute(ids) });
+  const live = () => computing() && synced;
+  const directory = createPresenceDirectory({ ...deps, onChange: (ids) => live() && recompute(ids) });
 
   function computedOf(userId: string): ComputedView | undefined {
     const user = directory.user(userId);
@@ -96,6 +102,7 @@ export function createPresenceService(deps: PresenceDeps) {
     during?.push(line);
     const change = evolveLines(lines, line);
     lines = change.state;
+    if (!live()) return;
     if (change.touched === 'all') return recompute('all');
     const users = new Set(change.touched.flatMap((account) => directory.ownerOf(account) ?? []));
     if (users.size > 0) recompute([...users]);
@@ -112,6 +119,11 @@ export function createPresenceService(deps: PresenceDeps) {
       ]);
       if (!endpoints.ok || !channels.ok) {
         logger.warn('presence: could not list endpoints or channels; keeping what is known');
+        // Events count again from here (a listing comes with the next period or connect).
+        if (computing() && !synced) {
+          synced = true;
+          recompute('all');
+        }
         return;
       }
       const listed: LineFact = {
@@ -123,6 +135,7 @@ export function createPresenceService(deps: PresenceDeps) {
       };
       lines = [listed, ...during].reduce((state, fact) => evolveLines(state, fact).state, lines);
       stale = false;
+      synced = computing();
       recompute('all');
     } finally {
       during = undefined;
@@ -143,6 +156,7 @@ export function createPresenceService(deps: PresenceDeps) {
   }
 
   function onDisconnected(): void {
+    synced = false;
     clearTimeout(staleTimer);
     staleTimer = setTimeout(() => void markStale().catch(() => undefined), deps.staleAfterMs ?? 5000);
   }
