@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import { createAriHttp, segment, type AriHttp } from './ari-http.js';
+import { configureApp, subscribeEndpoints } from './ari-app-setup.js';
+import { createAriHttp, type AriHttp } from './ari-http.js';
 import { createAriPbx } from './ari-pbx.js';
 import { eventSocketOpener, type EventSocket, type EventSocketOpener } from './ari-socket.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 import { createFactStream, type FactHandler, type FactStream } from './fact-stream.js';
-import { TRANSLATED_EVENT_TYPES } from './fact-translator.js';
 import type { ConnectionState } from './pbx.facts.js';
 import type { Pbx, PbxConnection } from './pbx.port.js';
 
@@ -26,11 +26,13 @@ export interface AriConnectionOptions {
   heartbeatMs?: number;
   /** Per REST request (a request on a dead keep-alive connection fails after this). Default 5 s. */
   requestTimeoutMs?: number;
+  /**
+   * How often the PJSIP endpoint subscription is tried again while Asterisk refuses it (422 "Event source does not
+   * exist": no PJSIP endpoint exists yet, as on a fresh Asterisk before the accounts are pushed). Default 2 s.
+   */
+  endpointRetryMs?: number;
   random?: () => number;
 }
-
-/** Subscribed on every connect so presence sees registrations (EndpointStateChange). */
-const ENDPOINT_EVENTS = 'endpoint:PJSIP';
 
 /**
  * The live ARI connection: one event WebSocket (ari-socket.ts) kept up forever, facts out, and the REST-backed Pbx.
@@ -60,6 +62,8 @@ class AriConnection implements PbxConnection {
   private readonly openEventSocket: EventSocketOpener;
   private readonly connectedHandlers = new Set<Handler>();
   private readonly disconnectedHandlers = new Set<() => void>();
+  private readonly endpointHandlers = new Set<Handler>();
+  private endpointRetry: NodeJS.Timeout | undefined;
   private current: ConnectionState = 'disconnected';
   private running = false;
   private socket: EventSocket | undefined;
@@ -93,6 +97,11 @@ class AriConnection implements PbxConnection {
   onConnected(handler: Handler): () => void {
     this.connectedHandlers.add(handler);
     return () => this.connectedHandlers.delete(handler);
+  }
+
+  onEndpointEvents(handler: Handler): () => void {
+    this.endpointHandlers.add(handler);
+    return () => this.endpointHandlers.delete(handler);
   }
 
   onDisconnected(handler: () => void): () => void {
@@ -172,12 +181,35 @@ class AriConnection implements PbxConnection {
 
   private async onOpen(): Promise<void> {
     await configureApp(this.http, this.options.app, this.logger);
+    const subscribed = await subscribeEndpoints(this.http, this.options.app);
     if (this.current !== 'connecting') return;
     this.current = 'connected';
     this.logger.info({ app: this.options.app }, 'ARI connected');
     // Independent features (reconcile calls, push accounts, …): one slow handler must not hold up the others.
     await Promise.all([...this.connectedHandlers].map((handler) => this.runHandler(handler, 'onConnected')));
     this.settleStart?.();
+    if (!subscribed) this.retryEndpointSubscription(this.socket);
+  }
+
+  /**
+   * Asterisk has no PJSIP endpoint yet (a fresh start: `endpoint:PJSIP` is 422 until the first account is pushed):
+   * subscribe again now that the handlers pushed the accounts, then every `endpointRetryMs` while this socket
+   * lives; once it holds, the onEndpointEvents handlers run (registrations made meanwhile sent no event to us).
+   */
+  private retryEndpointSubscription(socket: EventSocket | undefined): void {
+    const attempt = async () => {
+      this.endpointRetry = undefined;
+      if (!this.running || this.socket !== socket || this.current !== 'connected') return;
+      if (!(await subscribeEndpoints(this.http, this.options.app))) {
+        this.endpointRetry = setTimeout(() => void attempt(), this.options.endpointRetryMs ?? 2000);
+        return;
+      }
+      this.logger.info('subscribed to PJSIP endpoint events');
+      await Promise.all(
+        [...this.endpointHandlers].map((handler) => this.runHandler(handler, 'onEndpointEvents')),
+      );
+    };
+    void attempt();
   }
 
   private onMessage(text: string): void {
@@ -190,6 +222,7 @@ class AriConnection implements PbxConnection {
 
   private onClosed(reason: string, closed: () => void): void {
     const wasConnected = this.current === 'connected';
+    clearTimeout(this.endpointRetry);
     this.current = 'disconnected';
     this.socket = undefined;
     if (wasConnected) {
@@ -214,23 +247,4 @@ class AriConnection implements PbxConnection {
       this.wake = () => (clearTimeout(timer), (this.wake = undefined), resolve());
     });
   }
-}
-
-/**
- * Only the events that become facts (and ApplicationReplaced) at the source, and PJSIP endpoint state; neither is
- * fatal if refused. The endpoint subscription brings every event of every PJSIP channel (twice, measured), dialplan
- * steps, caller-ID and variable changes included: filtered, none of that is serialised, sent and parsed while a
- * caller waits for its callee's INVITE.
- */
-async function configureApp(http: AriHttp, app: string, logger: Logger): Promise<void> {
-  const path = `/applications/${segment(app)}`;
-  const allowed = [...TRANSLATED_EVENT_TYPES, 'ApplicationReplaced'].map((type) => ({ type }));
-  const filter = await http('PUT', `${path}/eventFilter`, { body: { allowed } });
-  if (filter.kind !== 'response' || filter.status >= 300)
-    logger.info('ARI event filter not available; events that are not facts are dropped here instead');
-  const subscription = await http('POST', `${path}/subscription`, {
-    query: { eventSource: ENDPOINT_EVENTS },
-  });
-  if (subscription.kind !== 'response' || subscription.status >= 300)
-    logger.warn('could not subscribe to PJSIP endpoint events');
 }

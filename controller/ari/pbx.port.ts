@@ -172,6 +172,11 @@ export interface PbxConnection {
   onFact(handler: (fact: PbxFact) => void | Promise<void>): () => void;
   /** Called on every (re)connect, after the app is registered: the moment to reconcile and re-provision. */
   onConnected(handler: () => void | Promise<void>): () => void;
+  /**
+   * Called when the subscription to PJSIP endpoint events holds only after the connect (Asterisk had no PJSIP endpoint
+   * when it was first asked): registrations and channels changed meanwhile without an event, so list them again.
+   */
+  onEndpointEvents(handler: () => void | Promise<void>): () => void;
   onDisconnected(handler: () => void): () => void;
   /**
    * Connects and keeps reconnecting until stopped. Never rejects because Asterisk is away: resolves once the first

@@ -33,11 +33,23 @@ function subscription(req: RestRequest, add: boolean): RestResponse {
     if (!set || !id) return err(400, 'Invalid event source');
     if (scheme === 'channel' && !req.sim.liveChannel(id)) return err(422, 'Event source does not exist');
     if (scheme === 'bridge' && !req.sim.bridges.has(id)) return err(422, 'Event source does not exist');
+    if (scheme === 'endpoint' && !endpointSourceExists(req, id)) return err(422, 'Event source does not exist');
     if (!add && !set.has(id)) return err(409, 'Application not subscribed to event source');
     if (add) set.add(id);
     else set.delete(id);
   }
   return ok(appSnapshot(app));
+}
+
+/**
+ * `endpoint:PJSIP` exists once a PJSIP endpoint does (measured on Asterisk 22.10.1: 422 on a fresh Asterisk with none,
+ * 200 after the first dynamic one was pushed; the technology's endpoint is made with its first endpoint);
+ * `endpoint:PJSIP/<id>` while that endpoint exists.
+ */
+function endpointSourceExists(req: RestRequest, id: string): boolean {
+  const [tech, resource] = id.split('/');
+  if (tech !== 'PJSIP') return false;
+  return resource ? req.sim.config.endpointExists(resource) : req.sim.config.endpointIds().length > 0;
 }
 
 function eventFilter(req: RestRequest): RestResponse {

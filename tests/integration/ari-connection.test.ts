@@ -76,6 +76,7 @@ async function app(url: string): Promise<Record<string, unknown>> {
 describe('the ARI connection against the double', () => {
   it('connects, lets only the events that are facts in, subscribes to endpoints and turns a phone call into facts', async () => {
     const ari = await double();
+    ari.seedEndpoint('1001', { password: 'secret' });
     const { connection, facts, log } = connect(ari.url);
     await connection.start();
     expect(connection.state()).toBe('connected');
@@ -83,7 +84,6 @@ describe('the ARI connection against the double', () => {
     expect(await app(ari.url)).toMatchObject({ events_allowed: allowedEvents, endpoint_ids: ['PJSIP'] });
     expect(await ariReadiness(connection)()).toBe(true);
 
-    ari.seedEndpoint('1001', { password: 'secret' });
     const phone = await ari.registerPhone('1001', { password: 'secret' });
     phone.dial('700');
     await until('StasisStart', () => facts.some((f) => f.kind === 'channel-entered'));
@@ -109,6 +109,33 @@ describe('the ARI connection against the double', () => {
       reason: 'gone',
     });
     expect(facts.map((f) => f.kind)).not.toContain('ChannelVarset');
+  });
+
+  it('subscribes to PJSIP endpoints once one exists (Asterisk refuses it before), and says so to its handlers', async () => {
+    const ari = await double();
+    const { connection, facts } = connect(ari.url, { endpointRetryMs: 20 });
+    let told = 0;
+    connection.onEndpointEvents(() => void told++);
+    await connection.start();
+    expect(connection.state()).toBe('connected');
+    // A fresh Asterisk with no PJSIP endpoint: 422 "Event source does not exist" (measured on 22.10.1).
+    expect(await app(ari.url)).toMatchObject({ endpoint_ids: [] });
+    expect(told).toBe(0);
+    ari.seedEndpoint('1001', { password: 'secret' });
+    let subscribed = false;
+    const check = setInterval(
+      () => void app(ari.url).then((a) => (subscribed = String(a.endpoint_ids) === 'PJSIP')),
+      10,
+    );
+    cleanups.push(() => clearInterval(check));
+    await until('subscribed to endpoint:PJSIP', () => subscribed && told === 1);
+    await ari.registerPhone('1001', { password: 'secret' });
+    await until('the registration as a fact', () =>
+      facts.some((f) => f.kind === 'endpoint-state-changed' && f.resource === '1001' && f.state === 'online'),
+    );
+    // Subscribed, it stops trying.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(told).toBe(1);
   });
 
   it('ignores an unknown event type, logs it once, and keeps delivering facts', async () => {

@@ -22,6 +22,16 @@ describeLive('live: presence from real registrations and channels', () => {
   beforeAll(async () => {
     pbx = await startLivePbx();
     for (const ext of ['1001', '1002']) users[ext] = await pbx.createUser(ext);
+    if (process.env.LIVE_PRESENCE_DEBUG) {
+      const auth = Buffer.from(`${live.username}:${live.password}`).toString('base64');
+      const appState = await fetch(`${live.ariUrl}/ari/applications/pbx`, { headers: { authorization: `Basic ${auth}` } });
+      console.log('APP', appState.status, await appState.text());
+    }
+    if (process.env.LIVE_PRESENCE_DEBUG)
+      pbx.connection.onFact((fact) => {
+        if (fact.kind === 'endpoint-state-changed' || fact.kind.startsWith('channel'))
+          console.log('FACT', Date.now(), JSON.stringify(fact).slice(0, 300));
+      });
     pbx.app.bus.subscribe((event: AnyPbxEvent) => {
       if (event.type === 'presence.changed') published.push({ at: Date.now(), view: event.data });
     });
@@ -31,7 +41,11 @@ describeLive('live: presence from real registrations and channels', () => {
 
   const stateOf = (ext: string) => pbx.app.presence.stateOf(users[ext]!.id);
   const until = (ext: string, state: PresenceView['state'], ms = 3000) =>
-    eventually(() => stateOf(ext) === state, ms, `${ext} ${state} (is ${stateOf(ext)})`);
+    eventually(
+      () => stateOf(ext) === state,
+      ms,
+      `${ext} ${state} (is ${JSON.stringify(pbx.app.presence.viewOf(users[ext]!.id))})`,
+    );
   /** The first presence.changed of `ext` into `state` after `after` (ms since the epoch). */
   const changeAt = (ext: string, state: string, after: number) =>
     published.find((p) => p.at >= after && p.view.extension === ext && p.view.state === state)?.at;

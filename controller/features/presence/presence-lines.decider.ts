@@ -1,4 +1,5 @@
 import type { ChannelState, PbxFact } from '../../ari/pbx.facts.js';
+import type { EndpointInfo } from '../../ari/pbx.port.js';
 import type { PresenceUser } from '../../db/presence.repository.js';
 import { channelPhaseOf, presenceStateOf, type ComputedView } from './presence.rules.js';
 import type { ChannelPhase } from './presence.types.js';
@@ -142,5 +143,16 @@ export function computedViewOf(
     dnd: user.dnd,
     status: user.status,
     stale,
+  };
+}
+
+/** What `GET /endpoints` and `GET /channels` list, as one resync (PJSIP endpoints only; `online` = registered). */
+export function listedLines(endpoints: readonly EndpointInfo[], channels: readonly ChannelSeen[]): LineFact {
+  return {
+    kind: 'resync',
+    endpoints: endpoints
+      .filter((e) => e.technology === 'PJSIP')
+      .map((e) => ({ account: e.resource, registered: e.state === 'online' })),
+    channels: [...channels],
   };
 }

@@ -21,6 +21,14 @@ export interface PresenceStore {
   owns(): Promise<boolean>;
   /** Writes views and removes users' views, if this instance still holds the claim; false when it does not. */
   write(views: readonly PresenceView[], removedUserIds?: readonly string[]): Promise<boolean>;
+  /** `write` after the writes queued before it, never rejecting (`failed` is told why). */
+  enqueue(
+    views: readonly PresenceView[],
+    removedUserIds: readonly string[],
+    failed: (error: unknown) => void,
+  ): void;
+  /** Resolves when every queued write is done. */
+  flush(): Promise<void>;
   readAll(): Promise<PresenceView[]>;
   read(userId: string): Promise<PresenceView | undefined>;
 }
@@ -28,7 +36,8 @@ export interface PresenceStore {
 export function createPresenceStore(redis: Redis, prefix: string, instanceId: string): PresenceStore {
   const ownerKey = `${prefix}presence:owner`;
   const viewsKey = `${prefix}presence:views`;
-  return {
+  let queue: Promise<unknown> = Promise.resolve();
+  const store: PresenceStore = {
     async claim() {
       await redis.set(ownerKey, instanceId);
     },
@@ -42,6 +51,13 @@ export function createPresenceStore(redis: Redis, prefix: string, instanceId: st
       const result = await redis.eval(WRITE_IF_OWNER, 2, ownerKey, viewsKey, ...args);
       return result === 1;
     },
+    enqueue(views, removed, failed) {
+      if (views.length === 0 && removed.length === 0) return;
+      queue = queue.then(() => store.write(views, removed)).catch(failed);
+    },
+    async flush() {
+      await queue;
+    },
     async readAll() {
       const all = await redis.hgetall(viewsKey);
       return Object.values(all).flatMap((text) => parse(text) ?? []);
@@ -51,6 +67,7 @@ export function createPresenceStore(redis: Redis, prefix: string, instanceId: st
       return text === null ? undefined : parse(text);
     },
   };
+  return store;
 }
 
 function parse(text: string): PresenceView | undefined {

@@ -11,6 +11,7 @@ import {
   evolveLines,
   computedViewOf,
   lineFactOf,
+  listedLines,
   type LineFact,
   type LinesState,
 } from './presence-lines.decider.js';
@@ -54,7 +55,8 @@ export function createPresenceService(deps: PresenceDeps) {
   let synced = false;
   /** Facts that came while a listing was under way: applied again on top of it. */
   let during: LineFact[] | undefined;
-  let writes: Promise<unknown> = Promise.resolve();
+  /** A listing was asked for while one was under way: another follows it. */
+  let again = false;
   const stops: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
   let staleTimer: NodeJS.Timeout | undefined;
@@ -89,12 +91,10 @@ export function createPresenceService(deps: PresenceDeps) {
     save(changed, removed);
   }
 
-  function save(changed: PresenceView[], removed: string[] = []): void {
-    if (changed.length === 0 && removed.length === 0) return;
-    writes = writes
-      .then(() => store.write(changed, removed))
-      .catch((error: unknown) => logger.warn({ err: error }, 'presence: could not store views in Redis'));
-  }
+  const save = (changed: PresenceView[], removed: string[] = []) =>
+    store.enqueue(changed, removed, (error) =>
+      logger.warn({ err: error }, 'presence: could not store views'),
+    );
 
   function onFact(fact: PbxFact): void {
     const line = lineFactOf(fact);
@@ -110,7 +110,11 @@ export function createPresenceService(deps: PresenceDeps) {
 
   /** Everything again from what Asterisk lists now. */
   async function resync(): Promise<void> {
-    if (!connection || during) return;
+    if (!connection) return;
+    if (during) {
+      again = true;
+      return;
+    }
     during = [];
     try {
       const [endpoints, channels] = await Promise.all([
@@ -126,19 +130,17 @@ export function createPresenceService(deps: PresenceDeps) {
         }
         return;
       }
-      const listed: LineFact = {
-        kind: 'resync',
-        endpoints: endpoints.value
-          .filter((e) => e.technology === 'PJSIP')
-          .map((e) => ({ account: e.resource, registered: e.state === 'online' })),
-        channels: channels.value,
-      };
+      const listed = listedLines(endpoints.value, channels.value);
       lines = [listed, ...during].reduce((state, fact) => evolveLines(state, fact).state, lines);
       stale = false;
       synced = computing();
       recompute('all');
     } finally {
       during = undefined;
+      if (again) {
+        again = false;
+        void resync().catch(() => undefined);
+      }
     }
   }
 
@@ -214,6 +216,7 @@ export function createPresenceService(deps: PresenceDeps) {
         stops.push(connection.onFact(onFact));
         stops.push(connection.onConnected(onConnected));
         stops.push(connection.onDisconnected(onDisconnected));
+        stops.push(connection.onEndpointEvents(() => resync()));
         if (computing()) await onConnected();
       }
       timer = setInterval(tick, deps.reconcileSeconds * 1000);
@@ -224,7 +227,7 @@ export function createPresenceService(deps: PresenceDeps) {
       clearTimeout(staleTimer);
       for (const stop of stops.splice(0)) stop();
       directory.stop();
-      await writes;
+      await store.flush();
     },
     /** A user's state now, from memory (routing asks this on every routed call); `offline` for an unknown user. */
     stateOf: (userId: string): PresenceState => views.get(userId)?.state ?? 'offline',
