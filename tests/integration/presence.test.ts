@@ -2,7 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SimPhone } from '../ari-double/index.js';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
 import type { PresenceView } from '../../controller/features/presence/presence.types.js';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { buildApp } from '../../controller/app.js';
+import { createAriConnection } from '../../controller/ari/ari-connection.js';
 import { insertTeam } from '../helpers/fixtures.js';
+import { redisUrl } from '../helpers/test-app.js';
 import {
   clientFor,
   eventually,
@@ -281,5 +286,62 @@ describe('reality wins over what was known', () => {
     });
     // Nothing changed, so nothing is published (no flap while the new instance lists what Asterisk has).
     expect(changesOf('1001', since)).toEqual([]);
+  });
+});
+
+describe('two instances, one ARI app', () => {
+  it('the instance that takes the app computes; the replaced one neither overwrites nor marks stale what it stored', async () => {
+    await until('1001', 'available');
+    const since = t.events.length;
+    const redis = new Redis(redisUrl);
+    const redisSubscriber = new Redis(redisUrl);
+    const logger = pino({ level: 'silent' });
+    const connection = createAriConnection({
+      url: t.double.url,
+      username: 'ari',
+      password: 'ari',
+      app: t.config.ARI_APP,
+      logger,
+      backoff: { initialMs: 20, maxMs: 100 },
+      heartbeatMs: 0,
+    });
+    const other = await buildApp({
+      config: t.config,
+      logger,
+      db: t.db,
+      redis,
+      redisSubscriber,
+      pbxConnection: connection,
+      presence: { staleAfterMs: 200 },
+    });
+    try {
+      await other.relay.ready;
+      await connection.start(); // the double replaces the first instance's socket (ApplicationReplaced)
+      await eventually(() => t.connection.state() === 'disconnected', 2000, 'the first instance replaced');
+      await eventually(
+        () => other.presence.viewOf(idOf('1001'))?.state === 'available',
+        2000,
+        'computed there',
+      );
+      phones['1001']!.unregister();
+      await eventually(
+        () => other.presence.stateOf(idOf('1001')) === 'offline',
+        2000,
+        'offline on the new holder',
+      );
+      // The replaced instance hears it through Redis, and its stale limit (200 ms) passes without a stale mark.
+      await eventually(() => stateOf('1001') === 'offline', 2000, 'mirrored on the replaced instance');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const stored = await redis.hget(`${t.config.REDIS_PREFIX}presence:views`, idOf('1001'));
+      expect(JSON.parse(stored!)).toMatchObject({ state: 'offline', stale: false });
+      expect(viewOf('1001')).toMatchObject({ state: 'offline', stale: false });
+      const staleMarks = t.events.slice(since).filter((e) => e.type === 'presence.changed' && e.data.stale);
+      expect(staleMarks).toEqual([]);
+    } finally {
+      await connection.stop();
+      await other.close();
+      redis.disconnect();
+      redisSubscriber.disconnect();
+    }
   });
 });
