@@ -109,6 +109,37 @@ describe('live state: snapshot then events', () => {
     expect(state.presence['1002']).toEqual({ extension: '1002', displayName: 'Bob', state: 'on-call' });
   });
 
+  it('keeps the status text and the stale mark of a presence view', () => {
+    const state = fold([
+      msg('presence.changed', {
+        extension: '1003',
+        displayName: 'Cy',
+        state: 'dnd',
+        status: 'at lunch',
+        stale: true,
+      }),
+    ]);
+    expect(state.presence['1003']).toEqual({
+      extension: '1003',
+      displayName: 'Cy',
+      state: 'dnd',
+      status: 'at lunch',
+      stale: true,
+    });
+    const fresh = fold([
+      msg('presence.changed', {
+        extension: '1003',
+        displayName: 'Cy',
+        state: 'dnd',
+        status: 'at lunch',
+        stale: true,
+      }),
+      msg('presence.changed', { extension: '1003', state: 'available', status: null, stale: false }),
+    ]);
+    expect(Object.keys(fresh.presence['1003']!).sort()).toEqual(['displayName', 'extension', 'state']);
+    expect(fresh.presence['1003']).toMatchObject({ displayName: 'Cy', state: 'available' });
+  });
+
   it('ignores unknown events and malformed data', () => {
     const start = fold([msg('snapshot', {})]);
     expect(liveReducer(start, msg('page.started', { id: 'p' }))).toBe(start);

@@ -91,11 +91,14 @@ function applyMessage(state: LiveState, message: ServerMessage, receivedAt: numb
       const presence = toPresence(data.presence ?? data);
       if (!presence) return state;
       const before = state.presence[presence.extension];
-      const merged = {
+      const merged: Presence = {
         ...before,
         ...presence,
         displayName: presence.displayName || before?.displayName || '',
       };
+      // A view without them has none now (the status cleared, Asterisk reachable again).
+      if (presence.status === undefined) delete merged.status;
+      if (!presence.stale) delete merged.stale;
       return { ...state, presence: { ...state.presence, [presence.extension]: merged } };
     }
     default:
@@ -174,5 +177,7 @@ function toPresence(value: unknown): Presence | null {
   const userId = str(v.userId);
   if (userId) presence.userId = userId;
   if (v.teamId !== undefined) presence.teamId = str(v.teamId);
+  if (typeof v.status === 'string' && v.state !== undefined) presence.status = v.status;
+  if (v.stale === true) presence.stale = true;
   return presence;
 }

@@ -54,6 +54,10 @@ export interface Presence {
   state: PresenceState;
   userId?: string;
   teamId?: string | null;
+  /** The user's own free text ("at lunch"). */
+  status?: string | null;
+  /** The controller cannot reach Asterisk: this is the last state known. */
+  stale?: boolean;
 }
 
 export interface RecentCall {

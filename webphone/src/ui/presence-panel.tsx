@@ -31,14 +31,22 @@ export function PresencePanel({ extension }: { extension: string }) {
       ) : (
         <ul className="presence-list">
           {people.map((person) => (
-            <li key={person.extension} className="presence-row">
+            <li
+              key={person.extension}
+              className={`presence-row${person.stale ? ' stale' : ''}`}
+              title={person.stale ? 'Last known: the PBX cannot reach Asterisk right now' : undefined}
+            >
               <span className={`presence-dot ${person.state}`} aria-hidden="true" />
               <span className="presence-name">
                 {person.displayName || person.extension}
                 {person.extension === extension && ' (you)'}
+                {person.status && <span className="presence-status">{person.status}</span>}
               </span>
               <span className="presence-ext">{person.extension}</span>
-              <span className="presence-state">{labels[person.state]}</span>
+              <span className="presence-state">
+                {labels[person.state]}
+                {person.stale && '?'}
+              </span>
               {person.extension === extension ? (
                 <span className="spacer" />
               ) : (
