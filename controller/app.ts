@@ -82,6 +82,14 @@ import { refusalAudit } from './http/refusal-audit.js';
 import { createServer, type Server } from './http/server.js';
 import { rejectUnstorableText } from './http/text-guard.js';
 import { hasWebphone, webphoneRoutes } from './http/webphone.routes.js';
+import { createClaimsStore } from './features/routing/claims-store.js';
+import { createClaimsService } from './features/routing/claims.service.js';
+import { inboundRouteEventVisible } from './features/routing/inbound-routes.events.js';
+import { inboundRoutesRoutes } from './features/routing/inbound-routes.routes.js';
+import { createInboundRoutesService } from './features/routing/inbound-routes.service.js';
+import { createInterimAvailability } from './features/routing/interim-availability.js';
+import { createRoutingService } from './features/routing/routing.service.js';
+import type { OutboundCalls } from './features/calls/calls.service.js';
 
 export interface AppDeps {
   config: Config;
@@ -104,6 +112,11 @@ export interface AppDeps {
   hotdesk?: { sweepMs?: number; entryRules?: Partial<DigitEntryRules> };
   /** Presence tunables for tests: how long ARI may be down before the views are marked stale (default 5 s). */
   presence?: { staleAfterMs?: number };
+  /**
+   * Outside numbers for click-to-call: the trunks feature's outbound route (issue 13, another branch); until it is
+   * wired here, an outside `to` is 400 `no-trunk` (tests may give one).
+   */
+  outbound?: OutboundCalls;
 }
 
 export interface App {
@@ -177,6 +190,25 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS,
     screeningSeconds: config.SCREENING_SECONDS,
   });
+  // Contact centre (issue 13): one agent per routed call and one call per contact, claimed in Redis.
+  const phonePlan = dialingPlanOf(config);
+  const availability = createInterimAvailability({
+    db,
+    bus,
+    liveCalls: () => (calls ? calls.list(systemPrincipal) : []),
+  });
+  await availability.start().catch((error: unknown) => logger.warn({ err: error }, 'could not read DND flags'));
+  const claimTtlMs = config.ROUTING_CLAIM_TTL_SECONDS * 1000;
+  const claims = createClaimsService({
+    db,
+    bus,
+    store: createClaimsStore(redis, config.REDIS_PREFIX, claimTtlMs),
+    availability,
+    plan: phonePlan,
+    logger,
+    refreshMs: claimTtlMs / 3,
+  });
+  claims.start();
   const calls =
     pbxConnection &&
     createCallsService({
@@ -190,13 +222,32 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       trace: deps.callSetupTrace,
       routing,
       emergencyNumbers: config.EMERGENCY_NUMBERS,
+      agents: claims.agents,
+      contactCalls: claims.contacts,
+      outbound: deps.outbound,
     });
+  calls?.onReconciled(claims.reconcile);
   calls?.start();
   // Outside calls (issue 13): `9` + number and the emergency numbers out of the first trunk; outside forward targets.
   const outbound = calls && createOutboundCalls({ db, calls, plan: dialingPlanOf(config), logger });
   if (calls && outbound) {
     calls.dialPlan.handle('outbound', outbound.onDialled);
     calls.useOutsideNumbers(outbound.outsideNumber);
+  }
+  // Calls from a trunk: the inbound route of the dialled DID rings the caller's contact's agents, then the team.
+  if (pbxConnection && calls) {
+    const inbound = createRoutingService({
+      db,
+      pbx: pbxConnection.pbx,
+      calls,
+      ringEntriesFor: routing.ringEntriesFor,
+      availability,
+      claims,
+      plan: phonePlan,
+      logger,
+      teamRingSeconds: config.DIAL_TIMEOUT_SECONDS,
+    });
+    calls.dialPlan.handle('inbound', inbound.onInbound);
   }
   // Call handling (issue 12): DND and forwarding shared by the API and the phone codes *76/*78/*79, *72/*73, **ext.
   const dnd = createDndService(db, bus);
@@ -324,6 +375,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(presenceRoutes(presence, createPresenceStatusService(db, bus), auth));
       await api.register(trunksRoutes(createTrunksService({ db, bus }), auth));
       await api.register(
+        inboundRoutesRoutes(createInboundRoutesService({ db, bus, plan: phonePlan }), auth),
+      );
+      await api.register(
         eventsGateway({
           bus,
           auth,
@@ -339,6 +393,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
             hotdeskEventVisible,
             presenceEventVisible,
             trunkEventVisible,
+            inboundRouteEventVisible,
           ]),
           recheckSeconds: config.WS_RECHECK_SECONDS,
         }),
@@ -360,6 +415,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await presence.stop();
       featureCodes?.stop();
       routing.stop();
+      claims.stop();
+      availability.stop();
       stopCollector?.();
       collector?.stop();
       await hotdesk.stop();

@@ -78,6 +78,11 @@ export const configSchema = z.object({
   DIAL_TIMEOUT_SECONDS: int(30, 5, 600),
   /** An outside ring target (a mobile) answered: how long its person has to press 1 before the leg is dropped. */
   SCREENING_SECONDS: int(15, 3, 120),
+  /**
+   * Contact centre: how long a claim on an agent (ringing for or on a routed call) or a contact (being called) lives
+   * without its holder renewing it (every third of it): the longest a crashed controller can keep someone busy.
+   */
+  ROUTING_CLAIM_TTL_SECONDS: int(30, 3, 600),
   /** Supervising an agent who is on no call: wait for their next call, or end at once (issue 10). */
   SUPERVISION_IDLE_POLICY: z.enum(['wait', 'end']).default('wait'),
   /** Failed log-ins of one username from one address before each further try waits twice as long as the last. */

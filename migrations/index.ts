@@ -10,6 +10,7 @@ import * as callHandling from './0009-call-handling.js';
 import * as hotdesk from './0010-hotdesk.js';
 import * as trunks from './0011-trunks.js';
 import * as presence from './0012-presence.js';
+import * as contactCentre from './0013-contact-centre.js';
 import * as speedDials from './0014-speed-dials.js';
 
 /** Every migration, in order. Add new ones here: the list is static so that nothing depends on file discovery. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '0010-hotdesk': hotdesk,
   '0011-trunks': trunks,
   '0012-presence': presence,
+  '0013-contact-centre': contactCentre,
   '0014-speed-dials': speedDials,
 };

@@ -42,6 +42,7 @@ export const auditTarget = {
   pagingZone: (id: string) => `paging-zone:${id}`,
   page: (id: string) => `page:${id}`,
   trunk: (id: string) => `trunk:${id}`,
+  inboundRoute: (id: string) => `inbound-route:${id}`,
   /** A route pattern, for refused requests: `route:PATCH /api/users/:id`. */
   route: (method: string, url: string) => `route:${method} ${url}`,
 };

@@ -18,6 +18,14 @@ export interface CallLogWrite {
   disposition: CallDisposition | null;
   /** The extensions a forwarded call went through, the dialled one first (empty: not forwarded). */
   forwardPath?: string[];
+  /** Every user a leg of the call rang. */
+  rungUserIds?: string[];
+  /** A call from a trunk: which one, the number it dialled, the contact its caller ID matched. */
+  trunkId?: string | null;
+  did?: string | null;
+  contactId?: string | null;
+  /** A routed call's steps as they happened (`assigned`, `team`, `fallback`). */
+  routingPath?: string[];
 }
 
 /** Inserts or updates the call's row (idempotent: writing the same entry twice changes nothing). */
@@ -30,6 +38,8 @@ export async function upsertCallLog(db: Db, entry: CallLogWrite): Promise<void> 
     ended_at: date(entry.endedAt),
     disposition: entry.disposition,
     forward_path: entry.forwardPath ?? [],
+    rung_user_ids: entry.rungUserIds ?? [],
+    routing_path: entry.routingPath ?? [],
   };
   await db
     .insertInto('call_logs')
@@ -41,6 +51,9 @@ export async function upsertCallLog(db: Db, entry: CallLogWrite): Promise<void> 
       to_number: entry.toNumber,
       caller_user_id: entry.callerUserId,
       started_at: new Date(entry.startedAt),
+      trunk_id: entry.trunkId ?? null,
+      did: entry.did ?? null,
+      contact_id: entry.contactId ?? null,
       ...changing,
     })
     .onConflict((oc) => oc.column('call_id').doUpdateSet(changing))

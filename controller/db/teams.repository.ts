@@ -69,6 +69,8 @@ export async function deleteTeam(db: Db, id: string): Promise<Team | undefined> 
     () => db.deleteFrom('teams').where('id', '=', id).returningAll().executeTakeFirst(),
     {
       users_team_id_fkey: () => new AppError('team-not-empty', 'the team still has members; move them first'),
+      inbound_routes_team_id_fkey: () =>
+        new AppError('team-not-empty', 'inbound routes still ring this team; change or delete them first'),
       contacts_team_id_fkey: () =>
         new AppError('team-not-empty', 'the team still has contacts; move or share them first'),
     },

@@ -32,6 +32,7 @@ const expectedTables = [
   'contacts',
   'devices',
   'hotdesk_sessions',
+  'inbound_routes',
   'notes',
   'paging_group_members',
   'paging_groups',
@@ -62,6 +63,9 @@ describe('migrations', () => {
         'hotdesk_sessions_user_id_key',
         'trunks_name_key',
         'trunks_created_at_idx',
+        'inbound_routes_did_key',
+        'call_logs_rung_users_idx',
+        'call_logs_contact_idx',
       ]),
     );
 

@@ -27,6 +27,13 @@ export interface CallLogsTable {
   disposition: CallDisposition | null;
   /** Migration 0009: the extensions a forwarded call went through, the dialled one first (empty: not forwarded). */
   forward_path: ColumnType<string[], string[] | undefined, string[]>;
+  /** Migration 0013: the trunk an outside call came in on (or went out of), and the number it was dialled to. */
+  trunk_id: ColumnType<string | null, string | null | undefined, string | null>;
+  did: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Every agent rung for the call (a routed call's assigned and team agents; an internal call's callee). */
+  rung_user_ids: ColumnType<string[], string[] | undefined, string[]>;
+  /** A routed call's steps as they happened: `assigned`, `team`, `fallback`. */
+  routing_path: ColumnType<string[], string[] | undefined, string[]>;
 }
 export type CallLogRow = Selectable<CallLogsTable>;
 export type NewCallLogRow = Insertable<CallLogsTable>;

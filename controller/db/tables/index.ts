@@ -5,6 +5,7 @@ import type { ContactAssignmentsTable } from './contact-assignments.js';
 import type { ContactsTable } from './contacts.js';
 import type { DevicesTable } from './devices.js';
 import type { HotdeskSessionsTable } from './hotdesk-sessions.js';
+import type { InboundRoutesTable } from './inbound-routes.js';
 import type { NotesTable } from './notes.js';
 import type {
   PagingGroupMembersTable,
@@ -36,4 +37,5 @@ export interface Database {
   hotdesk_sessions: HotdeskSessionsTable;
   speed_dials: SpeedDialsTable;
   trunks: TrunksTable;
+  inbound_routes: InboundRoutesTable;
 }

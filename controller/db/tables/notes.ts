@@ -8,6 +8,8 @@ export interface NotesTable {
   author_user_id: string | null;
   body: string;
   created_at: ColumnType<Date, never, never>;
+  /** Migration 0013: when the note was last edited (null: never). */
+  updated_at: ColumnType<Date | null, never, Date>;
 }
 export type NoteRow = Selectable<NotesTable>;
 export type NewNoteRow = Insertable<NotesTable>;

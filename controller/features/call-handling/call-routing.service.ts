@@ -1,7 +1,8 @@
 import type { EventBus } from '../../bus/event-bus.js';
 import { findProfileByExtension } from '../../db/call-handling.repository.js';
 import type { Db } from '../../db/database.js';
-import type { Destination } from '../calls/call.types.js';
+import type { Destination, RingEntry } from '../calls/call.types.js';
+import { effectiveSettings, ringEntries } from './ring-strategy.js';
 import type { CallRouting } from '../calls/calls.service.js';
 import '../users/users.events.js';
 import './call-handling.events.js';
@@ -29,7 +30,7 @@ export function createCallRouting(deps: {
   dialTimeoutSeconds: number;
   screeningSeconds: number;
   now?: () => Date;
-}): CallRouting & { stop(): void } {
+}): CallRouting & { stop(): void; ringEntriesFor: RingEntriesFor } {
   const now = deps.now ?? (() => new Date());
   const byExtension = new Map<string, HandlingProfile>();
   const unsubscribe = deps.bus.subscribe((event) => {
@@ -56,6 +57,31 @@ export function createCallRouting(deps: {
         { now: now(), dialTimeoutSeconds: deps.dialTimeoutSeconds, screeningSeconds: deps.screeningSeconds },
       );
     },
+    /**
+     * How a user's devices ring by their ring settings alone (strategy, targets, delays, schedule), for `ringSeconds`
+     * where a target does not say: a routed call rings an agent's devices this way (no forwarding: the call is for
+     * the agent's desk, not their extension; DND is presence's).
+     */
+    async ringEntriesFor(destination, ringSeconds) {
+      const profile = await profileOf(destination.user.number);
+      if (!profile) return planEntries(destination, ringSeconds);
+      const { strategy } = effectiveSettings(profile.ringSettings, now());
+      return ringEntries(profile.ringSettings, strategy, destination.user, destination.targets, ringSeconds);
+    },
     stop: unsubscribe,
   };
 }
+
+/** A user's devices for a routed call: their entries by their ring settings (see `ringEntriesFor`). */
+export type RingEntriesFor = (
+  destination: Extract<Destination, { kind: 'user' }>,
+  ringSeconds: number,
+) => Promise<RingEntry[]>;
+
+const planEntries = (destination: Extract<Destination, { kind: 'user' }>, ringSeconds: number): RingEntry[] =>
+  destination.targets.map((t) => ({
+    endpoint: t.endpoint,
+    person: destination.user,
+    startSeconds: 0,
+    stopSeconds: ringSeconds,
+  }));

@@ -153,6 +153,7 @@ function throughThis(
               path: [extension, next.user.number],
             },
       };
+    case 'announcement':
     case 'unknown':
       return next;
     default: {

@@ -2,7 +2,7 @@ import type { FailureReason, Outcome, Pbx } from '../../ari/pbx.port.js';
 import { upsertCallLog } from '../../db/calls.repository.js';
 import type { Db } from '../../db/database.js';
 import type { CallTimers } from './call-timers.js';
-import type { CallEffect } from './call.types.js';
+import type { CallEffect, CallInput } from './call.types.js';
 import type { ParkCodeRequest, RingBackRequest } from './call-runner.js';
 import type { SetupStep } from './setup-trace.js';
 
@@ -13,6 +13,15 @@ export interface CallEffectsDeps {
   mark(callId: string, step: SetupStep): void;
   onParkCode?: (request: ParkCodeRequest) => void;
   onRingBack?: (request: RingBackRequest) => void;
+  /** Routed calls' agent claims (`../routing/agent-claims.ts`); without it every agent asked for is granted. */
+  agents?: AgentClaims;
+}
+
+/** One agent per routed call: claims that hold across controller instances. */
+export interface AgentClaims {
+  /** Which of these agents are this call's now (free, or already this call's). */
+  claim(callId: string, userIds: string[]): Promise<string[]>;
+  release(callId: string, userIds: string[]): Promise<void>;
 }
 
 const failure = (outcome: Outcome<unknown>): FailureReason | undefined =>
@@ -21,7 +30,12 @@ const failure = (outcome: Outcome<unknown>): FailureReason | undefined =>
 /** Each effect of the calls decider carried out through the Pbx (or the database, a timer, another feature). */
 export function createCallEffects(deps: CallEffectsDeps) {
   const { pbx, timers, mark } = deps;
-  async function carryOut(callId: string, effect: CallEffect): Promise<FailureReason | undefined> {
+  /** Carries one effect out; `feed` takes the input an effect answers with (a claim's result). */
+  async function carryOut(
+    callId: string,
+    effect: CallEffect,
+    feed: (input: CallInput) => void = () => undefined,
+  ): Promise<FailureReason | undefined> {
     switch (effect.kind) {
       case 'answer':
         return failure(await pbx.answer(effect.channelId));
@@ -74,6 +88,14 @@ export function createCallEffects(deps: CallEffectsDeps) {
         return undefined;
       case 'ring-back':
         deps.onRingBack?.({ survivor: effect.survivor, bridgeId: effect.bridgeId, to: effect.to });
+        return undefined;
+      case 'claim-agents': {
+        const granted = deps.agents ? await deps.agents.claim(effect.callId, effect.userIds) : effect.userIds;
+        feed({ kind: 'agents-claimed', indexes: effect.indexes, granted });
+        return undefined;
+      }
+      case 'release-agents':
+        await deps.agents?.release(effect.callId, effect.userIds);
         return undefined;
       default: {
         const never: never = effect;

@@ -2,6 +2,7 @@ import type { FailureReason } from '../../ari/pbx.port.js';
 import { findLeg, liveLegs } from './call-state.js';
 import { callOf, emit, endCall, hangupLeg, type Step } from './call-step.js';
 import type { CallEffect } from './call.types.js';
+import { announcementOver, onAgentsClaimed } from './call-claims.js';
 
 /** The calls decider's answers to failed commands and to a (re)connect: part of `decide`, pure. */
 
@@ -31,8 +32,13 @@ export function onEffectFailed(step: Step, failed: CallEffect, reason: FailureRe
       if (reason !== 'gone' && reason !== 'conflict' && call.stage === 'talking')
         endCall(step, 'failed', 'congestion');
       return;
-    case 'destroy-bridge':
     case 'play':
+      return announcementOver(step, failed.playbackId);
+    case 'claim-agents':
+      // Nobody could be claimed (Redis unreachable): the entries are skipped, the plan moves on.
+      return onAgentsClaimed(step, { kind: 'agents-claimed', indexes: failed.indexes, granted: [] });
+    case 'release-agents':
+    case 'destroy-bridge':
     case 'stop-playback':
     case 'start-timer':
     case 'cancel-timer':

@@ -13,7 +13,9 @@ import {
   type Step,
   writeLog,
 } from './call-step.js';
+import type { CallDisposition } from '../../db/tables/call-logs.js';
 import type { Destination, Leg, RingPlan, RingState } from './call.types.js';
+import { announce, entriesToClaim, noteRoutingStep } from './call-claims.js';
 
 /**
  * Ring plans (personal call handling: strategies, per-target delays and timeouts, forwards on busy and no answer):
@@ -57,12 +59,14 @@ function ringStateOf(plan: RingPlan, now: Date, pathBefore: string[]): RingState
 }
 
 /** Rings a destination by its plan (the first one of the call, or a forward's, after the path so far). */
-export function startRing(step: Step, destination: Destination): void {
+export function startRing(step: Step, destination: Destination, disposition: CallDisposition = 'no-answer'): void {
   const call = callOf(step);
   const before = call.ring?.path ?? [];
   switch (destination.kind) {
     case 'unknown':
       return endCall(step, 'unavailable', 'unavailable');
+    case 'announcement':
+      return announce(step, destination.media, disposition);
     case 'busy': {
       const path = [...before];
       for (const ext of destination.path) if (path.at(-1) !== ext) path.push(ext);
@@ -103,16 +107,28 @@ export function advanceRing(step: Step): void {
     hangupLeg(step, legOf(step, leg.id)!, 'normal');
   }
   const started = ringOf(step).entries.flatMap((entry, index) =>
-    entry.legId === null && Date.parse(entry.startAt) <= now ? [index] : [],
+    waiting(entry) && Date.parse(entry.startAt) <= now ? [index] : [],
   );
   if (started.length > 0) startEntries(step, started);
   const noAnswer = ringOf(step).noAnswer;
-  if (noAnswer && Date.parse(noAnswer.at) <= now) return forward(step, noAnswer.destination);
+  if (noAnswer && Date.parse(noAnswer.at) <= now) return forward(step, noAnswer.destination, 'no-answer');
   armNext(step);
 }
 
-function startEntries(step: Step, indexes: number[]): void {
+/** An entry not started yet, not being claimed, not skipped. */
+const waiting = (entry: RingState['entries'][number]) => entry.legId === null && !entry.claiming && !entry.skipped;
+
+/** Starts due entries: those whose agent must be claimed first are claimed (the answer starts them). */
+function startEntries(step: Step, due: number[]): void {
+  const claim = entriesToClaim(step, due);
+  const indexes = due.filter((index) => !claim.includes(index));
+  if (indexes.length > 0) startLegs(step, indexes);
+}
+
+/** Rings these entries now (their agents, if claimed, are this call's). */
+export function startLegs(step: Step, indexes: number[]): void {
   const call = callOf(step);
+  noteRoutingStep(step, indexes);
   const entries = ringOf(step).entries;
   const legs = indexes.map((index, i) => ({
     ...newLeg(`${call.id}-${call.legSeq + i + 1}`, 'callee', entries[index]!.endpoint),
@@ -135,7 +151,7 @@ export function armNext(step: Step): void {
   const deadlines: number[] = [];
   for (const entry of ring.entries) {
     const leg = legOf(step, entry.legId);
-    if (entry.legId === null) deadlines.push(Date.parse(entry.startAt));
+    if (waiting(entry)) deadlines.push(Date.parse(entry.startAt));
     else if (leg && !finished(leg) && leg.status !== 'up') deadlines.push(Date.parse(entry.stopAt));
   }
   if (ring.noAnswer) deadlines.push(Date.parse(ring.noAnswer.at));
@@ -148,10 +164,12 @@ export function armNext(step: Step): void {
 }
 
 /** Moves on to another destination: what rings now stops, the path grows, the new plan starts. */
-export function forward(step: Step, destination: Destination): void {
+export function forward(step: Step, destination: Destination, disposition?: CallDisposition): void {
   clearTimer(step);
   for (const leg of callOf(step).legs) if (leg.role === 'callee' && leg.status !== 'up') hangupLeg(step, leg, 'normal');
-  startRing(step, destination);
+  const routing = callOf(step).routing;
+  if (routing && !routing.path.includes('fallback')) emit(step, { kind: 'routing-stepped', step: 'fallback' });
+  startRing(step, destination, disposition);
 }
 
 /**
@@ -161,21 +179,21 @@ export function forward(step: Step, destination: Destination): void {
 export function settleRing(step: Step): boolean {
   const ring = ringOf(step);
   const legs = ring.entries.flatMap((entry) => legOf(step, entry.legId) ?? []);
-  if (legs.some((leg) => !finished(leg))) return false;
-  const pending = ring.entries.filter((entry) => entry.legId === null);
+  if (legs.some((leg) => !finished(leg)) || ring.entries.some((e) => e.claiming)) return false;
+  const pending = ring.entries.filter(waiting);
   if (pending.length > 0) {
     const shift = Math.min(...pending.map((e) => Date.parse(e.startAt))) - step.now.getTime();
     const move = (iso: string) => new Date(Date.parse(iso) - shift).toISOString();
     const entries = ring.entries.map((e) =>
-      e.legId === null ? { ...e, startAt: move(e.startAt), stopAt: move(e.stopAt) } : e,
+      waiting(e) ? { ...e, startAt: move(e.startAt), stopAt: move(e.stopAt) } : e,
     );
     emit(step, { kind: 'ring-shifted', ring: { ...ring, entries } });
     advanceRing(step);
     return true;
   }
   const disposition = legs.length > 0 ? dispositionOf(legs) : 'unavailable';
-  if (disposition === 'busy' && ring.onBusy) forward(step, ring.onBusy);
-  else if (disposition !== 'busy' && ring.noAnswer) forward(step, ring.noAnswer.destination);
+  if (disposition === 'busy' && ring.onBusy) forward(step, ring.onBusy, disposition);
+  else if (disposition !== 'busy' && ring.noAnswer) forward(step, ring.noAnswer.destination, disposition);
   else endCall(step, disposition, hangupReasonFor(disposition));
   return true;
 }

@@ -10,7 +10,7 @@ import type { CallEffect, CallInput, CallState } from './call.types.js';
 import { decide } from './calls.decider.js';
 import { busEventOf, type CallBusEvent, type CallEventView } from './calls.events.js';
 import { createKeyedLock } from './keyed-lock.js';
-import { createCallEffects } from './call-effects.js';
+import { createCallEffects, type AgentClaims } from './call-effects.js';
 import { createOrderedWrites } from './ordered-writes.js';
 import type { SetupTrace } from './setup-trace.js';
 
@@ -27,6 +27,8 @@ export interface CallRunnerDeps {
   onRingBack?: (request: RingBackRequest) => void;
   /** Told the set-up steps it sees (decided, originate sent, saved). */
   trace?: SetupTrace;
+  /** Routed calls' agent claims (contact centre). */
+  agents?: AgentClaims;
 }
 
 /**
@@ -70,6 +72,7 @@ export function createCallRunner(deps: CallRunnerDeps) {
     mark: (callId, step) => mark(callId, step),
     onParkCode: deps.onParkCode,
     onRingBack: deps.onRingBack,
+    agents: deps.agents,
   });
   const writes = createOrderedWrites((error, key) =>
     logger.warn({ err: error, callId: key }, 'could not save the call (Redis) or write its log'),
@@ -134,7 +137,8 @@ export function createCallRunner(deps: CallRunnerDeps) {
       }
       for (const [type, view] of published) bus.publish(type, view);
       for (const group of runs(commands)) {
-        const reasons = await Promise.all(group.map((effect) => execute(callId, effect)));
+        const feed = (next: CallInput) => pending.push(next);
+        const reasons = await Promise.all(group.map((effect) => execute(callId, effect, feed)));
         group.forEach((effect, i) => {
           const reason = reasons[i];
           if (!reason) return;
@@ -147,9 +151,13 @@ export function createCallRunner(deps: CallRunnerDeps) {
     return state;
   }
 
-  async function execute(callId: string, effect: CallEffect): Promise<FailureReason | undefined> {
+  async function execute(
+    callId: string,
+    effect: CallEffect,
+    feed?: (input: CallInput) => void,
+  ): Promise<FailureReason | undefined> {
     try {
-      return await effects.carryOut(callId, effect);
+      return await effects.carryOut(callId, effect, feed);
     } catch (error) {
       logger.error({ err: error, callId, effect: effect.kind }, 'call effect failed');
       return 'failed';

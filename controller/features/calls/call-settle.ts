@@ -52,6 +52,7 @@ function settleSetup(step: Step): boolean {
     endCall(step, 'cancelled', 'normal');
     return true;
   }
+  if (call.announcement) return false;
   if (call.ring) return settleRing(step);
   const callees = call.legs.filter((leg) => leg.role === 'callee');
   if (!callees.every(finished)) return false;

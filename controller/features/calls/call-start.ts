@@ -88,7 +88,10 @@ export function startPhoneCall(step: Step, input: PhoneCallInput): void {
   const callerLeg = newLeg(input.channel.id, 'caller', input.channel.name, 'entered');
   emit(step, {
     kind: 'call-started',
-    call: initialCall(input, 'phone', [callerLeg], callerLeg.id, step.now),
+    call: {
+      ...initialCall(input, 'phone', [callerLeg], callerLeg.id, step.now),
+      ...(input.routing ? { routing: input.routing } : {}),
+    },
   });
   writeLog(step);
   // The callee's INVITE first: the caller's transfer handling matters only once it can transfer (answered).
@@ -149,7 +152,7 @@ export function startRingBack(step: Step, input: RingBackInput): void {
 export function ringDestination(step: Step): void {
   const call = callOf(step);
   if (call.destination.kind === 'unknown') return endCall(step, 'unknown-number', 'unallocated');
-  if (call.destination.kind === 'busy' || call.destination.plan) return startRing(step, call.destination);
+  if (call.destination.kind !== 'user' || call.destination.plan) return startRing(step, call.destination);
   const legs = call.destination.targets.map((target, i) => ({
     ...newLeg(`${call.id}-${call.legSeq + i + 1}`, 'callee', target.endpoint),
     originated: true,

@@ -1,4 +1,4 @@
-import type { CallEvent, CallLogEntry, CallState, Leg } from './call.types.js';
+import type { CallEvent, CallLogEntry, CallState, Leg, Person } from './call.types.js';
 
 /** Channel variables every leg of a call gets: REFER handled by the controller (parking on transfer needs it). */
 export const TRANSFER_HANDLING = { name: 'PJSIP_TRANSFER_HANDLING()', value: 'ari-only' } as const;
@@ -43,6 +43,34 @@ const patchLeg = (state: CallState, legId: string, patch: Partial<Leg>): CallSta
   ...state,
   legs: state.legs.map((leg) => (leg.id === legId ? { ...leg, ...patch } : leg)),
 });
+
+const patchEntries = (
+  state: CallState,
+  indexes: number[],
+  patch: { claiming?: boolean; skipped?: boolean },
+): CallState =>
+  state.ring
+    ? {
+        ...state,
+        ring: {
+          ...state.ring,
+          entries: state.ring.entries.map((e, i) => (indexes.includes(i) ? { ...e, ...patch } : e)),
+        },
+      }
+    : state;
+
+/** Everyone a callee leg of the call rang (the dialled user for legs that name nobody), in order, once each. */
+export function rungPeople(state: CallState): Person[] {
+  const dialled = state.destination.kind === 'user' ? state.destination.user : undefined;
+  const seen = new Map<string, Person>();
+  for (const leg of state.legs) {
+    if (leg.role !== 'callee') continue;
+    const person = leg.person ?? dialled;
+    const key = person?.userId ?? person?.number;
+    if (person && key && !seen.has(key)) seen.set(key, person);
+  }
+  return [...seen.values()];
+}
 
 /** Folds one event into the call. `call-started` creates it; every other event needs it. */
 export function evolve(state: CallState | undefined, event: CallEvent): CallState {
@@ -119,7 +147,9 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
             ...state,
             ring: {
               ...state.ring,
-              entries: state.ring.entries.map((e, i) => (i === event.index ? { ...e, legId: event.legId } : e)),
+              entries: state.ring.entries.map((e, i) =>
+                i === event.index ? { ...e, legId: event.legId, claiming: false } : e,
+              ),
             },
           }
         : state;
@@ -142,6 +172,18 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
         answeredLegId: state.answeredLegId === event.replaces ? event.legId : state.answeredLegId,
       };
     }
+    case 'ring-entries-claiming':
+      return patchEntries(state, event.indexes, { claiming: true });
+    case 'ring-entry-skipped':
+      return patchEntries(state, [event.index], { claiming: false, skipped: true });
+    case 'agents-held':
+      return { ...state, claimed: [...new Set([...(state.claimed ?? []), ...event.userIds])] };
+    case 'agents-released':
+      return { ...state, claimed: (state.claimed ?? []).filter((id) => !event.userIds.includes(id)) };
+    case 'routing-stepped':
+      return state.routing ? { ...state, routing: { ...state.routing, path: [...state.routing.path, event.step] } } : state;
+    case 'announcing':
+      return { ...state, announcement: { playbackId: event.playbackId, disposition: event.disposition } };
     case 'handoff-ended': {
       const { handoff: _done, ...rest } = state;
       return rest;
@@ -164,9 +206,10 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
 /** The call log row as the call stands. */
 export function logEntryOf(state: CallState): CallLogEntry {
   const outside = state.destination.kind === 'user' ? state.destination.outside : undefined;
+  const routing = state.routing;
   return {
     callId: state.id,
-    direction: outside ? 'outbound' : 'internal',
+    direction: routing ? 'inbound' : outside ? 'outbound' : 'internal',
     fromNumber: state.caller.number,
     fromName: state.caller.name,
     toNumber: outside ? outside.number : state.dialled,
@@ -177,6 +220,15 @@ export function logEntryOf(state: CallState): CallLogEntry {
     answeredAt: state.answeredAt,
     endedAt: state.endedAt,
     disposition: state.disposition,
-    forwardPath: state.ring && state.ring.path.length > 1 ? state.ring.path : [],
+    forwardPath: !routing && state.ring && state.ring.path.length > 1 ? state.ring.path : [],
+    rungUserIds: rungPeople(state).flatMap((p) => p.userId ?? []),
+    ...(routing
+      ? {
+          trunkId: routing.trunkId,
+          did: routing.did,
+          contactId: routing.contact?.id ?? null,
+          routingPath: routing.path,
+        }
+      : {}),
   };
 }

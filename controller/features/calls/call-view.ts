@@ -1,6 +1,7 @@
 import type { Principal } from '../../http/auth.js';
 import type { CallDisposition } from '../../db/tables/call-logs.js';
-import type { CallState, Leg } from './call.types.js';
+import { rungPeople } from './call-state.js';
+import type { CallState, ContactCard, Leg, RoutingStep } from './call.types.js';
 
 export type CallViewState = 'dialing' | 'ringing' | 'answered' | 'ending' | 'ended';
 
@@ -21,10 +22,11 @@ export interface ChannelView {
 export interface CallView {
   id: string;
   state: CallViewState;
-  direction: 'internal';
+  direction: 'internal' | 'inbound';
   from: PartyView;
   to: PartyView;
-  answeredBy: { userId: string | null; extension: string; name: string } | null;
+  /** Who answered (a routed call: the agent who took it, so every other agent's popup closes). */
+  answeredBy: { userId: string | null; extension: string; name: string; displayName: string } | null;
   startedAt: string;
   answeredAt: string | null;
   endedAt: string | null;
@@ -34,6 +36,11 @@ export interface CallView {
   ringing: string[];
   /** Their users (so a forward target sees the call ringing for them). */
   ringingUserIds: string[];
+  /** Every user a leg of the call rang so far (they see the call's events to its end: their popup closes). */
+  rungUserIds: string[];
+  /** A call from a trunk routed to a team: the DID, the trunk, the steps so far, and the caller's contact card. */
+  routing: { did: string; trunkId: string | null; teamId: string; path: RoutingStep[] } | null;
+  contact: ContactCard | null;
 }
 
 function stateOf(call: CallState): CallViewState {
@@ -61,11 +68,16 @@ export function toCallView(call: CallState): CallView {
   return {
     id: call.id,
     state: stateOf(call),
-    direction: 'internal',
+    direction: call.routing ? 'inbound' : 'internal',
     from: { ...call.caller },
     to: { ...to },
     answeredBy: call.answeredBy
-      ? { userId: call.answeredBy.userId, extension: call.answeredBy.number, name: call.answeredBy.name }
+      ? {
+          userId: call.answeredBy.userId,
+          extension: call.answeredBy.number,
+          name: call.answeredBy.name,
+          displayName: call.answeredBy.name,
+        }
       : null,
     startedAt: call.startedAt,
     answeredAt: call.answeredAt,
@@ -73,6 +85,16 @@ export function toCallView(call: CallState): CallView {
     disposition: call.disposition,
     channels: call.legs.map((leg) => ({ id: leg.id, role: leg.role, endpoint: leg.endpoint, state: channelStateOf(leg) })),
     ...ringingOf(call),
+    rungUserIds: rungPeople(call).flatMap((p) => p.userId ?? []),
+    routing: call.routing
+      ? {
+          did: call.routing.did,
+          trunkId: call.routing.trunkId,
+          teamId: call.routing.teamId,
+          path: [...call.routing.path],
+        }
+      : null,
+    contact: call.routing?.contact ?? null,
   };
 }
 
@@ -94,7 +116,11 @@ function ringingOf(call: CallState): Pick<CallView, 'ringing' | 'ringingUserIds'
  */
 export function canSeeCall(principal: Principal, call: CallView): boolean {
   if (principal.role === 'admin' || principal.role === 'supervisor') return true;
-  return [call.from.userId, call.to.userId, call.answeredBy?.userId, ...(call.ringingUserIds ?? [])].includes(
-    principal.userId,
-  );
+  return [
+    call.from.userId,
+    call.to.userId,
+    call.answeredBy?.userId,
+    ...(call.ringingUserIds ?? []),
+    ...(call.rungUserIds ?? []),
+  ].includes(principal.userId);
 }

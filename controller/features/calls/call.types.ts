@@ -32,7 +32,32 @@ export interface OutsideNumber {
 export type Destination =
   | { kind: 'user'; user: Person; targets: Target[]; plan?: RingPlan; outside?: OutsideNumber }
   | { kind: 'busy'; user: Person; path: string[] }
+  /** A prompt, then the caller is hung up (a routed call's `hangup` fallback); `user` is who was dialled. */
+  | { kind: 'announcement'; user: Person; media: string[] }
   | { kind: 'unknown' };
+
+/** A routed call's steps (contact centre): the contact's assigned agents, the team, the route's fallback. */
+export type RoutingStep = 'assigned' | 'team' | 'fallback';
+
+/** What an agent's popup shows of the caller: the contact the caller ID matched. */
+export interface ContactCard {
+  id: string;
+  name: string;
+  company: string;
+  assignedAgents: { userId: string; extension: string; displayName: string }[];
+  latestNotes: { body: string; createdAt: string; author: string | null }[];
+}
+
+/** A call from a trunk routed by an inbound route (`../routing/`): what the call log and the popups need. */
+export interface RoutedCall {
+  did: string;
+  trunkId: string | null;
+  routeId: string;
+  teamId: string;
+  contact: ContactCard | null;
+  /** The steps that rang so far, in order. */
+  path: RoutingStep[];
+}
 
 /** One device to ring and when: seconds from the moment this destination starts ringing. */
 export interface RingEntry {
@@ -45,6 +70,13 @@ export interface RingEntry {
   callerId?: { name: string; number: string };
   startSeconds: number;
   stopSeconds: number;
+  /**
+   * A routed call's agent: claimed (free, and rung for no other routed call, across instances) when the entry is due;
+   * refused, the entry is skipped.
+   */
+  claim?: boolean;
+  /** The routing step that rings this entry. */
+  step?: RoutingStep;
 }
 
 /** How a destination is rung (ring strategy, forwards); without one, every target at once for the dial timeout. */
@@ -60,7 +92,15 @@ export interface RingPlan {
 
 /** A ring plan being carried out: absolute times, and the leg of each entry once started. */
 export interface RingState {
-  entries: (RingEntry & { startAt: string; stopAt: string; legId: string | null })[];
+  entries: (RingEntry & {
+    startAt: string;
+    stopAt: string;
+    legId: string | null;
+    /** Its agent is being claimed (the answer comes back as an `agents-claimed` input). */
+    claiming?: boolean;
+    /** Its agent could not be claimed (busy elsewhere): it never rings. */
+    skipped?: boolean;
+  })[];
   path: string[];
   onBusy?: Destination;
   noAnswer?: { at: string; destination: Destination };
@@ -138,6 +178,12 @@ export interface CallState {
   ring?: RingState;
   /** A handoff in progress: the new device's leg and the leg it will replace. */
   handoff?: { legId: string; replaces: string };
+  /** A call from a trunk routed to a team (contact centre). */
+  routing?: RoutedCall;
+  /** Agents this call holds claims on (a routed call's rung agents and whoever answered). */
+  claimed?: string[];
+  /** A prompt playing before the caller is hung up (the `hangup` fallback). */
+  announcement?: { playbackId: string; disposition: CallDisposition };
 }
 
 /**
@@ -165,6 +211,8 @@ export interface PhoneCallInput {
   dialled: string;
   destination: Destination;
   dialTimeoutSeconds: number;
+  /** A call from a trunk that an inbound route took. */
+  routing?: RoutedCall;
 }
 
 export interface ClickToCallInput {
@@ -195,7 +243,9 @@ export type CallInput =
   | RingBackInput
   | AdoptInput
   | PickupInput
-  | HandoffInput;
+  | HandoffInput
+  /** The answer to a `claim-agents` effect: these of the asked agents are this call's now. */
+  | { kind: 'agents-claimed'; indexes: number[]; granted: string[] };
 
 /** `POST /api/calls/{id}/handoff`: ring another device of the party on `replaces`; answered, it takes its place. */
 export interface HandoffInput {
@@ -275,10 +325,16 @@ export type CallEvent =
   /** An outside target answered: it hears the screening question until `until`. */
   | { kind: 'screening-started'; legId: string; until: string }
   /** …and pressed 1: its answer counts now. */
-  | { kind: 'screening-accepted'; legId: string };
+  | { kind: 'screening-accepted'; legId: string }
+  | { kind: 'ring-entries-claiming'; indexes: number[] }
+  | { kind: 'ring-entry-skipped'; index: number }
+  | { kind: 'agents-held'; userIds: string[] }
+  | { kind: 'agents-released'; userIds: string[] }
+  | { kind: 'routing-stepped'; step: RoutingStep }
+  | { kind: 'announcing'; playbackId: string; disposition: CallDisposition };
 
-/** The call's log row as this feature writes it: internal calls, and outbound ones (an outside destination). */
-export type CallLogEntry = CallLogWrite & { direction: 'internal' | 'outbound' };
+/** The call's log row as this feature writes it (internal calls, and calls from a trunk). */
+export type CallLogEntry = CallLogWrite;
 
 export type CallEffect =
   | { kind: 'answer'; channelId: string }
@@ -304,7 +360,11 @@ export type CallEffect =
       survivor: { channelId: string; endpoint: string; person: Person };
       bridgeId: string | null;
       to: Person;
-    };
+    }
+  /** Routed calls: claim these agents for the call (the shell answers with an `agents-claimed` input). */
+  | { kind: 'claim-agents'; callId: string; userIds: string[]; indexes: number[] }
+  /** Routed calls: these agents are free again (their legs ended, or someone else answered). */
+  | { kind: 'release-agents'; callId: string; userIds: string[] };
 
 export interface Decision {
   events: CallEvent[];

@@ -19,6 +19,7 @@ import { calleeAnswered, onPickup } from './call-answer.js';
 import { advanceRing, armNext } from './call-ring.js';
 import { handoffAnswered, handoffTimedOut, onHandoff } from './call-handoff.js';
 import { onScreeningDigit, screening, startScreening } from './call-screening.js';
+import { announcementOver, onAgentsClaimed, settleClaims } from './call-claims.js';
 
 /**
  * Extension-to-extension calling and click to call, as a pure function: what happened (events) and what to do
@@ -28,6 +29,7 @@ export function decide(input: CallInput, state: CallState | undefined, now: Date
   const step: Step = { state, events: [], effects: [], now };
   react(step, input);
   if (step.state && step.state.stage !== 'ended') settle(step);
+  settleClaims(step);
   return { events: step.events, effects: step.effects };
 }
 
@@ -60,6 +62,8 @@ function react(step: Step, input: CallInput): void {
       return step.state ? onPickup(step, input) : undefined;
     case 'handoff':
       return step.state ? onHandoff(step, input) : undefined;
+    case 'agents-claimed':
+      return step.state ? onAgentsClaimed(step, input) : undefined;
     default: {
       const never: never = input;
       throw new Error(`unknown call input ${JSON.stringify(never)}`);
@@ -92,10 +96,11 @@ function onFact(step: Step, fact: PbxFact): void {
       if (leg && screening(leg)) return onScreeningDigit(step, leg, fact.digit, (l) => answeredCallee(step, l));
       return onDtmf(step, fact.channel.id, fact.digit);
     }
+    case 'playback-finished':
+      return announcementOver(step, fact.playbackId);
     case 'channel-left-bridge':
     case 'bridge-destroyed':
     case 'playback-started':
-    case 'playback-finished':
     case 'transfer-requested':
     case 'endpoint-state-changed':
     case 'device-state-changed':
@@ -237,6 +242,7 @@ function onHangupCommand(step: Step): void {
 /** The dial timer: the call's end (no answer), or the next deadline of its ring plan. */
 function onDialTimeout(step: Step): void {
   clearTimer(step);
+  if (callOf(step).announcement) return announcementOver(step);
   if (callOf(step).ring) return advanceRing(step);
   endCall(step, 'no-answer', 'no-answer');
 }

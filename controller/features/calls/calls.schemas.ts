@@ -5,10 +5,12 @@ const party = z.object({ number: z.string(), name: z.string(), userId: z.string(
 export const callSchema = z.object({
   id: z.string(),
   state: z.enum(['dialing', 'ringing', 'answered', 'ending', 'ended']),
-  direction: z.enum(['internal']),
+  direction: z.enum(['internal', 'inbound']),
   from: party,
   to: party,
-  answeredBy: z.object({ userId: z.string().nullable(), extension: z.string(), name: z.string() }).nullable(),
+  answeredBy: z
+    .object({ userId: z.string().nullable(), extension: z.string(), name: z.string(), displayName: z.string() })
+    .nullable(),
   startedAt: z.string(),
   answeredAt: z.string().nullable(),
   endedAt: z.string().nullable(),
@@ -23,6 +25,26 @@ export const callSchema = z.object({
   ),
   ringing: z.array(z.string()).describe('extensions whose devices ring now'),
   ringingUserIds: z.array(z.string()),
+  rungUserIds: z.array(z.string()).describe('every user a leg of the call rang so far'),
+  routing: z
+    .object({
+      did: z.string(),
+      trunkId: z.string().nullable(),
+      teamId: z.string(),
+      path: z.array(z.enum(['assigned', 'team', 'fallback'])),
+    })
+    .nullable()
+    .describe('a call from a trunk routed to a team'),
+  contact: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      company: z.string(),
+      assignedAgents: z.array(z.object({ userId: z.string(), extension: z.string(), displayName: z.string() })),
+      latestNotes: z.array(z.object({ body: z.string(), createdAt: z.string(), author: z.string().nullable() })),
+    })
+    .nullable()
+    .describe("the caller's contact card (a routed call whose caller ID matched a contact)"),
   /** Who supervises the call and how: shown to admins and supervisors only (issue 10), absent for agents. */
   supervisedBy: z
     .array(
@@ -45,5 +67,9 @@ const number = z.string().regex(/^\d{3,5}$/, 'an extension: 3 to 5 digits');
 export const clickToCallBody = z.strictObject({
   /** The extension whose devices ring first; default the caller's own (only admins may pick another). */
   from: number.optional(),
-  to: number,
+  to: z
+    .string()
+    .trim()
+    .regex(/^(\d{3,5}|\+?[\d\s().-]{7,24})$/, 'an extension (3 to 5 digits) or a phone number')
+    .describe('an extension, or an outside number (any written form; a contact\'s number is refused while another agent talks to or calls that contact: 409 contact-busy)'),
 });

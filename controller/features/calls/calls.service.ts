@@ -18,8 +18,9 @@ import {
 } from './call-runner.js';
 import { partiesOfCall, type CallParties } from './call-parties.js';
 import { callIdFromArgs } from './call-state.js';
-import type { AdoptedParty, Destination, Person } from './call.types.js';
+import type { AdoptedParty, Destination, Person, PhoneCallInput } from './call.types.js';
 import type { HangupReason } from '../../ari/pbx.port.js';
+import type { AgentClaims } from './call-effects.js';
 import { isExtensionNumber } from './dial-plan.js';
 import { handlingOps } from './call-handling-ops.js';
 import { createCallStore } from './call-store.js';
@@ -44,6 +45,25 @@ export interface CallsServiceDeps {
   emergencyNumbers?: readonly string[];
   /** Personal call handling (DND, forwarding, ring strategies): how a resolved destination is rung now. */
   routing?: CallRouting;
+  /** Outside numbers (the trunks feature): how to ring one for this caller; without it an outside `to` is 400. */
+  outbound?: OutboundCalls;
+  /** Contact centre: a contact another agent talks to or calls cannot be called (`../routing/contact-calls.ts`). */
+  contactCalls?: ContactCallGuard;
+  /** Routed calls' agent claims (`../routing/agent-claims.ts`). */
+  agents?: AgentClaims;
+}
+
+/** Ringing an outside number (through a trunk): undefined when no trunk can carry it for this caller. */
+export interface OutboundCalls {
+  destinationOf(number: string, caller: Person): Promise<Destination | undefined>;
+}
+
+/** One agent per contact: a click-to-call claims the contact its number belongs to, or is refused (409). */
+export interface ContactCallGuard {
+  /** Throws `contact-busy` (naming the agent) when another call has the contact; nothing for other numbers. */
+  claim(callId: string, number: string, agent: Person): Promise<void>;
+  /** Every claim the call holds goes (it ended, or never started). */
+  release(callId: string): Promise<void>;
 }
 
 /** Turns who was dialled into how to ring them (`../call-handling/`); `resolve` looks further numbers up. */
@@ -61,6 +81,13 @@ export type DialledDestination = (
 
 /** Outside numbers as destinations (the trunks feature): a forward to one rings it through the trunk. */
 export type OutsideNumbers = (number: string) => Promise<Destination | undefined>;
+
+/** What a routed call starts with: who calls, how it rings, and the routing it carries (log, popups). */
+export interface RoutedStart {
+  caller: Person;
+  destination: Destination;
+  routing: NonNullable<PhoneCallInput['routing']>;
+}
 
 export interface ClickToCall {
   from?: string;
@@ -88,6 +115,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     onParkCode: (request) => parkHandler?.(request),
     onRingBack: (request) => ringBack(request),
     trace: deps.trace,
+    agents: deps.agents,
   });
   let outsideNumbers: OutsideNumbers | undefined;
   /** An extension from the directory; an outside number (a forward's target) through the trunk, once there is one. */
@@ -107,10 +135,14 @@ export function createCallsService(deps: CallsServiceDeps) {
   });
   dialRouter.handle('extension', startPhoneCall);
   const unsubscribes: (() => void)[] = [];
+  const reconciled: ((liveCallIds: Set<string>) => Promise<void>)[] = [];
 
   function onFact(fact: PbxFact): void {
     if (fact.kind === 'channel-entered') return onEntered(fact);
     if (fact.kind === 'playback-finished' && dialRouter.onPlaybackFinished(fact)) return;
+    // A routed call's closing prompt (the `hangup` fallback) is the call's own playback.
+    const announced = fact.kind === 'playback-finished' ? /^([\w]+)-announce$/.exec(fact.playbackId)?.[1] : undefined;
+    if (announced) return void runner.submit(announced, { kind: 'fact', fact });
     const callId = routeOf(fact);
     if (callId) void runner.submit(callId, { kind: 'fact', fact });
   }
@@ -166,6 +198,36 @@ export function createCallsService(deps: CallsServiceDeps) {
     });
   }
 
+  /**
+   * A call from a trunk that a feature routes (contact centre): claimed at once like a phone's call, then `lookUp`
+   * says how it rings (or refuses it: it hangs the channel up itself and returns undefined).
+   */
+  function startRoutedCall(call: DialledCall, lookUp: (callId: string) => Promise<RoutedStart | undefined>): void {
+    const { channel, dialled } = call;
+    const callId = newCallId();
+    mark(callId, 'stasis-start');
+    runner.claim(channel.id, callId);
+    void runner.submit(callId, async () => {
+      try {
+        const found = await lookUp(callId);
+        if (!found) return undefined;
+        mark(callId, 'looked-up');
+        return {
+          kind: 'phone-call',
+          callId,
+          channel,
+          dialled,
+          ...found,
+          dialTimeoutSeconds: deps.dialTimeoutSeconds,
+        };
+      } catch (error) {
+        logger.error({ err: error, channelId: channel.id }, 'could not route the call; refusing it');
+        await connection.pbx.hangup(channel.id, 'congestion');
+        return undefined;
+      }
+    });
+  }
+
   /** A refused transfer's survivor rings the transferer back: a new call, claimed at once (its facts queue behind it). */
   function ringBack(request: RingBackRequest): void {
     const callId = newCallId();
@@ -203,6 +265,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     const open = await openCallLogIds(db);
     const known = new Set(runner.all().map((call) => call.id));
     for (const callId of open) if (!known.has(callId)) await closeLostCallLog(db, callId, now());
+    for (const listener of reconciled) await listener(new Set(runner.all().map((call) => call.id)));
   }
 
   function requireAsterisk(): void {
@@ -224,11 +287,36 @@ export function createCallsService(deps: CallsServiceDeps) {
     }
     const origin = await directory.resolveTargets(from);
     if (origin.kind !== 'user') throw new AppError('no-such-extension', `no user has extension ${from}`);
-    const destination = await destinationOf(request.to);
-    if (destination.kind === 'unknown')
-      throw new AppError('no-such-extension', `no user has extension ${request.to}`);
     requireAsterisk();
     const callId = newCallId();
+    await deps.contactCalls?.claim(callId, request.to, origin.user);
+    try {
+      return await startClickToCall(callId, origin, request.to);
+    } catch (error) {
+      await deps.contactCalls?.release(callId);
+      throw error;
+    }
+  }
+
+  async function clickDestination(to: string, caller: Person): Promise<Destination> {
+    if (isExtensionNumber(to)) {
+      const destination = await destinationOf(to);
+      if (destination.kind === 'unknown') throw new AppError('no-such-extension', `no user has extension ${to}`);
+      return destination;
+    }
+    const outside = deps.outbound ? await deps.outbound.destinationOf(to, caller) : undefined;
+    if (!outside) throw new AppError('no-trunk', `no trunk can carry a call to ${to}`);
+    return outside;
+  }
+
+  async function startClickToCall(
+    callId: string,
+    origin: Extract<Destination, { kind: 'user' }>,
+    to: string,
+  ): Promise<CallView> {
+    const from = origin.user.number;
+    const destination = await clickDestination(to, origin.user);
+    const request = { to };
     const input = {
       kind: 'click-to-call',
       callId,
@@ -321,6 +409,16 @@ export function createCallsService(deps: CallsServiceDeps) {
     },
     /** Call handling's operations on calls (pick-up, handoff, lookups for the feature codes). */
     ...handlingOps(runner, directory),
+    /** A call from a trunk that another feature routes (contact centre: `../routing/`). */
+    startRoutedCall,
+    /** Who a number is and how to ring them now (the directory, then call handling). */
+    destinationOf,
+    /** Who a number is (the directory only: every account of the user). */
+    resolve,
+    /** Told after every reconcile which calls live (claims of calls that are gone can go). */
+    onReconciled(listener: (liveCallIds: Set<string>) => Promise<void>): void {
+      reconciled.push(listener);
+    },
     /** Waits until every queued input has been handled (tests, shutdown). */
     idle: () => runner.idle(),
   };

@@ -1,0 +1,83 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Claims in Redis that hold across controller instances: `<prefix>agent-claim:<userId>` (the agent rings for, or
+ * talks on, this routed call) and `<prefix>contact-call:<contactId>` (an agent is calling or talking to this contact).
+ * A claim's value is `<callId> <payload>`; it is taken with SET NX (exactly one call wins), kept alive by its holder
+ * (PEXPIRE while the value is still this call's) and given back only by the call that holds it (compare and delete),
+ * so a late release never frees someone else's claim. A holder that dies stops refreshing: the claim lapses after
+ * its time to live, and the instance that reconciles next drops it at once if its call is gone.
+ */
+
+const TAKE = `
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. ' ' then
+  redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1 end
+if v then return 0 end
+redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2], 'PX', ARGV[3]) return 1`;
+
+const OWNED = `local v = redis.call('GET', KEYS[1])
+if not v or string.sub(v, 1, string.len(ARGV[1]) + 1) ~= ARGV[1] .. ' ' then return 0 end`;
+
+const RELEASE = `${OWNED}
+return redis.call('DEL', KEYS[1])`;
+
+const REFRESH = `${OWNED}
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])`;
+
+const REPLACE = `${OWNED}
+redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2], 'KEEPTTL') return 1`;
+
+export interface Holder {
+  callId: string;
+  payload: string;
+}
+
+const holderOf = (value: string | null): Holder | undefined => {
+  if (value === null) return undefined;
+  const space = value.indexOf(' ');
+  return space < 0 ? { callId: value, payload: '' } : { callId: value.slice(0, space), payload: value.slice(space + 1) };
+};
+
+export function createClaimsStore(redis: Redis, prefix: string, ttlMs: number) {
+  const key = (kind: 'agent-claim' | 'contact-call', id: string) => `${prefix}${kind}:${id}`;
+  return {
+    key,
+    /** True when the claim is this call's now (taken, or already held: then its time to live starts again). */
+    async take(claimKey: string, callId: string, payload = ''): Promise<boolean> {
+      return (await redis.eval(TAKE, 1, claimKey, callId, payload, ttlMs)) === 1;
+    },
+    async release(claimKey: string, callId: string): Promise<void> {
+      await redis.eval(RELEASE, 1, claimKey, callId);
+    },
+    /** Keeps these claims alive; false for one this call no longer holds. */
+    async refresh(claimKeys: string[], callId: string): Promise<boolean[]> {
+      return Promise.all(claimKeys.map(async (k) => (await redis.eval(REFRESH, 1, k, callId, ttlMs)) === 1));
+    },
+    async replacePayload(claimKey: string, callId: string, payload: string): Promise<void> {
+      await redis.eval(REPLACE, 1, claimKey, callId, payload);
+    },
+    async holder(claimKey: string): Promise<Holder | undefined> {
+      return holderOf(await redis.get(claimKey));
+    },
+    /** Every claim in Redis (of any instance) with its holder. */
+    async all(): Promise<{ key: string; holder: Holder }[]> {
+      const found: { key: string; holder: Holder }[] = [];
+      for (const kind of ['agent-claim', 'contact-call'] as const) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}${kind}:*`, 'COUNT', 500);
+          cursor = next;
+          const values = keys.length > 0 ? await redis.mget(...keys) : [];
+          keys.forEach((k, i) => {
+            const holder = holderOf(values[i] ?? null);
+            if (holder) found.push({ key: k, holder });
+          });
+        } while (cursor !== '0');
+      }
+      return found;
+    },
+  };
+}
+
+export type ClaimsStore = ReturnType<typeof createClaimsStore>;
