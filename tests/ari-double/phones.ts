@@ -231,7 +231,7 @@ export class SimPhone {
     return this.calls.find((c) => c.direction === 'incoming' && c.state === 'ringing');
   }
 
-  private newCall(
+  protected newCall(
     direction: PhoneCall['direction'],
     target: string,
     remote: CallerId,

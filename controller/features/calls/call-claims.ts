@@ -25,8 +25,10 @@ export function entriesToClaim(step: Step, due: number[]): number[] {
   });
   if (claim.length === 0) return [];
   const userIds = [...new Set(claim.map((i) => entries[i]!.person.userId!))];
+  // Team entries share the free agents with the team's other waiting calls; assigned ones are this contact's.
+  const shared = [...new Set(claim.filter((i) => entries[i]!.step === 'team').map((i) => entries[i]!.person.userId!))];
   emit(step, { kind: 'ring-entries-claiming', indexes: claim });
-  effect(step, { kind: 'claim-agents', callId: call.id, userIds, indexes: claim });
+  effect(step, { kind: 'claim-agents', callId: call.id, userIds, indexes: claim, shared });
   return claim;
 }
 

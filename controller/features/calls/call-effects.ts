@@ -19,8 +19,11 @@ export interface CallEffectsDeps {
 
 /** One agent per routed call: claims that hold across controller instances. */
 export interface AgentClaims {
-  /** Which of these agents are this call's now (free, or already this call's). */
-  claim(callId: string, userIds: string[]): Promise<string[]>;
+  /**
+   * Which of these agents are this call's now (free, or already this call's). Of `shared` (a team step's agents) the
+   * call takes only its share of the free ones, so that routed calls waiting together get different agents.
+   */
+  claim(callId: string, userIds: string[], shared: string[]): Promise<string[]>;
   release(callId: string, userIds: string[]): Promise<void>;
 }
 
@@ -90,7 +93,7 @@ export function createCallEffects(deps: CallEffectsDeps) {
         deps.onRingBack?.({ survivor: effect.survivor, bridgeId: effect.bridgeId, to: effect.to });
         return undefined;
       case 'claim-agents': {
-        const granted = deps.agents ? await deps.agents.claim(effect.callId, effect.userIds) : effect.userIds;
+        const granted = deps.agents ? await deps.agents.claim(effect.callId, effect.userIds, effect.shared) : effect.userIds;
         feed({ kind: 'agents-claimed', indexes: effect.indexes, granted });
         return undefined;
       }

@@ -152,7 +152,9 @@ export function startRingBack(step: Step, input: RingBackInput): void {
 export function ringDestination(step: Step): void {
   const call = callOf(step);
   if (call.destination.kind === 'unknown') return endCall(step, 'unknown-number', 'unallocated');
-  if (call.destination.kind !== 'user' || call.destination.plan) return startRing(step, call.destination);
+  // A destination that is a prompt from the start (a routed call nobody can take): the call ends unavailable.
+  if (call.destination.kind !== 'user' || call.destination.plan)
+    return startRing(step, call.destination, 'unavailable');
   const legs = call.destination.targets.map((target, i) => ({
     ...newLeg(`${call.id}-${call.legSeq + i + 1}`, 'callee', target.endpoint),
     originated: true,

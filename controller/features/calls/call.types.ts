@@ -362,7 +362,7 @@ export type CallEffect =
       to: Person;
     }
   /** Routed calls: claim these agents for the call (the shell answers with an `agents-claimed` input). */
-  | { kind: 'claim-agents'; callId: string; userIds: string[]; indexes: number[] }
+  | { kind: 'claim-agents'; callId: string; userIds: string[]; indexes: number[]; shared: string[] }
   /** Routed calls: these agents are free again (their legs ended, or someone else answered). */
   | { kind: 'release-agents'; callId: string; userIds: string[] };
 

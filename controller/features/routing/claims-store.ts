@@ -60,6 +60,22 @@ export function createClaimsStore(redis: Redis, prefix: string, ttlMs: number) {
     async holder(claimKey: string): Promise<Holder | undefined> {
       return holderOf(await redis.get(claimKey));
     },
+    /**
+     * The team's routed calls waiting for an agent (a sorted set scored by when the entry lapses unless renewed):
+     * calls arriving together share the team's free agents.
+     */
+    async wait(teamId: string, callId: string): Promise<void> {
+      await redis.zadd(`${prefix}routed-waiting:${teamId}`, Date.now() + ttlMs, callId);
+    },
+    async unwait(teamId: string, callId: string): Promise<void> {
+      await redis.zrem(`${prefix}routed-waiting:${teamId}`, callId);
+    },
+    async waitingCount(teamId: string): Promise<number> {
+      const waitKey = `${prefix}routed-waiting:${teamId}`;
+      const results = await redis.multi().zremrangebyscore(waitKey, '-inf', Date.now()).zcard(waitKey).exec();
+      const count = results?.[1]?.[1];
+      return typeof count === 'number' ? count : 1;
+    },
     /** Every claim in Redis (of any instance) with its holder. */
     async all(): Promise<{ key: string; holder: Holder }[]> {
       const found: { key: string; holder: Holder }[] = [];

@@ -46,18 +46,38 @@ export function createClaimsService(deps: ClaimsDeps) {
     if (held.get(callId)?.size === 0) held.delete(callId);
   };
 
+  /** Routed calls of this instance waiting for an agent, and their team. */
+  const waitingTeam = new Map<string, string>();
+  const free = (userId: string) => canTakeCall(deps.availability.stateOf(userId));
+  const takeAgent = async (callId: string, userId: string) => {
+    const key = store.key('agent-claim', userId);
+    const ok = await store.take(key, callId);
+    if (ok) hold(callId, key);
+    return ok;
+  };
+
+  /** A team step: the call's share of the free agents (the team's waiting calls split them), one claim at a time. */
+  async function claimShare(callId: string, shared: string[]): Promise<string[]> {
+    const candidates = shared.filter(free);
+    const teamId = waitingTeam.get(callId);
+    const waiting = teamId ? Math.max(1, await store.waitingCount(teamId)) : 1;
+    const share = Math.ceil(candidates.length / waiting);
+    const granted: string[] = [];
+    for (const userId of candidates) {
+      if (granted.length >= share) break;
+      if (await takeAgent(callId, userId)) granted.push(userId);
+    }
+    return granted;
+  }
+
   const agents: AgentClaims = {
-    async claim(callId, userIds) {
-      const granted = await Promise.all(
-        userIds.map(async (userId) => {
-          if (!canTakeCall(deps.availability.stateOf(userId))) return false;
-          const key = store.key('agent-claim', userId);
-          const ok = await store.take(key, callId);
-          if (ok) hold(callId, key);
-          return ok;
-        }),
-      );
-      return userIds.filter((_, i) => granted[i]);
+    async claim(callId, userIds, shared) {
+      const own = userIds.filter((userId) => !shared.includes(userId) && free(userId));
+      const [mine, share] = await Promise.all([
+        Promise.all(own.map((userId) => takeAgent(callId, userId))),
+        claimShare(callId, shared.filter((userId) => userIds.includes(userId))),
+      ]);
+      return [...own.filter((_, i) => mine[i]), ...share];
     },
     async release(callId, userIds) {
       await Promise.all(
@@ -101,7 +121,15 @@ export function createClaimsService(deps: ClaimsDeps) {
     claimRouted: (callId, contactId) => claimContact(callId, contactId, null),
   };
 
+  async function stopWaiting(callId: string): Promise<void> {
+    const teamId = waitingTeam.get(callId);
+    if (teamId === undefined) return;
+    waitingTeam.delete(callId);
+    await store.unwait(teamId, callId);
+  }
+
   async function releaseCall(callId: string): Promise<void> {
+    await stopWaiting(callId);
     const keys = [...(held.get(callId) ?? [])];
     held.delete(callId);
     await Promise.all(keys.map((key) => store.release(key, callId)));
@@ -109,12 +137,14 @@ export function createClaimsService(deps: ClaimsDeps) {
 
   /** The contact claim of an answered call names the agent who answered. */
   async function answered(callId: string, by: Person): Promise<void> {
+    await stopWaiting(callId);
     for (const key of held.get(callId) ?? [])
       if (key.startsWith(store.key('contact-call', '')))
         await store.replacePayload(key, callId, JSON.stringify(agentOf(by)));
   }
 
   async function refresh(): Promise<void> {
+    for (const [callId, teamId] of waitingTeam) await store.wait(teamId, callId);
     for (const [callId, keys] of held) {
       const list = [...keys];
       const alive = await store.refresh(list, callId);
@@ -126,7 +156,8 @@ export function createClaimsService(deps: ClaimsDeps) {
 
   /** After a reconcile: claims of calls that are gone go, this instance's and anyone else's. */
   async function reconcile(live: Set<string>): Promise<void> {
-    for (const callId of [...held.keys()]) if (!live.has(callId)) await releaseCall(callId);
+    for (const callId of [...new Set([...held.keys(), ...waitingTeam.keys()])])
+      if (!live.has(callId)) await releaseCall(callId);
     for (const { key, holder } of await store.all()) {
       if (live.has(holder.callId)) hold(holder.callId, key);
       else await store.release(key, holder.callId);
@@ -146,6 +177,11 @@ export function createClaimsService(deps: ClaimsDeps) {
     agents,
     contacts,
     reconcile,
+    /** A routed call of this team now waits for an agent (until it is answered or ends). */
+    async waiting(callId: string, teamId: string): Promise<void> {
+      waitingTeam.set(callId, teamId);
+      await store.wait(teamId, callId);
+    },
     start(): void {
       unsubscribe = deps.bus.subscribe((event) => {
         if (event.type === 'call.ended') onEnded(event.data.id);

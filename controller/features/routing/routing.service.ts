@@ -8,13 +8,17 @@ import type { ContactCard, Destination, Person } from '../calls/call.types.js';
 import type { CallsService, RoutedStart } from '../calls/calls.service.js';
 import type { DialledCall } from '../calls/dial-router.js';
 import { toE164, type DialingPlan } from '../contacts/phone-number.js';
+import { heardToTheEnd } from '../calls/playout.js';
 import { trunkEndpointId, trunkIdOfChannel } from '../trunks/trunk-names.js';
 import type { ClaimsService } from './claims.service.js';
 import { decideRouting } from './routing.decider.js';
 import type { AgentAvailability, AgentRing } from './routing.types.js';
 
-/** What the `hangup` fallback plays before hanging up: "Nobody is available to take your call", "Goodbye". */
-export const HANGUP_PROMPT = ['sound:vm-nobodyavail', 'sound:vm-goodbye'];
+/**
+ * What the `hangup` fallback plays before hanging up: "Nobody is available to take your call", "Goodbye" (and the
+ * second of silence that lets the phone play the last word out before the BYE).
+ */
+export const HANGUP_PROMPT = heardToTheEnd(['sound:vm-nobodyavail', 'sound:vm-goodbye']);
 
 export interface RoutingDeps {
   db: Db;
@@ -75,6 +79,8 @@ export function createRoutingService(deps: RoutingDeps) {
       return undefined;
     }
     const trunkId = trunkIdOfChannel(call.channel.name) ?? null;
+    // Counted among the team's waiting calls before any lookup: calls arriving together share the free agents.
+    await deps.claims.waiting(callId, found.teamId);
     const callerNumber = toE164(call.channel.caller.number, plan);
     const [contact, members] = await Promise.all([
       callerNumber ? callerContact(db, callerNumber) : undefined,
