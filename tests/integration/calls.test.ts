@@ -65,7 +65,7 @@ describe('extension to extension', () => {
 
     const call = await t.app.server.inject({ method: 'GET', url: `/api/calls/${callId}`, headers: await authHeader(bob) });
     expect(call.json()).toMatchObject({ id: callId, state: 'answered', from: { number: '1001' }, to: { number: '1002' } });
-    expect(call.json().answeredBy).toEqual({ userId: bob.id, extension: '1002', name: bob.display_name });
+    expect(call.json().answeredBy).toEqual({ userId: bob.id, extension: '1002', name: bob.display_name, displayName: bob.display_name });
 
     phones['1001']!.hangup(outgoing);
     await closed(web);
