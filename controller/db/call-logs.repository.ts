@@ -24,6 +24,15 @@ export interface CallLog {
   disposition: CallDisposition | null;
   /** A forwarded call's path: the dialled extension, then each forward target (empty: not forwarded). */
   forwardPath: string[];
+  /** A call from (or to) the outside world: the trunk it used, the number it dialled. */
+  trunkId: string | null;
+  did: string | null;
+  /** Every agent the call rang (user ids, in the order they were rung). */
+  rungAgents: string[];
+  /** A routed call's steps as they happened: `assigned`, `team`, `fallback`. */
+  routingPath: string[];
+  /** Seconds from the answer to the end (talk time); null when never answered or not over. */
+  durationSeconds: number | null;
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -46,12 +55,20 @@ export function toCallLog(row: CallLogRow): CallLog {
     endedAt: iso(row.ended_at),
     disposition: row.disposition,
     forwardPath: row.forward_path,
+    trunkId: row.trunk_id,
+    did: row.did,
+    rungAgents: row.rung_user_ids,
+    routingPath: row.routing_path,
+    durationSeconds:
+      row.answered_at && row.ended_at
+        ? Math.max(0, Math.round((row.ended_at.getTime() - row.answered_at.getTime()) / 1000))
+        : null,
   };
 }
 
 /**
  * Calls a scope's users took part in: placed (by user or by extension), answered, or rung (dialled their current
- * extension). `all` is every call.
+ * extension, or a routed call rang them). `all` is every call.
  */
 function involving(eb: ExpressionBuilder<Database, 'call_logs'>, scope: UserScope) {
   if (scope.kind === 'all') return sql<boolean>`true`;
@@ -61,7 +78,29 @@ function involving(eb: ExpressionBuilder<Database, 'call_logs'>, scope: UserScop
     eb('answered_by_user_id', 'in', members.select('users.id')),
     eb('from_number', 'in', members.select('users.extension')),
     eb('to_number', 'in', members.select('users.extension')),
+    sql<boolean>`rung_user_ids && array(${members.select('users.id')})`,
   ]);
+}
+
+/** Calls a scope's users handled: placed or answered (who may write notes on them). */
+function handledBy(eb: ExpressionBuilder<Database, 'call_logs'>, scope: UserScope) {
+  if (scope.kind === 'all') return sql<boolean>`true`;
+  const members = scopeMembers(scope);
+  return eb.or([
+    eb('caller_user_id', 'in', members.select('users.id')),
+    eb('answered_by_user_id', 'in', members.select('users.id')),
+  ]);
+}
+
+/** Whether the scope's users handled the call (placed or answered it). */
+export async function callLogHandledBy(db: Db, id: string, scope: UserScope): Promise<boolean> {
+  const row = await db
+    .selectFrom('call_logs')
+    .select('id')
+    .where('id', '=', id)
+    .where((eb) => handledBy(eb, scope))
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export interface CallLogFilter {
@@ -71,6 +110,11 @@ export interface CallLogFilter {
   to?: Date | undefined;
   /** Placed from, dialled to or answered by this extension. */
   extension?: string | undefined;
+  /** Placed by, answered by or rung for this user. */
+  agent?: string | undefined;
+  contact?: string | undefined;
+  direction?: CallDirection | undefined;
+  disposition?: CallDisposition | undefined;
 }
 
 /** Newest first. The cursor is the last row's id; its exact start time is looked up, not carried. */
@@ -96,6 +140,19 @@ export async function listCallLogs(
       ]),
     );
   }
+  const agent = filter.agent;
+  if (agent) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('caller_user_id', '=', agent),
+        eb('answered_by_user_id', '=', agent),
+        sql<boolean>`rung_user_ids @> ARRAY[${agent}]::uuid[]`,
+      ]),
+    );
+  }
+  if (filter.contact) query = query.where('contact_id', '=', filter.contact);
+  if (filter.direction) query = query.where('direction', '=', filter.direction);
+  if (filter.disposition) query = query.where('disposition', '=', filter.disposition);
   if (page.cursor) {
     const [after] = decodeCursor(page.cursor, ['uuid'] as const);
     query = query.where(

@@ -12,6 +12,8 @@ export interface Note {
   authorName: string | null;
   body: string;
   createdAt: string;
+  /** When it was last edited; null if never. */
+  updatedAt: string | null;
 }
 
 export type NoteSubject = { callLogId: string } | { contactId: string };
@@ -38,6 +40,7 @@ const toNote = (row: NoteWithAuthor): Note => ({
   authorName: row.author_name,
   body: row.body,
   createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at ? row.updated_at.toISOString() : null,
 });
 
 /** Newest first. The cursor is the last note's id; its exact timestamp is looked up, not carried. */
@@ -70,5 +73,18 @@ export async function insertNote(
     .values({ [column]: id, author_user_id: authorUserId, body })
     .returning('id')
     .executeTakeFirstOrThrow();
+  return toNote(await selectNotes(db).where('notes.id', '=', noteId).executeTakeFirstOrThrow());
+}
+
+/** A note of this call log or contact (undefined: no such note there). */
+export async function findNote(db: Db, subject: NoteSubject, noteId: string): Promise<Note | undefined> {
+  const [column, id] = subjectColumn(subject);
+  const row = await selectNotes(db).where('notes.id', '=', noteId).where(`notes.${column}`, '=', id).executeTakeFirst();
+  return row && toNote(row);
+}
+
+/** Changes a note's text (its author and creation time stay; `updatedAt` is now). */
+export async function updateNoteBody(db: Db, noteId: string, body: string): Promise<Note> {
+  await db.updateTable('notes').set({ body, updated_at: sql<Date>`now()` }).where('id', '=', noteId).execute();
   return toNote(await selectNotes(db).where('notes.id', '=', noteId).executeTakeFirstOrThrow());
 }

@@ -26,6 +26,7 @@ export const apiRoutes = (app: App): RouteEntry[] =>
 
 const unique = () => randomBytes(4).toString('hex');
 let nextExtension = 4100;
+let nextDid = 7000000;
 
 export interface RequestExample {
   body?: unknown;
@@ -68,6 +69,13 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
   'GET /api/call-logs': () => ({ query: {} }),
   'GET /api/call-logs/:id/notes': () => ({ query: {} }),
   'POST /api/call-logs/:id/notes': () => ({ body: { body: 'a note' } }),
+  'PATCH /api/call-logs/:id/notes/:noteId': () => ({ body: { body: 'an edited note' } }),
+  'PATCH /api/contacts/:id/notes/:noteId': () => ({ body: { body: 'an edited note' } }),
+  'GET /api/inbound-routes': () => ({ query: {} }),
+  'POST /api/inbound-routes': () => ({
+    body: { did: `+1555${String(nextDid++)}`, teamId: office.teamA.id, fallback: { kind: 'hangup' } },
+  }),
+  'PATCH /api/inbound-routes/:id': () => ({ body: { assignedRingSeconds: 20 } }),
   'GET /api/audit': () => ({ query: { actor: 'someone' } }),
   'POST /api/calls': () => ({ body: { to: '9999' } }),
   'POST /api/calls/:id/handoff': () => ({ body: { device: 'desk-1' } }),
@@ -137,6 +145,8 @@ export interface Office {
   /** A paging group with team A's agent in it, and a zone of it. */
   pagingGroupId: string;
   pagingZoneId: string;
+  /** An inbound route to team A. */
+  inboundRouteId: string;
 }
 
 export async function createOffice(app: App, db: Db): Promise<Office> {
@@ -171,6 +181,7 @@ export async function createOffice(app: App, db: Db): Promise<Office> {
     trunkId: '',
     pagingGroupId: '',
     pagingZoneId: '',
+    inboundRouteId: '',
   };
   office.contactId = await newContact(office, { teamId: teamA.id, assignedTo: users.agent.id });
   await db
@@ -180,6 +191,7 @@ export async function createOffice(app: App, db: Db): Promise<Office> {
     .execute();
   office.deviceId = await newDevice(office);
   office.trunkId = await newTrunk(office);
+  office.inboundRouteId = await newInboundRoute(office);
   office.pagingGroupId = await newPagingGroup(office, [users.agent.extension]);
   office.pagingZoneId = await newPagingZone(office, [office.pagingGroupId]);
   office.callLogId = (
@@ -258,6 +270,29 @@ export async function newPagingZone(office: Pick<Office, 'db'>, groupIds: string
   return zone.id;
 }
 
+async function newInboundRoute(office: Pick<Office, 'db' | 'teamA'>): Promise<string> {
+  const { id } = await office.db
+    .insertInto('inbound_routes')
+    .values({ did: `+1666${String(nextDid++)}`, team_id: office.teamA.id, fallback_kind: 'hangup', fallback_target: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+/** A note by team A's agent on the contact (or, without one, on the call log) the path names. */
+async function newNote(office: Office, contactId: string | undefined): Promise<string> {
+  const { id } = await office.db
+    .insertInto('notes')
+    .values({
+      ...(contactId ? { contact_id: contactId } : { call_log_id: office.callLogId }),
+      author_user_id: office.users.agent.id,
+      body: 'a note',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
 async function newDevice(office: Pick<Office, 'db'>): Promise<string> {
   const { id } = await office.db
     .insertInto('devices')
@@ -289,7 +324,7 @@ export async function fillPath(office: Office, url: string, fresh = false): Prom
       filled.push(segment);
       continue;
     }
-    const kind = segment === ':userId' ? 'users' : segments[i - 1]!;
+    const kind = segment === ':userId' ? 'users' : segment === ':noteId' ? 'notes' : segments[i - 1]!;
     const id = await idOf(office, kind, fresh, contactId);
     if (kind === 'contacts') contactId = id;
     filled.push(encodeURIComponent(id));
@@ -312,6 +347,10 @@ async function idOf(office: Office, kind: string, fresh: boolean, contactId?: st
         : office.contactId;
     case 'devices':
       return fresh ? newDevice(office) : office.deviceId;
+    case 'inbound-routes':
+      return fresh ? newInboundRoute(office) : office.inboundRouteId;
+    case 'notes':
+      return newNote(office, contactId);
     case 'call-logs':
       return office.callLogId;
     case 'trunks':

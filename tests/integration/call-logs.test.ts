@@ -120,6 +120,11 @@ describe('GET /api/call-logs', () => {
       endedAt: '2025-01-15T10:03:00.000Z',
       disposition: 'answered',
       forwardPath: [],
+      trunkId: null,
+      did: null,
+      rungAgents: [],
+      routingPath: [],
+      durationSeconds: 60,
     });
   });
 

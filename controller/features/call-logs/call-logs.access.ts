@@ -10,3 +10,12 @@ export function callLogScope(actor: Principal): UserScope {
   if (actor.role === 'supervisor' && actor.teamId) return { kind: 'team', teamId: actor.teamId };
   return { kind: 'self', userId: actor.userId };
 }
+
+/**
+ * Who writes and edits notes on a call: whoever handled it (placed or answered it), a supervisor of their team, and
+ * admins (the scope is `callLogScope`, narrowed by the service to calls its users handled). An agent edits only the
+ * notes they wrote; a supervisor or an admin any note of a call they may note.
+ */
+export function mayEditNote(actor: Principal, note: { authorUserId: string | null }): boolean {
+  return actor.role !== 'agent' || note.authorUserId === actor.userId;
+}

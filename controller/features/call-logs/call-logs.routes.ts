@@ -1,7 +1,13 @@
 import { principalOf, type Auth } from '../../http/auth.js';
 import type { Server } from '../../http/server.js';
 import { noteBody, notePageSchema, noteSchema, pageQuery } from '../contacts/contacts.schemas.js';
-import { callLogIdParams, callLogPageSchema, callLogSchema, listCallLogsQuery } from './call-logs.schemas.js';
+import {
+  callLogIdParams,
+  callLogNoteParams,
+  callLogPageSchema,
+  callLogSchema,
+  listCallLogsQuery,
+} from './call-logs.schemas.js';
 import type { CallLogsService } from './call-logs.service.js';
 
 const tags = ['call-logs'];
@@ -15,7 +21,8 @@ export function callLogsRoutes(service: CallLogsService, auth: Auth) {
         ...anyone,
         schema: {
           tags,
-          summary: 'Call history, newest first (admins: all; supervisors: their team; agents: their own)',
+          summary:
+            'Call history, newest first (admins: all; supervisors: their team; agents: calls they placed, answered or were rung for); filters agent, contact, direction, disposition, from/to',
           querystring: listCallLogsQuery,
           response: { 200: callLogPageSchema },
         },
@@ -63,6 +70,21 @@ export function callLogsRoutes(service: CallLogsService, auth: Auth) {
         reply
           .status(201)
           .send(await service.addNote(principalOf(request), request.params.id, request.body.body)),
+    );
+    app.patch(
+      '/call-logs/:id/notes/:noteId',
+      {
+        ...anyone,
+        schema: {
+          tags,
+          summary: "Edit a call's note (who handled the call edits their own notes; their supervisor and admins any)",
+          params: callLogNoteParams,
+          body: noteBody,
+          response: { 200: noteSchema },
+        },
+      },
+      async (request) =>
+        service.editNote(principalOf(request), request.params.id, request.params.noteId, request.body.body),
     );
   };
 }

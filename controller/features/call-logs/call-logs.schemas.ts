@@ -21,6 +21,11 @@ export const callLogSchema = z.object({
   forwardPath: z
     .array(z.string())
     .describe('a forwarded call: the dialled extension, then each forward target (empty: not forwarded)'),
+  trunkId: z.uuid().nullable().describe('the trunk an outside call used'),
+  did: z.string().nullable().describe('the number an inbound call dialled (E.164)'),
+  rungAgents: z.array(z.uuid()).describe('every agent the call rang'),
+  routingPath: z.array(z.string()).describe("a routed call's steps as they happened: assigned, team, fallback"),
+  durationSeconds: z.number().int().nullable().describe('talk time, answer to end'),
 });
 
 const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
@@ -33,9 +38,16 @@ export const listCallLogsQuery = z
       .string()
       .regex(/^\d{3,5}$/, '3 to 5 digits')
       .optional(),
+    agent: z.uuid().optional().describe('placed by, answered by or rung for this user'),
+    contact: z.uuid().optional(),
+    direction: z.enum(['internal', 'inbound', 'outbound']).optional(),
+    disposition: z
+      .enum(['answered', 'busy', 'no-answer', 'unavailable', 'unknown-number', 'cancelled', 'failed'])
+      .optional(),
     ...pageQueryShape,
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['to'] });
 
 export const callLogIdParams = z.object({ id: z.uuid() });
+export const callLogNoteParams = z.object({ id: z.uuid(), noteId: z.uuid() });
 export const callLogPageSchema = pageSchema(callLogSchema);

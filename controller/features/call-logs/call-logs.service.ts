@@ -1,4 +1,5 @@
 import {
+  callLogHandledBy,
   callLogInvolves,
   findCallLogById,
   listCallLogs,
@@ -6,11 +7,11 @@ import {
   type CallLogFilter,
 } from '../../db/call-logs.repository.js';
 import type { Db } from '../../db/database.js';
-import { insertNote, listNotes, type Note } from '../../db/notes.repository.js';
+import { findNote, insertNote, listNotes, updateNoteBody, type Note } from '../../db/notes.repository.js';
 import type { PageRequest } from '../../db/pagination.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
-import { callLogScope } from './call-logs.access.js';
+import { callLogScope, mayEditNote } from './call-logs.access.js';
 
 /** The read side of call logs, and notes on them. The calls feature writes the logs (db/calls.repository.ts). */
 export function createCallLogsService(db: Db) {
@@ -25,6 +26,15 @@ export function createCallLogsService(db: Db) {
     return { actor, callLog };
   };
 
+  /** The call log, if the caller handled it (or oversees who did): 403 for one they only saw (were rung for). */
+  const handled = async (principal: Principal, id: string) => {
+    const seen = await visible(principal, id);
+    if (!(await callLogHandledBy(db, id, callLogScope(principal)))) {
+      throw new AppError('forbidden', 'only whoever handled the call (or their supervisor) writes its notes');
+    }
+    return seen;
+  };
+
   return {
     async list(principal: Principal, filter: CallLogFilter, page: PageRequest) {
       return listCallLogs(db, callLogScope(principal), filter, page);
@@ -35,8 +45,15 @@ export function createCallLogsService(db: Db) {
       return listNotes(db, { callLogId: id }, page);
     },
     async addNote(principal: Principal, id: string, body: string): Promise<Note> {
-      const { actor } = await visible(principal, id);
+      const { actor } = await handled(principal, id);
       return insertNote(db, { callLogId: id }, actor.userId, body);
+    },
+    async editNote(principal: Principal, id: string, noteId: string, body: string): Promise<Note> {
+      const { actor } = await handled(principal, id);
+      const note = await findNote(db, { callLogId: id }, noteId);
+      if (!note) throw new AppError('no-such-note', 'note not found');
+      if (!mayEditNote(actor, note)) throw new AppError('forbidden', 'you may edit only the notes you wrote');
+      return updateNoteBody(db, noteId, body);
     },
   };
 }

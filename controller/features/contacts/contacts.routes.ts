@@ -2,6 +2,7 @@ import { principalOf, type Auth } from '../../http/auth.js';
 import type { Server } from '../../http/server.js';
 import {
   contactIdParams,
+  contactNoteParams,
   contactPageSchema,
   contactSchema,
   createContactBody,
@@ -124,6 +125,21 @@ export function contactsRoutes(service: ContactsService, auth: Auth) {
         reply
           .status(201)
           .send(await service.addNote(principalOf(request), request.params.id, request.body.body)),
+    );
+    app.patch(
+      '/contacts/:id/notes/:noteId',
+      {
+        ...anyone,
+        schema: {
+          tags,
+          summary: "Edit a contact's note (its author; a supervisor of the contact's team; admins)",
+          params: contactNoteParams,
+          body: noteBody,
+          response: { 200: noteSchema },
+        },
+      },
+      async (request) =>
+        service.editNote(principalOf(request), request.params.id, request.params.noteId, request.body.body),
     );
   };
 }

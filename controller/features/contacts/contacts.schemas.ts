@@ -74,6 +74,8 @@ export const noteSchema = z.object({
   authorName: z.string().nullable(),
   body: z.string(),
   createdAt: z.string(),
+  updatedAt: z.string().nullable().describe('when the note was last edited; null if never'),
 });
 export const noteBody = z.strictObject({ body: z.string().trim().min(1).max(4000) });
 export const notePageSchema = pageSchema(noteSchema);
+export const contactNoteParams = z.object({ id: z.uuid(), noteId: z.uuid() });

@@ -10,7 +10,7 @@ import {
   type Contact,
 } from '../../db/contacts.repository.js';
 import type { Db } from '../../db/database.js';
-import { insertNote, listNotes, type Note } from '../../db/notes.repository.js';
+import { findNote, insertNote, listNotes, updateNoteBody, type Note } from '../../db/notes.repository.js';
 import type { PageRequest } from '../../db/pagination.js';
 import type { ContactUpdate } from '../../db/tables/contacts.js';
 import { AppError } from '../../errors.js';
@@ -97,6 +97,16 @@ export function createContactsService(deps: { db: Db; config: Config }) {
     async addNote(principal: Principal, id: string, body: string): Promise<Note> {
       const { actor } = await readable(principal, id);
       return insertNote(db, { contactId: id }, actor.userId, body);
+    },
+    /** Its author (who may still see the contact), a supervisor who may change the contact, admins. */
+    async editNote(principal: Principal, id: string, noteId: string, body: string): Promise<Note> {
+      const { actor, contact } = await readable(principal, id);
+      const note = await findNote(db, { contactId: id }, noteId);
+      if (!note) throw new AppError('no-such-note', 'note not found');
+      if (note.authorUserId !== actor.userId && !canWriteContact(actor, contact)) {
+        throw new AppError('forbidden', "you may edit only your own notes, or your team's contacts' as supervisor");
+      }
+      return updateNoteBody(db, noteId, body);
     },
   };
 }
