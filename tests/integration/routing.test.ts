@@ -4,7 +4,8 @@ import type { CallView } from '../../controller/features/calls/call-view.js';
 import type { PhoneCall, SimCarrier, SimPhone } from '../ari-double/index.js';
 import { apiClient, insertTeam, type ApiClient } from '../helpers/fixtures.js';
 import { eventually, startTelephony, type Telephony, type TestUser } from '../helpers/telephony.js';
-import { login } from '../helpers/test-app.js';
+import { login, redisUrl } from '../helpers/test-app.js';
+import { Redis } from 'ioredis';
 
 /**
  * Routing a customer's call (issue 13) on the ARI double: a carrier presents a call from trunk `trunk-<id>` to a DID;
@@ -188,6 +189,20 @@ describe('the assigned agent', () => {
   });
 });
 
+describe('the team step rechecks presence', () => {
+  it('an agent in DND at the start who turned it off rings at the team step; one who turned it on does not', async () => {
+    await setDnd('2002', true);
+    const call = callFrom('+15551110001');
+    await eventually(() => incoming('2001').length === 1, 2000, '2001 rings');
+    await setDnd('2002', false);
+    await setDnd('2003', true);
+    await eventually(() => ringingSet().length === 3, 2000, 'the team rings');
+    await sleep(200);
+    expect(ringingSet()).toEqual(['2001', '2002', '2004']);
+    carrier.hangup(call);
+  });
+});
+
 describe('a contact assigned to two agents', () => {
   it('rings both, not the others; after the timeout every team agent', async () => {
     const call = callFrom('+15551110002');
@@ -332,6 +347,34 @@ describe('contact-busy', () => {
     expect(loser.json().error.code).toBe('contact-busy');
     expect(loser.json().error.details.agent.extension).toBe(winnerExt);
     await clients[winnerExt]!.delete(`/api/calls/${winner.json<{ id: string }>().id}`);
+  });
+});
+
+describe('claims never outlive their calls', () => {
+  it('a claim left by a controller that died (its call gone) is dropped on the next reconcile', async () => {
+    const redis = new Redis(redisUrl);
+    try {
+      const prefix = t.config.REDIS_PREFIX;
+      await redis.set(`${prefix}agent-claim:${users['2001']!.id}`, 'deadcall0001 ', 'PX', 60_000);
+      await redis.set(`${prefix}contact-call:${contacts.carol}`, 'deadcall0002 null', 'PX', 60_000);
+      // While it stands, the agent is not rung and the contact is busy.
+      const first = callFrom('+15559990001');
+      await eventually(() => ringingSet().length === 3, 2000, 'the team but 2001 rings');
+      expect(ringingSet()).toEqual(['2002', '2003', '2004']);
+      carrier.hangup(first);
+      await eventually(() => t.double.channels().length === 0, 3000, 'call gone');
+      expect((await clients['2002']!.post('/api/calls', { to: '+15551110003' })).statusCode).toBe(409);
+      await t.restartController();
+      admin = apiClient(t.app, admin.headers);
+      for (const ext of Object.keys(clients)) clients[ext] = apiClient(t.app, clients[ext]!.headers);
+      await eventually(async () => !(await redis.exists(`${prefix}agent-claim:${users['2001']!.id}`)), 3000, 'dropped');
+      expect(await redis.exists(`${prefix}contact-call:${contacts.carol}`)).toBe(0);
+      const second = callFrom('+15559990001');
+      await eventually(() => ringingSet().length === 4, 2000, 'the whole team rings');
+      carrier.hangup(second);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 
