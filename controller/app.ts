@@ -235,9 +235,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     calls.useOutsideNumbers(outbound.outsideNumber);
   }
   // Calls from a trunk: the inbound route of the dialled DID rings the caller's contact's agents, then the team.
+  let inbound: ReturnType<typeof createRoutingService> | undefined;
   if (pbxConnection && calls) {
-    const inbound = createRoutingService({
+    inbound = createRoutingService({
       db,
+      bus,
       pbx: pbxConnection.pbx,
       calls,
       ringEntriesFor: routing.ringEntriesFor,
@@ -416,6 +418,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       featureCodes?.stop();
       routing.stop();
       claims.stop();
+      inbound?.stop();
       availability.stop();
       stopCollector?.();
       collector?.stop();

@@ -1,5 +1,5 @@
+import { sql } from 'kysely';
 import type { Db } from './database.js';
-import { findContactByNumber } from './contacts.repository.js';
 
 /** Lookups a routed call needs before it rings anyone (contact centre, `features/routing/`). */
 
@@ -20,37 +20,40 @@ export interface CallerContact {
 
 /**
  * The contact whose numbers hold this E.164 number (the GIN index on `contacts.phone_numbers`), with its actively
- * assigned agents and its latest notes (`notes_contact_idx`); undefined when no contact has the number.
+ * assigned agents and its latest notes (`notes_contact_idx`), in one round trip; undefined when no contact has it.
  */
 export async function callerContact(db: Db, e164: string, notes = 3): Promise<CallerContact | undefined> {
-  const contact = await findContactByNumber(db, e164);
-  if (!contact) return undefined;
-  const [agents, latest] = await Promise.all([
-    db
-      .selectFrom('contact_assignments')
-      .innerJoin('users', 'users.id', 'contact_assignments.user_id')
-      .select(['users.id as userId', 'users.extension', 'users.display_name as displayName'])
-      .where('contact_assignments.contact_id', '=', contact.id)
-      .where('contact_assignments.active', '=', true)
-      .orderBy('contact_assignments.created_at')
-      .orderBy('users.id')
-      .execute(),
-    db
-      .selectFrom('notes')
-      .leftJoin('users', 'users.id', 'notes.author_user_id')
-      .select(['notes.body', 'notes.created_at', 'users.display_name as author'])
-      .where('notes.contact_id', '=', contact.id)
-      .orderBy('notes.created_at', 'desc')
-      .orderBy('notes.id', 'desc')
-      .limit(notes)
-      .execute(),
-  ]);
+  const row = await db
+    .selectFrom('contacts as c')
+    .select([
+      'c.id',
+      'c.name',
+      'c.company',
+      sql<AgentRow[]>`coalesce((
+        select json_agg(json_build_object('userId', u.id, 'extension', u.extension, 'displayName', u.display_name)
+          order by a.created_at, u.id)
+        from contact_assignments a join users u on u.id = a.user_id
+        where a.contact_id = c.id and a.active), '[]'::json)`.as('agents'),
+      sql<{ body: string; createdAt: string; author: string | null }[]>`coalesce((
+        select json_agg(json_build_object('body', n.body, 'createdAt', n.created_at, 'author', n.author)
+          order by n.created_at desc, n.id desc)
+        from (select notes.id, notes.body, notes.created_at, users.display_name as author
+              from notes left join users on users.id = notes.author_user_id
+              where notes.contact_id = c.id order by notes.created_at desc, notes.id desc limit ${notes}) n
+        ), '[]'::json)`.as('notes'),
+    ])
+    .where(sql<boolean>`c.phone_numbers @> ARRAY[${e164}]::text[]`)
+    .orderBy('c.created_at')
+    .orderBy('c.id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return undefined;
   return {
-    id: contact.id,
-    name: contact.name,
-    company: contact.company,
-    assignedAgents: agents,
-    latestNotes: latest.map((n) => ({ body: n.body, createdAt: n.created_at.toISOString(), author: n.author })),
+    id: row.id,
+    name: row.name,
+    company: row.company,
+    assignedAgents: row.agents,
+    latestNotes: row.notes.map((n) => ({ ...n, createdAt: new Date(n.createdAt).toISOString() })),
   };
 }
 

@@ -5,6 +5,7 @@ import { benchParking } from './parking.bench.js';
 import { benchPresence } from './presence.bench.js';
 import { benchRest } from './rest.bench.js';
 import { benchSupervision } from './supervision.bench.js';
+import { benchRouting } from './routing.bench.js';
 
 /** `npm run bench`: every benchmark, printing figures (never asserting on time). */
 const benches: Record<string, () => Promise<void>> = {
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   paging: benchPaging,
   supervision: benchSupervision,
   presence: benchPresence,
+  routing: benchRouting,
 };
 
 const only = process.argv.slice(2);

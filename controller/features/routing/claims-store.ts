@@ -16,6 +16,21 @@ if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. ' ' then
 if v then return 0 end
 redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2], 'PX', ARGV[3]) return 1`;
 
+/** Takes up to ARGV[3] of the keys (in order) for ARGV[1]; the 1-based positions of those taken (or already held). */
+const TAKE_SOME = `
+local taken = {}
+local limit = tonumber(ARGV[3])
+for i, key in ipairs(KEYS) do
+  if #taken >= limit then break end
+  local v = redis.call('GET', key)
+  if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. ' ' then
+    redis.call('PEXPIRE', key, ARGV[2]) taken[#taken + 1] = i
+  elseif not v then
+    redis.call('SET', key, ARGV[1] .. ' ', 'PX', ARGV[2]) taken[#taken + 1] = i
+  end
+end
+return taken`;
+
 const OWNED = `local v = redis.call('GET', KEYS[1])
 if not v or string.sub(v, 1, string.len(ARGV[1]) + 1) ~= ARGV[1] .. ' ' then return 0 end`;
 
@@ -46,6 +61,12 @@ export function createClaimsStore(redis: Redis, prefix: string, ttlMs: number) {
     /** True when the claim is this call's now (taken, or already held: then its time to live starts again). */
     async take(claimKey: string, callId: string, payload = ''): Promise<boolean> {
       return (await redis.eval(TAKE, 1, claimKey, callId, payload, ttlMs)) === 1;
+    },
+    /** Takes up to `limit` of these claims for the call, in order, in one atomic step; the keys it got. */
+    async takeSome(claimKeys: string[], callId: string, limit: number): Promise<string[]> {
+      if (claimKeys.length === 0 || limit <= 0) return [];
+      const taken = (await redis.eval(TAKE_SOME, claimKeys.length, ...claimKeys, callId, ttlMs, limit)) as number[];
+      return taken.map((i) => claimKeys[i - 1]!);
     },
     async release(claimKey: string, callId: string): Promise<void> {
       await redis.eval(RELEASE, 1, claimKey, callId);

@@ -49,35 +49,32 @@ export function createClaimsService(deps: ClaimsDeps) {
   /** Routed calls of this instance waiting for an agent, and their team. */
   const waitingTeam = new Map<string, string>();
   const free = (userId: string) => canTakeCall(deps.availability.stateOf(userId));
-  const takeAgent = async (callId: string, userId: string) => {
-    const key = store.key('agent-claim', userId);
-    const ok = await store.take(key, callId);
-    if (ok) hold(callId, key);
-    return ok;
-  };
 
-  /** A team step: the call's share of the free agents (the team's waiting calls split them), one claim at a time. */
+  /** Takes up to `limit` of these agents for the call in one atomic Redis step. */
+  async function takeAgents(callId: string, userIds: string[], limit: number): Promise<string[]> {
+    const keys = userIds.map((userId) => store.key('agent-claim', userId));
+    const taken = new Set(await store.takeSome(keys, callId, limit));
+    for (const key of taken) hold(callId, key);
+    return userIds.filter((_, i) => taken.has(keys[i]!));
+  }
+
+  /** A team step: the call's share of the free agents (the team's waiting calls split them). */
   async function claimShare(callId: string, shared: string[]): Promise<string[]> {
     const candidates = shared.filter(free);
+    if (candidates.length === 0) return [];
     const teamId = waitingTeam.get(callId);
     const waiting = teamId ? Math.max(1, await store.waitingCount(teamId)) : 1;
-    const share = Math.ceil(candidates.length / waiting);
-    const granted: string[] = [];
-    for (const userId of candidates) {
-      if (granted.length >= share) break;
-      if (await takeAgent(callId, userId)) granted.push(userId);
-    }
-    return granted;
+    return takeAgents(callId, candidates, Math.ceil(candidates.length / waiting));
   }
 
   const agents: AgentClaims = {
     async claim(callId, userIds, shared) {
       const own = userIds.filter((userId) => !shared.includes(userId) && free(userId));
       const [mine, share] = await Promise.all([
-        Promise.all(own.map((userId) => takeAgent(callId, userId))),
+        takeAgents(callId, own, own.length),
         claimShare(callId, shared.filter((userId) => userIds.includes(userId))),
       ]);
-      return [...own.filter((_, i) => mine[i]), ...share];
+      return [...mine, ...share];
     },
     async release(callId, userIds) {
       await Promise.all(

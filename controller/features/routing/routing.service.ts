@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { Pbx } from '../../ari/pbx.port.js';
+import type { EventBus } from '../../bus/event-bus.js';
 import type { Db } from '../../db/database.js';
+import './inbound-routes.events.js';
+import '../users/users.events.js';
 import { findInboundRouteByDid, type InboundRoute } from '../../db/inbound-routes.repository.js';
 import { callerContact, teamAgents, type AgentRow, type CallerContact } from '../../db/routing.repository.js';
 import type { RingEntriesFor } from '../call-handling/call-routing.service.js';
@@ -22,6 +25,7 @@ export const HANGUP_PROMPT = heardToTheEnd(['sound:vm-nobodyavail', 'sound:vm-go
 
 export interface RoutingDeps {
   db: Db;
+  bus: EventBus;
   pbx: Pbx;
   calls: CallsService;
   ringEntriesFor: RingEntriesFor;
@@ -40,6 +44,25 @@ export interface RoutingDeps {
  */
 export function createRoutingService(deps: RoutingDeps) {
   const { db, calls, plan } = deps;
+  // Routes by DID and team members by team, in memory until an event says they changed (any instance, via Redis).
+  const routes = new Map<string, Promise<InboundRoute | undefined>>();
+  const teams = new Map<string, Promise<AgentRow[]>>();
+  const unsubscribe = deps.bus.subscribe((event) => {
+    if (event.type.startsWith('inbound-route.')) routes.clear();
+    if (event.type.startsWith('user.')) teams.clear();
+  });
+  const cached = <T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
+    const hit = map.get(key);
+    if (hit) return hit;
+    const loading = load().catch((error: unknown) => {
+      map.delete(key);
+      throw error;
+    });
+    map.set(key, loading);
+    return loading;
+  };
+  const routeOf = (did: string) => cached(routes, did, () => findInboundRouteByDid(db, did));
+  const membersOf = (teamId: string) => cached(teams, teamId, () => teamAgents(db, teamId));
 
   async function agentRing(agent: AgentRow, ringSeconds: number): Promise<AgentRing | undefined> {
     const destination = await calls.resolve(agent.extension);
@@ -73,19 +96,20 @@ export function createRoutingService(deps: RoutingDeps) {
 
   async function route(callId: string, call: DialledCall): Promise<RoutedStart | undefined> {
     const did = toE164(call.dialled, plan);
-    const found = did ? await findInboundRouteByDid(db, did) : undefined;
+    const found = did ? await routeOf(did) : undefined;
     if (!found || !did) {
       await deps.pbx.hangup(call.channel.id, 'unallocated');
       return undefined;
     }
     const trunkId = trunkIdOfChannel(call.channel.name) ?? null;
-    // Counted among the team's waiting calls before any lookup: calls arriving together share the free agents.
-    await deps.claims.waiting(callId, found.teamId);
+    // Counted among the team's waiting calls before its first claim: calls arriving together share the free agents.
+    const waiting = deps.claims.waiting(callId, found.teamId);
     const callerNumber = toE164(call.channel.caller.number, plan);
     const [contact, members] = await Promise.all([
       callerNumber ? callerContact(db, callerNumber) : undefined,
-      teamAgents(db, found.teamId),
+      membersOf(found.teamId),
     ]);
+    const contactClaimed = contact ? deps.claims.contacts.claimRouted(callId, contact.id) : undefined;
     const assignedIds = new Set(contact?.assignedAgents.map((a) => a.userId) ?? []);
     const rings = (agents: AgentRow[], seconds: number) =>
       Promise.all(agents.map((agent) => agentRing(agent, seconds))).then((all) => all.flatMap((a) => a ?? []));
@@ -98,7 +122,7 @@ export function createRoutingService(deps: RoutingDeps) {
       [...assigned, ...team].map((a) => [a.person.userId!, deps.availability.stateOf(a.person.userId!)]),
     );
     const decision = decideRouting({ did, assignedRingSeconds: found.assignedRingSeconds, assigned, team, states, fallback });
-    if (contact) await deps.claims.contacts.claimRouted(callId, contact.id);
+    await Promise.all([waiting, contactClaimed]);
     return {
       caller: { number: callerNumber ?? call.channel.caller.number, name: call.channel.caller.name, userId: null },
       destination: decision.destination,
@@ -118,6 +142,7 @@ export function createRoutingService(deps: RoutingDeps) {
     onInbound(call: DialledCall): void {
       calls.startRoutedCall(call, (callId) => route(callId, call));
     },
+    stop: unsubscribe,
   };
 }
 
