@@ -87,7 +87,6 @@ import { createClaimsService } from './features/routing/claims.service.js';
 import { inboundRouteEventVisible } from './features/routing/inbound-routes.events.js';
 import { inboundRoutesRoutes } from './features/routing/inbound-routes.routes.js';
 import { createInboundRoutesService } from './features/routing/inbound-routes.service.js';
-import { createInterimAvailability } from './features/routing/interim-availability.js';
 import { createRoutingService } from './features/routing/routing.service.js';
 import type { OutboundCalls } from './features/calls/calls.service.js';
 
@@ -192,12 +191,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   // Contact centre (issue 13): one agent per routed call and one call per contact, claimed in Redis.
   const phonePlan = dialingPlanOf(config);
-  const availability = createInterimAvailability({
-    db,
-    bus,
-    liveCalls: () => (calls ? calls.list(systemPrincipal) : []),
-  });
-  await availability.start().catch((error: unknown) => logger.warn({ err: error }, 'could not read DND flags'));
+  // Who can take a routed call: presence (registrations, channels, DND), never what a browser claims.
+  const availability = presence;
   const claimTtlMs = config.ROUTING_CLAIM_TTL_SECONDS * 1000;
   const claims = createClaimsService({
     db,
@@ -419,7 +414,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       routing.stop();
       claims.stop();
       inbound?.stop();
-      availability.stop();
       stopCollector?.();
       collector?.stop();
       await hotdesk.stop();

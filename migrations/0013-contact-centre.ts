@@ -5,8 +5,7 @@ import { sql, type Kysely } from 'kysely';
  * and the fallback when nobody is available or nobody answers), and what a call log needs to say about a routed or
  * outside call: the trunk and the DID it came in on, every agent rung (`rung_user_ids`, GIN-indexed for the agent
  * filter and for who sees the log), and the routing path (`{assigned,team,fallback}` as it happened). Notes can be
- * edited (`updated_at`). `trunk_id` has no foreign key: the trunks table (migration 0011) is another branch's; a
- * later migration may add it once both are in.
+ * edited (`updated_at`). `trunk_id` references the trunk (migration 0011); a deleted trunk leaves its history.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -35,7 +34,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .alterTable('call_logs')
-    .addColumn('trunk_id', 'uuid')
+    .addColumn('trunk_id', 'uuid', (c) => c.references('trunks.id').onDelete('set null'))
     .addColumn('did', 'text')
     .addColumn('rung_user_ids', sql`uuid[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
     .addColumn('routing_path', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))

@@ -11,14 +11,12 @@ import { phoneSide } from './phone-side.js';
 import { SimPhone as SimPhoneClass, type SimPhone, type PhoneOptions } from './phones.js';
 import { carrierPhoneId } from './trunks.js';
 import type { AriEvent, DoubleTrace } from './types.js';
-import { carrierOf, type SimCarrier } from './carrier.js';
 
 export type { DoubleOptions } from './sim.js';
 export type { SeedOptions } from './config-objects.js';
 export type { SimPhone, PhoneOptions, AnswerMode, Transport } from './phones.js';
 export type { PhoneCall, PhoneEvent, PhoneEventKind, PhoneCallState } from './phone-types.js';
 export type { DoubleTrace } from './types.js';
-export type { SimCarrier } from './carrier.js';
 
 export interface AriDouble {
   /** Base URL for ARI_URL, e.g. `http://127.0.0.1:40123` (REST under /ari, events at /ari/events). */
@@ -34,11 +32,6 @@ export interface AriDouble {
   addCarrier(address: string, opts?: Omit<PhoneOptions, 'password' | 'address'>): SimPhone;
   /** The phone registered (or last registered) with this id. */
   phone(id: string): SimPhone | undefined;
-  /**
-   * The carrier at the far end of trunk `<trunkId>` (endpoint `trunk-<trunkId>`): an unregistered peer whose
-   * `callIn(did, callerId)` arrives as `PJSIP/trunk-<id>-…` in `from-trunk` with args `[did, 'inbound']`.
-   */
-  carrier(trunkId: string): SimCarrier;
   /** Server-side close of every application WebSocket (ARI socket drop). */
   dropWebSockets(): void;
   /** Asterisk restart: channels, bridges, playbacks, device states, dynamic objects and apps vanish. */
@@ -75,7 +68,6 @@ export async function startAriDouble(opts: DoubleOptions = {}): Promise<AriDoubl
       return carrier;
     },
     phone: (id) => sim.phones.get(id),
-    carrier: (trunkId) => carrierOf(sim, trunkId),
     dropWebSockets: closeSockets,
     restart: () => restart(sim, closeSockets),
     channels: () => [...sim.channels.values()].filter((c) => !c.gone).map((c) => channelSnapshot(c)),

@@ -231,7 +231,7 @@ export class SimPhone {
     return this.calls.find((c) => c.direction === 'incoming' && c.state === 'ringing');
   }
 
-  protected newCall(
+  private newCall(
     direction: PhoneCall['direction'],
     target: string,
     remote: CallerId,

@@ -5,7 +5,6 @@
  * connection; the double runs in the same process here (it costs the controller's event loop a little: the figures
  * are an upper bound). Figures only, no assertions.
  */
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { hashSecret, randomSipPassword } from '../../controller/features/auth/password.js';
 import type { DoubleTrace } from '../ari-double/index.js';
@@ -58,7 +57,7 @@ async function seed(t: Telephony, teamId: string): Promise<{ id: string; extensi
 
 /** One trunk call at a time: StasisStart of the trunk channel → the first originate after it. */
 async function measure(t: Telephony, trunkId: string, callerOf: (round: number) => string): Promise<number[]> {
-  const carrier = t.double.carrier(trunkId);
+  const carrier = t.double.phone('carrier@127.0.0.2:5060')!;
   const times: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     let start: number | undefined;
@@ -67,7 +66,7 @@ async function measure(t: Telephony, trunkId: string, callerOf: (round: number) 
       if (record.kind === 'stasis-start' && record.endpointId === `trunk-${trunkId}`) start = record.at;
       if (record.kind === 'originate-request' && start !== undefined && first === undefined) first = record.at;
     });
-    const call = carrier.callIn(DID, { name: 'Customer', number: callerOf(round) });
+    const call = carrier.dial(DID, { name: 'Customer', number: callerOf(round) });
     await eventually(() => first !== undefined, 5000, 'first agent leg originated').catch(() => undefined);
     stop();
     if (start !== undefined && first !== undefined) times.push(first - start);
@@ -81,8 +80,6 @@ export async function benchRouting(): Promise<void> {
   const t = await startTelephony({ config: { DIAL_TIMEOUT_SECONDS: 30 } });
   try {
     const team = await insertTeam(t.db, 'Bench team');
-    const trunkId = randomUUID();
-    t.double.seedEndpoint(`trunk-${trunkId}`, { password: 'unused' });
     const seeded = performance.now();
     const agents = await seed(t, team.id);
     console.log(
@@ -92,7 +89,15 @@ export async function benchRouting(): Promise<void> {
       .insertInto('inbound_routes')
       .values({ did: DID, team_id: team.id, assigned_ring_seconds: 30, fallback_kind: 'hangup', fallback_target: null })
       .execute();
+    const trunk = await t.db
+      .insertInto('trunks')
+      .values({ name: 'Carrier', host: '127.0.0.2', match: ['127.0.0.2'] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const trunkId = trunk.id;
+    t.double.addCarrier('127.0.0.2:5060', { answerMode: 'manual' });
     await t.start();
+    await eventually(async () => (await t.connection.pbx.getSipObject('identify', `trunk-${trunkId}`)).ok, 5000, 'trunk');
     for (const agent of agents)
       await eventually(
         () => t.double.registerPhone(agent.extension, { password: agent.sip, answerMode: 'manual' }).catch(() => undefined),

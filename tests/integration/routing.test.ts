@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallView } from '../../controller/features/calls/call-view.js';
-import type { PhoneCall, SimCarrier, SimPhone } from '../ari-double/index.js';
+import type { PhoneCall, SimPhone } from '../ari-double/index.js';
 import { apiClient, insertTeam, type ApiClient } from '../helpers/fixtures.js';
 import { eventually, startTelephony, type Telephony, type TestUser } from '../helpers/telephony.js';
 import { login, redisUrl } from '../helpers/test-app.js';
@@ -13,9 +13,9 @@ import { Redis } from 'ioredis';
  * popups and call logs.
  */
 let t: Telephony;
-let carrier: SimCarrier;
+let carrier: SimPhone;
 let admin: ApiClient;
-const trunkId = randomUUID();
+let trunkId: string;
 const users: Record<string, TestUser> = {};
 const phones: Record<string, SimPhone> = {};
 const clients: Record<string, ApiClient> = {};
@@ -25,11 +25,11 @@ let routeId: string;
 const contacts: Record<string, string> = {};
 
 const outbound = {
-  // A stand-in for the trunks feature's outbound route: out of the test trunk (its carrier never answers here).
+  // A stand-in for the trunks feature's outbound route (not built yet): out of the test trunk to its carrier.
   destinationOf: async (number: string) => ({
     kind: 'user' as const,
     user: { number, name: number, userId: null },
-    targets: [{ endpoint: `PJSIP/trunk-${trunkId}` }],
+    targets: [{ endpoint: `PJSIP/${number}@trunk-${trunkId}` }],
   }),
 };
 
@@ -39,13 +39,18 @@ beforeAll(async () => {
   for (const ext of [...agents, '2005']) users[ext] = await t.addUser('agent', ext);
   await t.db.updateTable('users').set({ team_id: team.id }).where('extension', 'in', agents).execute();
   const boss = await t.addUser('admin', '2009');
-  t.double.seedEndpoint(`trunk-${trunkId}`, { password: 'unused' });
   await t.start();
   for (const ext of [...agents, '2005']) phones[ext] = await t.phone(ext, 'manual');
   admin = apiClient(t.app, await login(t.app, boss.username, boss.password));
   for (const ext of [...agents, '2005'])
     clients[ext] = apiClient(t.app, await login(t.app, users[ext]!.username, users[ext]!.password));
-  carrier = t.double.carrier(trunkId);
+  // The carrier: an unregistered peer on 127.0.0.2, told from the phones by its address (the trunk's identify).
+  const trunk = await admin.post('/api/trunks', { name: 'Carrier', host: '127.0.0.2', match: ['127.0.0.2'] });
+  expect(trunk.statusCode).toBe(201);
+  trunkId = trunk.json<{ id: string }>().id;
+  carrier = t.double.addCarrier('127.0.0.2:5060', { answerMode: 'manual' });
+  const pushed = async () => (await t.connection.pbx.getSipObject('identify', `trunk-${trunkId}`)).ok;
+  await eventually(pushed, 3000, 'the trunk pushed');
   const route = await admin.post('/api/inbound-routes', {
     did: '555-0001',
     teamId: team.id,
@@ -85,7 +90,7 @@ const setDnd = async (ext: string, enabled: boolean) =>
 const incoming = (ext: string) =>
   phones[ext]!.calls.filter((c) => c.direction === 'incoming' && c.state === 'ringing');
 const ringingSet = () => agents.concat('2005').filter((ext) => incoming(ext).length > 0);
-const callFrom = (number: string) => carrier.callIn(DID, { name: 'Customer', number });
+const callFrom = (number: string) => carrier.dial(DID, { name: 'Customer', number });
 const established = (call: PhoneCall) => eventually(() => call.state === 'established', 3000, 'established');
 const eventOf = (type: string, since: number, match: (v: CallView) => boolean = () => true) =>
   eventually(
@@ -132,7 +137,8 @@ describe('the assigned agent', () => {
     const answered = await eventOf('call.answered', since);
     expect(answered.answeredBy).toMatchObject({ userId: users['2001']!.id, extension: '2001' });
     expect(answered.routing).toMatchObject({ did: DID, trunkId, path: ['assigned'] });
-    expect(phones['2001']!.hears()).toContain(`trunk-${trunkId}`);
+    expect(phones['2001']!.hears()).toContain(carrier.id);
+    expect(call.state).toBe('established');
     carrier.hangup(call);
     const ended = await eventOf('call.ended', since);
     expect(ended.disposition).toBe('answered');
@@ -230,7 +236,7 @@ describe('unknown callers and unassigned contacts', () => {
   });
 
   it('a DID with no route is 404', async () => {
-    const call = carrier.callIn('+15550009', { name: '', number: '+15551110001' });
+    const call = carrier.dial('+15550009', { name: '', number: '+15551110001' });
     await eventually(() => call.state === 'closed', 2000, 'refused');
     expect(call.status).toBe(404);
   });
@@ -259,6 +265,29 @@ describe('fallbacks', () => {
     carrier.hangup(call);
     const ended = await eventOf('call.ended', since);
     expect((await logOf(ended.id)).routing_path).toEqual(['assigned', 'team', 'fallback']);
+  });
+
+  it('external: out again through the trunk the call came in on, to the number (E.164)', async () => {
+    expect(
+      (await admin.patch(`/api/inbound-routes/${routeId}`, { fallback: { kind: 'external', target: '555 777 0000' } }))
+        .json().fallback,
+    ).toEqual({ kind: 'external', target: '+15557770000' });
+    try {
+      for (const ext of agents) await setDnd(ext, true);
+      const since = t.events.length;
+      const call = callFrom('+15551110001');
+      const out = await carrier.waitForIncoming(2000);
+      expect(out.requestUri).toBe('sip:+15557770000@127.0.0.2:5060');
+      carrier.answer(out);
+      await established(call);
+      expect(out.state).toBe('established');
+      carrier.hangup(call);
+      const ended = await eventOf('call.ended', since);
+      expect(ended.disposition).toBe('answered');
+      expect((await logOf(ended.id)).routing_path).toEqual(['fallback']);
+    } finally {
+      await admin.patch(`/api/inbound-routes/${routeId}`, { fallback: { kind: 'extension', target: '2005' } });
+    }
   });
 
   it('hangup: the caller is answered, hears the prompt and is hung up', async () => {
