@@ -393,13 +393,20 @@ describe('claims never outlive their calls', () => {
       carrier.hangup(first);
       await eventually(() => t.double.channels().length === 0, 3000, 'call gone');
       expect((await clients['2002']!.post('/api/calls', { to: '+15551110003' })).statusCode).toBe(409);
+      // …and a waiting mark of a dead call, which would keep half the team's agents from the next call.
+      const teamId = (await admin.get(`/api/inbound-routes/${routeId}`)).json<{ teamId: string }>().teamId;
+      await redis.zadd(`${prefix}routed-waiting:${teamId}`, Date.now() + 60_000, 'deadcall0003');
       await t.restartController();
       admin = apiClient(t.app, admin.headers);
       for (const ext of Object.keys(clients)) clients[ext] = apiClient(t.app, clients[ext]!.headers);
       await eventually(async () => !(await redis.exists(`${prefix}agent-claim:${users['2001']!.id}`)), 3000, 'dropped');
       expect(await redis.exists(`${prefix}contact-call:${contacts.carol}`)).toBe(0);
+      expect(await redis.zrange(`${prefix}routed-waiting:${teamId}`, 0, -1)).toEqual([]);
+      // The new controller's presence is recomputed from Asterisk on connect.
+      const available = () => agents.every((ext) => t.app.presence.stateOf(users[ext]!.id) === 'available');
+      await eventually(available, 3000, 'presence recomputed');
       const second = callFrom('+15559990001');
-      await eventually(() => ringingSet().length === 4, 2000, 'the whole team rings');
+      await eventually(() => ringingSet().length === 4, 4000, 'the whole team rings');
       carrier.hangup(second);
     } finally {
       redis.disconnect();

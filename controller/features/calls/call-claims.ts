@@ -39,7 +39,8 @@ export function onAgentsClaimed(step: Step, input: Extract<CallInput, { kind: 'a
   if (input.granted.length > 0) emit(step, { kind: 'agents-held', userIds: input.granted });
   const ringing = callOf(step).stage === 'setup' && callOf(step).announcement === undefined;
   const start = asked.filter((i) => ringing && input.granted.includes(entries[i]!.person.userId ?? ''));
-  for (const index of asked) if (!start.includes(index)) emit(step, { kind: 'ring-entry-skipped', index });
+  const skipped = asked.filter((index) => !start.includes(index));
+  if (skipped.length > 0) emit(step, { kind: 'ring-entries-skipped', indexes: skipped });
   if (start.length > 0) startLegs(step, start);
   if (ringing && callOf(step).ring) armNext(step);
 }

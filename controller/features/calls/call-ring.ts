@@ -137,7 +137,7 @@ export function startLegs(step: Step, indexes: number[]): void {
     ...(entries[index]!.screenSeconds !== undefined ? { screenSeconds: entries[index]!.screenSeconds } : {}),
   }));
   emit(step, { kind: 'legs-added', legs, legSeq: call.legSeq + legs.length });
-  indexes.forEach((index, i) => emit(step, { kind: 'ring-entry-started', index, legId: legs[i]!.id }));
+  emit(step, { kind: 'ring-entries-started', started: indexes.map((index, i) => ({ index, legId: legs[i]!.id })) });
   indexes.forEach((index, i) => {
     const stop = Date.parse(entries[index]!.stopAt);
     const shown = entries[index]!.callerId ?? call.caller;

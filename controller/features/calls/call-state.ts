@@ -48,16 +48,18 @@ const patchEntries = (
   state: CallState,
   indexes: number[],
   patch: { claiming?: boolean; skipped?: boolean },
-): CallState =>
-  state.ring
+): CallState => {
+  const chosen = new Set(indexes);
+  return state.ring
     ? {
         ...state,
         ring: {
           ...state.ring,
-          entries: state.ring.entries.map((e, i) => (indexes.includes(i) ? { ...e, ...patch } : e)),
+          entries: state.ring.entries.map((e, i) => (chosen.has(i) ? { ...e, ...patch } : e)),
         },
       }
     : state;
+};
 
 /** Everyone a callee leg of the call rang (the dialled user for legs that name nobody), in order, once each. */
 export function rungPeople(state: CallState): Person[] {
@@ -141,18 +143,15 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
     case 'ring-planned':
     case 'ring-shifted':
       return { ...state, ring: event.ring };
-    case 'ring-entry-started':
-      return state.ring
-        ? {
-            ...state,
-            ring: {
-              ...state.ring,
-              entries: state.ring.entries.map((e, i) =>
-                i === event.index ? { ...e, legId: event.legId, claiming: false } : e,
-              ),
-            },
-          }
-        : state;
+    case 'ring-entries-started': {
+      if (!state.ring) return state;
+      const legOf = new Map(event.started.map((s) => [s.index, s.legId]));
+      const entries = state.ring.entries.map((e, i) => {
+        const legId = legOf.get(i);
+        return legId === undefined ? e : { ...e, legId, claiming: false };
+      });
+      return { ...state, ring: { ...state.ring, entries } };
+    }
     case 'picked-up':
       return { ...state, legs: [...state.legs, event.leg] };
     case 'handoff-started':
@@ -174,8 +173,8 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
     }
     case 'ring-entries-claiming':
       return patchEntries(state, event.indexes, { claiming: true });
-    case 'ring-entry-skipped':
-      return patchEntries(state, [event.index], { claiming: false, skipped: true });
+    case 'ring-entries-skipped':
+      return patchEntries(state, event.indexes, { claiming: false, skipped: true });
     case 'agents-held':
       return { ...state, claimed: [...new Set([...(state.claimed ?? []), ...event.userIds])] };
     case 'agents-released':

@@ -313,7 +313,8 @@ export type CallEvent =
   | { kind: 'transfer-refused'; legId: string; at: string }
   /** A ring plan starts (the destination's, or a forward's: the path grows). */
   | { kind: 'ring-planned'; ring: RingState }
-  | { kind: 'ring-entry-started'; index: number; legId: string }
+  /** Entries started ringing: the leg of each (one event for all, however many: a team of hundreds). */
+  | { kind: 'ring-entries-started'; started: { index: number; legId: string }[] }
   /** Nothing rings any more but later entries wait: they move earlier (a busy desk moves on at once). */
   | { kind: 'ring-shifted'; ring: RingState }
   | { kind: 'picked-up'; leg: Leg }
@@ -327,7 +328,7 @@ export type CallEvent =
   /** …and pressed 1: its answer counts now. */
   | { kind: 'screening-accepted'; legId: string }
   | { kind: 'ring-entries-claiming'; indexes: number[] }
-  | { kind: 'ring-entry-skipped'; index: number }
+  | { kind: 'ring-entries-skipped'; indexes: number[] }
   | { kind: 'agents-held'; userIds: string[] }
   | { kind: 'agents-released'; userIds: string[] }
   | { kind: 'routing-stepped'; step: RoutingStep }

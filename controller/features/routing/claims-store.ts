@@ -97,6 +97,19 @@ export function createClaimsStore(redis: Redis, prefix: string, ttlMs: number) {
       const count = results?.[1]?.[1];
       return typeof count === 'number' ? count : 1;
     },
+    /** Every waiting mark in Redis (of any instance): team and call. */
+    async allWaiting(): Promise<{ teamId: string; callId: string }[]> {
+      const found: { teamId: string; callId: string }[] = [];
+      const head = `${prefix}routed-waiting:`;
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${head}*`, 'COUNT', 500);
+        cursor = next;
+        for (const k of keys)
+          for (const callId of await redis.zrange(k, 0, -1)) found.push({ teamId: k.slice(head.length), callId });
+      } while (cursor !== '0');
+      return found;
+    },
     /** Every claim in Redis (of any instance) with its holder. */
     async all(): Promise<{ key: string; holder: Holder }[]> {
       const found: { key: string; holder: Holder }[] = [];

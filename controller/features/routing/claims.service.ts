@@ -159,6 +159,11 @@ export function createClaimsService(deps: ClaimsDeps) {
       if (live.has(holder.callId)) hold(holder.callId, key);
       else await store.release(key, holder.callId);
     }
+    // A call that is gone no longer waits: it would keep a share of the team's agents from the calls that do.
+    for (const { teamId, callId } of await store.allWaiting()) {
+      if (!live.has(callId)) await store.unwait(teamId, callId);
+      else if (!waitingTeam.has(callId)) waitingTeam.set(callId, teamId);
+    }
   }
 
   const guard = <T extends unknown[]>(what: string, work: (...args: T) => Promise<void>) =>
