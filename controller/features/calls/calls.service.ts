@@ -18,10 +18,16 @@ import {
 } from './call-runner.js';
 import { partiesOfCall, type CallParties } from './call-parties.js';
 import { callIdFromArgs } from './call-state.js';
-import type { AdoptedParty, Destination, Person, PhoneCallInput } from './call.types.js';
+import type { AdoptedParty, Destination, Person } from './call.types.js';
 import type { HangupReason } from '../../ari/pbx.port.js';
-import type { AgentClaims } from './call-effects.js';
+import { routedCallStarter } from './routed-call.js';
 import { isExtensionNumber } from './dial-plan.js';
+import type { AgentClaims } from './call-effects.js';
+import {
+  createClickToCall,
+  type ContactCallGuard,
+  type OutboundCalls,
+} from './click-to-call.js';
 import { handlingOps } from './call-handling-ops.js';
 import { createCallStore } from './call-store.js';
 import { createDialRouter, type DialledCall, type DialRouter } from './dial-router.js';
@@ -53,18 +59,6 @@ export interface CallsServiceDeps {
   agents?: AgentClaims;
 }
 
-/** Ringing an outside number (through a trunk): undefined when no trunk can carry it for this caller. */
-export interface OutboundCalls {
-  destinationOf(number: string, caller: Person): Promise<Destination | undefined>;
-}
-
-/** One agent per contact: a click-to-call claims the contact its number belongs to, or is refused (409). */
-export interface ContactCallGuard {
-  /** Throws `contact-busy` (naming the agent) when another call has the contact; nothing for other numbers. */
-  claim(callId: string, number: string, agent: Person): Promise<void>;
-  /** Every claim the call holds goes (it ended, or never started). */
-  release(callId: string): Promise<void>;
-}
 
 /** Turns who was dialled into how to ring them (`../call-handling/`); `resolve` looks further numbers up. */
 export interface CallRouting {
@@ -81,18 +75,6 @@ export type DialledDestination = (
 
 /** Outside numbers as destinations (the trunks feature): a forward to one rings it through the trunk. */
 export type OutsideNumbers = (number: string) => Promise<Destination | undefined>;
-
-/** What a routed call starts with: who calls, how it rings, and the routing it carries (log, popups). */
-export interface RoutedStart {
-  caller: Person;
-  destination: Destination;
-  routing: NonNullable<PhoneCallInput['routing']>;
-}
-
-export interface ClickToCall {
-  from?: string;
-  to: string;
-}
 
 const newCallId = () => randomBytes(6).toString('hex');
 
@@ -198,35 +180,14 @@ export function createCallsService(deps: CallsServiceDeps) {
     });
   }
 
-  /**
-   * A call from a trunk that a feature routes (contact centre): claimed at once like a phone's call, then `lookUp`
-   * says how it rings (or refuses it: it hangs the channel up itself and returns undefined).
-   */
-  function startRoutedCall(call: DialledCall, lookUp: (callId: string) => Promise<RoutedStart | undefined>): void {
-    const { channel, dialled } = call;
-    const callId = newCallId();
-    mark(callId, 'stasis-start');
-    runner.claim(channel.id, callId);
-    void runner.submit(callId, async () => {
-      try {
-        const found = await lookUp(callId);
-        if (!found) return undefined;
-        mark(callId, 'looked-up');
-        return {
-          kind: 'phone-call',
-          callId,
-          channel,
-          dialled,
-          ...found,
-          dialTimeoutSeconds: deps.dialTimeoutSeconds,
-        };
-      } catch (error) {
-        logger.error({ err: error, channelId: channel.id }, 'could not route the call; refusing it');
-        await connection.pbx.hangup(channel.id, 'congestion');
-        return undefined;
-      }
-    });
-  }
+  const startRoutedCall = routedCallStarter({
+    runner,
+    newCallId,
+    mark,
+    logger,
+    hangup: (channelId: string) => connection.pbx.hangup(channelId, 'congestion'),
+    dialTimeoutSeconds: deps.dialTimeoutSeconds,
+  });
 
   /** A refused transfer's survivor rings the transferer back: a new call, claimed at once (its facts queue behind it). */
   function ringBack(request: RingBackRequest): void {
@@ -280,58 +241,20 @@ export function createCallsService(deps: CallsServiceDeps) {
     return view;
   }
 
-  async function clickToCall(principal: Principal, request: ClickToCall): Promise<CallView> {
-    const from = request.from ?? principal.extension;
-    if (principal.role !== 'admin' && from !== principal.extension) {
-      throw new AppError('forbidden', 'you may only place calls from your own extension');
-    }
-    const origin = await directory.resolveTargets(from);
-    if (origin.kind !== 'user') throw new AppError('no-such-extension', `no user has extension ${from}`);
-    requireAsterisk();
-    const callId = newCallId();
-    await deps.contactCalls?.claim(callId, request.to, origin.user);
-    try {
-      return await startClickToCall(callId, origin, request.to);
-    } catch (error) {
-      await deps.contactCalls?.release(callId);
-      throw error;
-    }
-  }
-
-  async function clickDestination(to: string, caller: Person): Promise<Destination> {
-    if (isExtensionNumber(to)) {
-      const destination = await destinationOf(to);
-      if (destination.kind === 'unknown') throw new AppError('no-such-extension', `no user has extension ${to}`);
-      return destination;
-    }
-    const outside = deps.outbound ? await deps.outbound.destinationOf(to, caller) : undefined;
-    if (!outside) throw new AppError('no-trunk', `no trunk can carry a call to ${to}`);
-    return outside;
-  }
-
-  async function startClickToCall(
-    callId: string,
-    origin: Extract<Destination, { kind: 'user' }>,
-    to: string,
-  ): Promise<CallView> {
-    const from = origin.user.number;
-    const destination = await clickDestination(to, origin.user);
-    const request = { to };
-    const input = {
-      kind: 'click-to-call',
-      callId,
-      caller: origin.user,
-      originTargets: origin.targets,
-      dialled: request.to,
-      destination,
-      dialTimeoutSeconds: deps.dialTimeoutSeconds,
-    } as const;
-    const call = await runner.submit(callId, input);
-    if (!call || call.stage === 'ended' || call.stage === 'ending') {
-      throw new AppError('extension-unavailable', `none of the devices of ${from} can be rung`);
-    }
-    return toCallView(call);
-  }
+  const clickToCall = createClickToCall({
+    directory,
+    destinationOf,
+    runner,
+    newCallId,
+    requireAsterisk,
+    dialTimeoutSeconds: deps.dialTimeoutSeconds,
+    // Outside numbers: the given route, else the trunks feature's (`useOutsideNumbers`), looked up when clicked.
+    outbound: {
+      destinationOf: async (number, caller) =>
+        deps.outbound ? deps.outbound.destinationOf(number, caller) : outsideNumbers?.(number),
+    },
+    contactCalls: deps.contactCalls,
+  });
 
   return {
     start(): void {
@@ -425,4 +348,6 @@ export function createCallsService(deps: CallsServiceDeps) {
 }
 
 export type CallsService = ReturnType<typeof createCallsService>;
+export type { ClickToCall, ContactCallGuard, OutboundCalls } from './click-to-call.js';
+export type { RoutedStart } from './routed-call.js';
 export type { CallParties, CallSide } from './call-parties.js';
