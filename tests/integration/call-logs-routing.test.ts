@@ -14,7 +14,7 @@ let otherSupervisor: ApiClient;
 const agents: Record<string, { id: string; api: ApiClient }> = {};
 let contactId: string;
 const logs: Record<string, string> = {};
-const trunkId = randomUUID();
+let trunkId: string;
 
 const ids = (response: { json(): { items: { callId: string }[] } }) => response.json().items.map((c) => c.callId);
 
@@ -34,6 +34,13 @@ beforeAll(async () => {
   contactId = contact.json<{ id: string }>().id;
   await admin.put(`/api/contacts/${contactId}/assignments/${agents['3001']!.id}`, { active: true });
   await admin.put(`/api/contacts/${contactId}/assignments/${agents['3002']!.id}`, { active: true });
+  trunkId = (
+    await t.db
+      .insertInto('trunks')
+      .values({ name: 'Carrier', host: '127.0.0.2', match: ['127.0.0.2'] })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 9, minute));
   const insert = async (callId: string, minute: number, values: Record<string, unknown>) => {
     const row = await t.db
