@@ -248,11 +248,9 @@ export function createCallsService(deps: CallsServiceDeps) {
     newCallId,
     requireAsterisk,
     dialTimeoutSeconds: deps.dialTimeoutSeconds,
-    // Outside numbers: the given route, else the trunks feature's (`useOutsideNumbers`), looked up when clicked.
-    outbound: {
-      destinationOf: async (number, caller) =>
-        deps.outbound ? deps.outbound.destinationOf(number, caller) : outsideNumbers?.(number),
-    },
+    // Outside numbers only through a per-caller route (the user's permission and caller ID): `useOutsideNumbers`
+    // resolves numbers for forwards and does not ask who calls.
+    outbound: deps.outbound,
     contactCalls: deps.contactCalls,
   });
 
