@@ -88,7 +88,6 @@ import { inboundRouteEventVisible } from './features/routing/inbound-routes.even
 import { inboundRoutesRoutes } from './features/routing/inbound-routes.routes.js';
 import { createInboundRoutesService } from './features/routing/inbound-routes.service.js';
 import { createRoutingService } from './features/routing/routing.service.js';
-import type { OutboundCalls } from './features/calls/calls.service.js';
 
 export interface AppDeps {
   config: Config;
@@ -111,11 +110,6 @@ export interface AppDeps {
   hotdesk?: { sweepMs?: number; entryRules?: Partial<DigitEntryRules> };
   /** Presence tunables for tests: how long ARI may be down before the views are marked stale (default 5 s). */
   presence?: { staleAfterMs?: number };
-  /**
-   * Outside numbers for click-to-call: the trunks feature's outbound route (issue 13, another branch); until it is
-   * wired here, an outside `to` is 400 `no-trunk` (tests may give one).
-   */
-  outbound?: OutboundCalls;
 }
 
 export interface App {
@@ -181,7 +175,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await presence.start();
   // Trunks (issue 13): pushed to Asterisk as PJSIP objects trunk-<id>, like the accounts.
-  const trunkProvisioner = pbxConnection && startTrunkProvisioner({ db, bus, connection: pbxConnection, logger });
+  const trunkProvisioner =
+    pbxConnection && startTrunkProvisioner({ db, bus, connection: pbxConnection, logger });
   // Personal call handling (issue 12): DND, forwarding, ring strategies and schedules when a call is routed.
   const routing = createCallRouting({
     db,
@@ -219,7 +214,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       emergencyNumbers: config.EMERGENCY_NUMBERS,
       agents: claims.agents,
       contactCalls: claims.contacts,
-      outbound: deps.outbound,
     });
   calls?.onReconciled(claims.reconcile);
   calls?.start();
@@ -228,6 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (calls && outbound) {
     calls.dialPlan.handle('outbound', outbound.onDialled);
     calls.useOutsideNumbers(outbound.outsideNumber);
+    calls.useOutboundCalls(outbound);
   }
   // Calls from a trunk: the inbound route of the dialled DID rings the caller's contact's agents, then the team.
   let inbound: ReturnType<typeof createRoutingService> | undefined;
@@ -371,9 +366,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(hotdeskRoutes(hotdesk, auth));
       await api.register(presenceRoutes(presence, createPresenceStatusService(db, bus), auth));
       await api.register(trunksRoutes(createTrunksService({ db, bus }), auth));
-      await api.register(
-        inboundRoutesRoutes(createInboundRoutesService({ db, bus, plan: phonePlan }), auth),
-      );
+      await api.register(inboundRoutesRoutes(createInboundRoutesService({ db, bus, plan: phonePlan }), auth));
       await api.register(
         eventsGateway({
           bus,

@@ -191,6 +191,31 @@ describe('from a hot desk: the logged-in user’s outbound permission and caller
   });
 });
 
+describe('click to call an outside number', () => {
+  it("rings the user's phone, then the carrier with the user's caller ID; without outbound permission 403", async () => {
+    const seen = incomingCount(carrier);
+    const clicked = await admin.post('/api/calls', { to: '+14155550199' });
+    expect(clicked.statusCode, clicked.body).toBe(201);
+    const own = await eventually(
+      () => phones['1001']!.calls.find((c) => c.direction === 'incoming' && c.state !== 'closed'),
+      3000,
+      'own phone rung',
+    );
+    phones['1001']!.answer(own);
+    const invite = await incomingAt(carrier, seen);
+    expect(invite.requestUri).toBe('sip:+14155550199@127.0.0.2:5060');
+    expect(invite.remote.number).toBe('+14155550111');
+    carrier.answer(invite);
+    await eventually(() => carrier.hears(invite).includes('1001'), 2000, 'the carrier hears 1001');
+    phones['1001']!.hangup(own);
+    await settle();
+    const agent = await clientFor(t.app, users['1002']!);
+    const refused = await agent.post('/api/calls', { to: '+14155550199' });
+    expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'forbidden']);
+    expect(incomingCount(carrier)).toBe(seen + 1);
+  });
+});
+
 describe('forwarding to an outside number', () => {
   it('is accepted once a trunk exists and rings the carrier for the E.164 number', async () => {
     const client = await clientFor(t.app, users['1003']!);

@@ -24,17 +24,9 @@ const DID = '+15550001';
 let routeId: string;
 const contacts: Record<string, string> = {};
 
-const outbound = {
-  // A stand-in for the trunks feature's outbound route (not built yet): out of the test trunk to its carrier.
-  destinationOf: async (number: string) => ({
-    kind: 'user' as const,
-    user: { number, name: number, userId: null },
-    targets: [{ endpoint: `PJSIP/${number}@trunk-${trunkId}` }],
-  }),
-};
 
 beforeAll(async () => {
-  t = await startTelephony({ config: { DIAL_TIMEOUT_SECONDS: 2 }, app: { outbound } });
+  t = await startTelephony({ config: { DIAL_TIMEOUT_SECONDS: 2 } });
   const team = await insertTeam(t.db, 'Sales');
   for (const ext of [...agents, '2005']) users[ext] = await t.addUser('agent', ext);
   await t.db.updateTable('users').set({ team_id: team.id }).where('extension', 'in', agents).execute();

@@ -23,11 +23,7 @@ import type { HangupReason } from '../../ari/pbx.port.js';
 import { routedCallStarter } from './routed-call.js';
 import { isExtensionNumber } from './dial-plan.js';
 import type { AgentClaims } from './call-effects.js';
-import {
-  createClickToCall,
-  type ContactCallGuard,
-  type OutboundCalls,
-} from './click-to-call.js';
+import { createClickToCall, type ContactCallGuard, type OutboundCalls } from './click-to-call.js';
 import { handlingOps } from './call-handling-ops.js';
 import { createCallStore } from './call-store.js';
 import { createDialRouter, type DialledCall, type DialRouter } from './dial-router.js';
@@ -51,14 +47,11 @@ export interface CallsServiceDeps {
   emergencyNumbers?: readonly string[];
   /** Personal call handling (DND, forwarding, ring strategies): how a resolved destination is rung now. */
   routing?: CallRouting;
-  /** Outside numbers (the trunks feature): how to ring one for this caller; without it an outside `to` is 400. */
-  outbound?: OutboundCalls;
   /** Contact centre: a contact another agent talks to or calls cannot be called (`../routing/contact-calls.ts`). */
   contactCalls?: ContactCallGuard;
   /** Routed calls' agent claims (`../routing/agent-claims.ts`). */
   agents?: AgentClaims;
 }
-
 
 /** Turns who was dialled into how to ring them (`../call-handling/`); `resolve` looks further numbers up. */
 export interface CallRouting {
@@ -100,6 +93,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     agents: deps.agents,
   });
   let outsideNumbers: OutsideNumbers | undefined;
+  let outboundCalls: OutboundCalls | undefined;
   /** An extension from the directory; an outside number (a forward's target) through the trunk, once there is one. */
   const resolve = async (number: string): Promise<Destination> => {
     if (isExtensionNumber(number) || !outsideNumbers) return directory.resolveTargets(number);
@@ -123,7 +117,8 @@ export function createCallsService(deps: CallsServiceDeps) {
     if (fact.kind === 'channel-entered') return onEntered(fact);
     if (fact.kind === 'playback-finished' && dialRouter.onPlaybackFinished(fact)) return;
     // A routed call's closing prompt (the `hangup` fallback) is the call's own playback.
-    const announced = fact.kind === 'playback-finished' ? /^([\w]+)-announce$/.exec(fact.playbackId)?.[1] : undefined;
+    const announced =
+      fact.kind === 'playback-finished' ? /^([\w]+)-announce$/.exec(fact.playbackId)?.[1] : undefined;
     if (announced) return void runner.submit(announced, { kind: 'fact', fact });
     const callId = routeOf(fact);
     if (callId) void runner.submit(callId, { kind: 'fact', fact });
@@ -249,8 +244,11 @@ export function createCallsService(deps: CallsServiceDeps) {
     requireAsterisk,
     dialTimeoutSeconds: deps.dialTimeoutSeconds,
     // Outside numbers only through a per-caller route (the user's permission and caller ID): `useOutsideNumbers`
-    // resolves numbers for forwards and does not ask who calls.
-    outbound: deps.outbound,
+    // resolves numbers for forwards and does not ask who calls. The trunks feature gives it (`useOutboundCalls`).
+    outbound: {
+      destinationOf: (number, caller) =>
+        outboundCalls?.destinationOf(number, caller) ?? Promise.resolve(undefined),
+    },
     contactCalls: deps.contactCalls,
   });
 
@@ -286,10 +284,15 @@ export function createCallsService(deps: CallsServiceDeps) {
     },
     reconcile,
     /** Another feature's dialled call becomes a call of this feature, ringing what `destinationFor` says. */
-    startDialled: (call: DialledCall, destinationFor: DialledDestination) => startPhoneCall(call, destinationFor),
+    startDialled: (call: DialledCall, destinationFor: DialledDestination) =>
+      startPhoneCall(call, destinationFor),
     /** The trunks feature: outside numbers (forward targets) become destinations through the trunk. */
     useOutsideNumbers(resolver: OutsideNumbers): void {
       outsideNumbers = resolver;
+    },
+    /** The trunks feature: click-to-call's outside numbers, for the clicking user (their permission and caller ID). */
+    useOutboundCalls(route: OutboundCalls): void {
+      outboundCalls = route;
     },
     /** The numbering plan's routes: another feature takes the dialled strings of a route (e.g. parking: 700, 7NN). */
     dialPlan: { handle: dialRouter.handle, guard: dialRouter.guard, redial: dialRouter.redial },

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { AppError } from '../../errors.js';
 import type { HangupReason } from '../../ari/pbx.port.js';
 import type { Db } from '../../db/database.js';
 import { firstTrunkRow } from '../../db/trunks.repository.js';
@@ -49,16 +50,30 @@ const outsideDestination = (decision: Extract<OutboundDecision, { kind: 'dial' }
  * feature with one leg out of the first trunk, for users allowed outbound (emergency numbers always); and outside
  * forward targets rung through the trunk.
  */
-export function createOutboundCalls(deps: { db: Db; calls: CallsService; plan: DialingPlan; logger: Logger }) {
+export function createOutboundCalls(deps: {
+  db: Db;
+  calls: CallsService;
+  plan: DialingPlan;
+  logger: Logger;
+}) {
   const { db, calls, plan } = deps;
 
-  async function decide(dialled: DialledCall, caller: Person): Promise<OutboundDecision> {
+  async function decide(
+    dialled: Pick<DialledCall, 'dialled' | 'argument' | 'emergency'>,
+    caller: Person,
+  ): Promise<OutboundDecision> {
     const trunk = await firstTrunkRow(db);
     return decideOutbound({
       number: dialled.argument ?? dialled.dialled,
       emergency: dialled.emergency === true,
       caller: await outboundCallerOf(db, caller),
-      trunk: trunk && { id: trunk.id, host: trunk.host, port: trunk.port, transport: trunk.transport, callerId: trunk.caller_id },
+      trunk: trunk && {
+        id: trunk.id,
+        host: trunk.host,
+        port: trunk.port,
+        transport: trunk.transport,
+        callerId: trunk.caller_id,
+      },
       plan,
     });
   }
@@ -72,6 +87,23 @@ export function createOutboundCalls(deps: { db: Db; calls: CallsService; plan: D
           : { refuse: refusal[decision.status], why: decision.why };
       });
     },
+    /**
+     * Click-to-call to an outside number, for the clicking user: their outbound permission (403 `forbidden` without
+     * it) and caller ID, as if they had dialled it; undefined when no trunk can carry it (the caller says `no-trunk`).
+     */
+    async destinationOf(number: string, caller: Person): Promise<Destination | undefined> {
+      const answer = routeOfDialled(number, 'phone');
+      if (answer.kind !== 'route' || answer.route !== 'outbound') return undefined;
+      const dialled = {
+        dialled: number,
+        argument: answer.argument ?? number,
+        ...(answer.emergency ? { emergency: true as const } : {}),
+      };
+      const decision = await decide(dialled, caller);
+      if (decision.kind === 'dial') return outsideDestination(decision);
+      if (decision.status === 403) throw new AppError('forbidden', 'you may not call outside numbers');
+      return undefined;
+    },
     /** A forward to an outside number: through the first trunk, showing the trunk's caller ID. */
     async outsideNumber(target: string): Promise<Destination | undefined> {
       // As the numbering plan reads it when dialled: `9` + number drops the 9.
@@ -81,8 +113,20 @@ export function createOutboundCalls(deps: { db: Db; calls: CallsService; plan: D
       const decision = decideOutbound({
         number: answer.argument ?? target,
         emergency: false,
-        caller: { userId: null, name: '', number: trunk?.caller_id ?? target, outboundAllowed: true, outboundCallerId: null },
-        trunk: trunk && { id: trunk.id, host: trunk.host, port: trunk.port, transport: trunk.transport, callerId: trunk.caller_id },
+        caller: {
+          userId: null,
+          name: '',
+          number: trunk?.caller_id ?? target,
+          outboundAllowed: true,
+          outboundCallerId: null,
+        },
+        trunk: trunk && {
+          id: trunk.id,
+          host: trunk.host,
+          port: trunk.port,
+          transport: trunk.transport,
+          callerId: trunk.caller_id,
+        },
         plan,
       });
       return decision.kind === 'dial' ? outsideDestination(decision) : undefined;
