@@ -28,8 +28,7 @@ describeLive('live: routing a customer call from a trunk', () => {
   const agents: Record<string, BaresipPhone> = {};
 
   beforeAll(async () => {
-    // Presence follows registrations by its periodic resync here (see the report): every 2 s instead of 30.
-    pbx = await startLivePbx({ DIAL_TIMEOUT_SECONDS: 10, PRESENCE_RECONCILE_SECONDS: 2 });
+    pbx = await startLivePbx({ DIAL_TIMEOUT_SECONDS: 10 });
     const team = (await pbx.admin.post('/api/teams', { name: `Live routing ${Date.now()}` })).json<{ id: string }>();
     for (const ext of ['3101', '3102', '3103']) {
       users[ext] = await pbx.createUser(ext, 'agent', team.id);
