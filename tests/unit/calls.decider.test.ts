@@ -142,6 +142,13 @@ describe('a phone dials an extension', () => {
     expect(given(...ringingCall).effects).toEqual([]);
   });
 
+  it('a leg that reports progress (a carrier\'s 183) counts as ringing: the caller gets its ringing', () => {
+    const progress = fact({ kind: 'dial-progress', peer: channel('c1-1'), status: 'PROGRESS' });
+    const first = given(phoneCall(), progress);
+    expect(first.events).toEqual(['leg-ringing', 'ringing']);
+    expect(first.effects).toEqual([{ kind: 'ring', channelId: 'in-1' }]);
+  });
+
   it('first answer wins: the other device stops, the caller is answered and both are bridged', () => {
     const { events, effects, state } = given(...answered);
     expect(events).toContain('callee-answered');

@@ -167,7 +167,9 @@ function onChannelState(step: Step, channelId: string, state: ChannelState): voi
 }
 
 function onDialStatus(step: Step, channelId: string, status: DialStatus): void {
-  if (status === 'RINGING') return onRinging(step, channelId);
+  // A carrier that answers the INVITE with 183 (early media) and no 180: the caller hears ringing all the same (its
+  // phone's own ringback; the carrier's in-band tones and announcements do not reach it: the leg is not bridged yet).
+  if (status === 'RINGING' || status === 'PROGRESS') return onRinging(step, channelId);
   if (status === 'ANSWER') return onUp(step, channelId);
   const leg = findLeg(callOf(step), channelId);
   if (!leg || leg.status === 'up' || leg.failure) return;
