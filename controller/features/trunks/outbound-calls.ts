@@ -3,7 +3,7 @@ import { AppError } from '../../errors.js';
 import type { HangupReason } from '../../ari/pbx.port.js';
 import type { Db } from '../../db/database.js';
 import { firstTrunkRow } from '../../db/trunks.repository.js';
-import type { DialingPlan } from '../contacts/phone-number.js';
+import { toE164, type DialingPlan } from '../contacts/phone-number.js';
 import type { Destination, Person } from '../calls/call.types.js';
 import type { DialledCall } from '../calls/dial-router.js';
 import { routeOfDialled } from '../calls/dial-plan.js';
@@ -92,7 +92,8 @@ export function createOutboundCalls(deps: {
      * it) and caller ID, as if they had dialled it; undefined when no trunk can carry it (the caller says `no-trunk`).
      */
     async destinationOf(number: string, caller: Person): Promise<Destination | undefined> {
-      const answer = routeOfDialled(number, 'phone');
+      // Typed by a person (`+1 (555) 111-0003`, a contact's number as written): its E.164 form is what is dialled.
+      const answer = routeOfDialled(toE164(number, plan) ?? number, 'phone');
       if (answer.kind !== 'route' || answer.route !== 'outbound') return undefined;
       const dialled = {
         dialled: number,
