@@ -12,6 +12,7 @@ import * as trunks from './0011-trunks.js';
 import * as presence from './0012-presence.js';
 import * as contactCentre from './0013-contact-centre.js';
 import * as speedDials from './0014-speed-dials.js';
+import * as voicemail from './0015-voicemail.js';
 
 /** Every migration, in order. Add new ones here: the list is static so that nothing depends on file discovery. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0012-presence': presence,
   '0013-contact-centre': contactCentre,
   '0014-speed-dials': speedDials,
+  '0015-voicemail': voicemail,
 };

@@ -44,6 +44,8 @@ const expectedTables = [
   'teams',
   'trunks',
   'users',
+  'voicemail_boxes',
+  'voicemail_messages',
 ];
 
 describe('migrations', () => {
@@ -66,6 +68,8 @@ describe('migrations', () => {
         'inbound_routes_did_key',
         'call_logs_rung_users_idx',
         'call_logs_contact_idx',
+        'voicemail_messages_mailbox_idx',
+        'voicemail_messages_recording_name_key',
       ]),
     );
 

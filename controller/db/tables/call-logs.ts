@@ -8,7 +8,9 @@ export type CallDisposition =
   | 'unavailable'
   | 'unknown-number'
   | 'cancelled'
-  | 'failed';
+  | 'failed'
+  /** Migration 0015: not answered (busy, no answer, unavailable) and taken by the callee's mailbox. */
+  | 'voicemail';
 
 export interface CallLogsTable {
   id: Generated<string>;

@@ -18,6 +18,7 @@ import type { SpeedDialsTable } from './speed-dials.js';
 import type { TeamsTable } from './teams.js';
 import type { TrunksTable } from './trunks.js';
 import type { UsersTable } from './users.js';
+import type { VoicemailBoxesTable, VoicemailMessagesTable } from './voicemail.js';
 
 export interface Database {
   teams: TeamsTable;
@@ -38,4 +39,6 @@ export interface Database {
   speed_dials: SpeedDialsTable;
   trunks: TrunksTable;
   inbound_routes: InboundRoutesTable;
+  voicemail_boxes: VoicemailBoxesTable;
+  voicemail_messages: VoicemailMessagesTable;
 }

@@ -16,7 +16,7 @@ export const callLogSchema = z.object({
   answeredAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   disposition: z
-    .enum(['answered', 'busy', 'no-answer', 'unavailable', 'unknown-number', 'cancelled', 'failed'])
+    .enum(['answered', 'busy', 'no-answer', 'unavailable', 'unknown-number', 'cancelled', 'failed', 'voicemail'])
     .nullable(),
   forwardPath: z
     .array(z.string())

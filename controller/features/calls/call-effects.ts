@@ -3,7 +3,7 @@ import { upsertCallLog } from '../../db/calls.repository.js';
 import type { Db } from '../../db/database.js';
 import type { CallTimers } from './call-timers.js';
 import type { CallEffect, CallInput } from './call.types.js';
-import type { ParkCodeRequest, RingBackRequest } from './call-runner.js';
+import type { ParkCodeRequest, RingBackRequest, VoicemailRequest } from './call-runner.js';
 import type { SetupStep } from './setup-trace.js';
 
 export interface CallEffectsDeps {
@@ -15,6 +15,7 @@ export interface CallEffectsDeps {
   onRingBack?: (request: RingBackRequest) => void;
   /** Routed calls' agent claims (`../routing/agent-claims.ts`); without it every agent asked for is granted. */
   agents?: AgentClaims;
+  onVoicemail?: (request: VoicemailRequest) => void;
 }
 
 /** One agent per routed call: claims that hold across controller instances. */
@@ -100,6 +101,12 @@ export function createCallEffects(deps: CallEffectsDeps) {
       case 'release-agents':
         await deps.agents?.release(effect.callId, effect.userIds);
         return undefined;
+      case 'voicemail': {
+        const { kind: _kind, ...request } = effect;
+        if (deps.onVoicemail) deps.onVoicemail(request);
+        else await pbx.hangup(effect.channelId, effect.reason === 'busy' ? 'busy' : 'no-answer');
+        return undefined;
+      }
       default: {
         const never: never = effect;
         throw new Error(`unknown call effect ${JSON.stringify(never)}`);

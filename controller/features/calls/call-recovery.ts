@@ -45,6 +45,7 @@ export function onEffectFailed(step: Step, failed: CallEffect, reason: FailureRe
     case 'write-call-log':
     case 'park-code':
     case 'ring-back':
+    case 'voicemail':
       return;
     default: {
       const never: never = failed;

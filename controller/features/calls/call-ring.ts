@@ -1,5 +1,6 @@
 import { finished, newLeg } from './call-state.js';
 import { expireScreening, screeningDeadlines } from './call-screening.js';
+import { endUnanswered } from './call-voicemail.js';
 import {
   callOf,
   clearTimer,
@@ -8,7 +9,6 @@ import {
   emit,
   endCall,
   hangupLeg,
-  hangupReasonFor,
   originateLeg,
   type Step,
   writeLog,
@@ -70,11 +70,13 @@ export function startRing(step: Step, destination: Destination, disposition: Cal
     case 'busy': {
       const path = [...before];
       for (const ext of destination.path) if (path.at(-1) !== ext) path.push(ext);
-      emit(step, { kind: 'ring-planned', ring: { entries: [], path } });
-      return endCall(step, 'busy', 'busy');
+      const mailbox = destination.mailbox ? { mailbox: destination.mailbox } : {};
+      emit(step, { kind: 'ring-planned', ring: { entries: [], path, ...mailbox } });
+      return endUnanswered(step, 'busy');
     }
     case 'user': {
-      const ring = ringStateOf(planOf(destination, call.dialTimeoutSeconds), step.now, before);
+      const planned = ringStateOf(planOf(destination, call.dialTimeoutSeconds), step.now, before);
+      const ring = destination.mailbox ? { ...planned, mailbox: destination.mailbox } : planned;
       emit(step, { kind: 'ring-planned', ring });
       if (before.length > 0) writeLog(step);
       return advanceRing(step);
@@ -194,6 +196,6 @@ export function settleRing(step: Step): boolean {
   const disposition = legs.length > 0 ? dispositionOf(legs) : 'unavailable';
   if (disposition === 'busy' && ring.onBusy) forward(step, ring.onBusy, disposition);
   else if (disposition !== 'busy' && ring.noAnswer) forward(step, ring.noAnswer.destination, disposition);
-  else endCall(step, disposition, hangupReasonFor(disposition));
+  else endUnanswered(step, disposition);
   return true;
 }

@@ -25,6 +25,8 @@ export interface CallRunnerDeps {
   onParkCode?: (request: ParkCodeRequest) => void;
   /** A refused transfer's survivor rings the transferer back: the service starts that call. */
   onRingBack?: (request: RingBackRequest) => void;
+  /** An unanswered call to a user with a mailbox: the voicemail feature takes the caller's leg. */
+  onVoicemail?: (request: VoicemailRequest) => void;
   /** Told the set-up steps it sees (decided, originate sent, saved). */
   trace?: SetupTrace;
   /** Routed calls' agent claims (contact centre). */
@@ -40,6 +42,7 @@ export interface CallRunnerDeps {
 const CONCURRENT: ReadonlySet<CallEffect['kind']> = new Set(['create-channel']);
 
 export type RingBackRequest = Omit<Extract<CallEffect, { kind: 'ring-back' }>, 'kind'>;
+export type VoicemailRequest = Omit<Extract<CallEffect, { kind: 'voicemail' }>, 'kind'>;
 
 export interface ParkCodeRequest {
   callId: string;
@@ -73,6 +76,7 @@ export function createCallRunner(deps: CallRunnerDeps) {
     onParkCode: deps.onParkCode,
     onRingBack: deps.onRingBack,
     agents: deps.agents,
+    onVoicemail: deps.onVoicemail,
   });
   const writes = createOrderedWrites((error, key) =>
     logger.warn({ err: error, callId: key }, 'could not save the call (Redis) or write its log'),

@@ -2,13 +2,13 @@ import { aLeg, answeredLeg, finished, liveLegs } from './call-state.js';
 import type { Leg } from './call.types.js';
 import { settleRing } from './call-ring.js';
 import { holdForHandoff, settleHandoff } from './call-handoff.js';
+import { endUnanswered } from './call-voicemail.js';
 import {
   callOf,
   dispositionOf,
   effect,
   emit,
   endCall,
-  hangupReasonFor,
   type Step,
   writeLog,
 } from './call-step.js';
@@ -56,8 +56,7 @@ function settleSetup(step: Step): boolean {
   if (call.ring) return settleRing(step);
   const callees = call.legs.filter((leg) => leg.role === 'callee');
   if (!callees.every(finished)) return false;
-  const disposition = dispositionOf(callees);
-  endCall(step, disposition, hangupReasonFor(disposition));
+  endUnanswered(step, dispositionOf(callees));
   return true;
 }
 

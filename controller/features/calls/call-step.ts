@@ -106,6 +106,7 @@ export function hangupReasonFor(disposition: CallDisposition): HangupReason {
       return 'congestion';
     case 'answered':
     case 'cancelled':
+    case 'voicemail':
       return 'normal';
     default: {
       const never: never = disposition;

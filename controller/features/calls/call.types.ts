@@ -30,8 +30,8 @@ export interface OutsideNumber {
 }
 
 export type Destination =
-  | { kind: 'user'; user: Person; targets: Target[]; plan?: RingPlan; outside?: OutsideNumber }
-  | { kind: 'busy'; user: Person; path: string[] }
+  | { kind: 'user'; user: Person; targets: Target[]; plan?: RingPlan; outside?: OutsideNumber; mailbox?: Mailbox }
+  | { kind: 'busy'; user: Person; path: string[]; mailbox?: Mailbox }
   /** A prompt, then the caller is hung up (a routed call's `hangup` fallback); `user` is who was dialled. */
   | { kind: 'announcement'; user: Person; media: string[] }
   | { kind: 'unknown' };
@@ -58,6 +58,18 @@ export interface RoutedCall {
   /** The steps that rang so far, in order. */
   path: RoutingStep[];
 }
+
+/**
+ * The destination user's mailbox (voicemail, issue 17), resolved by the shell before deciding: a call to them that
+ * ends unanswered (busy, no answer, unavailable) goes to it instead of the caller hearing the failure.
+ */
+export interface Mailbox {
+  userId: string;
+  extension: string;
+}
+
+/** Why the mailbox took the call: the greeting says "is on the phone" or "is unavailable". */
+export type VoicemailReason = 'busy' | 'unavailable';
 
 /** One device to ring and when: seconds from the moment this destination starts ringing. */
 export interface RingEntry {
@@ -104,6 +116,8 @@ export interface RingState {
   path: string[];
   onBusy?: Destination;
   noAnswer?: { at: string; destination: Destination };
+  /** The mailbox of the destination rung now (a forward's own, after a forward). */
+  mailbox?: Mailbox;
 }
 
 /**
@@ -365,7 +379,19 @@ export type CallEffect =
   /** Routed calls: claim these agents for the call (the shell answers with an `agents-claimed` input). */
   | { kind: 'claim-agents'; callId: string; userIds: string[]; indexes: number[]; shared: string[] }
   /** Routed calls: these agents are free again (their legs ended, or someone else answered). */
-  | { kind: 'release-agents'; callId: string; userIds: string[] };
+  | { kind: 'release-agents'; callId: string; userIds: string[] }
+  /** Not answered, and the destination has a mailbox: the caller's leg (released from the call) is voicemail's. */
+  | {
+      kind: 'voicemail';
+      callId: string;
+      channelId: string;
+      /** The caller's leg is answered already (a click-to-call origin). */
+      answered: boolean;
+      mailbox: Mailbox;
+      reason: VoicemailReason;
+      caller: Person;
+      dialled: string;
+    };
 
 export interface Decision {
   events: CallEvent[];

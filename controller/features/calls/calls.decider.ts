@@ -20,6 +20,7 @@ import { advanceRing, armNext } from './call-ring.js';
 import { handoffAnswered, handoffTimedOut, onHandoff } from './call-handoff.js';
 import { onScreeningDigit, screening, startScreening } from './call-screening.js';
 import { announcementOver, onAgentsClaimed, settleClaims } from './call-claims.js';
+import { endUnanswered } from './call-voicemail.js';
 
 /**
  * Extension-to-extension calling and click to call, as a pure function: what happened (events) and what to do
@@ -246,5 +247,5 @@ function onDialTimeout(step: Step): void {
   clearTimer(step);
   if (callOf(step).announcement) return announcementOver(step);
   if (callOf(step).ring) return advanceRing(step);
-  endCall(step, 'no-answer', 'no-answer');
+  endUnanswered(step, 'no-answer');
 }

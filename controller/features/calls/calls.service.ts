@@ -15,7 +15,9 @@ import {
   type CallRunner,
   type ParkCodeRequest,
   type RingBackRequest,
+  type VoicemailRequest,
 } from './call-runner.js';
+import { withMailboxes } from './call-voicemail.js';
 import { partiesOfCall, type CallParties } from './call-parties.js';
 import { callIdFromArgs } from './call-state.js';
 import type { AdoptedParty, Destination, Person } from './call.types.js';
@@ -71,6 +73,26 @@ export type OutsideNumbers = (number: string) => Promise<Destination | undefined
 
 const newCallId = () => randomBytes(6).toString('hex');
 
+/** The voicemail feature, as calls sees it: who has a mailbox (looked up before deciding), and taking a caller. */
+export interface VoicemailHandler {
+  hasMailbox(userId: string): boolean;
+  take(request: VoicemailRequest): void;
+}
+
+/** Hands the caller over; with nobody to take it (the feature stopped meanwhile), the caller hears the failure. */
+function voicemailHandler(
+  current: () => VoicemailHandler | undefined,
+  connection: PbxConnection,
+  logger: Logger,
+) {
+  return (request: VoicemailRequest) => {
+    const handler = current();
+    if (handler) return handler.take(request);
+    logger.warn({ channelId: request.channelId }, 'no voicemail to take the call');
+    void connection.pbx.hangup(request.channelId, request.reason === 'busy' ? 'busy' : 'no-answer');
+  };
+}
+
 /** Calls between extensions: routes Asterisk's facts to calls, reconciles on every (re)connect, serves the API. */
 export function createCallsService(deps: CallsServiceDeps) {
   const { connection, db, logger } = deps;
@@ -80,6 +102,7 @@ export function createCallsService(deps: CallsServiceDeps) {
   const mark = (callId: string, step: SetupStep) => deps.trace?.(callId, step, performance.now());
   const store = createCallStore(deps.redis, deps.redisPrefix);
   let parkHandler: ((request: ParkCodeRequest) => void) | undefined;
+  let voicemail: VoicemailHandler | undefined;
   const runner: CallRunner = createCallRunner({
     pbx: connection.pbx,
     db,
@@ -89,6 +112,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     now,
     onParkCode: (request) => parkHandler?.(request),
     onRingBack: (request) => ringBack(request),
+    onVoicemail: voicemailHandler(() => voicemail, connection, logger),
     trace: deps.trace,
     agents: deps.agents,
   });
@@ -102,7 +126,8 @@ export function createCallsService(deps: CallsServiceDeps) {
   /** Who a number is, and (call handling) how to ring them now. */
   const destinationOf = async (number: string): Promise<Destination> => {
     const found = await resolve(number);
-    return deps.routing ? deps.routing.route(found, resolve) : found;
+    const routed = deps.routing ? await deps.routing.route(found, resolve) : found;
+    return voicemail ? withMailboxes(routed, voicemail.hasMailbox) : routed;
   };
   const dialRouter: DialRouter = createDialRouter({
     pbx: connection.pbx,
@@ -299,6 +324,10 @@ export function createCallsService(deps: CallsServiceDeps) {
     /** Who sets `#72` in motion: the parking feature. */
     onParkCode(handler: (request: ParkCodeRequest) => void): void {
       parkHandler = handler;
+    },
+    /** Who takes unanswered calls to users with a mailbox: the voicemail feature (issue 17). */
+    onVoicemail(handler: VoicemailHandler): void {
+      voicemail = handler;
     },
     /** The talking call a channel is a leg of, with both sides (for parking). */
     partiesOf(channelId: string): CallParties | undefined {
