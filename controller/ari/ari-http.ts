@@ -22,6 +22,8 @@ export type Query = Record<string, string | number | boolean | undefined>;
 export interface AriRequest {
   query?: Query;
   body?: unknown;
+  /** A 2xx answer's body as the bytes that came (a stored recording's file), not parsed. */
+  raw?: boolean;
 }
 
 export type AriResponse =
@@ -70,13 +72,12 @@ export function createAriHttp(options: AriHttpOptions): AriHttp {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({
-              kind: 'response',
-              status: res.statusCode ?? 0,
-              body: parseBody(Buffer.concat(chunks).toString('utf8')),
-            }),
-          );
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            const bytes = Buffer.concat(chunks);
+            const raw = request.raw && status >= 200 && status < 300;
+            resolve({ kind: 'response', status, body: raw ? bytes : parseBody(bytes.toString('utf8')) });
+          });
           res.on('error', unreachable);
         },
       );

@@ -32,10 +32,14 @@ const list =
 
 const onOff = (on: boolean) => (on ? 'POST' : 'DELETE');
 
-type ChannelCommands = Omit<Pbx, keyof BridgeCommands | keyof SystemCommands>;
+type ChannelCommands = Omit<Pbx, keyof BridgeCommands | keyof SystemCommands | keyof MediaCommands>;
 type BridgeCommands = Pick<
   Pbx,
   'createBridge' | 'addToBridge' | 'removeFromBridge' | 'destroyBridge' | 'play' | 'stopPlayback' | 'moh'
+>;
+type MediaCommands = Pick<
+  Pbx,
+  'record' | 'stopRecording' | 'storedRecordingFile' | 'deleteStoredRecording' | 'setMailbox' | 'deleteMailbox'
 >;
 type SystemCommands = Pick<
   Pbx,
@@ -54,7 +58,12 @@ type SystemCommands = Pick<
 
 /** The Pbx port over ARI's REST interface. Stateless: it works whether or not the event socket is up. */
 export function createAriPbx(http: AriHttp, app: string): Pbx {
-  return { ...channelCommands(http, app), ...bridgeCommands(http), ...systemCommands(http) };
+  return {
+    ...channelCommands(http, app),
+    ...bridgeCommands(http),
+    ...mediaCommands(http),
+    ...systemCommands(http),
+  };
 }
 
 function channelCommands(http: AriHttp, app: string): ChannelCommands {
@@ -158,6 +167,40 @@ function bridgeCommands(http: AriHttp): BridgeCommands {
           `${'channelId' in target ? channel(target.channelId) : bridge(target.bridgeId)}/moh`,
         ),
       ),
+  };
+}
+
+/** Recordings (voicemail) and mailboxes (message waiting, res_mwi_external). */
+function mediaCommands(http: AriHttp): MediaCommands {
+  const stored = (name: string) => `/recordings/stored/${segment(name)}`;
+  return {
+    record: async (request) =>
+      done(
+        await http('POST', `${channel(request.channelId)}/record`, {
+          query: {
+            name: request.name,
+            format: request.format,
+            maxDurationSeconds: request.maxDurationSeconds,
+            maxSilenceSeconds: request.maxSilenceSeconds,
+            terminateOn: request.terminateOn,
+            beep: request.beep,
+            ifExists: request.ifExists,
+          },
+        }),
+      ),
+    stopRecording: async (name) => done(await http('POST', `/recordings/live/${segment(name)}/stop`)),
+    storedRecordingFile: async (name) =>
+      toOutcome(await http('GET', `${stored(name)}/file`, { raw: true }), (body) =>
+        Buffer.isBuffer(body) ? body : Buffer.alloc(0),
+      ),
+    deleteStoredRecording: async (name) => done(await http('DELETE', stored(name))),
+    setMailbox: async (name, counts) =>
+      done(
+        await http('PUT', `/mailboxes/${segment(name)}`, {
+          query: { oldMessages: counts.oldMessages, newMessages: counts.newMessages },
+        }),
+      ),
+    deleteMailbox: async (name) => done(await http('DELETE', `/mailboxes/${segment(name)}`)),
   };
 }
 

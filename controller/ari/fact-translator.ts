@@ -128,6 +128,25 @@ const translators: Record<string, Translate> = {
       state: text(playback.state),
     };
   },
+  RecordingFinished: (event) => {
+    const recording = isObject(event.recording) ? event.recording : {};
+    const duration = optionalNumber(recording.duration);
+    return {
+      kind: 'recording-finished',
+      name: text(recording.name),
+      targetUri: text(recording.target_uri),
+      ...(duration !== undefined ? { durationSeconds: duration } : {}),
+    };
+  },
+  RecordingFailed: (event) => {
+    const recording = isObject(event.recording) ? event.recording : {};
+    return {
+      kind: 'recording-failed',
+      name: text(recording.name),
+      targetUri: text(recording.target_uri),
+      cause: text(recording.cause),
+    };
+  },
   ChannelTransfer: transferFact,
   EndpointStateChange: (event) => ({ kind: 'endpoint-state-changed', ...toEndpointInfo(event.endpoint) }),
   DeviceStateChanged: (event) => {

@@ -95,7 +95,13 @@ export type PbxFact =
       state: string;
       channelIds: string[];
     }
-  | { kind: 'device-state-changed'; name: string; state: string };
+  | { kind: 'device-state-changed'; name: string; state: string }
+  /**
+   * RecordingFinished: a channel's recording ended (its length, `#`, silence, or the caller hanging up: Asterisk
+   * closes and keeps the file either way, res_stasis_recording.c) and is stored as `name`.
+   */
+  | { kind: 'recording-finished'; name: string; targetUri: string; durationSeconds?: number }
+  | { kind: 'recording-failed'; name: string; targetUri: string; cause: string };
 
 export type PbxFactKind = PbxFact['kind'];
 
@@ -118,6 +124,8 @@ export function channelIdOf(fact: PbxFact): string | undefined {
     case 'transfer-requested':
     case 'endpoint-state-changed':
     case 'device-state-changed':
+    case 'recording-finished':
+    case 'recording-failed':
       return undefined;
     default: {
       const never: never = fact;

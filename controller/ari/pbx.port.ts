@@ -95,6 +95,22 @@ export interface Snoop {
   appArgs: string;
 }
 
+/**
+ * `POST /channels/{id}/record`: the channel (answered, in Stasis, in no bridge) is recorded into Asterisk's recording
+ * directory as `<name>.<format>`; the recording's end comes as a `recording-finished` (also when the caller hangs
+ * up: the file is kept) or `recording-failed` fact.
+ */
+export interface RecordRequest {
+  channelId: string;
+  name: string;
+  format: 'wav';
+  maxDurationSeconds: number;
+  maxSilenceSeconds: number;
+  terminateOn: 'none' | 'any' | '#' | '*';
+  beep: boolean;
+  ifExists: 'fail' | 'overwrite' | 'append';
+}
+
 export interface EndpointInfo {
   technology: string;
   resource: string;
@@ -133,6 +149,19 @@ export interface Pbx {
 
   play(request: Play): Promise<Outcome>;
   stopPlayback(playbackId: string): Promise<Outcome>;
+
+  record(request: RecordRequest): Promise<Outcome>;
+  /** Stops a live recording and keeps what it has (`POST /recordings/live/{name}/stop`). */
+  stopRecording(name: string): Promise<Outcome>;
+  /** A finished recording's file as Asterisk stored it (`GET /recordings/stored/{name}/file`). */
+  storedRecordingFile(name: string): Promise<Outcome<Buffer>>;
+  deleteStoredRecording(name: string): Promise<Outcome>;
+  /**
+   * A mailbox's message counts (`PUT /mailboxes/{name}`, res_mwi_external): endpoints whose `mailboxes` name it get
+   * message-summary NOTIFYs (the message lamp). Asterisk forgets them when it restarts.
+   */
+  setMailbox(name: string, counts: { newMessages: number; oldMessages: number }): Promise<Outcome>;
+  deleteMailbox(name: string): Promise<Outcome>;
 
   setDeviceState(
     name: string,

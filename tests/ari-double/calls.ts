@@ -174,7 +174,9 @@ export function phoneSendsDtmf(sim: Sim, call: PhoneCall, digits: string): void 
         if (peer) phoneSide.dtmf(sim, peer, digit);
         return;
       }
-      if (ch.inStasis) emitChannel(sim, 'ChannelDtmfReceived', ch, { digit, duration_ms: 180 });
+      if (!ch.inStasis) return;
+      emitChannel(sim, 'ChannelDtmfReceived', ch, { digit, duration_ms: 180 });
+      sim.recordings.dtmf(ch, digit);
     });
   });
 }

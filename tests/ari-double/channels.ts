@@ -176,6 +176,8 @@ export function teardown(sim: Sim, ch: Channel, cause = 16, techCause?: number):
   ch.gone = true;
   if (ch.bridgeId) leaveBridge(sim, ch, 'hangup');
   failPlaybacksOf(sim, `channel:${ch.id}`);
+  // ast_play_and_record_full returns on the hang-up: RecordingFinished (the file kept) before StasisEnd.
+  sim.recordings.channelGone(ch);
   const partner = ch.localPartnerId ? sim.channels.get(ch.localPartnerId) : undefined;
   if (ch.kind === 'local' && (!partner || partner.gone))
     emitChannel(sim, 'ChannelHangupRequest', ch, { cause: 16 });

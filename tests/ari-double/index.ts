@@ -47,6 +47,10 @@ export interface AriDouble {
   observe(observer: (record: DoubleTrace) => void): () => void;
   /** Push an arbitrary event to every connected application socket. */
   emitRaw(event: { type: string } & Record<string, unknown>): void;
+  /** Mailboxes as set through `/mailboxes` (message waiting). */
+  mailboxes(): { name: string; newMessages: number; oldMessages: number }[];
+  /** Finished recordings: name, file (a WAV in the double's recordings directory), length, whose tones it holds. */
+  storedRecordings(): { name: string; file: string; durationMs: number; sources: string[] }[];
   /** Stop timers, close sockets and the server. */
   close(): Promise<void>;
 }
@@ -73,6 +77,8 @@ export async function startAriDouble(opts: DoubleOptions = {}): Promise<AriDoubl
     channels: () => [...sim.channels.values()].filter((c) => !c.gone).map((c) => channelSnapshot(c)),
     bridges: () => [...sim.bridges.values()].map((b) => bridgeSnapshot(b)),
     deviceStates: () => listDeviceStates(sim),
+    mailboxes: () => [...sim.mailboxes.boxes.values()].map((b) => ({ ...b })),
+    storedRecordings: () => [...sim.recordings.stored.values()].map((r) => ({ ...r })),
     observe: (observer) => {
       sim.observers.add(observer);
       return () => sim.observers.delete(observer);
@@ -87,6 +93,7 @@ export async function startAriDouble(opts: DoubleOptions = {}): Promise<AriDoubl
       for (const c of running.wss.clients) c.terminate();
       running.server.closeAllConnections();
       await new Promise<void>((resolve) => running.server.close(() => resolve()));
+      sim.recordings.close();
     },
   };
 }
@@ -102,6 +109,8 @@ function restart(sim: Sim, closeSockets: () => void): void {
   sim.bridges.clear();
   sim.playbacks.clear();
   sim.deviceStates.clear();
+  sim.mailboxes.restart();
+  for (const rec of [...sim.recordings.live.values()]) sim.recordings.finish(rec);
   sim.apps.clear();
   sim.config.restart();
 }

@@ -1,4 +1,5 @@
 /** Simulated SIP phones (like the baresip desk phones and JsSIP webphones used against a real Asterisk). */
+import type { MessageSummary } from './mailboxes.js';
 import type { Sim } from './sim.js';
 import type { CallerId } from './types.js';
 import type { PhoneCall, PhoneEvent, PhoneEventKind } from './phone-types.js';
@@ -42,6 +43,8 @@ export class SimPhone {
   readonly address: string | undefined;
   readonly calls: PhoneCall[] = [];
   readonly events: PhoneEvent[] = [];
+  /** Every unsolicited message-summary NOTIFY this phone got (message waiting: `mailboxes.ts`). */
+  readonly messageSummaries: MessageSummary[] = [];
   private readonly handedOut = new Set<string>();
   private readonly waiters: (() => void)[] = [];
 

@@ -67,6 +67,11 @@ function validTone(media: string): boolean {
 
 function scheduleFileEnd(sim: Sim, pb: Playback): void {
   const media = pb.media[pb.index] ?? '';
+  // `recording:<name>` plays a stored recording; one that does not exist fails at once.
+  if (media.startsWith('recording:') && !sim.recordings.stored.has(media.slice('recording:'.length))) {
+    pb.timer = sim.later(0, () => fileFailed(sim, pb));
+    return;
+  }
   if (!isTone(media)) {
     pb.timer = sim.later(sim.playbackDuration(media), () => {
       playedOut(sim, pb.targetUri, media);

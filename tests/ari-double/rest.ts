@@ -14,7 +14,9 @@ export interface RestRequest {
 
 export interface RestResponse {
   status: number;
+  /** JSON, or the bytes of a file (a stored recording) sent as `contentType`. */
   body?: unknown;
+  contentType?: string;
 }
 
 export type Handler = (req: RestRequest) => RestResponse;

@@ -9,6 +9,7 @@ import { apiDoc, apiDocName } from './api-docs.js';
 import { channelRoutes } from './routes-channels.js';
 import { bridgeRoutes } from './routes-bridges.js';
 import { miscRoutes } from './routes-misc.js';
+import { mediaRoutes } from './routes-media.js';
 import { ensureApp } from './events.js';
 
 export interface RunningServer {
@@ -22,6 +23,7 @@ function buildRouter(): Router {
   channelRoutes(r);
   bridgeRoutes(r);
   miscRoutes(r);
+  mediaRoutes(r);
   return r;
 }
 
@@ -30,6 +32,11 @@ function send(res: ServerResponse, out: RestResponse): void {
   if (out.status === 401) headers['WWW-Authenticate'] = 'Basic realm="Asterisk REST Interface"';
   if (out.body === undefined) {
     res.writeHead(out.status, headers).end();
+    return;
+  }
+  if (Buffer.isBuffer(out.body)) {
+    res.writeHead(out.status, { ...headers, 'Content-Type': out.contentType ?? 'application/octet-stream' });
+    res.end(out.body);
     return;
   }
   res.writeHead(out.status, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify(out.body));

@@ -2,6 +2,8 @@
 import type { AppState, Bridge, Channel, DoubleTrace, Playback } from './types.js';
 import type { ConfigStore } from './config-objects.js';
 import type { SimPhone } from './phones.js';
+import { Recordings } from './recordings.js';
+import { Mailboxes } from './mailboxes.js';
 
 export interface DoubleOptions {
   /** ARI user name (default "ari"). */
@@ -38,6 +40,8 @@ export class Sim {
   readonly phones = new Map<string, SimPhone>();
   readonly observers = new Set<(record: DoubleTrace) => void>();
   config!: ConfigStore;
+  readonly recordings = new Recordings(this);
+  readonly mailboxes = new Mailboxes(this);
   private readonly timers = new Set<NodeJS.Timeout>();
   private uniqueSeq = 0;
   private pjsipSeq = 0;
@@ -105,6 +109,9 @@ export class Sim {
   }
 
   playbackDuration(media: string): number {
+    // A stored recording plays for as long as it is (unless the test's own function says otherwise).
+    const recorded = media.startsWith('recording:') ? this.recordings.stored.get(media.slice(10)) : undefined;
+    if (recorded && typeof this.opts.playbackMs !== 'function') return recorded.durationMs;
     const p = this.opts.playbackMs;
     return typeof p === 'function' ? p(media) : p;
   }

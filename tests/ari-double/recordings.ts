@@ -1,0 +1,160 @@
+/**
+ * Channel recordings (`POST /channels/{id}/record`) and stored recordings, as res_stasis_recording does them: the
+ * channel is answered, RecordingStarted, then the recording ends by `maxDurationSeconds`, the `terminateOn` digit or
+ * the channel hanging up (`ast_play_and_record_full` returns and the recording is COMPLETE either way: the file is
+ * kept) with RecordingFinished carrying its `duration`. The file is a real WAV (8 kHz, 16-bit mono, as Asterisk's
+ * `wav` format) holding a sine per phone the channel heard from (`toneHzOf`), written into the double's recordings
+ * directory, so a test can measure whose voice a message holds. Silence detection is not modelled.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Sim } from './sim.js';
+import type { Channel } from './types.js';
+import { emit } from './events.js';
+import { answer } from './channel-ops.js';
+import { callOf } from './phone-side.js';
+
+export interface LiveRecording {
+  name: string;
+  format: string;
+  channelId: string;
+  targetUri: string;
+  terminateOn: string;
+  startedAt: number;
+  /** Who the channel heard from while recording began (each phone's tone). */
+  sources: string[];
+  timer?: NodeJS.Timeout;
+  state: 'recording' | 'done' | 'failed';
+}
+
+export interface StoredRecording {
+  name: string;
+  format: string;
+  file: string;
+  durationMs: number;
+  sources: string[];
+}
+
+/** The tone of a phone in recordings: a stable frequency per phone id (300-1875 Hz in 25 Hz steps). */
+export function toneHzOf(phoneId: string): number {
+  let hash = 0;
+  for (const c of phoneId) hash = (hash * 31 + c.charCodeAt(0)) % 64;
+  return 300 + hash * 25;
+}
+
+export class Recordings {
+  readonly live = new Map<string, LiveRecording>();
+  readonly stored = new Map<string, StoredRecording>();
+  private dirPath: string | undefined;
+
+  constructor(private readonly sim: Sim) {}
+
+  get dir(): string {
+    this.dirPath ??= mkdtempSync(join(tmpdir(), 'ari-double-recordings-'));
+    return this.dirPath;
+  }
+
+  /** Starts recording; a problem is the HTTP status and message Asterisk answers with. */
+  start(
+    ch: Channel,
+    p: { name: string; format: string; maxDurationSeconds: number; terminateOn: string; ifExists: string },
+  ): { status: number; message: string } | LiveRecording {
+    if (p.format !== 'wav') return { status: 422, message: 'Recording format is unknown on this system' };
+    if (ch.bridgeId) return { status: 409, message: 'Channel is in a bridge' };
+    if (this.live.has(p.name) || (this.stored.has(p.name) && p.ifExists === 'fail'))
+      return { status: 409, message: 'Recording with the same name already exists on the system' };
+    if (ch.state !== 'Up') answer(this.sim, ch);
+    const found = callOf(this.sim, ch);
+    const rec: LiveRecording = {
+      name: p.name,
+      format: p.format,
+      channelId: ch.id,
+      targetUri: `channel:${ch.id}`,
+      terminateOn: p.terminateOn,
+      startedAt: Date.now(),
+      sources: found ? [found.phone.id] : [],
+      state: 'recording',
+    };
+    this.live.set(p.name, rec);
+    this.emitRecording('RecordingStarted', rec);
+    if (p.maxDurationSeconds > 0)
+      rec.timer = this.sim.later(p.maxDurationSeconds * 1000, () => this.finish(rec));
+    return rec;
+  }
+
+  /** A digit from the recorded channel's phone: `terminateOn` ends the recording. */
+  dtmf(ch: Channel, digit: string): void {
+    for (const rec of this.live.values()) {
+      if (rec.channelId !== ch.id) continue;
+      if (rec.terminateOn === 'any' || rec.terminateOn === digit) this.finish(rec);
+    }
+  }
+
+  /** The channel went: its recording completes with what it has. */
+  channelGone(ch: Channel): void {
+    for (const rec of [...this.live.values()]) if (rec.channelId === ch.id) this.finish(rec);
+  }
+
+  finish(rec: LiveRecording): void {
+    if (rec.state !== 'recording') return;
+    this.sim.cancel(rec.timer);
+    rec.state = 'done';
+    this.live.delete(rec.name);
+    const durationMs = Date.now() - rec.startedAt;
+    const file = join(this.dir, `${rec.name}.${rec.format}`);
+    writeFileSync(file, wavOf(durationMs, rec.sources.map(toneHzOf)));
+    this.stored.set(rec.name, { name: rec.name, format: rec.format, file, durationMs, sources: rec.sources });
+    this.emitRecording('RecordingFinished', rec, { duration: Math.floor(durationMs / 1000) });
+  }
+
+  snapshot(rec: LiveRecording, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { name: rec.name, format: rec.format, target_uri: rec.targetUri, state: rec.state, ...extra };
+  }
+
+  deleteStored(name: string): boolean {
+    const stored = this.stored.get(name);
+    if (!stored) return false;
+    rmSync(stored.file, { force: true });
+    this.stored.delete(name);
+    return true;
+  }
+
+  /** Asterisk restarting keeps its files (they are on disk); the double's go when it closes. */
+  close(): void {
+    if (this.dirPath) rmSync(this.dirPath, { recursive: true, force: true });
+  }
+
+  private emitRecording(type: string, rec: LiveRecording, extra: Record<string, unknown> = {}): void {
+    const ch = this.sim.channels.get(rec.channelId);
+    emit(this.sim, type, { recording: this.snapshot(rec, extra) }, { channels: ch ? [ch] : [] });
+  }
+}
+
+/** A WAV file (PCM 16-bit mono 8 kHz) of `ms` milliseconds: the sum of sines at `tones` (silence without any). */
+export function wavOf(ms: number, tones: number[]): Buffer {
+  const rate = 8000;
+  const samples = Math.round((ms / 1000) * rate);
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) {
+    let v = 0;
+    for (const hz of tones) v += Math.sin((2 * Math.PI * hz * i) / rate);
+    const scaled = tones.length > 0 ? (v / tones.length) * 0.3 : 0;
+    data.writeInt16LE(Math.round(scaled * 32767), i * 2);
+  }
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVE', 8);
+  header.write('fmt ', 12);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
