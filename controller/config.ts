@@ -113,6 +113,14 @@ export const configSchema = z.object({
     .refine(isTimeZone, { message: 'an IANA time zone such as Europe/Paris or America/New_York' }),
   /** A hot desk left without a call placed or received this long logs out by itself (0: never). */
   HOTDESK_IDLE_MINUTES: int(240, 0, 7 * 24 * 60),
+  /**
+   * Where the controller keeps its copy of each voicemail message (a WAV fetched from Asterisk's stored recording,
+   * served by `GET /api/voicemail/{id}/audio`); Asterisk keeps its own to play it to phones.
+   */
+  VOICEMAIL_DIR: z.string().min(1).default('data/voicemail'),
+  /** The longest message a caller may leave, and the silence that ends one. */
+  VOICEMAIL_MAX_SECONDS: int(180, 5, 3600),
+  VOICEMAIL_SILENCE_SECONDS: int(5, 0, 60),
   /** Presence is recomputed from Asterisk (endpoints and channels) this often, beside every (re)connect. */
   PRESENCE_RECONCILE_SECONDS: int(30, 1, 3600),
   /** Every hot desk logs out at this time of day (HH:MM, PBX_TIME_ZONE); empty: never. */

@@ -1,4 +1,5 @@
 import type { SipObjectType } from '../../ari/pbx.port.js';
+import { mailboxNameOf } from '../voicemail/mailbox-names.js';
 
 /**
  * The res_pjsip sorcery objects behind each SIP account, as attribute -> value. Pure: what the database says a user
@@ -78,7 +79,8 @@ export function accountsOf(owner: AccountOwner): SipAccount[] {
       account(
         owner.id,
         owner.sipPassword,
-        { ...deskEndpoint, callerid: callerId },
+        // A hot desk's message lamp follows the user logged in on it.
+        { ...deskEndpoint, callerid: callerId, ...mailboxesOf(owner.loggedIn?.extension) },
         aor(1, 30),
         `device:${owner.id}`,
       ),
@@ -89,18 +91,26 @@ export function accountsOf(owner: AccountOwner): SipAccount[] {
     account(
       owner.extension,
       owner.sipPassword,
-      { ...deskEndpoint, callerid: callerId },
+      { ...deskEndpoint, callerid: callerId, ...mailboxesOf(owner.extension) },
       aor(2, 30),
       `desk:${owner.id}`,
     ),
     account(
       webAccountId(owner.extension),
       owner.sipPassword,
-      { ...webrtcEndpoint, callerid: callerId },
+      { ...webrtcEndpoint, callerid: callerId, ...mailboxesOf(owner.extension) },
       aor(5),
       `webrtc:${owner.id}`,
     ),
   ];
+}
+
+/**
+ * `mailboxes`: res_pjsip_mwi sends the phone unsolicited message-summary NOTIFYs for the user's mailbox (voicemail:
+ * the counts are set through ARI `/mailboxes`). A user without an enabled mailbox has no counts: nothing is sent.
+ */
+function mailboxesOf(extension: string | undefined): SipFields {
+  return extension ? { mailboxes: mailboxNameOf(extension) } : {};
 }
 
 export const webAccountId = (extension: string) => `${extension}-web`;
