@@ -88,6 +88,9 @@ import { inboundRouteEventVisible } from './features/routing/inbound-routes.even
 import { inboundRoutesRoutes } from './features/routing/inbound-routes.routes.js';
 import { createInboundRoutesService } from './features/routing/inbound-routes.service.js';
 import { createRoutingService } from './features/routing/routing.service.js';
+import { createVoicemail } from './features/voicemail/voicemail.feature.js';
+import { voicemailEventVisible } from './features/voicemail/voicemail.events.js';
+import { voicemailRoutes } from './features/voicemail/voicemail.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -333,6 +336,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     calls.dialPlan.handle('hotdesk-logout', phone.onLogout);
     calls.dialPlan.guard(phone.guestGuard);
   }
+  // Voicemail (issue 17): unanswered calls to a user with a mailbox, *97/*98, the message lamps.
+  const voicemail = createVoicemail({
+    db,
+    bus,
+    logger,
+    redis,
+    redisPrefix: config.REDIS_PREFIX,
+    settings: {
+      dir: config.VOICEMAIL_DIR,
+      maxSeconds: config.VOICEMAIL_MAX_SECONDS,
+      silenceSeconds: config.VOICEMAIL_SILENCE_SECONDS,
+    },
+    telephony: pbxConnection && calls && collector ? { connection: pbxConnection, calls, collector } : undefined,
+  });
+  await voicemail.start();
   const snapshot: Record<string, SnapshotSource> = { presence: (principal) => presence.listFor(principal) };
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
   if (parking) snapshot.parkSlots = async () => parking.slots();
@@ -367,6 +385,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(presenceRoutes(presence, createPresenceStatusService(db, bus), auth));
       await api.register(trunksRoutes(createTrunksService({ db, bus }), auth));
       await api.register(inboundRoutesRoutes(createInboundRoutesService({ db, bus, plan: phonePlan }), auth));
+      await api.register(voicemailRoutes(voicemail.settings, voicemail.messages, auth));
       await api.register(
         eventsGateway({
           bus,
@@ -384,6 +403,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
             presenceEventVisible,
             trunkEventVisible,
             inboundRouteEventVisible,
+            voicemailEventVisible,
           ]),
           recheckSeconds: config.WS_RECHECK_SECONDS,
         }),
@@ -402,6 +422,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     presence,
     async close() {
       await server.close();
+      voicemail.stop();
       await presence.stop();
       featureCodes?.stop();
       routing.stop();

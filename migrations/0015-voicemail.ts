@@ -39,7 +39,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await sql`ALTER TABLE call_logs DROP CONSTRAINT IF EXISTS call_logs_disposition_check`.execute(db);
   await sql`ALTER TABLE call_logs ADD CONSTRAINT call_logs_disposition_check CHECK (disposition IN
-    ('answered', 'busy', 'no-answer', 'unavailable', 'unknown-number', 'cancelled', 'failed', 'voicemail'))`.execute(db);
+    ('answered', 'busy', 'no-answer', 'unavailable', 'unknown-number', 'cancelled', 'failed', 'voicemail'))`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

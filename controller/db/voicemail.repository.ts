@@ -55,7 +55,11 @@ export function toStoredMessage(row: VoicemailMessageRow): StoredMessage {
 }
 
 export async function mailboxOf(db: Db, userId: string): Promise<MailboxSettings> {
-  const row = await db.selectFrom('voicemail_boxes').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  const row = await db
+    .selectFrom('voicemail_boxes')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return toSettings(userId, row);
 }
 
@@ -128,7 +132,10 @@ export async function messagesOf(db: Db, userId: string): Promise<StoredMessage[
   return rows.map(toStoredMessage);
 }
 
-export async function countsOf(db: Db, userId: string): Promise<{ newMessages: number; oldMessages: number }> {
+export async function countsOf(
+  db: Db,
+  userId: string,
+): Promise<{ newMessages: number; oldMessages: number }> {
   const row = await db
     .selectFrom('voicemail_messages')
     .select([
@@ -141,7 +148,11 @@ export async function countsOf(db: Db, userId: string): Promise<{ newMessages: n
 }
 
 /** Newest first, cursor = the last row's id (as call logs). */
-export async function listMessages(db: Db, scope: UserScope, page: PageRequest): Promise<Page<VoicemailMessage>> {
+export async function listMessages(
+  db: Db,
+  scope: UserScope,
+  page: PageRequest,
+): Promise<Page<VoicemailMessage>> {
   let query = db.selectFrom('voicemail_messages').selectAll();
   if (scope.kind !== 'all')
     query = query.where('mailbox_user_id', 'in', scopeMembers(scope).select('users.id'));
@@ -156,7 +167,12 @@ export async function listMessages(db: Db, scope: UserScope, page: PageRequest):
     .orderBy('id', 'desc')
     .limit(page.limit + 1)
     .execute();
-  return toPage(rows, page.limit, (row) => [row.id], (row) => publicMessage(toStoredMessage(row)));
+  return toPage(
+    rows,
+    page.limit,
+    (row) => [row.id],
+    (row) => publicMessage(toStoredMessage(row)),
+  );
 }
 
 export async function setHeard(db: Db, id: string, heard: boolean): Promise<StoredMessage | undefined> {
@@ -170,7 +186,11 @@ export async function setHeard(db: Db, id: string, heard: boolean): Promise<Stor
 }
 
 export async function deleteMessage(db: Db, id: string): Promise<StoredMessage | undefined> {
-  const row = await db.deleteFrom('voicemail_messages').where('id', '=', id).returningAll().executeTakeFirst();
+  const row = await db
+    .deleteFrom('voicemail_messages')
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
   return row && toStoredMessage(row);
 }
 

@@ -49,7 +49,9 @@ export class Mailboxes {
 
   private notify(box: MailboxState): void {
     for (const endpointId of this.sim.config.endpointIds()) {
-      const listed = (this.sim.config.endpointField(endpointId, 'mailboxes') ?? '').split(',').map((m) => m.trim());
+      const listed = (this.sim.config.endpointField(endpointId, 'mailboxes') ?? '')
+        .split(',')
+        .map((m) => m.trim());
       if (!listed.includes(box.name)) continue;
       const phone = this.sim.config.registeredPhone(endpointId);
       if (!phone) continue;

@@ -37,7 +37,9 @@ function mailboxCount(value: string | undefined): number | undefined {
 export function mediaRoutes(r: Router): void {
   const stored = '/recordings/stored/{recordingName}';
   r.add('POST', '/channels/{channelId}/record', record)
-    .add('GET', '/recordings/stored', ({ sim }) => ok([...sim.recordings.stored.values()].map(storedSnapshot)))
+    .add('GET', '/recordings/stored', ({ sim }) =>
+      ok([...sim.recordings.stored.values()].map(storedSnapshot)),
+    )
     .add('GET', stored, ({ sim, path }) => {
       const found = sim.recordings.stored.get(path.recordingName ?? '');
       return found ? ok(storedSnapshot(found)) : err(404, 'Recording not found');
@@ -56,7 +58,9 @@ export function mediaRoutes(r: Router): void {
       sim.recordings.finish(live);
       return ok();
     })
-    .add('GET', '/mailboxes', ({ sim }) => ok([...sim.mailboxes.boxes.values()].map((b) => sim.mailboxes.snapshot(b))))
+    .add('GET', '/mailboxes', ({ sim }) =>
+      ok([...sim.mailboxes.boxes.values()].map((b) => sim.mailboxes.snapshot(b))),
+    )
     .add('GET', '/mailboxes/{mailboxName}', ({ sim, path }) => {
       const box = sim.mailboxes.boxes.get(path.mailboxName ?? '');
       return box ? ok(sim.mailboxes.snapshot(box)) : err(404, 'Mailbox is does not exist');

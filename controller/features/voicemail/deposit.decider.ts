@@ -39,7 +39,11 @@ export const greetingPlaybackId = (d: Deposit) => `${d.recordingName}-greeting`;
 export const goodbyePlaybackId = (d: Deposit) => `${d.recordingName}-goodbye`;
 
 /** The first step: the caller (answered by the shell) hears the greeting. */
-export function startDeposit(channelId: string, recordingName: string, greeting: readonly string[]): DepositStep {
+export function startDeposit(
+  channelId: string,
+  recordingName: string,
+  greeting: readonly string[],
+): DepositStep {
   const deposit: Deposit = { channelId, recordingName, phase: 'greeting', callerGone: false };
   return { deposit, effects: [{ kind: 'play', playbackId: greetingPlaybackId(deposit), media: greeting }] };
 }
@@ -59,7 +63,8 @@ export function decideDeposit(d: Deposit, input: DepositInput): DepositStep {
     case 'playback-finished':
       if (d.phase === 'greeting' && input.playbackId === greetingPlaybackId(d))
         return input.ok ? to('recording', [{ kind: 'record', name: d.recordingName }]) : to('done');
-      if (d.phase === 'goodbye' && input.playbackId === goodbyePlaybackId(d)) return to('done', [{ kind: 'hangup' }]);
+      if (d.phase === 'goodbye' && input.playbackId === goodbyePlaybackId(d))
+        return to('done', [{ kind: 'hangup' }]);
       return to(d.phase);
     case 'recording-finished': {
       if (d.phase !== 'recording') return to(d.phase);
@@ -69,10 +74,13 @@ export function decideDeposit(d: Deposit, input: DepositInput): DepositStep {
     case 'recording-failed':
       return d.phase === 'recording' ? goodbye([]) : to(d.phase);
     case 'caller-left':
-      if (d.phase === 'recording') return to('recording', [{ kind: 'arm-recording-timeout' }], { callerGone: true });
+      if (d.phase === 'recording')
+        return to('recording', [{ kind: 'arm-recording-timeout' }], { callerGone: true });
       return to('done', [], { callerGone: true });
     case 'recording-timeout':
-      return d.phase === 'recording' ? to('done', [{ kind: 'keep-message', name: d.recordingName }]) : to(d.phase);
+      return d.phase === 'recording'
+        ? to('done', [{ kind: 'keep-message', name: d.recordingName }])
+        : to(d.phase);
     default: {
       const never: never = input;
       throw new Error(`unknown deposit input ${JSON.stringify(never)}`);

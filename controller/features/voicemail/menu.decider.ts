@@ -5,12 +5,7 @@
  * shell (`voicemail-phone.ts`) feeds it digits, playback ends, recording ends and timeouts, and carries out its
  * effects.
  */
-import {
-  messageMedia,
-  OPTIONS_MEDIA,
-  PROMPTS,
-  summaryMedia,
-} from './voicemail-prompts.js';
+import { messageMedia, OPTIONS_MEDIA, PROMPTS, summaryMedia } from './voicemail-prompts.js';
 
 export interface MenuMessage {
   id: string;
@@ -41,6 +36,7 @@ export type MenuEffect =
   | { kind: 'stop-playback'; playbackId: string }
   | { kind: 'mark-heard'; messageId: string }
   | { kind: 'delete-message'; messageId: string }
+  /** The prompt was heard: record the new greeting (`#` ends it). */
   | { kind: 'record-greeting' }
   | { kind: 'keep-greeting' }
   /** Wait this long for a digit after the options. */
@@ -76,7 +72,8 @@ function playMessage(menu: Menu, before: MenuEffect[] = []): MenuStep {
 }
 
 /** On to the next message (or the end). */
-const nextMessage = (menu: Menu, before: MenuEffect[] = []) => playMessage({ ...menu, index: menu.index + 1 }, before);
+const nextMessage = (menu: Menu, before: MenuEffect[] = []) =>
+  playMessage({ ...menu, index: menu.index + 1 }, before);
 
 export function decideMenu(menu: Menu, input: MenuInput): MenuStep {
   switch (input.kind) {
@@ -106,7 +103,10 @@ function onPlayed(menu: Menu): MenuStep {
     case 'message': {
       const message = current(menu)!;
       const heard: MenuEffect[] = message.heard ? [] : [{ kind: 'mark-heard', messageId: message.id }];
-      const marked = { ...menu, messages: menu.messages.map((m, i) => (i === menu.index ? { ...m, heard: true } : m)) };
+      const marked = {
+        ...menu,
+        messages: menu.messages.map((m, i) => (i === menu.index ? { ...m, heard: true } : m)),
+      };
       return play(marked, 'options', OPTIONS_MEDIA, heard);
     }
     case 'options':
@@ -116,6 +116,7 @@ function onPlayed(menu: Menu): MenuStep {
     case 'goodbye':
       return { menu: { ...menu, phase: 'done' }, effects: [{ kind: 'hangup' }] };
     case 'greeting':
+      return { menu, effects: [{ kind: 'record-greeting' }] };
     case 'done':
       return { menu, effects: [] };
     default: {
@@ -132,10 +133,7 @@ function onDigit(menu: Menu, digit: string): MenuStep {
   if (digit === '0') {
     // Afterwards the menu goes on where it was: the next message after the options, else this one (again).
     const index = menu.phase === 'options' ? menu.index : menu.index - 1;
-    return {
-      menu: { ...menu, index, phase: 'greeting', seq: menu.seq + 1 },
-      effects: [...stop, { kind: 'record-greeting' }],
-    };
+    return play({ ...menu, index }, 'greeting', PROMPTS.recordGreeting, stop);
   }
   if (menu.phase === 'summary') return { menu, effects: [] };
   const message = current(menu);
@@ -144,8 +142,15 @@ function onDigit(menu: Menu, digit: string): MenuStep {
     case '1':
       return playMessage(menu, stop);
     case '7': {
-      const left = { ...menu, messages: menu.messages.filter((_, i) => i !== menu.index), index: menu.index - 1 };
-      return play(left, 'confirm', PROMPTS.deleted, [...stop, { kind: 'delete-message', messageId: message.id }]);
+      const left = {
+        ...menu,
+        messages: menu.messages.filter((_, i) => i !== menu.index),
+        index: menu.index - 1,
+      };
+      return play(left, 'confirm', PROMPTS.deleted, [
+        ...stop,
+        { kind: 'delete-message', messageId: message.id },
+      ]);
     }
     case '9':
       return play(menu, 'confirm', PROMPTS.saved, [

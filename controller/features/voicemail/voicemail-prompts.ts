@@ -15,7 +15,9 @@ export function countOf(n: number): string[] {
  * What a caller hears before the beep: the recorded greeting, or "The person at extension 1 0 0 2 is unavailable"
  * ("…is on the phone" when busy); then "Please leave your message after the tone…" and the beep.
  */
-export function greetingMedia(greeting: { recording: string } | { extension: string; busy: boolean }): string[] {
+export function greetingMedia(
+  greeting: { recording: string } | { extension: string; busy: boolean },
+): string[] {
   const own =
     'recording' in greeting
       ? [`recording:${greeting.recording}`]
