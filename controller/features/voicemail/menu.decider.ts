@@ -22,6 +22,8 @@ export interface Menu {
   /** Each playback's id ends with a sequence number: facts of an older playback are ignored. */
   seq: number;
   prefix: string;
+  /** A message was played already ("first message" once, then "next message"). */
+  playedAny: boolean;
 }
 
 export type MenuInput =
@@ -54,7 +56,7 @@ export const playbackIdOf = (menu: Menu) => `${menu.prefix}-${menu.seq}`;
 export function startMenu(prefix: string, messages: MenuMessage[]): MenuStep {
   const ordered = [...messages.filter((m) => !m.heard), ...messages.filter((m) => m.heard)];
   const fresh = ordered.filter((m) => !m.heard).length;
-  const menu: Menu = { messages: ordered, index: 0, phase: 'summary', seq: 0, prefix };
+  const menu: Menu = { messages: ordered, index: 0, phase: 'summary', seq: 0, prefix, playedAny: false };
   return play(menu, 'summary', summaryMedia(fresh, ordered.length - fresh));
 }
 
@@ -68,7 +70,12 @@ const current = (menu: Menu) => menu.messages[menu.index];
 function playMessage(menu: Menu, before: MenuEffect[] = []): MenuStep {
   const message = current(menu);
   if (!message) return play(menu, 'goodbye', [...PROMPTS.noMore, ...PROMPTS.goodbye], before);
-  return play(menu, 'message', messageMedia(menu.index === 0, message.recordingName), before);
+  return play(
+    { ...menu, playedAny: true },
+    'message',
+    messageMedia(!menu.playedAny, message.recordingName),
+    before,
+  );
 }
 
 /** On to the next message (or the end). */
