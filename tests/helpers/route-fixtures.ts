@@ -117,6 +117,9 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
     body: { name: `Carrier ${unique()}`, host: 'sip.carrier.example', match: ['203.0.113.0/24'] },
   }),
   'PATCH /api/trunks/:id': () => ({ body: { callerId: '+14155550100' } }),
+  'PUT /api/users/:id/voicemail': () => ({ body: { enabled: false, pin: '1234' } }),
+  'GET /api/voicemail': () => ({ query: {} }),
+  'PATCH /api/voicemail/:id': () => ({ body: { heard: true } }),
 });
 
 /** Paging numbers for bodies, round the 800-899 range (a taken one is a 409, which the route tests accept). */
@@ -142,6 +145,8 @@ export interface Office {
   deviceId: string;
   callLogId: string;
   trunkId: string;
+  /** A voicemail message in team A's agent's mailbox (its audio file does not exist). */
+  voicemailId: string;
   /** A paging group with team A's agent in it, and a zone of it. */
   pagingGroupId: string;
   pagingZoneId: string;
@@ -179,6 +184,7 @@ export async function createOffice(app: App, db: Db): Promise<Office> {
     deviceId: '',
     callLogId: '',
     trunkId: '',
+    voicemailId: '',
     pagingGroupId: '',
     pagingZoneId: '',
     inboundRouteId: '',
@@ -192,6 +198,7 @@ export async function createOffice(app: App, db: Db): Promise<Office> {
   office.deviceId = await newDevice(office);
   office.trunkId = await newTrunk(office);
   office.inboundRouteId = await newInboundRoute(office);
+  office.voicemailId = await newVoicemailMessage(office);
   office.pagingGroupId = await newPagingGroup(office, [users.agent.extension]);
   office.pagingZoneId = await newPagingZone(office, [office.pagingGroupId]);
   office.callLogId = (
@@ -302,6 +309,25 @@ async function newDevice(office: Pick<Office, 'db'>): Promise<string> {
   return id;
 }
 
+async function newVoicemailMessage(office: Pick<Office, 'db' | 'users'>): Promise<string> {
+  const name = `vm-fixture-${unique()}`;
+  const { id } = await office.db
+    .insertInto('voicemail_messages')
+    .values({
+      mailbox_user_id: office.users.agent.id,
+      from_number: office.users.otherAgent.extension,
+      to_number: office.users.agent.extension,
+      call_id: null,
+      received_at: new Date(),
+      duration_seconds: 3,
+      recording_name: name,
+      file_path: `/nonexistent/${name}.wav`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
 async function newTrunk(office: Pick<Office, 'db'>): Promise<string> {
   const { id } = await office.db
     .insertInto('trunks')
@@ -355,6 +381,8 @@ async function idOf(office: Office, kind: string, fresh: boolean, contactId?: st
       return office.callLogId;
     case 'trunks':
       return fresh ? newTrunk(office) : office.trunkId;
+    case 'voicemail':
+      return fresh ? newVoicemailMessage(office) : office.voicemailId;
     case 'calls':
       return 'no-such-call';
     case 'pages':

@@ -54,6 +54,15 @@ const scopedByData: Record<string, Partial<Record<RoleName, string>>> = {
   'PUT /api/users/:id/speed-dials': {
     supervisor: "a user's speed dials are theirs (or an admin's) to change; their supervisor only reads them",
   },
+  'PUT /api/users/:id/voicemail': {
+    supervisor: "a user's mailbox PIN and greeting are theirs (or an admin's) to change; their supervisor only reads them",
+  },
+  'PATCH /api/voicemail/:id': {
+    supervisor: "marking a message heard is its owner's (or an admin's); their supervisor only lists and listens",
+  },
+  'DELETE /api/voicemail/:id': {
+    supervisor: "deleting a message is its owner's (or an admin's); their supervisor only lists and listens",
+  },
   'POST /api/parking/retrieve': {
     supervisor:
       "only admins pick a parked call up to an extension not their own (the fixture is the agent's)",
