@@ -140,6 +140,11 @@ describeLive('live: voicemail', () => {
     await sleep(2000);
     callee.hangup();
     await callee.waitFor('CALL_CLOSED', 10_000);
+    // baresip finishes its recording of the call when the call closes: measured now.
+    const listening = new Hearing(callee, calleeUp).tones({ from: playedAt - 2600, to: playedAt - 200 }, TONES);
+    console.log(`live voicemail: 1002 heard in the message ${JSON.stringify(listening)}`);
+    expect(listening['1001']).toBeGreaterThan(HEARD_DB);
+    expect(listening['1002']).toBeLessThan(SILENT_DB);
     const messages = await trace.stop();
     trace = undefined;
     const lamp = notifies(messages).map((m) => ({
