@@ -81,6 +81,7 @@ describeLive('live: voicemail', () => {
     caller.sendDtmf('#');
     const kept = await pbx.eventAfter(0, 'voicemail.new');
     await caller.waitFor('CALL_CLOSED', 10_000);
+    await sleep(700);
     const messageId = kept.data.id as string;
     console.log(`live voicemail: message ${messageId}, ${String(kept.data.durationSeconds)} s`);
     expect(kept.data.durationSeconds).toBeGreaterThanOrEqual(2);
@@ -133,12 +134,15 @@ describeLive('live: voicemail', () => {
     await sleep(2000);
     callee.hangup();
     await callee.waitFor('CALL_CLOSED', 10_000);
-    // baresip finishes its recording of the call when the call closes: measured now.
+    await sleep(700); // baresip closes the call's WAV files once the call has ended
     const listening = new Hearing(callee, calleeUp).tones(
       { from: playedAt - 2600, to: playedAt - 200 },
       TONES,
     );
-    console.log(`live voicemail: 1002 heard in the message ${JSON.stringify(listening)}`);
+    console.log(
+      `live voicemail: 1002 heard in the message ${JSON.stringify(listening)} (the message ended ` +
+        `${playedAt - calleeUp} ms into ${callee.recordings().at(-1)}, ${readWav(callee.recordings().at(-1)!).samples.length / 8000} s)`,
+    );
     expect(listening['1001']).toBeGreaterThan(HEARD_DB);
     expect(listening['1002']).toBeLessThan(SILENT_DB);
     const messages = await trace.stop();
