@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavOf } from '../ari-double/recordings.js';
-import { insertTeam, userWithClient, type ApiClient } from '../helpers/fixtures.js';
+import { insertTeam, userWithClient } from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** The voicemail API without Asterisk: mailbox settings, who reads and changes which messages, the audio. */
