@@ -350,7 +350,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     telephony: pbxConnection && calls && collector ? { connection: pbxConnection, calls, collector } : undefined,
   });
-  await voicemail.start();
+  voicemail.start();
   const snapshot: Record<string, SnapshotSource> = { presence: (principal) => presence.listFor(principal) };
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
   if (parking) snapshot.parkSlots = async () => parking.slots();

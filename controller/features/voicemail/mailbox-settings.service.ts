@@ -88,16 +88,30 @@ export function createMailboxSettings(deps: { db: Db; bus: EventBus; onChanged?:
   }
 
   return {
-    /** Loads who has a mailbox, then follows changes (from every instance, through the bus). */
-    async start(): Promise<() => void> {
+    /**
+     * Follows changes (from every instance, through the bus) and loads who has a mailbox: at once, and again every
+     * 5 s until it worked (the controller starts while PostgreSQL may still be away).
+     */
+    start(): () => void {
       const stop = deps.bus.subscribe((event) => {
         if (event.type === 'user.voicemail-changed') {
           if (event.data.enabled) enabled.add(event.data.userId);
           else enabled.delete(event.data.userId);
         } else if (event.type === 'user.deleted') enabled.delete((event.data as { id: string }).id);
       });
-      for (const box of await enabledMailboxes(db)) enabled.add(box.userId);
-      return stop;
+      let retry: NodeJS.Timeout | undefined;
+      const load = () =>
+        void enabledMailboxes(db)
+          .then((boxes) => boxes.forEach((box) => enabled.add(box.userId)))
+          .catch(() => {
+            retry = setTimeout(load, 5000);
+            retry.unref();
+          });
+      load();
+      return () => {
+        clearTimeout(retry);
+        stop();
+      };
     },
     get: async (actor: Principal, userId: string) => {
       const user = await readableUser(db, actor, userId);

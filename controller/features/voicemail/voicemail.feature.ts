@@ -86,8 +86,8 @@ export function createVoicemail(deps: VoicemailDeps) {
   return {
     settings,
     messages,
-    async start(): Promise<void> {
-      stops.push(await settings.start());
+    start(): void {
+      stops.push(settings.start());
       wireTelephony();
     },
     stop(): void {
