@@ -151,9 +151,10 @@ export async function countsOf(
 export async function listMessages(
   db: Db,
   scope: UserScope,
-  page: PageRequest,
+  page: PageRequest & { mailboxUserId?: string | undefined },
 ): Promise<Page<VoicemailMessage>> {
   let query = db.selectFrom('voicemail_messages').selectAll();
+  if (page.mailboxUserId) query = query.where('mailbox_user_id', '=', page.mailboxUserId);
   if (scope.kind !== 'all')
     query = query.where('mailbox_user_id', 'in', scopeMembers(scope).select('users.id'));
   if (page.cursor) {

@@ -132,6 +132,10 @@ describe('messages', () => {
     expect(second.json().nextCursor).toBeNull();
     expect((await agent.api.get('/api/voicemail?limit=0')).statusCode).toBe(400);
     expect((await agent.api.get('/api/voicemail?cursor=nonsense')).statusCode).toBe(400);
+    // One mailbox of the readable ones (the webphone lists its user's own): never widens what one may read.
+    expect(ids(await supervisor.api.get(`/api/voicemail?mailboxUserId=${teammate.user.id}`))).toEqual([mate]);
+    expect(ids(await supervisor.api.get(`/api/voicemail?mailboxUserId=${otherAgent.user.id}`))).toEqual([]);
+    expect((await agent.api.get('/api/voicemail?mailboxUserId=nope')).statusCode).toBe(400);
   });
 
   it('one message and its audio: 403 out of scope, 404 unknown; ranges are 206, a bad range 416', async () => {

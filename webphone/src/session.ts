@@ -8,6 +8,7 @@ import { partyNumber, type LiveCall, type User } from './api/types';
 import { createPhoneStore, type PhoneStore } from './phone/phone.store';
 import { SipPhone } from './phone/sip-phone';
 import { createStore, type Store } from './store';
+import { createMailbox, type Mailbox } from './voicemail/mailbox';
 
 export type AuthState =
   | { kind: 'signed-out'; error: string | null }
@@ -23,6 +24,8 @@ export interface Session {
   live: LiveStore;
   phoneState: PhoneStore;
   phone: SipPhone;
+  /** The user's own voicemail (list, count, player). */
+  voicemail: Mailbox;
   signIn(username: string, password: string): Promise<void>;
   resume(): Promise<void>;
   signOut(): void;
@@ -40,6 +43,10 @@ export function createSession(): Session {
   const phone = new SipPhone(phoneState);
   let events: EventsConnection | null = null;
   let credentials: Credentials | null = null;
+  const voicemail = createMailbox(async () => {
+    if (!credentials) throw new ApiError(401, 'unauthorized', 'You are signed out.');
+    return credentials.token();
+  });
 
   const refreshRecent = (creds: Credentials, user: User) =>
     creds
@@ -59,6 +66,8 @@ export function createSession(): Session {
       },
       onMessage: (message) => {
         live.dispatch({ type: 'message', message, receivedAt: Date.now() });
+        voicemail.onMessage(message);
+        if (message.type === 'snapshot') void voicemail.refresh(user.id).catch(() => undefined);
         if (message.type === 'call.ended' && involves(message.data as LiveCall, user.extension)) {
           void refreshRecent(creds, user);
         }
@@ -82,6 +91,7 @@ export function createSession(): Session {
     live,
     phoneState,
     phone,
+    voicemail,
     async signIn(username: string, password: string) {
       auth.dispatch({ kind: 'signing-in' });
       try {
@@ -119,6 +129,7 @@ export function createSession(): Session {
       if (credentials) void logout(credentials);
       credentials = null;
       live.dispatch({ type: 'reset' });
+      voicemail.reset();
       auth.dispatch({ kind: 'signed-out', error: reason });
     },
   };

@@ -36,6 +36,9 @@ export const messageSchema = z.object({
 });
 
 export const messagePageSchema = pageSchema(messageSchema);
-export const listMessagesQuery = z.strictObject(pageQueryShape);
+export const listMessagesQuery = z.strictObject({
+  ...pageQueryShape,
+  mailboxUserId: z.uuid().optional().describe("only this user's mailbox (within what the caller may read)"),
+});
 export const messageIdParams = z.object({ id: z.uuid() });
 export const messagePatchBody = z.strictObject({ heard: z.boolean() });

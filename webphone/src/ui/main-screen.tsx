@@ -14,6 +14,7 @@ import { PresencePanel } from './presence-panel';
 import { RecentCalls } from './recent-calls';
 import { TopBar } from './top-bar';
 import { useShortcuts } from './use-shortcuts';
+import { VoicemailPanel } from './voicemail-panel';
 
 export function MainScreen({ user, sipProblem }: { user: User; sipProblem: string | null }) {
   const session = useSession();
@@ -48,6 +49,7 @@ export function MainScreen({ user, sipProblem }: { user: User; sipProblem: strin
         <div className="side-column">
           <ParkPanel />
           <PresencePanel extension={user.extension} />
+          <VoicemailPanel />
           <RecentCalls />
         </div>
       </div>

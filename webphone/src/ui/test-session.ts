@@ -3,6 +3,7 @@ import { createPhoneStore } from '../phone/phone.store';
 import type { SipPhone } from '../phone/sip-phone';
 import type { AuthState, Session } from '../session';
 import { createStore } from '../store';
+import { createMailbox } from '../voicemail/mailbox';
 
 /** A session for component tests: real stores, a phone that records the commands it gets. */
 export function testSession() {
@@ -30,6 +31,7 @@ export function testSession() {
     live: createStore(initialLiveState, liveReducer),
     phoneState: createPhoneStore(),
     phone,
+    voicemail: createMailbox(async () => 'test-token'),
     signIn: async () => undefined,
     resume: async () => undefined,
     signOut: () => undefined,
