@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhoneCall, SimPhone } from '../ari-double/index.js';
+import { hashSecret } from '../../controller/features/auth/password.js';
 import { apiClient, type ApiClient } from '../helpers/fixtures.js';
 import { eventually, startTelephony, type Telephony, type TestUser } from '../helpers/telephony.js';
 import { login } from '../helpers/test-app.js';
@@ -25,6 +26,24 @@ beforeAll(async () => {
   const id = users['1002']!.id;
   expect((await admin.put(`/api/users/${id}/voicemail`, { enabled: true, pin: '2468' })).statusCode).toBe(
     200,
+  );
+  // The hot desk log-in's PIN (the user's), apart from the mailbox's.
+  await t.db
+    .updateTable('users')
+    .set({ pin_hash: await hashSecret('1357') })
+    .where('id', '=', id)
+    .execute();
+  const desk = await admin.post('/api/devices', {
+    id: 'desk1',
+    name: 'Desk 1',
+    hotdesk: true,
+    sipPassword: 'desk1-secret-pw',
+  });
+  expect(desk.statusCode, desk.body).toBe(201);
+  phones.desk1 = await eventually(
+    () => t.double.registerPhone('desk1', { password: 'desk1-secret-pw' }).catch(() => undefined),
+    3000,
+    'desk1 registered',
   );
   // In DND every call to 1002 goes to its mailbox at once.
   expect((await admin.put(`/api/users/${id}/dnd`, { enabled: true })).statusCode).toBe(200);
@@ -121,6 +140,34 @@ describe('*97 on the own phone', () => {
       'voicemail.updated',
     ]);
   }, 30_000);
+});
+
+describe('*97 on a hot desk logged in as the user', () => {
+  it('asks the mailbox PIN (a shared phone): a wrong one is "incorrect", the right one opens the own mailbox', async () => {
+    const login = await admin.post('/api/hotdesk/login', {
+      deviceId: 'desk1',
+      extension: '1002',
+      pin: '1357',
+    });
+    expect(login.statusCode, login.body).toBe(200);
+    const call = phones.desk1!.dial('*97');
+    await heard(call, 'sound:vm-password');
+    expect(call.prompts).not.toContain('sound:vm-login');
+    phones.desk1!.sendDtmf('1357#');
+    await heard(call, 'sound:vm-incorrect');
+    await heard(call, 'sound:vm-password', 2);
+    phones.desk1!.sendDtmf('2468#');
+    await heard(call, 'sound:vm-messages');
+    expect(call.prompts.slice(-4)).toEqual([
+      'sound:vm-youhave',
+      'sound:digits/2',
+      'sound:vm-Old',
+      'sound:vm-messages',
+    ]);
+    phones.desk1!.hangup();
+    await closed(call);
+    expect((await admin.post('/api/hotdesk/logout', { deviceId: 'desk1' })).statusCode).toBe(204);
+  });
 });
 
 describe('*98 any mailbox', () => {
