@@ -104,6 +104,16 @@ describe('park by blind transfer and pick up by dialling the slot', () => {
     await established(pickup);
     await eventually(() => phones['1003']!.hears(pickup).join() === '1001', 2000, '1003 hears 1001');
     expect(phones['1001']!.hears(outgoing)).toEqual(['1003']);
+    // The picked-up call names the parked caller and the device that dialled the slot (the webphone shows them).
+    const live = (await (await admin()).get('/api/calls')).json<{ items: Record<string, unknown>[] }>().items;
+    expect(live).toContainEqual(
+      expect.objectContaining({
+        from: expect.objectContaining({ number: '1001' }),
+        channels: expect.arrayContaining([
+          expect.objectContaining({ role: 'callee', endpoint: 'PJSIP/1003', state: 'up' }),
+        ]),
+      }),
+    );
     // The BLF update is carried out after the event is published: wait for Asterisk to have it.
     await eventually(
       () => t.double.deviceStates().some((d) => d.name === 'Stasis:park-701' && d.state === 'NOT_INUSE'),

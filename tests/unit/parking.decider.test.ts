@@ -229,7 +229,7 @@ describe('parking decider: pick-up', () => {
     const by = { number: '1003', name: 'Carol', userId: 'u3' };
     const handed = run([
       ...parked(),
-      [{ kind: 'retrieve-by-dial', channelId: 'R', endpoint: 'PJSIP/1003-1', by }, at(5)],
+      [{ kind: 'retrieve-by-dial', channelId: 'R', endpoint: 'PJSIP/1003', by }, at(5)],
     ]);
     expect(handed.kinds).toEqual(['handing-over']);
     expect(handed.effects).toEqual([
@@ -237,7 +237,7 @@ describe('parking decider: pick-up', () => {
         kind: 'hand-over',
         slot: '701',
         parked: { channelId: 'C', person: caller },
-        to: { channelId: 'R', person: by, up: false },
+        to: { channelId: 'R', endpoint: 'PJSIP/1003', person: by, up: false },
       },
     ]);
     const done = run([
@@ -307,7 +307,7 @@ describe('parking decider: timeout and recall', () => {
         kind: 'hand-over',
         slot: '701',
         parked: { channelId: 'C', person: caller },
-        to: { channelId: 'p1-r1', person: parker, up: true },
+        to: { channelId: 'p1-r1', endpoint: 'PJSIP/1002', person: parker, up: true },
       },
     ]);
     expect(result.state.handover).toMatchObject({ via: 'recall' });

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ChannelInfo, PbxFact } from '../../ari/pbx.facts.js';
 import type { Pbx } from '../../ari/pbx.port.js';
-import type { CallDirectory } from '../calls/call-directory.js';
+import { endpointResourceOf, type CallDirectory } from '../calls/call-directory.js';
 import type { ParkCodeRequest } from '../calls/call-runner.js';
 import type { CallParties, CallSide, CallsService } from '../calls/calls.service.js';
 import type { createParkPrompts } from './park-prompts.js';
@@ -119,7 +119,7 @@ export function createPhoneFlows(deps: PhoneFlowsDeps) {
     await runner.submit(park.id, {
       kind: 'retrieve-by-dial',
       channelId: channel.id,
-      endpoint: channel.name,
+      endpoint: dialledEndpointOf(channel.name),
       by,
     });
   }
@@ -151,4 +151,10 @@ export function createPhoneFlows(deps: PhoneFlowsDeps) {
   }
 
   return { onBlindTransfer, onParkCode, onSelfPark, onDialSlot, onAttendedTransfer, declineTransfer };
+}
+
+/** `PJSIP/1001-web-0000001a` → `PJSIP/1001-web` (the endpoint, as calls name their legs' devices). */
+function dialledEndpointOf(channelName: string): string {
+  const resource = endpointResourceOf(channelName);
+  return resource ? `PJSIP/${resource}` : channelName;
 }

@@ -104,7 +104,7 @@ function ringLegAnswered(step: Step, channelId: string): void {
     kind: 'hand-over',
     slot: park.slot,
     parked: { channelId: park.channelId, person: park.caller },
-    to: { channelId: leg.id, person: ring.to, up: true },
+    to: { channelId: leg.id, endpoint: leg.endpoint, person: ring.to, up: true },
   });
 }
 

@@ -75,6 +75,6 @@ function onRetrieveByDial(step: Step, input: Extract<ParkInput, { kind: 'retriev
     kind: 'hand-over',
     slot: park.slot,
     parked: { channelId: park.channelId, person: park.caller },
-    to: { channelId: input.channelId, person: input.by, up: false },
+    to: { channelId: input.channelId, endpoint: input.endpoint, person: input.by, up: false },
   });
 }

@@ -167,7 +167,7 @@ export function createParkingRunner(deps: ParkingRunnerDeps) {
           },
           answerer: {
             channelId: effect.to.channelId,
-            endpoint: '',
+            endpoint: effect.to.endpoint,
             person: effect.to.person,
             up: effect.to.up,
           },

@@ -184,7 +184,8 @@ export type ParkEffect =
       kind: 'hand-over';
       slot: string;
       parked: { channelId: string; person: Person };
-      to: { channelId: string; person: Person; up: boolean };
+      /** Who takes it, on which endpoint (`PJSIP/1001-web`): the call's view names the answering device. */
+      to: { channelId: string; endpoint: string; person: Person; up: boolean };
     };
 
 export interface ParkDecision {

@@ -1,4 +1,6 @@
 import { useState, type FormEvent } from 'react';
+import { otherPartyOf } from '../api/call-parties';
+import { callUpOn } from '../api/handoff';
 import type { Call } from '../phone/phone.types';
 import { PARK_NUMBER } from '../phone/sip-phone';
 import { useStore } from '../store';
@@ -30,7 +32,7 @@ export function CallPanel({ extension }: { extension: string }) {
   const busyTransfer = talking && call.transferTo !== null;
   return (
     <div className={`card call-panel ${call.kind}`} aria-label="Current call" data-testid="call-panel">
-      <CallHeader call={call} />
+      <CallHeader call={call} extension={extension} />
       {talking && (
         <div className="call-actions" role="group" aria-label="Call controls">
           <button
@@ -88,8 +90,11 @@ export function CallPanel({ extension }: { extension: string }) {
   );
 }
 
-function CallHeader({ call }: { call: ActiveCall }) {
+function CallHeader({ call, extension }: { call: ActiveCall; extension: string }) {
   const talking = call.kind === 'established' || call.kind === 'held';
+  const account = `${extension}-web`;
+  const live = useStore(useSession().live, (s) => (talking ? callUpOn(s.calls, account) : undefined));
+  const remote = (live && otherPartyOf(live, account)) ?? call.remote;
   const now = useNow(talking);
   const state =
     call.kind === 'outgoing'
@@ -102,11 +107,11 @@ function CallHeader({ call }: { call: ActiveCall }) {
   return (
     <div className="call-header">
       <div className="avatar" aria-hidden="true">
-        {(call.remote.name || call.remote.number).slice(0, 2).toUpperCase()}
+        {(remote.name || remote.number).slice(0, 2).toUpperCase()}
       </div>
       <div>
-        <div className="remote-name">{call.remote.name || call.remote.number}</div>
-        {call.remote.name && <div className="remote-number">{call.remote.number}</div>}
+        <div className="remote-name">{remote.name || remote.number}</div>
+        {remote.name && <div className="remote-number">{remote.number}</div>}
         <div className="call-state" data-testid="call-state">
           {call.direction === 'incoming' ? '↙ ' : '↗ '}
           {state}
