@@ -81,7 +81,7 @@ import { createMetrics } from './http/metrics.js';
 import { refusalAudit } from './http/refusal-audit.js';
 import { createServer, type Server } from './http/server.js';
 import { rejectUnstorableText } from './http/text-guard.js';
-import { hasWebphone, webphoneRoutes } from './http/webphone.routes.js';
+import { hasWebphone, webphoneMissingRoute, webphoneRoutes } from './http/webphone.routes.js';
 import { createClaimsStore } from './features/routing/claims-store.js';
 import { createClaimsService } from './features/routing/claims.service.js';
 import { inboundRouteEventVisible } from './features/routing/inbound-routes.events.js';
@@ -348,7 +348,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       maxSeconds: config.VOICEMAIL_MAX_SECONDS,
       silenceSeconds: config.VOICEMAIL_SILENCE_SECONDS,
     },
-    telephony: pbxConnection && calls && collector ? { connection: pbxConnection, calls, collector } : undefined,
+    telephony:
+      pbxConnection && calls && collector ? { connection: pbxConnection, calls, collector } : undefined,
   });
   voicemail.start();
   const snapshot: Record<string, SnapshotSource> = { presence: (principal) => presence.listFor(principal) };
@@ -411,8 +412,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     { prefix: '/api' },
   );
-  if (hasWebphone(config.WEBPHONE_DIR))
-    await server.register(webphoneRoutes(config.WEBPHONE_DIR, config.SIP_WS_URL));
+  await server.register(
+    hasWebphone(config.WEBPHONE_DIR)
+      ? webphoneRoutes(config.WEBPHONE_DIR, config.SIP_WS_URL)
+      : webphoneMissingRoute(config.WEBPHONE_DIR),
+  );
 
   return {
     server,

@@ -40,3 +40,22 @@ export function webphoneRoutes(dir: string, sipWsUrl: string) {
     });
   };
 }
+
+/**
+ * Without a built webphone (`npm start` straight after `npm ci`): `GET /` says so and what to do, rather than a bare
+ * 404 that looks like a broken server. The API is unaffected.
+ */
+export function webphoneMissingRoute(dir: string) {
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ari-pbx: webphone not built</title></head>
+<body><main><h1>The webphone is not built</h1>
+<p>The controller runs (the API is at <a href="/api/docs">/api/docs</a>), but <code>${escapeHtml(dir)}</code> holds no
+built webphone. Run <code>npm run build</code>, then restart the controller (<code>npm start</code> builds it when it is
+missing).</p></main></body></html>`;
+  return async (app: Server) => {
+    app.get('/', { schema: { hide: true } }, (_request, reply) =>
+      reply.code(503).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page),
+    );
+  };
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

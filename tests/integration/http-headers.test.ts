@@ -147,3 +147,18 @@ describe('Swagger UI at /api/docs', () => {
     expect(json.headers['cache-control']).toBe('no-store');
   });
 });
+
+describe('no built webphone (npm start straight after npm ci)', () => {
+  it('GET / says the webphone is not built and what to run; the API still answers', async () => {
+    const bare = await createTestApp({ config: { WEBPHONE_DIR: join(tmpdir(), 'no-webphone-here') } });
+    try {
+      const page = await bare.app.server.inject({ url: '/' });
+      expect(page.statusCode).toBe(503);
+      expect(page.headers['content-type']).toContain('text/html');
+      expect(page.body).toContain('npm run build');
+      expect((await bare.app.server.inject({ url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await bare.close();
+    }
+  });
+});
