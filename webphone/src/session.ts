@@ -9,6 +9,7 @@ import { createPhoneStore, type PhoneStore } from './phone/phone.store';
 import { SipPhone } from './phone/sip-phone';
 import { createStore, type Store } from './store';
 import { createMailbox, type Mailbox } from './voicemail/mailbox';
+import { createCallHandling, type CallHandling } from './handling/handling';
 
 export type AuthState =
   | { kind: 'signed-out'; error: string | null }
@@ -26,6 +27,8 @@ export interface Session {
   phone: SipPhone;
   /** The user's own voicemail (list, count, player). */
   voicemail: Mailbox;
+  /** The user's own DND and forward-all. */
+  handling: CallHandling;
   signIn(username: string, password: string): Promise<void>;
   resume(): Promise<void>;
   signOut(): void;
@@ -43,10 +46,12 @@ export function createSession(): Session {
   const phone = new SipPhone(phoneState);
   let events: EventsConnection | null = null;
   let credentials: Credentials | null = null;
-  const voicemail = createMailbox(async () => {
+  const token = async () => {
     if (!credentials) throw new ApiError(401, 'unauthorized', 'You are signed out.');
     return credentials.token();
-  });
+  };
+  const voicemail = createMailbox(token);
+  const handling = createCallHandling(token);
 
   const refreshRecent = (creds: Credentials, user: User) =>
     creds
@@ -67,7 +72,12 @@ export function createSession(): Session {
       onMessage: (message) => {
         live.dispatch({ type: 'message', message, receivedAt: Date.now() });
         voicemail.onMessage(message);
-        if (message.type === 'snapshot') void voicemail.refresh(user.id).catch(() => undefined);
+        handling.onMessage(message);
+        if (message.type === 'snapshot') {
+          // A reconnect may have missed events: read the user's own settings again.
+          void voicemail.refresh(user.id).catch(() => undefined);
+          void handling.refresh(user.id).catch(() => undefined);
+        }
         if (message.type === 'call.ended' && involves(message.data as LiveCall, user.extension)) {
           void refreshRecent(creds, user);
         }
@@ -92,6 +102,7 @@ export function createSession(): Session {
     phoneState,
     phone,
     voicemail,
+    handling,
     async signIn(username: string, password: string) {
       auth.dispatch({ kind: 'signing-in' });
       try {
@@ -130,6 +141,7 @@ export function createSession(): Session {
       credentials = null;
       live.dispatch({ type: 'reset' });
       voicemail.reset();
+      handling.reset();
       auth.dispatch({ kind: 'signed-out', error: reason });
     },
   };

@@ -16,7 +16,10 @@ function useHandoff() {
     session.handoff(callId, device).then(
       () => setState({ kind: 'idle' }),
       (error: unknown) =>
-        setState({ kind: 'failed', message: error instanceof ApiError ? error.message : 'The call could not be moved.' }),
+        setState({
+          kind: 'failed',
+          message: error instanceof ApiError ? error.message : 'The call could not be moved.',
+        }),
     );
   };
   return { state, move };

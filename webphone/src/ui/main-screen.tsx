@@ -14,6 +14,7 @@ import { PresencePanel } from './presence-panel';
 import { RecentCalls } from './recent-calls';
 import { TopBar } from './top-bar';
 import { useShortcuts } from './use-shortcuts';
+import { StatusPanel } from './status-panel';
 import { VoicemailPanel } from './voicemail-panel';
 
 export function MainScreen({ user, sipProblem }: { user: User; sipProblem: string | null }) {
@@ -47,6 +48,7 @@ export function MainScreen({ user, sipProblem }: { user: User; sipProblem: strin
           )}
         </section>
         <div className="side-column">
+          <StatusPanel />
           <ParkPanel />
           <PresencePanel extension={user.extension} />
           <VoicemailPanel />

@@ -4,6 +4,7 @@ import type { SipPhone } from '../phone/sip-phone';
 import type { AuthState, Session } from '../session';
 import { createStore } from '../store';
 import { createMailbox } from '../voicemail/mailbox';
+import { createCallHandling } from '../handling/handling';
 
 /** A session for component tests: real stores, a phone that records the commands it gets. */
 export function testSession() {
@@ -32,6 +33,7 @@ export function testSession() {
     phoneState: createPhoneStore(),
     phone,
     voicemail: createMailbox(async () => 'test-token'),
+    handling: createCallHandling(async () => 'test-token'),
     signIn: async () => undefined,
     resume: async () => undefined,
     signOut: () => undefined,
