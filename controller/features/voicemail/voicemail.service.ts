@@ -139,7 +139,8 @@ export function createVoicemailService(deps: {
       await publish('voicemail.new', stored);
       return stored;
     },
-    list: (actor: Principal, page: PageRequest & { mailboxUserId?: string | undefined }) => listMessages(db, userListScope(actor), page),
+    list: (actor: Principal, page: PageRequest & { mailboxUserId?: string | undefined }) =>
+      listMessages(db, userListScope(actor), page),
     async get(actor: Principal, id: string) {
       return publicMessage(await readable(actor, id));
     },
