@@ -17,7 +17,7 @@ import {
 import { inTransaction } from '../../db/transaction.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
-import { callActivityOf } from './hotdesk-calls.js';
+import { callActivityOf, createCallsHeard } from './hotdesk-calls.js';
 import {
   actorColumns,
   authenticateLogin,
@@ -59,6 +59,7 @@ export function createHotdeskService(deps: HotdeskServiceDeps) {
   const { db, bus, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const memory = createHotdeskMemory();
+  const callsHeard = createCallsHeard();
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   let sweeping: Promise<void> | undefined;
@@ -166,9 +167,23 @@ export function createHotdeskService(deps: HotdeskServiceDeps) {
     );
   }
 
+  /**
+   * Every session, locked, with the newest activity the database or this instance has seen: the sweep a call's end
+   * starts must not read the session before that end's touch is written.
+   */
+  async function withSeenActivity(trx: Db): Promise<HotdeskSession[]> {
+    return (await lockAllSessions(trx)).map((session) => {
+      const seen = memory.sessionOf(session.deviceId);
+      return seen?.id === session.id && seen.lastActivityAt > session.lastActivityAt
+        ? { ...session, lastActivityAt: seen.lastActivityAt }
+        : session;
+    });
+  }
+
   /** Ends what is due (idle, scheduled) on devices not on a call. One sweep at a time. */
   function sweep(): Promise<void> {
-    sweeping ??= run({ kind: 'sweep', onCall: deps.devicesOnCall() }, lockAllSessions, {
+    const onCall = new Set([...deps.devicesOnCall(), ...callsHeard.accounts()]);
+    sweeping ??= run({ kind: 'sweep', onCall }, withSeenActivity, {
       actorUserId: null,
       actor: 'system',
     })
@@ -203,7 +218,9 @@ export function createHotdeskService(deps: HotdeskServiceDeps) {
       unsubscribe = bus.subscribe((event: AnyPbxEvent) => {
         memory.apply(event);
         const activity = callActivityOf(event);
-        if (activity) onCallEvent(activity.accounts, activity.ended);
+        if (!activity) return;
+        callsHeard.apply(activity);
+        onCallEvent(activity.accounts, activity.ended);
       });
       await memory
         .load(db)
