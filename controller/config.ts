@@ -34,6 +34,24 @@ export const configSchema = z.object({
   REDIS_PREFIX: z.string().min(1).default('ari-pbx:'),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   HTTP_PORT: int(3000, 0, 65535),
+  /** The same API, WebSocket and webphone over HTTPS (browsers give the microphone to secure pages only); 0: off. */
+  HTTPS_PORT: int(3443, 0, 65535),
+  /** A real certificate (PEM, chain first) and its key; when unset, a self-signed pair kept in TLS_DIR. */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  /** Where the self-signed pair (pbx.crt, pbx.key) is made on first start and kept; Asterisk reads it for WSS. */
+  TLS_DIR: z.string().min(1).default('data/tls'),
+  /** Host names and addresses phones and browsers use to reach this PBX, added to the self-signed certificate. */
+  TLS_HOSTNAMES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9.:-]+$/, 'host names or addresses, comma-separated'))),
   /** Signs the tokens. When unset, main.ts reads JWT_SECRET_FILE, generating it on first start. */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   JWT_SECRET_FILE: z.string().min(1).default('data/jwt-secret'),
@@ -168,6 +186,9 @@ function checkSecrets(config: Config): ConfigResult {
   const problems: string[] = [];
   if (Boolean(config.ADMIN_USERNAME) !== Boolean(config.ADMIN_PASSWORD)) {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD: set both or neither');
+  }
+  if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
+    problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
   }
   const weakness = secretWeakness(config.JWT_SECRET);
   if (weakness) {

@@ -6,6 +6,8 @@ import { parseConfig } from './config.js';
 import { createDb } from './db/database.js';
 import { withJwtSecret } from './features/auth/jwt-secret.js';
 import { createLogger } from './log.js';
+import { listenHttps } from './http/https-listener.js';
+import { tlsCertificate } from './http/tls.js';
 import { hasWebphone } from './http/webphone.routes.js';
 import { listenProblem, prepareDatabase, reportRedis } from './startup.js';
 
@@ -53,7 +55,31 @@ const app = await buildApp({ config, logger, db, redis, redisSubscriber, pbxConn
 try {
   await app.server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 } catch (error) {
-  fail([listenProblem(error, config)]);
+  fail([listenProblem(error, config.HTTP_HOST, config.HTTP_PORT)]);
+}
+const https = config.HTTPS_PORT > 0 ? await serveHttps() : undefined;
+
+/** The same app over TLS on HTTPS_PORT, with TLS_CERT_FILE/TLS_KEY_FILE or the self-signed pair in TLS_DIR. */
+async function serveHttps() {
+  const tls = await tlsCertificate({
+    certFile: config.TLS_CERT_FILE,
+    keyFile: config.TLS_KEY_FILE,
+    dir: config.TLS_DIR,
+    hostnames: config.TLS_HOSTNAMES,
+  }).catch((error: unknown) =>
+    fail([`TLS_CERT_FILE/TLS_KEY_FILE/TLS_DIR: cannot read or make the certificate: ${(error as Error).message}`]),
+  );
+  if (tls.source === 'generated')
+    logger.info(
+      `made a self-signed certificate in ${tls.certFile} (TLS_DIR); keep it, and trust it in browsers (README)`,
+    );
+  try {
+    const { server } = await listenHttps(app.server.server, tls.pair, config.HTTP_HOST, config.HTTPS_PORT);
+    logger.info({ port: config.HTTPS_PORT, certificate: tls.certFile }, 'serving HTTPS');
+    return server;
+  } catch (error) {
+    return fail([listenProblem(error, config.HTTP_HOST, config.HTTPS_PORT, 'HTTPS_PORT')]);
+  }
 }
 
 let stopping = false;
@@ -69,6 +95,8 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) logger.error({ err }, 'shutting down after an error');
   else logger.info({ signal }, 'shutting down');
   await pbxConnection.stop();
+  https?.close();
+  https?.closeIdleConnections();
   await app.close();
   redis.disconnect();
   redisSubscriber.disconnect();

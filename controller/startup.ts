@@ -29,19 +29,24 @@ export function reasonOf(error: unknown): string {
 }
 
 /** One line for a failure to listen: the setting to change and what was tried. */
-export function listenProblem(error: unknown, config: Pick<Config, 'HTTP_HOST' | 'HTTP_PORT'>): string {
+export function listenProblem(
+  error: unknown,
+  host: string,
+  port: number,
+  setting: 'HTTP_PORT' | 'HTTPS_PORT' = 'HTTP_PORT',
+): string {
   const code = (error as { code?: string }).code;
-  const where = `${config.HTTP_HOST}:${config.HTTP_PORT}`;
+  const where = `${host}:${port}`;
   switch (code) {
     case 'EADDRINUSE':
-      return `HTTP_PORT: ${where} is already in use by another program; stop it or choose another HTTP_PORT`;
+      return `${setting}: ${where} is already in use by another program; stop it or choose another ${setting}`;
     case 'EACCES':
-      return `HTTP_PORT: not allowed to listen on ${where} (ports below 1024 need privileges); choose another HTTP_PORT`;
+      return `${setting}: not allowed to listen on ${where} (ports below 1024 need privileges); choose another ${setting}`;
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
-      return `HTTP_HOST: ${config.HTTP_HOST} is not an address of this machine; use 0.0.0.0 or one of its addresses`;
+      return `HTTP_HOST: ${host} is not an address of this machine; use 0.0.0.0 or one of its addresses`;
     default:
-      return `HTTP_HOST/HTTP_PORT: cannot listen on ${where}: ${reasonOf(error)}`;
+      return `HTTP_HOST/${setting}: cannot listen on ${where}: ${reasonOf(error)}`;
   }
 }
 

@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { eventually } from '../helpers/telephony.js';
 import { redisUrl } from '../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
@@ -16,6 +19,7 @@ function startController(env: Record<string, string>) {
       LOG_LEVEL: 'info',
       HTTP_HOST: '127.0.0.1',
       ARI_URL: 'http://127.0.0.1:1',
+      HTTPS_PORT: '0',
       JWT_SECRET_FILE: join(mkdtempSync(join(tmpdir(), 'startup-')), 'jwt-secret'),
       ...env,
     },
@@ -130,4 +134,74 @@ describe('starting the controller', () => {
     expect(await run.exited).toBe(1);
     expect(run.text()).toMatch(/JWT_SECRET: is a published example.*Unset it/);
   }, 30_000);
+
+  it('HTTPS: makes a self-signed certificate on first start and keeps it; the API and WebSocket answer over TLS', async () => {
+    const tlsDir = join(mkdtempSync(join(tmpdir(), 'startup-tls-')), 'tls');
+    const secretFile = join(mkdtempSync(join(tmpdir(), 'startup-')), 'jwt-secret');
+    const start = async () => {
+      const [port, httpsPort] = [await freePort(), await freePort()];
+      const run = startController({
+        DATABASE_URL: database.url,
+        REDIS_URL: redisUrl,
+        HTTP_PORT: String(port),
+        HTTPS_PORT: String(httpsPort),
+        TLS_DIR: tlsDir,
+        TLS_HOSTNAMES: 'pbx.example.lan,192.0.2.10',
+        JWT_SECRET_FILE: secretFile,
+      });
+      running.push(run.child);
+      await eventually(() => run.text().includes('serving HTTPS'), 20_000, 'HTTPS up');
+      return { run, httpsPort };
+    };
+
+    const first = await start();
+    expect(first.run.text()).toContain(`made a self-signed certificate in ${join(tlsDir, 'pbx.crt')}`);
+    const cert = readFileSync(join(tlsDir, 'pbx.crt'), 'utf8');
+    const parsed = new X509Certificate(cert);
+    expect(parsed.subjectAltName).toContain('DNS:pbx.example.lan');
+    expect(parsed.subjectAltName).toContain('IP Address:192.0.2.10');
+    expect(statSync(join(tlsDir, 'pbx.key')).mode & 0o777).toBe(0o600);
+
+    // Trusting exactly that certificate (not every one), as a browser told to trust it would.
+    const health = await httpsGet(first.httpsPort, '/healthz', cert);
+    expect(health.status).toBe(200);
+    // The WebSocket upgrade reaches the same app over TLS: without a ticket it is refused by the events gateway.
+    const refused = await new Promise<number>((resolve, reject) => {
+      const socket = new WebSocket(`wss://localhost:${first.httpsPort}/api/events`, { ca: cert });
+      socket.on('close', (code) => resolve(code));
+      socket.on('error', reject);
+    });
+    expect(refused).toBe(4401);
+    // A client that does not trust it is refused (it is not a certificate anyone else signed).
+    await expect(httpsGet(first.httpsPort, '/healthz')).rejects.toThrow(/self[- ]signed|certificate/i);
+    first.run.child.kill('SIGTERM');
+    await first.run.exited;
+
+    const second = await start();
+    expect(second.run.text()).not.toContain('made a self-signed certificate');
+    expect(readFileSync(join(tlsDir, 'pbx.crt'), 'utf8')).toBe(cert);
+    expect((await httpsGet(second.httpsPort, '/healthz', cert)).status).toBe(200);
+    second.run.child.kill('SIGTERM');
+    await second.run.exited;
+  }, 60_000);
+
+  it('HTTPS: only one of TLS_CERT_FILE and TLS_KEY_FILE is a setting error', async () => {
+    const run = startController({ DATABASE_URL: database.url, TLS_CERT_FILE: '/nowhere/pbx.crt' });
+    running.push(run.child);
+    expect(await run.exited).toBe(1);
+    expect(run.text()).toContain('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
+  }, 30_000);
 });
+
+/** GET over HTTPS to localhost, trusting only `ca` (when given). */
+function httpsGet(port: number, path: string, ca?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest({ host: 'localhost', port, path, ca, servername: 'localhost' }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += String(chunk)));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
