@@ -77,15 +77,18 @@ const isApiJson = (url: string, type: unknown) =>
   type.startsWith('application/json');
 
 /**
- * Security headers on every answer (helmet: CSP, nosniff, Referrer-Policy no-referrer, X-Frame-Options DENY, HSTS
- * for HTTPS deployments, cross-origin isolation headers); /api/docs gets Swagger UI's policy; /api JSON answers are
- * never stored by a browser or proxy (tokens, SIP credentials, people's data), unless a route says otherwise.
+ * Security headers on every answer (helmet: CSP, nosniff, Referrer-Policy no-referrer, X-Frame-Options DENY,
+ * cross-origin isolation headers); /api/docs gets Swagger UI's policy; /api JSON answers are never stored by a
+ * browser or proxy (tokens, SIP credentials, people's data), unless a route says otherwise. No HSTS: the same host
+ * serves plain HTTP on HTTP_PORT beside HTTPS_PORT, and HSTS (per host, not per port) would send a browser to
+ * https on the plain port, where nothing speaks TLS; a TLS-terminating proxy in front may add it.
  */
 export async function installSecurityHeaders(app: Server): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: apiPolicy },
     xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: false,
   });
   app.addHook('onRoute', (route) => {
     if (route.url === '/api/docs' || route.url.startsWith('/api/docs/')) usePolicy(route, docsPolicy);
