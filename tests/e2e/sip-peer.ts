@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   answerDirection,
@@ -62,7 +63,9 @@ interface Dialog {
 const tag = () => randomBytes(4).toString('hex');
 const branch = () => `z9hG4bK${randomBytes(6).toString('hex')}`;
 
-export async function startSipPeer(options: { refuse?: string[] } = {}): Promise<SipPeer> {
+export async function startSipPeer(
+  options: { refuse?: string[]; tls?: { cert: string; key: string } } = {},
+): Promise<SipPeer> {
   const refuse = new Set(options.refuse ?? []);
   const registered = new Set<string>();
   const contacts = new Map<string, { socket: WebSocket; uri: string }>();
@@ -75,7 +78,8 @@ export async function startSipPeer(options: { refuse?: string[] } = {}): Promise
   const rejections: string[] = [];
   const connections: number[] = [];
 
-  const http = createServer();
+  // With a certificate it is Asterisk's WSS listener (http.conf tlsenable), else its plain WS one.
+  const http = options.tls ? createTlsServer(options.tls) : createServer();
   const server = new WebSocketServer({
     server: http,
     handleProtocols: (p) => (p.has('sip') ? 'sip' : false),
@@ -216,7 +220,7 @@ export async function startSipPeer(options: { refuse?: string[] } = {}): Promise
 
   const { port } = http.address() as { port: number };
   return {
-    url: `ws://127.0.0.1:${port}/ws`,
+    url: `${options.tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ws`,
     registered,
     received,
     request(match, timeoutMs = 10_000) {
