@@ -6,6 +6,7 @@ import { benchPresence } from './presence.bench.js';
 import { benchRest } from './rest.bench.js';
 import { benchSupervision } from './supervision.bench.js';
 import { benchRouting } from './routing.bench.js';
+import { benchWebphone } from './webphone.bench.js';
 
 /** `npm run bench`: every benchmark, printing figures (never asserting on time). */
 const benches: Record<string, () => Promise<void>> = {
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<void>> = {
   supervision: benchSupervision,
   presence: benchPresence,
   routing: benchRouting,
+  webphone: benchWebphone,
 };
 
 const only = process.argv.slice(2);
