@@ -115,6 +115,8 @@ export interface CallLogFilter {
   contact?: string | undefined;
   direction?: CallDirection | undefined;
   disposition?: CallDisposition | undefined;
+  /** The log of this call (its id in the calls feature). */
+  callId?: string | undefined;
 }
 
 /** Newest first. The cursor is the last row's id; its exact start time is looked up, not carried. */
@@ -130,6 +132,7 @@ export async function listCallLogs(
     .where((eb) => involving(eb, scope));
   if (filter.from) query = query.where('started_at', '>=', filter.from);
   if (filter.to) query = query.where('started_at', '<', filter.to);
+  if (filter.callId) query = query.where('call_id', '=', filter.callId);
   const extension = filter.extension;
   if (extension) {
     query = query.where((eb) =>

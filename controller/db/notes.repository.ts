@@ -43,10 +43,27 @@ const toNote = (row: NoteWithAuthor): Note => ({
   updatedAt: row.updated_at ? row.updated_at.toISOString() : null,
 });
 
-/** Newest first. The cursor is the last note's id; its exact timestamp is looked up, not carried. */
+/**
+ * Newest first. A contact's notes include those written on its calls' logs (an agent's notes typed during a call
+ * with the customer belong to both). The cursor is the last note's id; its exact timestamp is looked up, not carried.
+ */
 export async function listNotes(db: Db, subject: NoteSubject, page: PageRequest): Promise<Page<Note>> {
-  const [column, id] = subjectColumn(subject);
-  let query = selectNotes(db).where(`notes.${column}`, '=', id);
+  let query =
+    'callLogId' in subject
+      ? selectNotes(db).where('notes.call_log_id', '=', subject.callLogId)
+      : selectNotes(db).where((eb) =>
+          eb.or([
+            eb('notes.contact_id', '=', subject.contactId),
+            eb(
+              'notes.call_log_id',
+              'in',
+              eb
+                .selectFrom('call_logs')
+                .select('call_logs.id')
+                .where('call_logs.contact_id', '=', subject.contactId),
+            ),
+          ]),
+        );
   if (page.cursor) {
     const [after] = decodeCursor(page.cursor, ['uuid'] as const);
     query = query.where(
@@ -79,12 +96,19 @@ export async function insertNote(
 /** A note of this call log or contact (undefined: no such note there). */
 export async function findNote(db: Db, subject: NoteSubject, noteId: string): Promise<Note | undefined> {
   const [column, id] = subjectColumn(subject);
-  const row = await selectNotes(db).where('notes.id', '=', noteId).where(`notes.${column}`, '=', id).executeTakeFirst();
+  const row = await selectNotes(db)
+    .where('notes.id', '=', noteId)
+    .where(`notes.${column}`, '=', id)
+    .executeTakeFirst();
   return row && toNote(row);
 }
 
 /** Changes a note's text (its author and creation time stay; `updatedAt` is now). */
 export async function updateNoteBody(db: Db, noteId: string, body: string): Promise<Note> {
-  await db.updateTable('notes').set({ body, updated_at: sql<Date>`now()` }).where('id', '=', noteId).execute();
+  await db
+    .updateTable('notes')
+    .set({ body, updated_at: sql<Date>`now()` })
+    .where('id', '=', noteId)
+    .execute();
   return toNote(await selectNotes(db).where('notes.id', '=', noteId).executeTakeFirstOrThrow());
 }

@@ -150,6 +150,13 @@ describe('GET /api/call-logs', () => {
     expect(seen).toEqual(['outbound', 'missed', 'inbound-sales', 'internal']);
   });
 
+  it("finds a live call's log by its call id (the webphone's notes), within what the caller may read", async () => {
+    expect(callIds(await agent1.get('/api/call-logs?callId=internal'))).toEqual(['internal']);
+    expect(callIds(await salesAgent.get('/api/call-logs?callId=internal'))).toEqual([]);
+    expect(callIds(await admin.get('/api/call-logs?callId=nothing-like-it'))).toEqual([]);
+    expect((await admin.get('/api/call-logs?callId=a%20b')).statusCode).toBe(400);
+  });
+
   it('rejects bad filters with 400 and needs a token', async () => {
     for (const query of [
       'from=yesterday',
@@ -181,6 +188,37 @@ describe('call log notes', () => {
     ).toBe(201);
     const list = (await agent1.get(`/api/call-logs/${calls.internal}/notes`)).json();
     expect(list.items.map((n: { body: string }) => n.body)).toEqual(['Reviewed', 'Transferred to billing']);
+  });
+
+  it("a note written on a call with a contact is one of the contact's notes too", async () => {
+    const contact = (
+      await admin.post('/api/contacts', { name: 'Road Runner', phoneNumbers: ['(415) 555-0177'] })
+    ).json<{ id: string }>();
+    await insertCall({
+      call_id: 'with-contact',
+      direction: 'inbound',
+      from_number: '+14155550177',
+      to_number: '1001',
+      caller_user_id: null,
+      answered_by_user_id: agent1Id,
+      answered_by_extension: '1001',
+      contact_id: contact.id,
+      started_at: new Date(Date.UTC(2025, 0, 15, 11, 0)),
+      answered_at: new Date(Date.UTC(2025, 0, 15, 11, 1)),
+      ended_at: null,
+      disposition: null,
+    });
+    await admin.post(`/api/contacts/${contact.id}/notes`, { body: 'Prefers e-mail' });
+    const typed = await agent1.post(`/api/call-logs/${calls['with-contact']}/notes`, {
+      body: 'Wants a refund',
+    });
+    expect(typed.statusCode).toBe(201);
+    const notes = (await admin.get(`/api/contacts/${contact.id}/notes`)).json<{
+      items: { body: string }[];
+    }>();
+    expect(notes.items.map((n) => n.body)).toEqual(['Wants a refund', 'Prefers e-mail']);
+    const onCall = (await agent1.get(`/api/call-logs/${calls['with-contact']}/notes`)).json();
+    expect(onCall.items.map((n: { body: string }) => n.body)).toEqual(['Wants a refund']);
   });
 
   it('refuses notes on calls the caller took no part in (403), bad bodies (400), unknown calls (404)', async () => {

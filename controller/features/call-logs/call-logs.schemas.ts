@@ -16,7 +16,16 @@ export const callLogSchema = z.object({
   answeredAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   disposition: z
-    .enum(['answered', 'busy', 'no-answer', 'unavailable', 'unknown-number', 'cancelled', 'failed', 'voicemail'])
+    .enum([
+      'answered',
+      'busy',
+      'no-answer',
+      'unavailable',
+      'unknown-number',
+      'cancelled',
+      'failed',
+      'voicemail',
+    ])
     .nullable(),
   forwardPath: z
     .array(z.string())
@@ -24,7 +33,9 @@ export const callLogSchema = z.object({
   trunkId: z.uuid().nullable().describe('the trunk an outside call used'),
   did: z.string().nullable().describe('the number an inbound call dialled (E.164)'),
   rungAgents: z.array(z.uuid()).describe('every agent the call rang'),
-  routingPath: z.array(z.string()).describe("a routed call's steps as they happened: assigned, team, fallback"),
+  routingPath: z
+    .array(z.string())
+    .describe("a routed call's steps as they happened: assigned, team, fallback"),
   durationSeconds: z.number().int().nullable().describe('talk time, answer to end'),
 });
 
@@ -42,8 +53,24 @@ export const listCallLogsQuery = z
     contact: z.uuid().optional(),
     direction: z.enum(['internal', 'inbound', 'outbound']).optional(),
     disposition: z
-      .enum(['answered', 'busy', 'no-answer', 'unavailable', 'unknown-number', 'cancelled', 'failed'])
+      .enum([
+        'answered',
+        'busy',
+        'no-answer',
+        'unavailable',
+        'unknown-number',
+        'cancelled',
+        'failed',
+        'voicemail',
+      ])
       .optional(),
+    callId: z
+      .string()
+      .regex(/^[\w.:-]{1,100}$/, "a call's id")
+      .optional()
+      .describe(
+        "the log of this live call's id (GET /api/calls, call.* events): notes typed during the call",
+      ),
     ...pageQueryShape,
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['to'] });
