@@ -10,6 +10,7 @@ import { SipPhone } from './phone/sip-phone';
 import { createStore, type Store } from './store';
 import { createMailbox, type Mailbox } from './voicemail/mailbox';
 import { createCallHandling, type CallHandling } from './handling/handling';
+import { createCallNotes, type CallNotes } from './notes/call-notes';
 
 export type AuthState =
   | { kind: 'signed-out'; error: string | null }
@@ -29,6 +30,8 @@ export interface Session {
   voicemail: Mailbox;
   /** The user's own DND and forward-all. */
   handling: CallHandling;
+  /** Notes typed during calls, auto-saved (kept in the tab until saved). */
+  notes: CallNotes;
   signIn(username: string, password: string): Promise<void>;
   resume(): Promise<void>;
   signOut(): void;
@@ -52,6 +55,7 @@ export function createSession(): Session {
   };
   const voicemail = createMailbox(token);
   const handling = createCallHandling(token);
+  const notes = createCallNotes(token);
 
   const refreshRecent = (creds: Credentials, user: User) =>
     creds
@@ -67,12 +71,16 @@ export function createSession(): Session {
       ticket: () => fetchEventsTicket(creds),
       onStatus: (status) => {
         live.dispatch({ type: 'status', status });
+        if (status.kind === 'live') notes.retry();
         if (status.kind === 'unauthorized') session.signOut('Your session has expired. Sign in again.');
       },
       onMessage: (message) => {
         live.dispatch({ type: 'message', message, receivedAt: Date.now() });
         voicemail.onMessage(message);
         handling.onMessage(message);
+        // Only once the snapshot has told which calls are live: a draft of any other call is of an ended call.
+        if (message.type === 'snapshot' || message.type === 'call.ended')
+          notes.liveCalls(new Set(Object.keys(live.getState().calls)));
         if (message.type === 'snapshot') {
           // A reconnect may have missed events: read the user's own settings again.
           void voicemail.refresh(user.id).catch(() => undefined);
@@ -103,6 +111,7 @@ export function createSession(): Session {
     phone,
     voicemail,
     handling,
+    notes,
     async signIn(username: string, password: string) {
       auth.dispatch({ kind: 'signing-in' });
       try {
@@ -142,6 +151,7 @@ export function createSession(): Session {
       live.dispatch({ type: 'reset' });
       voicemail.reset();
       handling.reset();
+      notes.reset();
       auth.dispatch({ kind: 'signed-out', error: reason });
     },
   };

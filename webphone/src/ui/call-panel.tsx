@@ -5,6 +5,7 @@ import type { Call } from '../phone/phone.types';
 import { PARK_NUMBER } from '../phone/sip-phone';
 import { useStore } from '../store';
 import { useSession } from './context';
+import { CallNotesField } from './call-notes';
 import { Dialpad } from './dialpad';
 import { cleanNumber } from './dialer';
 import { formatDuration } from './format';
@@ -83,11 +84,21 @@ export function CallPanel({ extension }: { extension: string }) {
           <Dialpad label="Send tone" onKey={(key) => phone.sendDtmf(key)} />
         </div>
       )}
+      {talking && <LiveCallNotes extension={extension} />}
       <button type="button" className="hangup-button" aria-label="End call" onClick={() => phone.hangup()}>
         ✕ End call
       </button>
     </div>
   );
+}
+
+/** Notes once the controller's call behind this SIP session is known (its id names the call log). */
+function LiveCallNotes({ extension }: { extension: string }) {
+  const account = `${extension}-web`;
+  const live = useStore(useSession().live, (s) => callUpOn(s.calls, account));
+  if (!live) return null;
+  const party = otherPartyOf(live, account);
+  return <CallNotesField callId={live.id} party={party ? party.name || party.number : ''} />;
 }
 
 function CallHeader({ call, extension }: { call: ActiveCall; extension: string }) {

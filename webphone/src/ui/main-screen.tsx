@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { User } from '../api/types';
 import { isLive } from '../phone/call.state';
 import { useStore } from '../store';
+import { EndedCallNotes } from './call-notes';
 import { CallPanel } from './call-panel';
 import { useSession } from './context';
 import { Dialer } from './dialer';
@@ -48,6 +49,7 @@ export function MainScreen({ user, sipProblem }: { user: User; sipProblem: strin
           )}
         </section>
         <div className="side-column">
+          <EndedCallNotes />
           <StatusPanel />
           <ParkPanel />
           <PresencePanel extension={user.extension} />

@@ -5,6 +5,7 @@ import type { AuthState, Session } from '../session';
 import { createStore } from '../store';
 import { createMailbox } from '../voicemail/mailbox';
 import { createCallHandling } from '../handling/handling';
+import { createCallNotes } from '../notes/call-notes';
 
 /** A session for component tests: real stores, a phone that records the commands it gets. */
 export function testSession() {
@@ -34,10 +35,20 @@ export function testSession() {
     phone,
     voicemail: createMailbox(async () => 'test-token'),
     handling: createCallHandling(async () => 'test-token'),
+    notes: createCallNotes(async () => 'test-token', memoryStorage()),
     signIn: async () => undefined,
     resume: async () => undefined,
     signOut: () => undefined,
     handoff: async (callId: string, device: string) => record('handoff')(callId, device),
   };
   return { session, commands };
+}
+
+function memoryStorage() {
+  const items = new Map<string, string>();
+  return {
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+    removeItem: (key: string) => void items.delete(key),
+  };
 }
