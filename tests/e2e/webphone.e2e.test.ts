@@ -194,9 +194,17 @@ describe('webphone in Chromium', () => {
       disposition: null,
       channels: [],
       contact: {
+        id: '6f1f8a7e-6a39-4f51-9a55-0d7c9b3f2a10',
         name: 'Maria Lopez',
         company: 'Lopez Logistics',
-        notes: 'Key account; renewal due in March',
+        assignedAgents: [{ userId: alice.id, extension: '3101', displayName: 'Test agent 3101' }],
+        latestNotes: [
+          {
+            body: 'Key account; renewal due in March',
+            createdAt: new Date().toISOString(),
+            author: 'Bob Baker',
+          },
+        ],
       },
     };
     publish(main, 'call.ringing', call);

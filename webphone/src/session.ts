@@ -11,6 +11,7 @@ import { createStore, type Store } from './store';
 import { createMailbox, type Mailbox } from './voicemail/mailbox';
 import { createCallHandling, type CallHandling } from './handling/handling';
 import { createCallNotes, type CallNotes } from './notes/call-notes';
+import { createContacts, type ContactsCommands } from './contacts/contacts';
 
 export type AuthState =
   | { kind: 'signed-out'; error: string | null }
@@ -32,6 +33,8 @@ export interface Session {
   handling: CallHandling;
   /** Notes typed during calls, auto-saved (kept in the tab until saved). */
   notes: CallNotes;
+  /** Contacts search and click to call. */
+  contacts: ContactsCommands;
   signIn(username: string, password: string): Promise<void>;
   resume(): Promise<void>;
   signOut(): void;
@@ -56,6 +59,7 @@ export function createSession(): Session {
   const voicemail = createMailbox(token);
   const handling = createCallHandling(token);
   const notes = createCallNotes(token);
+  const contacts = createContacts(token);
 
   const refreshRecent = (creds: Credentials, user: User) =>
     creds
@@ -112,6 +116,7 @@ export function createSession(): Session {
     voicemail,
     handling,
     notes,
+    contacts,
     async signIn(username: string, password: string) {
       auth.dispatch({ kind: 'signing-in' });
       try {

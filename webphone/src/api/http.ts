@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** What the controller added (`error.details`), e.g. the agent a `contact-busy` contact is talking to. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -29,11 +31,13 @@ export async function apiFetch<T>(
   }
   const payload: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
+    const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | null)
+      ?.error;
     throw new ApiError(
       response.status,
       error?.code ?? `http-${response.status}`,
       error?.message ?? response.statusText,
+      error?.details,
     );
   }
   return payload as T;

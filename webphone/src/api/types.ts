@@ -13,18 +13,20 @@ export interface User {
 export type PartyLike =
   string | { number?: string; name?: string; extension?: string; displayName?: string } | null;
 
+/** The contact card a routed call carries (`call.ringing`): who the caller ID matched. */
 export interface Contact {
   id?: string;
   name?: string;
   company?: string;
-  phone?: string;
-  notes?: string;
-  email?: string;
+  assignedAgents?: { userId: string; extension: string; displayName: string }[];
+  latestNotes?: { body: string; createdAt: string; author: string | null }[];
 }
 
 export interface LiveCall {
   id: string;
   state: string;
+  /** internal, inbound (from a trunk) or outbound. */
+  direction?: string;
   from: PartyLike;
   to: PartyLike;
   answeredBy: PartyLike;

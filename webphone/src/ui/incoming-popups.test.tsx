@@ -15,7 +15,13 @@ const ringing = {
   startedAt: '2025-01-01T10:00:00.000Z',
   answeredAt: null,
   channels: [],
-  contact: { name: 'Alice Martin', company: 'ACME Corp', notes: 'Prefers mornings' },
+  contact: {
+    id: 'k1',
+    name: 'Alice Martin',
+    company: 'ACME Corp',
+    assignedAgents: [{ userId: 'u2', extension: me, displayName: 'Bob' }],
+    latestNotes: [{ body: 'Prefers mornings', createdAt: '2025-01-01T09:00:00.000Z', author: 'Carol' }],
+  },
 };
 const event = (type: string, data: unknown) => ({
   type: 'message' as const,
@@ -45,6 +51,34 @@ describe('<IncomingPopups>', () => {
     };
     act(() => session.live.dispatch(event('call.answered', answeredElsewhere)));
     expect(view.container.querySelector('[role="alertdialog"]')).toBeNull();
+    expect(view.container.querySelector('[role="status"]')?.textContent).toBe(
+      'Carol took the call from Alice Martin.',
+    );
+  });
+
+  it('the card names the assigned agents and the latest notes; an outside caller no contact matched is unknown', () => {
+    const { session } = testSession();
+    const view = render(session, <IncomingPopups extension={me} />);
+    cleanup = view.unmount;
+    act(() => session.live.dispatch(event('call.ringing', ringing)));
+    const card = view.container.querySelector('[aria-label="Contact"]');
+    expect(card?.textContent).toContain('Assigned toBob');
+    expect(card?.textContent).toContain('Prefers mornings · Carol');
+    act(() =>
+      session.live.dispatch(
+        event('call.ringing', {
+          ...ringing,
+          id: 'c2',
+          direction: 'inbound',
+          from: { number: '+15551230000', name: '', userId: null },
+          contact: null,
+        }),
+      ),
+    );
+    const unknown = [...view.container.querySelectorAll('[role="alertdialog"]')].find(
+      (popup) => popup.getAttribute('aria-label') === 'Incoming call from +15551230000',
+    );
+    expect(unknown?.textContent).toContain('Unknown caller: not in your contacts.');
   });
 
   it('ignores calls ringing someone else', () => {

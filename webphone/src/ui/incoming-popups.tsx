@@ -1,22 +1,46 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from '../store';
 import { useSession } from './context';
-import { incomingPopups, ringingFor, type IncomingPopup } from './incoming';
+import { formatClock } from './format';
+import { incomingPopups, ringingFor, takenElsewhere, type IncomingPopup, type TakenCall } from './incoming';
 
-/** Incoming-call popups; one closes as soon as another agent answers that call (`call.answered`). */
+/** How long "<agent> took the call" stays after a popup closed because another agent answered. */
+const TAKEN_NOTICE_MS = 5000;
+
+/** Incoming-call popups; one closes as soon as another agent answers that call (`call.answered`), saying who did. */
 export function IncomingPopups({ extension }: { extension: string }) {
   const session = useSession();
   const calls = useStore(session.live, (s) => s.calls);
   const phoneCall = useStore(session.phoneState, (s) => s.call);
   const [dismissed, setDismissed] = useState<ReadonlySet<string>>(() => new Set());
+  const shown = useRef(new Map<string, string>());
+  const [taken, setTaken] = useState<TakenCall[]>([]);
+  const timers = useRef(new Set<ReturnType<typeof setTimeout>>());
   const popups = useMemo(
     () => incomingPopups(ringingFor(calls, extension), phoneCall, dismissed),
     [calls, extension, phoneCall, dismissed],
   );
-  if (popups.length === 0) return null;
+  useEffect(() => {
+    for (const popup of popups) shown.current.set(popup.key, popup.name || popup.number || 'Unknown caller');
+    const now = takenElsewhere(calls, shown.current, extension);
+    for (const call of now) shown.current.delete(call.callId);
+    for (const id of [...shown.current.keys()]) if (!calls[id]) shown.current.delete(id);
+    if (now.length === 0) return;
+    setTaken((before) => [...before, ...now]);
+    timers.current.add(
+      setTimeout(() => setTaken((before) => before.filter((t) => !now.includes(t))), TAKEN_NOTICE_MS),
+    );
+  }, [popups, calls, extension]);
+  useEffect(() => () => timers.current.forEach(clearTimeout), []);
+  if (popups.length === 0 && taken.length === 0) return null;
   const dismiss = (key: string) => setDismissed(new Set([...dismissed, key]));
   return (
     <div className="incoming-stack">
+      {taken.map((call) => (
+        <p key={call.callId} className="incoming taken" role="status">
+          {call.takenBy} took the call from {call.caller}.
+        </p>
+      ))}
       {popups.map((popup) => (
         <Popup key={popup.key} popup={popup} onDismiss={() => dismiss(popup.key)} />
       ))}
@@ -45,6 +69,7 @@ function Popup({ popup, onDismiss }: { popup: IncomingPopup; onDismiss: () => vo
           {popup.name && <div className="incoming-number">{popup.number}</div>}
         </div>
       </div>
+      {popup.unknown && <p className="contact-card unknown">Unknown caller: not in your contacts.</p>}
       {contact && (
         <dl className="contact-card" aria-label="Contact">
           {contact.company && (
@@ -53,22 +78,28 @@ function Popup({ popup, onDismiss }: { popup: IncomingPopup; onDismiss: () => vo
               <dd>{contact.company}</dd>
             </>
           )}
-          {contact.phone && (
+          {contact.assignedAgents && contact.assignedAgents.length > 0 && (
             <>
-              <dt>Phone</dt>
-              <dd>{contact.phone}</dd>
+              <dt>Assigned to</dt>
+              <dd>{contact.assignedAgents.map((a) => a.displayName || a.extension).join(', ')}</dd>
             </>
           )}
-          {contact.email && (
-            <>
-              <dt>Email</dt>
-              <dd>{contact.email}</dd>
-            </>
-          )}
-          {contact.notes && (
+          {contact.latestNotes && contact.latestNotes.length > 0 && (
             <>
               <dt>Notes</dt>
-              <dd>{contact.notes}</dd>
+              <dd>
+                <ul className="contact-notes">
+                  {contact.latestNotes.slice(0, 3).map((note) => (
+                    <li key={`${note.createdAt}-${note.body}`}>
+                      {note.body}
+                      <span className="note-meta">
+                        {' '}
+                        · {note.author ?? 'someone'}, {formatClock(note.createdAt)}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </dd>
             </>
           )}
         </dl>

@@ -7,6 +7,8 @@ export interface IncomingPopup {
   number: string;
   name: string;
   contact: Contact | null;
+  /** A caller from outside whom no contact matched: shown as unknown. */
+  unknown: boolean;
   /** The webphone itself is ringing: Answer and Decline act on its SIP session. */
   sip: boolean;
 }
@@ -44,6 +46,7 @@ export function incomingPopups(
       number,
       name: call.contact?.name ?? (partyName(call.from) || (sip ? (sipRinging?.remote.name ?? '') : '')),
       contact: call.contact ?? null,
+      unknown: call.direction === 'inbound' && !call.contact,
       sip,
     });
   }
@@ -53,8 +56,32 @@ export function incomingPopups(
       number: sipRinging.remote.number,
       name: sipRinging.remote.name,
       contact: null,
+      unknown: false,
       sip: true,
     });
   }
   return popups;
+}
+
+/** A popup this user saw whose call another agent answered: who took it. */
+export interface TakenCall {
+  callId: string;
+  caller: string;
+  takenBy: string;
+}
+
+/** The calls among `shown` that someone other than `extension` answered. Pure. */
+export function takenElsewhere(
+  calls: Readonly<Record<string, LiveCall>>,
+  shown: ReadonlyMap<string, string>,
+  extension: string,
+): TakenCall[] {
+  const taken: TakenCall[] = [];
+  for (const [callId, caller] of shown) {
+    const call = calls[callId];
+    const by = call ? partyNumber(call.answeredBy ?? null) : '';
+    if (!call || !by || by === extension) continue;
+    taken.push({ callId, caller, takenBy: partyName(call.answeredBy ?? null) || by });
+  }
+  return taken;
 }

@@ -4,6 +4,7 @@ import { isLive } from '../phone/call.state';
 import { useStore } from '../store';
 import { EndedCallNotes } from './call-notes';
 import { CallPanel } from './call-panel';
+import { ContactsPanel } from './contacts-panel';
 import { useSession } from './context';
 import { Dialer } from './dialer';
 import { MoveHereCard } from './handoff';
@@ -53,6 +54,7 @@ export function MainScreen({ user, sipProblem }: { user: User; sipProblem: strin
           <StatusPanel />
           <ParkPanel />
           <PresencePanel extension={user.extension} />
+          <ContactsPanel />
           <VoicemailPanel />
           <RecentCalls />
         </div>

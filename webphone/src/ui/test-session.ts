@@ -6,6 +6,7 @@ import { createStore } from '../store';
 import { createMailbox } from '../voicemail/mailbox';
 import { createCallHandling } from '../handling/handling';
 import { createCallNotes } from '../notes/call-notes';
+import { createContacts } from '../contacts/contacts';
 
 /** A session for component tests: real stores, a phone that records the commands it gets. */
 export function testSession() {
@@ -36,6 +37,7 @@ export function testSession() {
     voicemail: createMailbox(async () => 'test-token'),
     handling: createCallHandling(async () => 'test-token'),
     notes: createCallNotes(async () => 'test-token', memoryStorage()),
+    contacts: createContacts(async () => 'test-token'),
     signIn: async () => undefined,
     resume: async () => undefined,
     signOut: () => undefined,
