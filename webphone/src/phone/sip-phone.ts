@@ -11,8 +11,9 @@ import type { PhoneStore } from './phone.store';
 import type { Party, PhoneEvent } from './phone.types';
 import { createUserAgent, RegisterRetry, watchRegistration, type SipCredentials } from './sip-user-agent';
 
-/** The number parking takes a blind transfer to. */
+/** The number parking takes a blind transfer to (the next free slot); 701-799 park on that slot. */
 export const PARK_NUMBER = '700';
+export const isParkTarget = (number: string) => /^7\d\d$/.test(number);
 const SHOW_ENDED_MS = 2500;
 
 const pcConfig: RTCConfiguration = { iceServers: [], rtcpMuxPolicy: 'require', bundlePolicy: 'max-bundle' };
@@ -161,7 +162,7 @@ export class SipPhone {
       type: 'call.transfer-started',
       id,
       target: number,
-      park: number === PARK_NUMBER,
+      park: isParkTarget(number),
       at: this.now(),
     });
     const failed = () => this.dispatch({ type: 'call.transfer-failed', id });
@@ -177,8 +178,9 @@ export class SipPhone {
     });
   }
 
-  park(): void {
-    this.transfer(PARK_NUMBER);
+  /** Parks the call on `slot` (701-799), or on the next free one (700). */
+  park(slot: string = PARK_NUMBER): void {
+    this.transfer(slot);
   }
 
   dismissNotice(): void {

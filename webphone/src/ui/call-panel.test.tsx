@@ -59,4 +59,41 @@ describe('<CallPanel>', () => {
     act(() => session.live.dispatch(other));
     expect(view.container.querySelector('.remote-name')?.textContent).toBe('Ext 1001');
   });
+
+  it('parks on a chosen free slot: the slots come from the live park panel', () => {
+    const { session, commands } = testSession();
+    session.phoneState.dispatch({ type: 'call.outgoing', id: 's1', remote: { number: '1003', name: '' } });
+    session.phoneState.dispatch({ type: 'call.confirmed', id: 's1', at: Date.now() });
+    const slot = (number: string, occupied: boolean) => ({
+      slot: number,
+      occupied,
+      callerIdNumber: null,
+      callerIdName: null,
+      parkerExtension: null,
+      parkedAt: null,
+      timeoutAt: null,
+    });
+    session.live.dispatch({
+      type: 'message',
+      receivedAt: Date.now(),
+      message: {
+        type: 'snapshot',
+        at: new Date().toISOString(),
+        data: { calls: [], parkSlots: [slot('701', true), slot('702', false), slot('703', false)] },
+      },
+    });
+    const view = render(session, <CallPanel extension="1001" />);
+    cleanup = view.unmount;
+    const button = (name: string) =>
+      view.container.querySelector<HTMLButtonElement>(`button[aria-label="${name}"]`)!;
+    act(() => button('Park on a chosen slot').click());
+    const picker = view.container.querySelector<HTMLSelectElement>('select[aria-label="Park slot"]')!;
+    expect([...picker.options].map((o) => o.value)).toEqual(['702', '703']);
+    act(() => {
+      picker.value = '703';
+      picker.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    act(() => button('Park on 703').click());
+    expect(commands).toContain('park 703');
+  });
 });

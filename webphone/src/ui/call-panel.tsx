@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { otherPartyOf } from '../api/call-parties';
 import { callUpOn } from '../api/handoff';
 import type { Call } from '../phone/phone.types';
-import { PARK_NUMBER } from '../phone/sip-phone';
+import { isParkTarget, PARK_NUMBER } from '../phone/sip-phone';
 import { useStore } from '../store';
 import { useSession } from './context';
 import { CallNotesField } from './call-notes';
@@ -20,6 +20,7 @@ export function CallPanel({ extension }: { extension: string }) {
   const call = useStore(session.phoneState, (s) => s.call);
   const [keypad, setKeypad] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const [choosingSlot, setChoosingSlot] = useState(false);
   if (
     call.kind !== 'outgoing' &&
     call.kind !== 'ringing' &&
@@ -67,15 +68,29 @@ export function CallPanel({ extension }: { extension: string }) {
           <button type="button" aria-label="Park call" disabled={busyTransfer} onClick={() => phone.park()}>
             Park
           </button>
+          <button
+            type="button"
+            aria-pressed={choosingSlot}
+            aria-label="Park on a chosen slot"
+            disabled={busyTransfer}
+            onClick={() => setChoosingSlot(!choosingSlot)}
+          >
+            Park on…
+          </button>
           <MoveToDeskButton extension={extension} />
         </div>
       )}
       {talking && call.transferTo && (
         <p className="call-note" role="status">
-          {call.transferTo === PARK_NUMBER ? 'Parking…' : `Transferring to ${call.transferTo}…`}
+          {call.transferTo === PARK_NUMBER
+            ? 'Parking…'
+            : isParkTarget(call.transferTo)
+              ? `Parking on ${call.transferTo}…`
+              : `Transferring to ${call.transferTo}…`}
         </p>
       )}
       {talking && transferring && !busyTransfer && <TransferForm onDone={() => setTransferring(false)} />}
+      {talking && choosingSlot && !busyTransfer && <ParkSlotPicker onDone={() => setChoosingSlot(false)} />}
       {call.kind === 'established' && keypad && (
         <div className="in-call-keypad">
           <output className="dtmf" aria-label="Tones sent">
@@ -160,6 +175,44 @@ function TransferForm({ onDone }: { onDone: () => void }) {
         aria-label={target ? `Transfer to ${target}` : 'Transfer'}
       >
         Transfer
+      </button>
+    </form>
+  );
+}
+
+/** The free park slots (from the live park panel); one picked parks the call there. */
+function ParkSlotPicker({ onDone }: { onDone: () => void }) {
+  const session = useSession();
+  const slots = useStore(session.live, (s) => s.parkSlots);
+  const free = Object.values(slots)
+    .filter((slot) => !slot.occupied)
+    .map((slot) => slot.slot)
+    .sort();
+  const [slot, setSlot] = useState('');
+  const chosen = slot || free[0] || '';
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!chosen) return;
+    session.phone.park(chosen);
+    onDone();
+  };
+  if (free.length === 0)
+    return (
+      <p className="call-note" role="status">
+        No free park slot is known; Park takes the next free one.
+      </p>
+    );
+  return (
+    <form className="transfer-form" onSubmit={submit}>
+      <select aria-label="Park slot" value={chosen} onChange={(e) => setSlot(e.target.value)} autoFocus>
+        {free.map((number) => (
+          <option key={number} value={number}>
+            {number}
+          </option>
+        ))}
+      </select>
+      <button type="submit" className="primary" aria-label={`Park on ${chosen}`}>
+        Park here
       </button>
     </form>
   );
