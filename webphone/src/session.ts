@@ -1,4 +1,4 @@
-import { fetchRecentCalls } from './api/call-logs';
+import { fetchCallNotes, fetchRecentCalls, type CallNote } from './api/call-logs';
 import { connectEvents, type EventsConnection } from './api/events-client';
 import { ApiError, apiFetch } from './api/http';
 import { initialLiveState, liveReducer, type LiveEvent, type LiveState } from './api/live.state';
@@ -38,6 +38,10 @@ export interface Session {
   signIn(username: string, password: string): Promise<void>;
   resume(): Promise<void>;
   signOut(): void;
+  /** The call history from `since` (ISO; undefined: the latest), into `live.recentCalls`. */
+  loadHistory(since: string | undefined): Promise<void>;
+  /** The notes on one of the user's calls. */
+  callNotes(callLogId: string): Promise<CallNote[]>;
   /** Moves the user's live call to another of their devices (`POST /api/calls/{id}/handoff`); resolves once asked. */
   handoff(callId: string, device: string): Promise<void>;
 }
@@ -61,15 +65,19 @@ export function createSession(): Session {
   const notes = createCallNotes(token);
   const contacts = createContacts(token);
 
+  /** The history's "since" (ISO), kept so that a refresh after a call keeps the agent's choice. */
+  let historySince: string | undefined;
+  let signedInUser: User | null = null;
   const refreshRecent = (creds: Credentials, user: User) =>
     creds
       .token()
-      .then((token) => fetchRecentCalls(token, user.extension))
+      .then((token) => fetchRecentCalls(token, user.extension, historySince))
       .then((calls) => live.dispatch({ type: 'recent-calls', calls }))
       .catch(() => undefined);
 
   const start = async (creds: Credentials, user: User) => {
     credentials = creds;
+    signedInUser = user;
     auth.dispatch({ kind: 'signed-in', user, sipProblem: null });
     events = connectEvents({
       ticket: () => fetchEventsTicket(creds),
@@ -139,6 +147,11 @@ export function createSession(): Session {
         auth.dispatch({ kind: 'signed-out', error: null });
       }
     },
+    async loadHistory(since: string | undefined) {
+      historySince = since;
+      if (credentials && signedInUser) await refreshRecent(credentials, signedInUser);
+    },
+    callNotes: async (callLogId: string) => fetchCallNotes(await token(), callLogId),
     async handoff(callId: string, device: string) {
       if (!credentials) throw new ApiError(401, 'unauthorized', 'You are signed out.');
       await apiFetch(`/calls/${encodeURIComponent(callId)}/handoff`, {
@@ -153,6 +166,8 @@ export function createSession(): Session {
       phone.stop();
       if (credentials) void logout(credentials);
       credentials = null;
+      signedInUser = null;
+      historySince = undefined;
       live.dispatch({ type: 'reset' });
       voicemail.reset();
       handling.reset();

@@ -15,10 +15,17 @@ export interface CallLogRow {
   endedAt?: string | null;
 }
 
-/** The user's last 20 calls; empty while the controller has no call logs (404) or refuses (403). */
-export async function fetchRecentCalls(token: string, extension: string): Promise<RecentCall[]> {
+/**
+ * The user's last 50 calls (since `since`, an ISO time, when given); empty while the controller has no call logs
+ * (404) or refuses (403).
+ */
+export async function fetchRecentCalls(
+  token: string,
+  extension: string,
+  since?: string,
+): Promise<RecentCall[]> {
   try {
-    const query = new URLSearchParams({ limit: '20', extension });
+    const query = new URLSearchParams({ limit: '50', extension, ...(since ? { from: since } : {}) });
     const page = await apiFetch<{ items?: CallLogRow[] } | CallLogRow[]>(`/call-logs?${query}`, { token });
     const rows = Array.isArray(page) ? page : (page.items ?? []);
     return rows.map((row) => toRecentCall(row, extension));
@@ -44,4 +51,42 @@ export function toRecentCall(row: CallLogRow, extension: string): RecentCall {
     answered: Boolean(row.answeredAt),
     durationSeconds: seconds,
   };
+}
+
+export type HistoryKind = 'all' | 'missed' | 'in' | 'out';
+
+/** The calls of the history that match what the agent asked to see: a kind, and text in the name or number. Pure. */
+export function filterHistory(
+  calls: readonly RecentCall[],
+  filter: { kind: HistoryKind; text: string },
+): RecentCall[] {
+  const text = filter.text.trim().toLowerCase();
+  const digits = text.replace(/[^\d]/g, '');
+  return calls.filter((call) => {
+    if (filter.kind === 'missed' && (call.answered || call.direction !== 'in')) return false;
+    if ((filter.kind === 'in' || filter.kind === 'out') && call.direction !== filter.kind) return false;
+    if (!text) return true;
+    return (
+      call.name.toLowerCase().includes(text) ||
+      (digits !== '' && call.number.replace(/[^\d]/g, '').includes(digits))
+    );
+  });
+}
+
+/** A note on a call (`GET /api/call-logs/{id}/notes`). */
+export interface CallNote {
+  id: string;
+  body: string;
+  authorName: string | null;
+  createdAt: string;
+}
+
+export async function fetchCallNotes(token: string, callLogId: string): Promise<CallNote[]> {
+  const page = await apiFetch<{ items: CallNote[] }>(
+    `/call-logs/${encodeURIComponent(callLogId)}/notes?limit=20`,
+    {
+      token,
+    },
+  );
+  return page.items;
 }

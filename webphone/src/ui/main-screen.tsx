@@ -3,6 +3,7 @@ import type { User } from '../api/types';
 import { isLive } from '../phone/call.state';
 import { useStore } from '../store';
 import { EndedCallNotes } from './call-notes';
+import { CallHistory } from './call-history';
 import { CallPanel } from './call-panel';
 import { ContactsPanel } from './contacts-panel';
 import { useSession } from './context';
@@ -13,7 +14,6 @@ import { NoticeBanner } from './notice-banner';
 import { ParkPanel } from './park-panel';
 import { ParkResult } from './park-result';
 import { PresencePanel } from './presence-panel';
-import { RecentCalls } from './recent-calls';
 import { TopBar } from './top-bar';
 import { useShortcuts } from './use-shortcuts';
 import { StatusPanel } from './status-panel';
@@ -56,7 +56,7 @@ export function MainScreen({ user, sipProblem }: { user: User; sipProblem: strin
           <PresencePanel extension={user.extension} />
           <ContactsPanel />
           <VoicemailPanel />
-          <RecentCalls />
+          <CallHistory />
         </div>
       </div>
     </div>

@@ -42,6 +42,13 @@ export function testSession() {
     resume: async () => undefined,
     signOut: () => undefined,
     handoff: async (callId: string, device: string) => record('handoff')(callId, device),
+    loadHistory: async (since: string | undefined) => record('history')(since ?? 'latest'),
+    callNotes: async (callLogId: string) => {
+      record('notes')(callLogId);
+      return [
+        { id: 'n1', body: 'Wants a refund', authorName: 'Test agent', createdAt: '2025-01-01T10:00:00.000Z' },
+      ];
+    },
   };
   return { session, commands };
 }
