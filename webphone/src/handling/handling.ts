@@ -1,6 +1,7 @@
 import { apiFetch } from '../api/http';
 import type { ServerMessage } from '../api/types';
 import { createStore, type Store } from '../store';
+import type { RingSettings } from './ring-settings.form';
 import {
   handlingReducer,
   initialHandlingState,
@@ -19,6 +20,10 @@ export interface CallHandling {
   setDnd(enabled: boolean): Promise<void>;
   /** Forwards every call to `number` (null: off). The controller's validation error is thrown as an ApiError. */
   setForwardAlways(number: string | null): Promise<void>;
+  /** The user's ring strategy, targets and schedule (`GET|PUT /api/users/{id}/ring-settings`). */
+  ringSettings(userId: string): Promise<RingSettings>;
+  /** Saves them; the controller's validation problems are thrown as an ApiError (`details`: path and message). */
+  saveRingSettings(userId: string, settings: RingSettings): Promise<RingSettings>;
   reset(): void;
 }
 
@@ -61,6 +66,14 @@ export function createCallHandling(token: () => Promise<string>): CallHandling {
     async setForwardAlways(number) {
       fold('user.forwarding-changed', await put<ForwardingView>('forwarding', { always: number }));
     },
+    ringSettings: async (userId) =>
+      apiFetch<RingSettings>(`/users/${encodeURIComponent(userId)}/ring-settings`, { token: await token() }),
+    saveRingSettings: async (userId, settings) =>
+      apiFetch<RingSettings>(`/users/${encodeURIComponent(userId)}/ring-settings`, {
+        token: await token(),
+        method: 'PUT',
+        body: settings,
+      }),
     reset: () => store.dispatch({ type: 'reset' }),
   };
 }

@@ -17,6 +17,7 @@ import { PresencePanel } from './presence-panel';
 import { TopBar } from './top-bar';
 import { useShortcuts } from './use-shortcuts';
 import { StatusPanel } from './status-panel';
+import { RingSettingsPanel } from './ring-settings-panel';
 import { VoicemailPanel } from './voicemail-panel';
 
 export function MainScreen({ user, sipProblem }: { user: User; sipProblem: string | null }) {
@@ -52,6 +53,7 @@ export function MainScreen({ user, sipProblem }: { user: User; sipProblem: strin
         <div className="side-column">
           <EndedCallNotes />
           <StatusPanel />
+          <RingSettingsPanel userId={user.id} />
           <ParkPanel />
           <PresencePanel extension={user.extension} />
           <ContactsPanel />

@@ -1,0 +1,107 @@
+/**
+ * The ring settings editor in Debian's Chromium against the real controller (issue 14): the controller's validation
+ * problems shown on their fields (`aria-invalid`, an alert), then saved. Its screenshot is the docs' settings screen.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertTeam } from '../helpers/fixtures.js';
+import { createTestApp, insertUser, login, type TestApp } from '../helpers/test-app.js';
+import { startSipPeer, type SipPeer } from './sip-peer.js';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const screenshots = process.env.UPDATE_SCREENSHOTS
+  ? resolve('docs/screenshots')
+  : join(tmpdir(), 'webphone-e2e-screenshots');
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
+
+let outDir: string;
+let registrar: SipPeer;
+let t: TestApp;
+let baseUrl: string;
+let browser: Browser;
+let agent: Awaited<ReturnType<typeof insertUser>>;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'webphone-settings-'));
+  mkdirSync(screenshots, { recursive: true });
+  await build({ root: resolve('webphone'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  registrar = await startSipPeer();
+  t = await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } });
+  baseUrl = await t.app.server.listen({ port: 0, host: '127.0.0.1' });
+  const team = await insertTeam(t.db, 'Care');
+  agent = await insertUser(t.db, { role: 'agent', username: 'fred', extension: '3401', teamId: team.id });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--disable-gpu',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  await registrar?.close();
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('ring settings in the webphone', () => {
+  it("shows the controller's validation problems on the fields, then saves", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 1100 },
+      permissions: ['microphone'],
+    });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await page.goto(baseUrl);
+    await page.getByLabel('Username').fill('fred');
+    await page.getByLabel('Password').fill(agent.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Edit ring settings' }).click();
+    await page.getByRole('combobox', { name: 'Ring', exact: true }).selectOption('sequential');
+
+    await page.getByRole('button', { name: 'Add a target' }).click();
+    await page.getByRole('combobox', { name: 'Target 1', exact: true }).selectOption('desk');
+    await page.getByLabel('Target 1 rings for (s)').fill('999');
+    await page.getByRole('button', { name: 'Add a target' }).click();
+    await page.getByLabel('Target 2 number').fill('+15551230000');
+    await page.getByRole('button', { name: 'Save ring settings' }).click();
+
+    const timeout = page.getByLabel('Target 1 rings for (s)');
+    await eventually(() => timeout.getAttribute('aria-invalid')).toBe('true');
+    const alerts = page.getByTestId('ring-settings').getByRole('alert');
+    await eventually(() => alerts.allTextContents()).toEqual([
+      expect.stringMatching(/seconds/),
+      expect.stringMatching(/outbound trunk/),
+    ]);
+    await page.screenshot({ path: join(screenshots, 'settings.png'), animations: 'disabled' });
+    // Fixed: a webphone target instead of the mobile, a shorter ring: saved.
+    await page.getByLabel('Target 1 rings for (s)').fill('15');
+    await page.getByRole('combobox', { name: 'Target 2', exact: true }).selectOption('webphone');
+    await page.getByRole('button', { name: 'Save ring settings' }).click();
+    await eventually(() => page.getByTestId('ring-settings').getByRole('status').textContent()).toBe(
+      'Saved.',
+    );
+    expect(await timeout.getAttribute('aria-invalid')).toBeNull();
+    const saved = await t.app.server.inject({
+      method: 'GET',
+      url: `/api/users/${agent.id}/ring-settings`,
+      headers: await login(t.app, 'fred', agent.password),
+    });
+    expect(saved.json()).toMatchObject({
+      strategy: 'sequential',
+      targets: [
+        { kind: 'desk', delaySeconds: 0, timeoutSeconds: 15 },
+        { kind: 'webphone', delaySeconds: 0, timeoutSeconds: 20 },
+      ],
+    });
+    await context.close();
+  });
+});
