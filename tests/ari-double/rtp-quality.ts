@@ -100,7 +100,8 @@ export class RtpStreams {
         `txjitter=${jitter};txcount=${n.txcount};rlp=${n.rlp};rtt=${rtt};rxmes=0.000000;txmes=0.000000`
       );
     const value = single[what];
-    if (value === undefined) throw new RtcpReadError(`Unrecognized argument '${what}' for 'rtcp' information`);
+    if (value === undefined)
+      throw new RtcpReadError(`Unrecognized argument '${what}' for 'rtcp' information`);
     return value;
   }
 

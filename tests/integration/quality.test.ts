@@ -71,15 +71,22 @@ describe('call quality', () => {
     expect(callee.poor).toBe(false);
     const view = (await api.admin.get(`/api/calls/${callId}`)).json();
     // The caller's leg is named by its channel (PJSIP/1001-…), the callee's by the endpoint rung.
-    expect(view.quality.legs.map((l: LiveLeg) => l.endpoint.slice(0, 10)).sort()).toEqual(['PJSIP/1001', 'PJSIP/1002']);
+    expect(view.quality.legs.map((l: LiveLeg) => l.endpoint.slice(0, 10)).sort()).toEqual([
+      'PJSIP/1001',
+      'PJSIP/1002',
+    ]);
     expect(view.quality.poor).toBe(false);
-    const listed = (await api.supervisor.get('/api/calls')).json().items.find((c: { id: string }) => c.id === callId);
+    const listed = (await api.supervisor.get('/api/calls'))
+      .json()
+      .items.find((c: { id: string }) => c.id === callId);
     expect(listed.quality.legs).toHaveLength(2);
     // The agent on the call sees the call, not its quality.
     const own = (await api.agent.get(`/api/calls/${callId}`)).json();
     expect(own.id).toBe(callId);
     expect(own).not.toHaveProperty('quality');
-    const ownListed = (await api.agent.get('/api/calls')).json().items.find((c: { id: string }) => c.id === callId);
+    const ownListed = (await api.agent.get('/api/calls'))
+      .json()
+      .items.find((c: { id: string }) => c.id === callId);
     expect(ownListed).not.toHaveProperty('quality');
 
     // 1002's link loses 10 % of its packets: one alert for its leg, however long it stays bad.
@@ -117,7 +124,11 @@ describe('call quality', () => {
     t.double.setLinkQuality('1002', { lossPct: 0 });
 
     phones['1001'].hangup();
-    await eventually(() => t.events.find((e) => e.type === 'call.ended' && (e.data as { id: string }).id === callId), 3000, 'ended');
+    await eventually(
+      () => t.events.find((e) => e.type === 'call.ended' && (e.data as { id: string }).id === callId),
+      3000,
+      'ended',
+    );
     // On the call log: each leg's figures, kept at the call's end.
     const log = await eventually(
       async () => {
@@ -129,7 +140,10 @@ describe('call quality', () => {
       'the call log’s quality',
     );
     const stored = Object.fromEntries(
-      (log.quality.legs as (LiveLeg & { poorAlerts: number; lossPct: number })[]).map((l) => [l.endpoint.slice(0, 10), l]),
+      (log.quality.legs as (LiveLeg & { poorAlerts: number; lossPct: number })[]).map((l) => [
+        l.endpoint.slice(0, 10),
+        l,
+      ]),
     );
     expect(stored['PJSIP/1002']).toMatchObject({ role: 'callee', poorAlerts: 2 });
     expect(stored['PJSIP/1002']!.mos.min).toBeLessThan(3.5);

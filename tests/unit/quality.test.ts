@@ -137,11 +137,23 @@ describe('loss over a window of the last 3 samples', () => {
 
   it('folds samples into min / avg / last MOS, average and maximum jitter and round trip', () => {
     const good = report({ received: 250, sent: 250, jitterIn: 0.002, jitterOut: 0.004, rtt: 0.01 });
-    const first = addSample(undefined, sampleFigures(good, { received: 0, sent: 0, lostIn: 0, lostOut: 0 }), good, 't1');
+    const first = addSample(
+      undefined,
+      sampleFigures(good, { received: 0, sent: 0, lostIn: 0, lostOut: 0 }),
+      good,
+      't1',
+    );
     expect(first).toMatchObject({ samples: 1, jitterMs: 4, rttMs: 10, lossPct: 0, firstSampleAt: 't1' });
     const bad = report({ received: 400, sent: 500, lostIn: 100, lostOut: 0, jitterIn: 0.002, rtt: 0.03 });
     const both = addSample(first, sampleFigures(bad, good), bad, 't2');
-    expect(both).toMatchObject({ samples: 2, jitterMs: 3, jitterMsMax: 4, rttMs: 20, rttMsMax: 30, lastSampleAt: 't2' });
+    expect(both).toMatchObject({
+      samples: 2,
+      jitterMs: 3,
+      jitterMsMax: 4,
+      rttMs: 20,
+      rttMsMax: 30,
+      lastSampleAt: 't2',
+    });
     expect(both.lossPct).toBe(20);
     expect(both.mos.min).toBe(both.mos.last);
     expect(both.mos.avg).toBeCloseTo((first.mos.last + both.mos.last) / 2, 10);
@@ -168,7 +180,12 @@ describe('call.quality-poor hysteresis (threshold 3.5: recovered above 4.0 for 3
     ['wavering around the threshold: still one', [3.4, 3.6, 3.4, 3.7, 3.3], [0], 'poor'],
     ['above the threshold but not by 0.5: no recovery', [3.0, 3.9, 3.9, 3.9, 3.0], [0], 'poor'],
     ['2 good samples then a bad one: the run starts again', [3.0, 4.2, 4.2, 3.8, 4.2, 4.2, 3.0], [0], 'poor'],
-    ['recovered (3 good in a row), then a new drop: a second alert', [3.0, 4.2, 4.2, 4.2, 3.0], [0, 4], 'poor'],
+    [
+      'recovered (3 good in a row), then a new drop: a second alert',
+      [3.0, 4.2, 4.2, 4.2, 3.0],
+      [0, 4],
+      'poor',
+    ],
     ['recovered and staying good', [3.0, 4.1, 4.1, 4.1, 4.4], [0], 'watching'],
   ])('%s', (_what, moses, alerts, final) => {
     const result = run(moses);

@@ -5,7 +5,14 @@ import { upsertLegQuality } from '../../db/call-quality.repository.js';
 import type { Db } from '../../db/database.js';
 import { decideAlert, evolveAlert, initialAlertState, type AlertState } from './quality.decider.js';
 import type { QualityLeg } from './quality.events.js';
-import { addSample, carriesMedia, lossWindow, sampleFigures, type Counters, type LegFigures } from './quality.rules.js';
+import {
+  addSample,
+  carriesMedia,
+  lossWindow,
+  sampleFigures,
+  type Counters,
+  type LegFigures,
+} from './quality.rules.js';
 import { parseRtcpAll, RTCP_ALL_AUDIO, type RtcpReport } from './rtcp-report.js';
 
 /** The answered legs of one live call (its channels that are up). */

@@ -38,7 +38,10 @@ const wentBack = (from: Counters, to: Counters) =>
  * The base of the loss window for a new reading: the reading LOSS_WINDOW samples back, or the start of the stream
  * (all zero) while there are fewer; the history kept for the next one (the last LOSS_WINDOW readings).
  */
-export function lossWindow(history: readonly Counters[], reading: Counters): { base: Counters; history: Counters[] } {
+export function lossWindow(
+  history: readonly Counters[],
+  reading: Counters,
+): { base: Counters; history: Counters[] } {
   const last = history.at(-1);
   const kept = last && wentBack(last, reading) ? [] : [...history];
   const base = kept.length >= LOSS_WINDOW ? kept[kept.length - LOSS_WINDOW]! : ZERO;
