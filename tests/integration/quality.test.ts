@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimPhone } from '../ari-double/index.js';
 import type { ApiClient } from '../helpers/fixtures.js';
 import { clientFor, eventually, startTelephony, type Telephony } from '../helpers/telephony.js';
+import { connectEvents, eventsUrl, ticket, type EventsClient } from '../helpers/ws-client.js';
 import type { QualityPoor } from '../../controller/features/quality/quality.events.js';
 
 /**
@@ -12,6 +13,7 @@ import type { QualityPoor } from '../../controller/features/quality/quality.even
 let t: Telephony;
 let api: Record<'agent' | 'supervisor' | 'admin', ApiClient>;
 let phones: Record<'1001' | '1002', SimPhone>;
+let sockets: Record<'agent' | 'supervisor', EventsClient>;
 
 beforeAll(async () => {
   t = await startTelephony({ app: { quality: { sampleMs: 40 } } });
@@ -26,8 +28,15 @@ beforeAll(async () => {
     supervisor: await clientFor(t.app, supervisor),
     admin: await clientFor(t.app, admin),
   };
+  await t.app.server.listen({ host: '127.0.0.1', port: 0 });
+  const socketOf = async (client: ApiClient) =>
+    connectEvents(eventsUrl(t.app, `?ticket=${await ticket(t.app, client.headers)}`));
+  sockets = { agent: await socketOf(api.agent), supervisor: await socketOf(api.supervisor) };
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  for (const socket of Object.values(sockets ?? {})) socket.close();
+  await t?.close();
+});
 
 interface LiveLeg {
   channelId: string;
@@ -97,6 +106,9 @@ describe('call quality', () => {
     expect(alert.mos).toBeLessThan(3.5);
     expect(alert.lossPct).toBeGreaterThan(1);
     expect(alert).toMatchObject({ jitterMs: 30, rttMs: 80, threshold: 3.5 });
+    // On the WebSocket: the supervisor is told, the agent on the call is not (they do see the call's own events).
+    await sockets.supervisor.next((m) => m.type === 'call.quality-poor');
+    await sockets.agent.next((m) => m.type === 'call.answered');
     const bad = await samplesLater(callId, 'PJSIP/1002', 5);
     expect(bad.poor).toBe(true);
     expect((await api.supervisor.get(`/api/calls/${callId}`)).json().quality.poor).toBe(true);
@@ -122,6 +134,8 @@ describe('call quality', () => {
     await samplesLater(callId, 'PJSIP/1002', 3);
     expect(poorEvents(callId)).toHaveLength(2);
     t.double.setLinkQuality('1002', { lossPct: 0 });
+    expect(sockets.supervisor.messages.filter((m) => m.type === 'call.quality-poor')).toHaveLength(2);
+    expect(sockets.agent.messages.filter((m) => m.type === 'call.quality-poor')).toEqual([]);
 
     phones['1001'].hangup();
     await eventually(
@@ -159,6 +173,58 @@ describe('call quality', () => {
     expect(rows.map((r) => r.samples)).toEqual(log.quality.legs.map((l: LiveLeg) => l.samples));
   });
 
+  it('keeps one row per leg when the call outlives a controller restart: both controllers’ samples merged', async () => {
+    await eventually(() => phones['1001'].currentCall === undefined, 3000, '1001 free');
+    const since = t.events.length;
+    phones['1001'].dial('1002');
+    const answered = await eventually(
+      () => t.events.slice(since).find((e) => e.type === 'call.answered'),
+      3000,
+      'call.answered',
+    );
+    const callId = (answered.data as { id: string }).id;
+    const before = await samplesLater(callId, 'PJSIP/1002', 3);
+    await t.restartController(); // the stopping controller writes what it sampled
+    const written = await t.db.selectFrom('call_quality').selectAll().where('call_id', '=', callId).execute();
+    expect(written).toHaveLength(2);
+    const calleeRow = () =>
+      t.db
+        .selectFrom('call_quality')
+        .selectAll()
+        .where('call_id', '=', callId)
+        .where('endpoint', '=', 'PJSIP/1002')
+        .executeTakeFirstOrThrow();
+    const first = await calleeRow();
+    expect(first.samples).toBeGreaterThanOrEqual(before.samples);
+    // The adopted call is sampled again by the new controller (its own api clients: the old app is gone).
+    const admin = await clientFor(t.app, await t.addUser('admin', '1012'));
+    await eventually(
+      async () => {
+        const leg = (await admin.get(`/api/calls/${callId}`))
+          .json()
+          .quality?.legs?.find((l: LiveLeg) => l.endpoint === 'PJSIP/1002') as LiveLeg | undefined;
+        return leg && leg.samples >= 2;
+      },
+      5000,
+      'sampled after the restart',
+    );
+    phones['1001'].hangup();
+    const merged = await eventually(
+      async () => {
+        const row = await calleeRow();
+        return row.samples > first.samples ? row : undefined;
+      },
+      3000,
+      'the merged row',
+    );
+    expect(merged.first_sample_at).toEqual(first.first_sample_at);
+    expect(merged.last_sample_at.getTime()).toBeGreaterThan(first.last_sample_at.getTime());
+    expect(merged.mos_avg).toBeCloseTo(4.41, 2);
+    expect(
+      await t.db.selectFrom('call_quality').select('id').where('call_id', '=', callId).execute(),
+    ).toHaveLength(2);
+  });
+
   it('stores nothing for a call never answered', async () => {
     await eventually(() => phones['1001'].currentCall === undefined, 3000, '1001 free');
     const since = t.events.length;
@@ -167,6 +233,6 @@ describe('call quality', () => {
     await t.app.quality?.sampler.sample();
     const ended = t.events.slice(since).filter((e) => e.type === 'call.ended' || e.type === 'call.answered');
     expect(ended.filter((e) => e.type === 'call.answered')).toEqual([]);
-    expect(await t.db.selectFrom('call_quality').select('call_id').distinct().execute()).toHaveLength(1);
+    expect(await t.db.selectFrom('call_quality').select('call_id').distinct().execute()).toHaveLength(2);
   });
 });
