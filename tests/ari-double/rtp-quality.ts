@@ -9,8 +9,9 @@
  * `ast_rtp_get_stat`) `lp` is the loss of the phone's stream, `rlp` the loss the phone reports of Asterisk's,
  * `txjitter` Asterisk's measure of the phone's stream and `rxjitter` the phone's report; seconds. The single fields
  * (`rxcount`, `txcount`, `rxploss`, `txploss`, `rxjitter`, `txjitter`, `rtt`: only these) read alike.
- * A channel without an RTP stream (not PJSIP, not up yet) or an unknown field fails as Asterisk's function read does:
- * ARI answers 500 "Unable to read provided function". Not modelled: RTCP's 5-s report interval (loss counts are
+ * A SIP channel not answered yet reads all zero (its RTP session exists, nothing flows). A channel without an RTP
+ * session (Local, Snoop) or an unknown field fails as Asterisk's function read does: ARI answers 500 "Unable to read
+ * provided function". Not modelled: RTCP's 5-s report interval (loss counts are
  * current), MES (reads 0, as before Asterisk's first report), SSRC changes.
  */
 import type { Sim } from './sim.js';
@@ -47,16 +48,7 @@ export class RtpStreams {
   /** A SIP channel was answered: its stream starts now. */
   started(ch: Channel): void {
     if (ch.kind !== 'pjsip' || this.streams.has(ch.id)) return;
-    const ssrc = () => Math.floor(Math.random() * 2 ** 32);
-    this.streams.set(ch.id, {
-      ssrc: ssrc(),
-      themSsrc: ssrc(),
-      at: performance.now(),
-      sent: 0,
-      expectedIn: 0,
-      lostIn: 0,
-      lostOut: 0,
-    });
+    this.streams.set(ch.id, newStream());
   }
 
   /** From now on (what flowed so far keeps the link it had). `target`: a channel id, `PJSIP/1002` or `1002`. */
@@ -72,9 +64,11 @@ export class RtpStreams {
 
   /** `CHANNEL(rtcp,<what>,audio)` of a live channel, or a read failure. */
   read(ch: Channel, what: string): string {
-    const stream = this.streams.get(ch.id);
-    if (!stream || ch.gone) throw new RtcpReadError(`Channel ${ch.name} has no audio media/RTP session`);
-    this.advance(ch.id, stream);
+    if (ch.kind !== 'pjsip' || ch.gone)
+      throw new RtcpReadError(`Channel ${ch.name} has no audio media/RTP session`);
+    // A SIP channel has its RTP session from the offer on; nothing flows before the answer.
+    const stream = this.streams.get(ch.id) ?? newStream();
+    if (this.streams.has(ch.id)) this.advance(ch.id, stream);
     const link = this.linkOf(ch);
     const f = (seconds: number) => seconds.toFixed(6);
     const n = {
@@ -123,6 +117,17 @@ export class RtpStreams {
     stream.lostOut += packets * loss;
   }
 }
+
+const ssrc = () => Math.floor(Math.random() * 2 ** 32);
+const newStream = (): Stream => ({
+  ssrc: ssrc(),
+  themSsrc: ssrc(),
+  at: performance.now(),
+  sent: 0,
+  expectedIn: 0,
+  lostIn: 0,
+  lostOut: 0,
+});
 
 /** `CHANNEL(rtcp,<what>[,audio])`: the `what`, or undefined for any other name. */
 export function rtcpFunction(name: string): string | undefined {
