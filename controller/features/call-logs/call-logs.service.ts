@@ -40,7 +40,8 @@ export function createCallLogsService(db: Db) {
       const found = await listCallLogs(db, callLogScope(principal), filter, page);
       return { ...found, items: await withQuality(db, found.items) };
     },
-    get: async (principal: Principal, id: string) => (await withQuality(db, [(await visible(principal, id)).callLog]))[0]!,
+    get: async (principal: Principal, id: string) =>
+      (await withQuality(db, [(await visible(principal, id)).callLog]))[0]!,
     async notes(principal: Principal, id: string, page: PageRequest) {
       await visible(principal, id);
       return listNotes(db, { callLogId: id }, page);
