@@ -19,6 +19,7 @@ import {
   type Counters,
 } from '../../controller/features/quality/quality.rules.js';
 import { parseRtcpAll, type RtcpReport } from '../../controller/features/quality/rtcp-report.js';
+import { parseConfig } from '../../controller/config.js';
 
 /** Call quality's pure parts: the E-model at known points, the RTCP text, the loss window, the alert hysteresis. */
 describe('the E-model (G.107, G.711 with Bpl 4.3)', () => {
@@ -191,5 +192,29 @@ describe('call.quality-poor hysteresis (threshold 3.5: recovered above 4.0 for 3
     const result = run(moses);
     expect(result.alerts).toEqual(alerts);
     expect(result.state.kind).toBe(final);
+  });
+});
+
+describe('QUALITY_SAMPLE_SECONDS and QUALITY_POOR_MOS', () => {
+  const secret = 'q7RbT2xLmZ9wKp4VfN8sYc3HdJ6gAe1U';
+
+  it('default to 5 s and 3.5, and read decimals for the threshold', () => {
+    const defaults = parseConfig({ JWT_SECRET: secret });
+    expect(defaults.ok && defaults.config).toMatchObject({
+      QUALITY_SAMPLE_SECONDS: 5,
+      QUALITY_POOR_MOS: 3.5,
+    });
+    const set = parseConfig({ JWT_SECRET: secret, QUALITY_SAMPLE_SECONDS: '10', QUALITY_POOR_MOS: '3.1' });
+    expect(set.ok && set.config).toMatchObject({ QUALITY_SAMPLE_SECONDS: 10, QUALITY_POOR_MOS: 3.1 });
+  });
+
+  it('refuse what cannot be a period or a MOS, naming the setting', () => {
+    const bad = parseConfig({ JWT_SECRET: secret, QUALITY_SAMPLE_SECONDS: '0', QUALITY_POOR_MOS: '4.8' });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems).toEqual([
+      expect.stringMatching(/^QUALITY_SAMPLE_SECONDS: /),
+      expect.stringMatching(/^QUALITY_POOR_MOS: /),
+    ]);
   });
 });
