@@ -91,6 +91,9 @@ import { createRoutingService } from './features/routing/routing.service.js';
 import { createVoicemail } from './features/voicemail/voicemail.feature.js';
 import { voicemailEventVisible } from './features/voicemail/voicemail.events.js';
 import { voicemailRoutes } from './features/voicemail/voicemail.routes.js';
+import { createQuality, type Quality } from './features/quality/quality.feature.js';
+import { qualityEventVisible } from './features/quality/quality.events.js';
+import type { CallAnnotator } from './features/calls/calls.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -113,6 +116,8 @@ export interface AppDeps {
   hotdesk?: { sweepMs?: number; entryRules?: Partial<DigitEntryRules> };
   /** Presence tunables for tests: how long ARI may be down before the views are marked stale (default 5 s). */
   presence?: { staleAfterMs?: number };
+  /** Call quality tunables for tests and the bench: the sampling period in ms (default QUALITY_SAMPLE_SECONDS). */
+  quality?: { sampleMs?: number };
 }
 
 export interface App {
@@ -122,6 +127,8 @@ export interface App {
   relay: RedisRelay;
   /** Who is offline / available / ringing / on-call / dnd (routing asks `presence.stateOf(userId)`). */
   presence: PresenceService;
+  /** Call quality sampling (with Asterisk only): `quality.sampler.sample()` runs a round now (the bench). */
+  quality?: Quality;
   close(): Promise<void>;
 }
 
@@ -352,6 +359,26 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       pbxConnection && calls && collector ? { connection: pbxConnection, calls, collector } : undefined,
   });
   voicemail.start();
+  // Call quality (issue 17): RTCP of every answered leg sampled, figures on the call log, call.quality-poor.
+  const quality =
+    pbxConnection &&
+    calls &&
+    createQuality({
+      db,
+      bus,
+      logger,
+      connection: pbxConnection,
+      liveCalls: () => calls.list(systemPrincipal),
+      settings: {
+        sampleMs: deps.quality?.sampleMs ?? config.QUALITY_SAMPLE_SECONDS * 1000,
+        poorMos: config.QUALITY_POOR_MOS,
+      },
+    });
+  quality?.start();
+  const annotateCall: CallAnnotator = (call, principal) => ({
+    ...supervision?.annotateCall(call, principal),
+    ...quality?.annotateCall(call, principal),
+  });
   const snapshot: Record<string, SnapshotSource> = { presence: (principal) => presence.listFor(principal) };
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
   if (parking) snapshot.parkSlots = async () => parking.slots();
@@ -377,7 +404,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(pagingConfigRoutes(createPagingConfigService(db), auth));
       await api.register(dndRoutes(dnd, auth));
       await api.register(handlingRoutes(handlingSettings, speedDials, auth));
-      if (calls) await api.register(callsRoutes(calls, auth, supervision?.annotateCall));
+      if (calls) await api.register(callsRoutes(calls, auth, annotateCall));
       if (calls) await api.register(handoffRoutes(calls, auth, config.DIAL_TIMEOUT_SECONDS));
       if (parking) await api.register(parkingRoutes(parking, auth));
       if (supervision) await api.register(supervisionRoutes(supervision, auth));
@@ -405,6 +432,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
             trunkEventVisible,
             inboundRouteEventVisible,
             voicemailEventVisible,
+            qualityEventVisible,
           ]),
           recheckSeconds: config.WS_RECHECK_SECONDS,
         }),
@@ -424,8 +452,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     auth,
     relay,
     presence,
+    quality,
     async close() {
       await server.close();
+      await quality?.stop();
       voicemail.stop();
       await presence.stop();
       featureCodes?.stop();

@@ -139,6 +139,10 @@ export const configSchema = z.object({
   /** The longest message a caller may leave, and the silence that ends one. */
   VOICEMAIL_MAX_SECONDS: int(180, 5, 3600),
   VOICEMAIL_SILENCE_SECONDS: int(5, 0, 60),
+  /** Call quality: every answered leg's RTCP is read this often (the live figures, the MOS, `call.quality-poor`). */
+  QUALITY_SAMPLE_SECONDS: int(5, 1, 300),
+  /** A leg whose estimated MOS (E-model, 1-4.5) drops below this raises `call.quality-poor`. */
+  QUALITY_POOR_MOS: z.coerce.number().min(1).max(4.5).default(3.5),
   /** Presence is recomputed from Asterisk (endpoints and channels) this often, beside every (re)connect. */
   PRESENCE_RECONCILE_SECONDS: int(30, 1, 3600),
   /** Every hot desk logs out at this time of day (HH:MM, PBX_TIME_ZONE); empty: never. */

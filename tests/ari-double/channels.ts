@@ -99,6 +99,7 @@ export function enterStasis(
 export function setState(sim: Sim, ch: Channel, state: ChannelState): void {
   if (ch.state === state) return;
   ch.state = state;
+  if (state === 'Up') sim.rtp.started(ch);
   emitChannel(sim, 'ChannelStateChange', ch);
 }
 

@@ -11,12 +11,14 @@ import { phoneSide } from './phone-side.js';
 import { SimPhone as SimPhoneClass, type SimPhone, type PhoneOptions } from './phones.js';
 import { carrierPhoneId } from './trunks.js';
 import type { AriEvent, DoubleTrace } from './types.js';
+import type { LinkQuality } from './rtp-quality.js';
 
 export type { DoubleOptions } from './sim.js';
 export type { SeedOptions } from './config-objects.js';
 export type { SimPhone, PhoneOptions, AnswerMode, Transport } from './phones.js';
 export type { PhoneCall, PhoneEvent, PhoneEventKind, PhoneCallState } from './phone-types.js';
 export type { DoubleTrace } from './types.js';
+export type { LinkQuality } from './rtp-quality.js';
 
 export interface AriDouble {
   /** Base URL for ARI_URL, e.g. `http://127.0.0.1:40123` (REST under /ari, events at /ari/events). */
@@ -51,6 +53,11 @@ export interface AriDouble {
   mailboxes(): { name: string; newMessages: number; oldMessages: number }[];
   /** Finished recordings: name, file (a WAV in the double's recordings directory), length, whose tones it holds. */
   storedRecordings(): { name: string; file: string; durationMs: number; sources: string[] }[];
+  /**
+   * Degrade (or mend) the RTP link of a channel (its id) or an endpoint (`PJSIP/1002` or `1002`) from now on: what
+   * `CHANNEL(rtcp,…)` reports (`rtp-quality.ts`). Unset fields keep their value; the default link is perfect.
+   */
+  setLinkQuality(target: string, link: Partial<LinkQuality>): void;
   /** Stop timers, close sockets and the server. */
   close(): Promise<void>;
 }
@@ -79,6 +86,7 @@ export async function startAriDouble(opts: DoubleOptions = {}): Promise<AriDoubl
     deviceStates: () => listDeviceStates(sim),
     mailboxes: () => [...sim.mailboxes.boxes.values()].map((b) => ({ ...b })),
     storedRecordings: () => [...sim.recordings.stored.values()].map((r) => ({ ...r })),
+    setLinkQuality: (target, link) => sim.rtp.setLinkQuality(target, link),
     observe: (observer) => {
       sim.observers.add(observer);
       return () => sim.observers.delete(observer);
@@ -110,6 +118,7 @@ function restart(sim: Sim, closeSockets: () => void): void {
   sim.playbacks.clear();
   sim.deviceStates.clear();
   sim.mailboxes.restart();
+  sim.rtp.restart();
   for (const rec of [...sim.recordings.live.values()]) sim.recordings.finish(rec);
   sim.apps.clear();
   sim.config.restart();

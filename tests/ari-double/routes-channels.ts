@@ -18,6 +18,7 @@ import { createSnoop, validDirection } from './snoop.js';
 import { startPlayback, playbackSnapshot } from './playbacks.js';
 import { transferProgress } from './transfer.js';
 import { getVariable, setVariable, VariableError, variablesOf } from './variables.js';
+import { rtcpFunction, RtcpReadError } from './rtp-quality.js';
 
 type ChannelHandler = (req: RestRequest, ch: Channel) => RestResponse;
 
@@ -140,9 +141,11 @@ function getVar(req: RestRequest, ch: Channel): RestResponse {
   const name = requireParam(req.params, 'variable');
   if (!name) return err(400, 'Variable name is required');
   try {
-    return ok({ value: getVariable(ch, name) });
+    const rtcp = rtcpFunction(name);
+    return ok({ value: rtcp ? req.sim.rtp.read(ch, rtcp) : getVariable(ch, name) });
   } catch (e) {
     if (e instanceof VariableError) return err(e.status, e.message);
+    if (e instanceof RtcpReadError) return err(500, 'Unable to read provided function');
     throw e;
   }
 }

@@ -4,6 +4,7 @@ import type { ConfigStore } from './config-objects.js';
 import type { SimPhone } from './phones.js';
 import { Recordings } from './recordings.js';
 import { Mailboxes } from './mailboxes.js';
+import { RtpStreams } from './rtp-quality.js';
 
 export interface DoubleOptions {
   /** ARI user name (default "ari"). */
@@ -42,6 +43,7 @@ export class Sim {
   config!: ConfigStore;
   readonly recordings = new Recordings(this);
   readonly mailboxes = new Mailboxes(this);
+  readonly rtp = new RtpStreams(this);
   private readonly timers = new Set<NodeJS.Timeout>();
   private uniqueSeq = 0;
   private pjsipSeq = 0;

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { buildApp, type App } from '../../controller/app.js';
+import { buildApp, type App, type AppDeps } from '../../controller/app.js';
 import { createAriConnection } from '../../controller/ari/ari-connection.js';
 import type { PbxConnection } from '../../controller/ari/pbx.port.js';
 import { testConfig } from '../../controller/config.js';
@@ -93,7 +93,8 @@ async function withUndo<T>(
   }
 }
 
-export function startCallsRig(pairCount: number): Promise<CallsRig> {
+/** `appDeps`: tunables of the app under test (e.g. the quality bench runs its sampling rounds itself). */
+export function startCallsRig(pairCount: number, appDeps: Pick<AppDeps, 'quality'> = {}): Promise<CallsRig> {
   return withUndo(async (undo) => {
     const database = await createTestDatabase();
     undo(() => database.drop());
@@ -136,6 +137,7 @@ export function startCallsRig(pairCount: number): Promise<CallsRig> {
       redisSubscriber,
       pbxConnection: connection,
       callSetupTrace: steps.trace,
+      ...appDeps,
     });
     undo(() => app.close());
     undo(() => connection.stop());

@@ -7,6 +7,7 @@ import { benchRest } from './rest.bench.js';
 import { benchSupervision } from './supervision.bench.js';
 import { benchRouting } from './routing.bench.js';
 import { benchWebphone } from './webphone.bench.js';
+import { benchQuality } from './quality.bench.js';
 
 /** `npm run bench`: every benchmark, printing figures (never asserting on time). */
 const benches: Record<string, () => Promise<void>> = {
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   presence: benchPresence,
   routing: benchRouting,
   webphone: benchWebphone,
+  quality: benchQuality,
 };
 
 const only = process.argv.slice(2);

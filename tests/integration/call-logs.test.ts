@@ -125,6 +125,7 @@ describe('GET /api/call-logs', () => {
       rungAgents: [],
       routingPath: [],
       durationSeconds: 60,
+      quality: null,
     });
   });
 

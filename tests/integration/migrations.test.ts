@@ -28,6 +28,7 @@ const expectedTables = [
   'audit_log',
   'auth_sessions',
   'call_logs',
+  'call_quality',
   'contact_assignments',
   'contacts',
   'devices',
@@ -70,6 +71,7 @@ describe('migrations', () => {
         'call_logs_contact_idx',
         'voicemail_messages_mailbox_idx',
         'voicemail_messages_recording_name_key',
+        'call_quality_leg',
       ]),
     );
 

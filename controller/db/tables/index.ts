@@ -1,6 +1,7 @@
 import type { AuditLogTable } from './audit-log.js';
 import type { AuthSessionsTable } from './auth-sessions.js';
 import type { CallLogsTable } from './call-logs.js';
+import type { CallQualityTable } from './call-quality.js';
 import type { ContactAssignmentsTable } from './contact-assignments.js';
 import type { ContactsTable } from './contacts.js';
 import type { DevicesTable } from './devices.js';
@@ -41,4 +42,5 @@ export interface Database {
   inbound_routes: InboundRoutesTable;
   voicemail_boxes: VoicemailBoxesTable;
   voicemail_messages: VoicemailMessagesTable;
+  call_quality: CallQualityTable;
 }

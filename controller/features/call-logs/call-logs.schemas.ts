@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQueryShape, pageSchema } from '../../db/pagination.js';
+import { storedQualitySchema } from '../quality/quality.schemas.js';
 
 export const callLogSchema = z.object({
   id: z.uuid(),
@@ -37,6 +38,8 @@ export const callLogSchema = z.object({
     .array(z.string())
     .describe("a routed call's steps as they happened: assigned, team, fallback"),
   durationSeconds: z.number().int().nullable().describe('talk time, answer to end'),
+  /** Issue 17: the RTP quality of each leg, sampled while the call ran. */
+  quality: storedQualitySchema,
 });
 
 const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));

@@ -3,7 +3,6 @@ import {
   callLogInvolves,
   findCallLogById,
   listCallLogs,
-  type CallLog,
   type CallLogFilter,
 } from '../../db/call-logs.repository.js';
 import type { Db } from '../../db/database.js';
@@ -12,6 +11,7 @@ import type { PageRequest } from '../../db/pagination.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { callLogScope, mayEditNote } from './call-logs.access.js';
+import { withQuality } from '../quality/call-log-quality.js';
 
 /** The read side of call logs, and notes on them. The calls feature writes the logs (db/calls.repository.ts). */
 export function createCallLogsService(db: Db) {
@@ -37,9 +37,11 @@ export function createCallLogsService(db: Db) {
 
   return {
     async list(principal: Principal, filter: CallLogFilter, page: PageRequest) {
-      return listCallLogs(db, callLogScope(principal), filter, page);
+      const found = await listCallLogs(db, callLogScope(principal), filter, page);
+      return { ...found, items: await withQuality(db, found.items) };
     },
-    get: async (principal: Principal, id: string): Promise<CallLog> => (await visible(principal, id)).callLog,
+    get: async (principal: Principal, id: string) =>
+      (await withQuality(db, [(await visible(principal, id)).callLog]))[0]!,
     async notes(principal: Principal, id: string, page: PageRequest) {
       await visible(principal, id);
       return listNotes(db, { callLogId: id }, page);

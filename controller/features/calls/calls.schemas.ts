@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { liveQualitySchema } from '../quality/quality.schemas.js';
 
 const party = z.object({ number: z.string(), name: z.string(), userId: z.string().nullable() });
 
@@ -56,6 +57,8 @@ export const callSchema = z.object({
       }),
     )
     .optional(),
+  /** Live RTP quality per answered leg (issue 17): supervisors and admins only, absent for agents. */
+  quality: liveQualitySchema.optional(),
 });
 
 export const callListSchema = z.object({ items: z.array(callSchema) });
