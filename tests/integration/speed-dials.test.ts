@@ -140,11 +140,18 @@ describe('*0N on the phone', () => {
     await eventually(() => outgoing.state === 'established', 3000, 'caller connected');
     phones['1001']!.hangup(outgoing);
     await closed(incoming);
-    const log = await t.db
-      .selectFrom('call_logs')
-      .selectAll()
-      .orderBy('started_at', 'desc')
-      .executeTakeFirstOrThrow();
+    // The log is written off the call's lock: wait for its closed row rather than read it at once.
+    const log = await eventually(
+      () =>
+        t.db
+          .selectFrom('call_logs')
+          .selectAll()
+          .where('ended_at', 'is not', null)
+          .orderBy('started_at', 'desc')
+          .executeTakeFirst(),
+      3000,
+      'the closed call log',
+    );
     expect(log).toMatchObject({ from_number: '1001', to_number: '1002', answered_by_extension: '1002' });
   });
 
