@@ -147,6 +147,8 @@ describe('*0N on the phone', () => {
           .selectFrom('call_logs')
           .selectAll()
           .where('ended_at', 'is not', null)
+          .where('from_number', '=', '1001')
+          .where('answered_by_extension', '=', '1002')
           .orderBy('started_at', 'desc')
           .executeTakeFirst(),
       3000,
