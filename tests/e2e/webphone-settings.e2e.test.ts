@@ -9,6 +9,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertTeam } from '../helpers/fixtures.js';
+import { hashSecret } from '../../controller/features/auth/password.js';
 import { createTestApp, insertUser, login, type TestApp } from '../helpers/test-app.js';
 import { startSipPeer, type SipPeer } from './sip-peer.js';
 
@@ -102,6 +103,40 @@ describe('ring settings in the webphone', () => {
         { kind: 'webphone', delaySeconds: 0, timeoutSeconds: 20 },
       ],
     });
+    await context.close();
+  });
+
+  it('hot desk: a wrong PIN is refused with its reason; the right one logs in at the desk, then out', async () => {
+    await t.db
+      .updateTable('users')
+      .set({ pin_hash: await hashSecret('2468') })
+      .where('id', '=', agent.id)
+      .execute();
+    const admin = await insertUser(t.db, { role: 'admin', username: 'root-e2e' });
+    const made = await t.app.server.inject({
+      method: 'POST',
+      url: '/api/devices',
+      headers: await login(t.app, 'root-e2e', admin.password),
+      payload: { id: 'lobby', name: 'Lobby desk', hotdesk: true, sipPassword: 'lobby-secret-pw' },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const context = await browser.newContext({ permissions: ['microphone'] });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await page.goto(baseUrl);
+    await page.getByLabel('Username').fill('fred');
+    await page.getByLabel('Password').fill(agent.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const panel = page.getByTestId('hotdesk');
+    await panel.getByRole('textbox', { name: 'Desk phone' }).fill('lobby');
+    await panel.getByLabel('Hot desk PIN').fill('1111');
+    await panel.getByRole('button', { name: 'Log in at this desk' }).click();
+    await eventually(() => panel.getByRole('alert').textContent()).toMatch(/PIN/i);
+    await panel.getByLabel('Hot desk PIN').fill('2468');
+    await panel.getByRole('button', { name: 'Log in at this desk' }).click();
+    await eventually(() => panel.textContent()).toContain('Logged in at Lobby desk');
+    await panel.getByRole('button', { name: 'Log out of Lobby desk' }).click();
+    await eventually(() => panel.textContent()).toContain('You are not logged in at a shared desk phone.');
     await context.close();
   });
 });

@@ -12,6 +12,7 @@ import { createMailbox, type Mailbox } from './voicemail/mailbox';
 import { createCallHandling, type CallHandling } from './handling/handling';
 import { createCallNotes, type CallNotes } from './notes/call-notes';
 import { createContacts, type ContactsCommands } from './contacts/contacts';
+import { createHotdesk, type Hotdesk } from './hotdesk/hotdesk';
 
 export type AuthState =
   | { kind: 'signed-out'; error: string | null }
@@ -35,6 +36,8 @@ export interface Session {
   notes: CallNotes;
   /** Contacts search and click to call. */
   contacts: ContactsCommands;
+  /** The user's hot desk sessions. */
+  hotdesk: Hotdesk;
   signIn(username: string, password: string): Promise<void>;
   resume(): Promise<void>;
   signOut(): void;
@@ -64,6 +67,7 @@ export function createSession(): Session {
   const handling = createCallHandling(token);
   const notes = createCallNotes(token);
   const contacts = createContacts(token);
+  const hotdesk = createHotdesk(token);
 
   /** The history's "since" (ISO), kept so that a refresh after a call keeps the agent's choice. */
   let historySince: string | undefined;
@@ -90,6 +94,7 @@ export function createSession(): Session {
         live.dispatch({ type: 'message', message, receivedAt: Date.now() });
         voicemail.onMessage(message);
         handling.onMessage(message);
+        hotdesk.onMessage(message);
         // Only once the snapshot has told which calls are live: a draft of any other call is of an ended call.
         if (message.type === 'snapshot' || message.type === 'call.ended')
           notes.liveCalls(new Set(Object.keys(live.getState().calls)));
@@ -97,6 +102,7 @@ export function createSession(): Session {
           // A reconnect may have missed events: read the user's own settings again.
           void voicemail.refresh(user.id).catch(() => undefined);
           void handling.refresh(user.id).catch(() => undefined);
+          void hotdesk.refresh().catch(() => undefined);
         }
         if (message.type === 'call.ended' && involves(message.data as LiveCall, user.extension)) {
           void refreshRecent(creds, user);
@@ -125,6 +131,7 @@ export function createSession(): Session {
     handling,
     notes,
     contacts,
+    hotdesk,
     async signIn(username: string, password: string) {
       auth.dispatch({ kind: 'signing-in' });
       try {
@@ -172,6 +179,7 @@ export function createSession(): Session {
       voicemail.reset();
       handling.reset();
       notes.reset();
+      hotdesk.reset();
       auth.dispatch({ kind: 'signed-out', error: reason });
     },
   };

@@ -9,6 +9,7 @@ import { ContactsPanel } from './contacts-panel';
 import { useSession } from './context';
 import { Dialer } from './dialer';
 import { MoveHereCard } from './handoff';
+import { HotdeskPanel } from './hotdesk-panel';
 import { IncomingPopups } from './incoming-popups';
 import { NoticeBanner } from './notice-banner';
 import { ParkPanel } from './park-panel';
@@ -54,6 +55,7 @@ export function MainScreen({ user, sipProblem }: { user: User; sipProblem: strin
           <EndedCallNotes />
           <StatusPanel />
           <RingSettingsPanel userId={user.id} />
+          <HotdeskPanel userId={user.id} extension={user.extension} />
           <ParkPanel />
           <PresencePanel extension={user.extension} />
           <ContactsPanel />

@@ -7,6 +7,7 @@ import { createMailbox } from '../voicemail/mailbox';
 import { createCallHandling } from '../handling/handling';
 import { createCallNotes } from '../notes/call-notes';
 import { createContacts } from '../contacts/contacts';
+import { createHotdesk } from '../hotdesk/hotdesk';
 
 /** A session for component tests: real stores, a phone that records the commands it gets. */
 export function testSession() {
@@ -38,6 +39,7 @@ export function testSession() {
     handling: createCallHandling(async () => 'test-token'),
     notes: createCallNotes(async () => 'test-token', memoryStorage()),
     contacts: createContacts(async () => 'test-token'),
+    hotdesk: createHotdesk(async () => 'test-token'),
     signIn: async () => undefined,
     resume: async () => undefined,
     signOut: () => undefined,
