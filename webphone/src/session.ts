@@ -7,6 +7,7 @@ import { fetchEventsTicket, fetchMe, fetchSipCredentials, login, logout } from '
 import { partyNumber, type LiveCall, type User } from './api/types';
 import { createPhoneStore, type PhoneStore } from './phone/phone.store';
 import { SipPhone } from './phone/sip-phone';
+import { ownPhoneInOneTab, type TabOwnership } from './phone/tab-owner';
 import { createStore, type Store } from './store';
 import { createMailbox, type Mailbox } from './voicemail/mailbox';
 import { createCallHandling, type CallHandling } from './handling/handling';
@@ -41,6 +42,8 @@ export interface Session {
   signIn(username: string, password: string): Promise<void>;
   resume(): Promise<void>;
   signOut(): void;
+  /** Takes the phone from the other tab of this browser that has it. */
+  takeOverPhone(): void;
   /** The call history from `since` (ISO; undefined: the latest), into `live.recentCalls`. */
   loadHistory(since: string | undefined): Promise<void>;
   /** The notes on one of the user's calls. */
@@ -58,6 +61,7 @@ export function createSession(): Session {
   const phoneState = createPhoneStore();
   const phone = new SipPhone(phoneState);
   let events: EventsConnection | null = null;
+  let ownership: TabOwnership | null = null;
   let credentials: Credentials | null = null;
   const token = async () => {
     if (!credentials) throw new ApiError(401, 'unauthorized', 'You are signed out.');
@@ -111,7 +115,15 @@ export function createSession(): Session {
     });
     void refreshRecent(creds, user);
     try {
-      await phone.start(await fetchSipCredentials(creds));
+      const sip = await fetchSipCredentials(creds);
+      // One tab of this browser registers; the others show where the phone is and may take it over.
+      ownership = ownPhoneInOneTab(globalThis.navigator?.locks, `ari-pbx-phone:${user.id}`, {
+        own: () => void phone.start(sip),
+        elsewhere: () => {
+          phoneState.dispatch({ type: 'phone.elsewhere' });
+          phone.stop();
+        },
+      });
     } catch (error) {
       const detail = error instanceof ApiError ? error.message : 'unknown error';
       auth.dispatch({
@@ -167,9 +179,12 @@ export function createSession(): Session {
         body: { device },
       });
     },
+    takeOverPhone: () => ownership?.takeOver(),
     signOut(reason: string | null = null) {
       events?.close();
       events = null;
+      ownership?.release();
+      ownership = null;
       phone.stop();
       if (credentials) void logout(credentials);
       credentials = null;

@@ -23,6 +23,8 @@ export type RegistrationProblem =
 
 export type Registration =
   | { kind: 'unregistered' }
+  /** Another tab of this browser has the phone (one tab owns it): calls ring there. */
+  | { kind: 'elsewhere' }
   | { kind: 'registering' }
   | { kind: 'registered' }
   | {
@@ -100,6 +102,8 @@ export interface PhoneState {
 export type PhoneEvent =
   | { type: 'ua.starting' }
   | { type: 'ua.stopped' }
+  /** The phone went to (or is in) another tab of this browser. */
+  | { type: 'phone.elsewhere' }
   | { type: 'ws.connecting'; attempts: number }
   | { type: 'ws.connected' }
   | { type: 'ws.disconnected' }

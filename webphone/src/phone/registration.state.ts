@@ -8,7 +8,9 @@ export function reduceRegistration(state: PhoneState, event: PhoneEvent): Regist
     case 'ua.starting':
       return { kind: 'registering' };
     case 'ua.stopped':
-      return { kind: 'unregistered' };
+      return current.kind === 'elsewhere' ? current : { kind: 'unregistered' };
+    case 'phone.elsewhere':
+      return { kind: 'elsewhere' };
     case 'ws.connecting':
       // While retrying, keep saying what went wrong instead of flickering to "registering".
       return current.kind === 'disconnected' ? { ...current, attempts: event.attempts } : current;

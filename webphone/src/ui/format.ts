@@ -33,6 +33,12 @@ export function describeRegistration(registration: Registration): {
       return { tone: 'busy', title: 'Registering…', help: null };
     case 'unregistered':
       return { tone: 'warn', title: 'Not registered', help: null };
+    case 'elsewhere':
+      return {
+        tone: 'warn',
+        title: 'Phone in another tab',
+        help: 'Your phone is open in another tab of this browser: calls ring there. This tab takes it over when that tab closes.',
+      };
     case 'failed': {
       const next = `Retrying (attempt ${registration.failures + 1})…`;
       if (registration.problem === 'credentials-refused')

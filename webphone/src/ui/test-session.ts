@@ -44,6 +44,7 @@ export function testSession() {
     resume: async () => undefined,
     signOut: () => undefined,
     handoff: async (callId: string, device: string) => record('handoff')(callId, device),
+    takeOverPhone: record('take-over'),
     loadHistory: async (since: string | undefined) => record('history')(since ?? 'latest'),
     callNotes: async (callLogId: string) => {
       record('notes')(callLogId);

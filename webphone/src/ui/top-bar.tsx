@@ -47,6 +47,11 @@ export function TopBar({ user }: { user: User }) {
       {reg.help && (
         <p className={`registration-help ${reg.tone}`} role="alert">
           {reg.help}
+          {registration.kind === 'elsewhere' && (
+            <button type="button" className="ghost small" onClick={() => session.takeOverPhone()}>
+              Use the phone here
+            </button>
+          )}
         </p>
       )}
     </header>
