@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { User } from '../api/types';
 import { isLive } from '../phone/call.state';
 import { useStore } from '../store';
@@ -15,6 +15,7 @@ import { NoticeBanner } from './notice-banner';
 import { ParkPanel } from './park-panel';
 import { ParkResult } from './park-result';
 import { PresencePanel } from './presence-panel';
+import { ShortcutsHelp } from './shortcuts-help';
 import { TopBar } from './top-bar';
 import { useShortcuts } from './use-shortcuts';
 import { StatusPanel } from './status-panel';
@@ -25,11 +26,15 @@ export function MainScreen({ user, sipProblem }: { user: User; sipProblem: strin
   const session = useSession();
   const call = useStore(session.phoneState, (s) => s.call);
   const [number, setNumber] = useState('');
-  useShortcuts(number, setNumber);
+  const [help, setHelp] = useState(false);
+  const openHelp = useCallback(() => setHelp(true), []);
+  const closeHelp = useCallback(() => setHelp(false), []);
+  useShortcuts(number, setNumber, openHelp);
   const inCall = isLive(call) && call.kind !== 'incoming';
   return (
     <div className="app">
-      <TopBar user={user} />
+      <TopBar user={user} onHelp={openHelp} />
+      {help && <ShortcutsHelp onClose={closeHelp} />}
       <div className="banners">
         {sipProblem && (
           <p className="banner error" role="alert">

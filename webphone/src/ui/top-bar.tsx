@@ -3,7 +3,7 @@ import { useStore } from '../store';
 import { useSession } from './context';
 import { describeRegistration } from './format';
 
-export function TopBar({ user }: { user: User }) {
+export function TopBar({ user, onHelp }: { user: User; onHelp?: () => void }) {
   const session = useSession();
   const registration = useStore(session.phoneState, (s) => s.registration);
   const events = useStore(session.live, (s) => s.status);
@@ -40,6 +40,11 @@ export function TopBar({ user }: { user: User }) {
           <span className="dot" aria-hidden="true" />
           {live ? 'Live' : events.kind === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}
         </div>
+        {onHelp && (
+          <button type="button" className="ghost" onClick={onHelp} aria-label="Keyboard shortcuts">
+            ?
+          </button>
+        )}
         <button type="button" className="ghost" onClick={() => session.signOut()} aria-label="Sign out">
           Sign out
         </button>

@@ -4,13 +4,14 @@ import { useSession } from './context';
 import { cleanNumber } from './dialer';
 
 /**
- * Keyboard: Enter dials or answers, Esc hangs up or declines, digits type (or send DTMF during a call),
- * M mutes, H holds. Ignored inside other text fields (e.g. the transfer target) and on focused buttons.
+ * Keyboard (listed in `shortcuts.ts`): Enter dials or answers, Esc hangs up or declines, digits type (or send DTMF
+ * during a call), M mutes, H holds, / searches contacts, ? shows the shortcuts. Ignored inside other text fields
+ * (e.g. the transfer target) and on focused buttons.
  */
-export function useShortcuts(number: string, setNumber: (value: string) => void): void {
+export function useShortcuts(number: string, setNumber: (value: string) => void, openHelp: () => void): void {
   const session = useSession();
-  const latest = useRef({ number, setNumber });
-  latest.current = { number, setNumber };
+  const latest = useRef({ number, setNumber, openHelp });
+  latest.current = { number, setNumber, openHelp };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
@@ -47,6 +48,15 @@ export function useShortcuts(number: string, setNumber: (value: string) => void)
         return true;
       }
       if (inDialInput) return false;
+      if (key === '?') {
+        latest.current.openHelp();
+        return true;
+      }
+      if (key === '/') {
+        const search = document.querySelector<HTMLInputElement>('input[aria-label="Search contacts"]');
+        search?.focus();
+        return Boolean(search);
+      }
       const lower = key.toLowerCase();
       if (lower === 'm' && isLive(call)) phone.toggleMute();
       else if (lower === 'h' && isLive(call)) phone.toggleHold();
