@@ -30,6 +30,20 @@ export class CallMedia {
     });
   }
 
+  /** The microphone the call has open (a consultation call shares it). */
+  currentMicrophone(): MediaStream | null {
+    return this.microphone;
+  }
+
+  /** Plays this connection's far end again (the held call resumed after a consultation). */
+  playConnection(connection: RTCPeerConnection): void {
+    const tracks = connection
+      .getReceivers()
+      .map((r) => r.track)
+      .filter((t): t is MediaStreamTrack => !!t && t.kind === 'audio');
+    if (tracks.length) this.audio.srcObject = new MediaStream(tracks);
+  }
+
   release(): void {
     closeMicrophone(this.microphone);
     this.microphone = null;

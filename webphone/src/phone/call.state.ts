@@ -42,10 +42,25 @@ export function reduceCall(call: Call, event: PhoneEvent): Call {
 
 function newCall(call: Call, event: EventOf<'call.incoming' | 'call.outgoing'>): Call {
   if (isLive(call)) return call; // one call at a time; the shell rejects the second
+  if (event.type === 'call.outgoing' && event.consult) return call; // the consultation's slot takes it
   const base = { id: event.id, remote: event.remote };
   return event.type === 'call.incoming'
     ? { ...base, kind: 'incoming', direction: 'incoming', autoAnswer: event.autoAnswer }
     : { ...base, kind: 'outgoing', direction: 'outgoing' };
+}
+
+/**
+ * The consultation call of an attended transfer: made only by a `consult` outgoing call, then folded as any call;
+ * once it ends the slot is idle at once (the held call is the one the panel shows again).
+ */
+export function reduceConsult(consult: Call, event: PhoneEvent): Call {
+  if (event.type === 'call.incoming' || event.type === 'call.cleared') return consult;
+  if (event.type === 'call.outgoing') {
+    if (!event.consult || isLive(consult)) return consult;
+    return { id: event.id, remote: event.remote, kind: 'outgoing', direction: 'outgoing' };
+  }
+  const next = reduceCall(consult, event);
+  return next.kind === 'ended' ? { kind: 'idle' } : next;
 }
 
 function endedCall(call: LiveCall, event: EventOf<'call.ended'>): Call {

@@ -274,3 +274,45 @@ describe('notices', () => {
     expect(phoneReducer(initialPhoneState, { type: 'notice.dismissed' })).toBe(initialPhoneState);
   });
 });
+
+describe('attended transfer: the consultation call', () => {
+  const outgoing: PhoneEvent = { type: 'call.outgoing', id: 'c1', remote: bob };
+  const confirmed: PhoneEvent = { type: 'call.confirmed', id: 'c1', at: 1000 };
+  const consultOut: PhoneEvent = {
+    type: 'call.outgoing',
+    id: 'k1',
+    remote: { number: '1003', name: '' },
+    consult: true,
+  };
+  const talking = [outgoing, confirmed, { type: 'call.hold', id: 'c1' } as PhoneEvent];
+
+  it('a consultation fills its own slot; the held call stays as it is', () => {
+    const state = fold([...talking, consultOut, { type: 'call.confirmed', id: 'k1', at: 7 }]);
+    expect(state.call).toMatchObject({ id: 'c1', kind: 'held' });
+    expect(state.consult).toMatchObject({ id: 'k1', kind: 'established', answeredAt: 7 });
+  });
+
+  it('an ordinary outgoing call never lands in the consultation slot, nor a consultation in the call', () => {
+    expect(fold([outgoing]).consult).toEqual({ kind: 'idle' });
+    expect(fold([consultOut]).call).toEqual({ kind: 'idle' });
+  });
+
+  it('the consultation ended (cancelled, busy): its slot is idle at once, the call still held', () => {
+    const state = fold([...talking, consultOut, { type: 'call.ended', id: 'k1', reason: 'busy', at: 8 }]);
+    expect(state.consult).toEqual({ kind: 'idle' });
+    expect(state.call).toMatchObject({ kind: 'held' });
+  });
+
+  it('completed: the held call says transferred when it ends after the REFER', () => {
+    const state = fold([
+      ...talking,
+      consultOut,
+      { type: 'call.confirmed', id: 'k1', at: 7 },
+      { type: 'call.transfer-started', id: 'c1', target: '1003', park: false, at: 9 },
+      { type: 'call.ended', id: 'k1', reason: 'hung-up', at: 10 },
+      { type: 'call.ended', id: 'c1', reason: 'hung-up', at: 10 },
+    ]);
+    expect(state.call).toMatchObject({ kind: 'ended', reason: 'transferred' });
+    expect(state.consult).toEqual({ kind: 'idle' });
+  });
+});

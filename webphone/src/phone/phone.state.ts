@@ -3,7 +3,7 @@
  * (every event that needs a time carries `at`, epoch milliseconds).
  */
 
-import { callNotice, reduceCall } from './call.state';
+import { callNotice, reduceCall, reduceConsult } from './call.state';
 import type { PhoneEvent, PhoneState } from './phone.types';
 import { reduceRegistration } from './registration.state';
 
@@ -11,6 +11,7 @@ export const initialPhoneState: PhoneState = {
   registration: { kind: 'unregistered' },
   everConnected: false,
   call: { kind: 'idle' },
+  consult: { kind: 'idle' },
   notice: null,
   parkRequestedAt: null,
 };
@@ -18,12 +19,18 @@ export const initialPhoneState: PhoneState = {
 export function phoneReducer(state: PhoneState, event: PhoneEvent): PhoneState {
   if (event.type.startsWith('call.')) {
     const call = reduceCall(state.call, event);
+    const consult = reduceConsult(state.consult, event);
     const notice = callNotice(state, event);
     const parkRequestedAt =
       event.type === 'call.transfer-started' && event.park ? event.at : state.parkRequestedAt;
-    if (call === state.call && notice === state.notice && parkRequestedAt === state.parkRequestedAt)
+    if (
+      call === state.call &&
+      consult === state.consult &&
+      notice === state.notice &&
+      parkRequestedAt === state.parkRequestedAt
+    )
       return state;
-    return { ...state, call, notice, parkRequestedAt };
+    return { ...state, call, consult, notice, parkRequestedAt };
   }
   switch (event.type) {
     case 'media.denied':

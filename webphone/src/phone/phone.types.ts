@@ -94,6 +94,8 @@ export interface PhoneState {
   /** The WebSocket to Asterisk has been open at least once since start (tells "refused" from "lost"). */
   everConnected: boolean;
   call: Call;
+  /** The consultation call of an attended transfer, while `call` is held (idle otherwise). */
+  consult: Call;
   notice: Notice | null;
   /** When the user last asked to park (epoch ms): the UI matches the controller's `call.parked` to it. */
   parkRequestedAt: number | null;
@@ -119,7 +121,8 @@ export type PhoneEvent =
       retryInMs: number | null;
     }
   | { type: 'call.incoming'; id: string; remote: Party; autoAnswer: boolean }
-  | { type: 'call.outgoing'; id: string; remote: Party }
+  /** `consult`: the consultation call of an attended transfer (the call stays, held). */
+  | { type: 'call.outgoing'; id: string; remote: Party; consult?: boolean }
   | { type: 'call.progress'; id: string }
   | { type: 'call.confirmed'; id: string; at: number }
   | { type: 'call.hold'; id: string }

@@ -28,6 +28,10 @@ export class SipPhone {
   /** Bumped by every start and stop, so a start still loading JsSIP knows it was overtaken. */
   private generation = 0;
   private session: RTCSession | null = null;
+  /** The consultation call of an attended transfer (the call in `session` is held meanwhile). */
+  private consultSession: RTCSession | null = null;
+  /** The next outgoing session is a consultation. */
+  private consulting = false;
   private readonly media = new CallMedia();
   private clearTimer: number | undefined;
   private readonly registerRetry = new RegisterRetry();
@@ -107,8 +111,9 @@ export class SipPhone {
     else closeMicrophone(stream);
   }
 
-  /** Declines a ringing call, cancels an outgoing one or hangs up. */
+  /** Declines a ringing call, cancels an outgoing one or hangs up (during a consultation: that one). */
   hangup(): void {
+    if (this.consultSession && !this.consultSession.isEnded()) return this.cancelConsult();
     const session = this.session;
     if (!session || session.isEnded()) return;
     const incoming = this.store.getState().call.kind === 'incoming';
@@ -178,6 +183,80 @@ export class SipPhone {
     });
   }
 
+  /**
+   * Attended transfer, first step: the call is held and `target` called on the same microphone. The consultation
+   * ends with `completeTransfer()` (the two parties talk, this phone leaves) or `cancelConsult()` (back to the call).
+   */
+  async consult(target: string): Promise<void> {
+    const number = target.trim();
+    const main = this.session;
+    const { call, consult } = this.store.getState();
+    if (
+      !this.ua ||
+      !main ||
+      !number ||
+      isLive(consult) ||
+      (call.kind !== 'established' && call.kind !== 'held')
+    )
+      return;
+    if (call.kind === 'established') this.reoffer(main, () => main.isOnHold().local || main.hold());
+    const stream = this.media.currentMicrophone() ?? (await this.openMicrophone());
+    if (!stream || !this.ua) return;
+    this.consulting = true;
+    try {
+      this.ua.call(number, {
+        mediaStream: stream,
+        pcConfig,
+        mediaConstraints: { audio: true, video: false },
+      });
+    } catch {
+      this.consulting = false;
+    }
+  }
+
+  /** Attended transfer, last step: REFER with Replaces naming the consultation; on NOTIFY 200 both legs go. */
+  completeTransfer(): void {
+    const main = this.session;
+    const consult = this.consultSession;
+    const { call, consult: consultCall } = this.store.getState();
+    if (
+      !main ||
+      !consult ||
+      consultCall.kind !== 'established' ||
+      (call.kind !== 'held' && call.kind !== 'established')
+    )
+      return;
+    const id = call.id;
+    this.dispatch({
+      type: 'call.transfer-started',
+      id,
+      target: consultCall.remote.number,
+      park: false,
+      at: this.now(),
+    });
+    const failed = () => this.dispatch({ type: 'call.transfer-failed', id });
+    main.refer(consult.remote_identity.uri, {
+      replaces: consult,
+      eventHandlers: {
+        requestFailed: failed,
+        failed,
+        accepted: () => {
+          if (!consult.isEnded()) consult.terminate();
+          if (!main.isEnded()) main.terminate();
+        },
+      },
+    });
+  }
+
+  /** Ends the consultation and takes the held call back. */
+  cancelConsult(): void {
+    const consult = this.consultSession;
+    if (consult && !consult.isEnded()) consult.terminate();
+    const main = this.session;
+    if (main && this.store.getState().call.kind === 'held')
+      this.reoffer(main, () => !main.isOnHold().local || main.unhold());
+  }
+
   /** Parks the call on `slot` (701-799), or on the next free one (700). */
   park(slot: string = PARK_NUMBER): void {
     this.transfer(slot);
@@ -212,10 +291,32 @@ export class SipPhone {
         beep();
         window.setTimeout(() => void this.answer(), delay * 1000);
       }
+    } else if (this.consulting) {
+      this.consulting = false;
+      this.trackConsult(session);
+      this.dispatch({ type: 'call.outgoing', id: session.id, remote, consult: true });
     } else {
       this.track(session);
       this.dispatch({ type: 'call.outgoing', id: session.id, remote });
     }
+  }
+
+  /** The consultation call: its far end is what the page plays until it ends, then the held call's again. */
+  private trackConsult(session: RTCSession): void {
+    this.consultSession = session;
+    watchSession(session, {
+      dispatch: (event) => this.dispatch(event),
+      now: () => this.now(),
+      playRemoteAudio: (connection) => this.media.playRemoteAudio(connection),
+      finished: (ended, event) => {
+        if (this.consultSession === ended) {
+          this.consultSession = null;
+          if (!this.session) this.media.release();
+          else if (this.session.connection) this.media.playConnection(this.session.connection);
+        }
+        this.dispatch(event);
+      },
+    });
   }
 
   private track(session: RTCSession): void {
@@ -228,7 +329,8 @@ export class SipPhone {
       finished: (ended, event) => {
         if (this.session === ended) {
           this.session = null;
-          this.media.release();
+          // A consultation still going keeps the microphone (the held party hung up meanwhile).
+          if (!this.consultSession) this.media.release();
         }
         this.dispatch(event);
         this.clearTimer = window.setTimeout(() => this.dispatch({ type: 'call.cleared' }), SHOW_ENDED_MS);

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { otherPartyOf } from '../api/call-parties';
 import { callUpOn } from '../api/handoff';
+import { isLive } from '../phone/call.state';
 import type { Call } from '../phone/phone.types';
 import { isParkTarget, PARK_NUMBER } from '../phone/sip-phone';
 import { useStore } from '../store';
@@ -18,16 +19,19 @@ type ActiveCall = Extract<Call, { kind: 'outgoing' | 'ringing' | 'established' |
 export function CallPanel({ extension }: { extension: string }) {
   const session = useSession();
   const call = useStore(session.phoneState, (s) => s.call);
+  const consult = useStore(session.phoneState, (s) => s.consult);
   const [keypad, setKeypad] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const [consulting, setConsulting] = useState(false);
   const [choosingSlot, setChoosingSlot] = useState(false);
+  const consultLive = isLive(consult);
   if (
     call.kind !== 'outgoing' &&
     call.kind !== 'ringing' &&
     call.kind !== 'established' &&
     call.kind !== 'held'
   ) {
-    return null;
+    return consultLive ? <ConsultCard held={null} /> : null;
   }
   const { phone } = session;
   const talking = call.kind === 'established' || call.kind === 'held';
@@ -60,10 +64,19 @@ export function CallPanel({ extension }: { extension: string }) {
             type="button"
             aria-pressed={transferring}
             aria-label="Transfer"
-            disabled={busyTransfer}
+            disabled={busyTransfer || consultLive}
             onClick={() => setTransferring(!transferring)}
           >
             Transfer
+          </button>
+          <button
+            type="button"
+            aria-pressed={consulting || consultLive}
+            aria-label="Consult, then transfer"
+            disabled={busyTransfer || consultLive}
+            onClick={() => setConsulting(!consulting)}
+          >
+            Consult
           </button>
           <button type="button" aria-label="Park call" disabled={busyTransfer} onClick={() => phone.park()}>
             Park
@@ -90,6 +103,14 @@ export function CallPanel({ extension }: { extension: string }) {
         </p>
       )}
       {talking && transferring && !busyTransfer && <TransferForm onDone={() => setTransferring(false)} />}
+      {talking && consulting && !consultLive && !busyTransfer && (
+        <TransferForm
+          label="Consult"
+          onSubmit={(target) => void phone.consult(target)}
+          onDone={() => setConsulting(false)}
+        />
+      )}
+      {consultLive && <ConsultCard held={call.remote.name || call.remote.number} />}
       {talking && choosingSlot && !busyTransfer && <ParkSlotPicker onDone={() => setChoosingSlot(false)} />}
       {call.kind === 'established' && keypad && (
         <div className="in-call-keypad">
@@ -148,20 +169,30 @@ function CallHeader({ call, extension }: { call: ActiveCall; extension: string }
   );
 }
 
-function TransferForm({ onDone }: { onDone: () => void }) {
+/** A target typed, then a blind transfer to it (or, labelled Consult, a consultation call to it). */
+function TransferForm({
+  onDone,
+  label = 'Transfer',
+  onSubmit,
+}: {
+  onDone: () => void;
+  label?: 'Transfer' | 'Consult';
+  onSubmit?: (target: string) => void;
+}) {
   const session = useSession();
   const [target, setTarget] = useState('');
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!target) return;
-    session.phone.transfer(target);
+    if (onSubmit) onSubmit(target);
+    else session.phone.transfer(target);
     onDone();
   };
   return (
     <form className="transfer-form" onSubmit={submit}>
       <input
-        aria-label="Transfer to"
-        placeholder="Transfer to (extension or number)"
+        aria-label={`${label} to`}
+        placeholder={`${label} to (extension or number)`}
         inputMode="tel"
         value={target}
         autoFocus
@@ -172,11 +203,55 @@ function TransferForm({ onDone }: { onDone: () => void }) {
         type="submit"
         className="primary"
         disabled={!target}
-        aria-label={target ? `Transfer to ${target}` : 'Transfer'}
+        aria-label={target ? `${label} ${label === 'Transfer' ? 'to ' : ''}${target}` : label}
       >
-        Transfer
+        {label}
       </button>
     </form>
+  );
+}
+
+/** The consultation of an attended transfer: who, how it stands, complete (they talk, you leave) or cancel. */
+function ConsultCard({ held }: { held: string | null }) {
+  const session = useSession();
+  const consult = useStore(session.phoneState, (s) => s.consult);
+  const talking = consult.kind === 'established' || consult.kind === 'held';
+  const now = useNow(talking);
+  if (!isLive(consult)) return null;
+  const who = consult.remote.name || consult.remote.number;
+  const state =
+    consult.kind === 'outgoing'
+      ? 'Calling…'
+      : consult.kind === 'ringing'
+        ? 'Ringing…'
+        : talking
+          ? formatDuration(now - consult.answeredAt)
+          : '';
+  return (
+    <div className="consult-card" role="group" aria-label={`Consultation with ${who}`} data-testid="consult">
+      <p>
+        Consulting <strong>{who}</strong> · <span data-testid="consult-state">{state}</span>
+        {held && <span className="call-note"> ({held} on hold)</span>}
+      </p>
+      <div className="call-actions">
+        <button
+          type="button"
+          className="primary"
+          disabled={!talking || !held}
+          aria-label={held ? `Complete transfer of ${held} to ${who}` : 'Complete transfer'}
+          onClick={() => session.phone.completeTransfer()}
+        >
+          Complete transfer
+        </button>
+        <button
+          type="button"
+          aria-label={`Cancel consultation with ${who}`}
+          onClick={() => session.phone.cancelConsult()}
+        >
+          Cancel
+        </button>
+      </div>
+    </div>
   );
 }
 

@@ -25,12 +25,13 @@ import { VoicemailPanel } from './voicemail-panel';
 export function MainScreen({ user, sipProblem }: { user: User; sipProblem: string | null }) {
   const session = useSession();
   const call = useStore(session.phoneState, (s) => s.call);
+  const consulting = useStore(session.phoneState, (s) => isLive(s.consult));
   const [number, setNumber] = useState('');
   const [help, setHelp] = useState(false);
   const openHelp = useCallback(() => setHelp(true), []);
   const closeHelp = useCallback(() => setHelp(false), []);
   useShortcuts(number, setNumber, openHelp);
-  const inCall = isLive(call) && call.kind !== 'incoming';
+  const inCall = (isLive(call) && call.kind !== 'incoming') || consulting;
   return (
     <div className="app">
       <TopBar user={user} onHelp={openHelp} />
