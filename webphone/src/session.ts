@@ -107,6 +107,7 @@ export function createSession(): Session {
           void voicemail.refresh(user.id).catch(() => undefined);
           void handling.refresh(user.id).catch(() => undefined);
           void hotdesk.refresh().catch(() => undefined);
+          void refreshRecent(creds, user);
         }
         if (message.type === 'call.ended' && involves(message.data as LiveCall, user.extension)) {
           void refreshRecent(creds, user);

@@ -147,15 +147,16 @@ export function RingSettingsPanel({ userId }: { userId: string }) {
             {form.targets.map((target, i) => {
               const at = `targets.${i}`;
               const n = i + 1;
-              const detailError = errorAt(errors, `${at}.deviceId`, `${at}.number`, at, `${at}.kind`);
+              const kindError = errorAt(errors, `${at}.kind`, at);
+              const detailError = errorAt(errors, `${at}.deviceId`, `${at}.number`);
               return (
                 <div key={i} className="ring-target" role="group" aria-label={`Target ${n}`}>
-                  <Field id={`t${i}-kind`} label={`Target ${n}`} error={detailError}>
+                  <Field id={`t${i}-kind`} label={`Target ${n}`} error={kindError}>
                     <select
                       id={`t${i}-kind`}
                       value={target.kind}
                       onChange={(e) => changeTarget(i, { kind: e.target.value as TargetKind, detail: '' })}
-                      {...invalid(`t${i}-kind`, detailError)}
+                      {...invalid(`t${i}-kind`, kindError)}
                     >
                       {kinds.map((k) => (
                         <option key={k.value} value={k.value}>
@@ -168,14 +169,14 @@ export function RingSettingsPanel({ userId }: { userId: string }) {
                     <Field
                       id={`t${i}-detail`}
                       label={target.kind === 'device' ? `Target ${n} device` : `Target ${n} number`}
-                      error={undefined}
+                      error={detailError}
                     >
                       <input
                         id={`t${i}-detail`}
                         value={target.detail}
                         inputMode={target.kind === 'external' ? 'tel' : 'text'}
                         onChange={(e) => changeTarget(i, { detail: e.target.value })}
-                        {...invalid(`t${i}-kind`, detailError)}
+                        {...invalid(`t${i}-detail`, detailError)}
                       />
                     </Field>
                   )}
