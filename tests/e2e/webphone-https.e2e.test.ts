@@ -4,7 +4,6 @@
  * the same certificate, as asterisk-config/http.conf does). Chromium trusts exactly that certificate's key
  * (--ignore-certificate-errors-spki-list), as a browser told to trust it would; everything else stays checked.
  */
-import { createHash, X509Certificate } from 'node:crypto';
 import type { Server } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { tlsCertificate } from '../../controller/http/tls.js';
 import { insertTeam } from '../helpers/fixtures.js';
 import { createTestApp, insertUser, type TestApp } from '../helpers/test-app.js';
 import { startSipPeer, type SipPeer } from './sip-peer.js';
+import { spkiHash } from '../helpers/spki.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
@@ -29,12 +29,6 @@ let https: Server;
 let baseUrl: string;
 let browser: Browser;
 let agent: Awaited<ReturnType<typeof insertUser>>;
-
-/** What --ignore-certificate-errors-spki-list takes: base64 of the SHA-256 of the certificate's public key. */
-const spkiHash = (certPem: string) =>
-  createHash('sha256')
-    .update(new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' }))
-    .digest('base64');
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'webphone-https-'));
@@ -87,7 +81,8 @@ describe('webphone over HTTPS with the generated certificate', () => {
     await eventually(() => page.getByTestId('registration').textContent()).toBe('Registered');
     expect(registrar.registered.has('3201-web')).toBe(true);
     await eventually(() => page.getByTestId('events-status').textContent()).toBe('Live');
-    const microphone = await page.evaluate(`navigator.mediaDevices.getUserMedia({ audio: true }).then((stream) => {
+    const microphone =
+      await page.evaluate(`navigator.mediaDevices.getUserMedia({ audio: true }).then((stream) => {
       const tracks = stream.getAudioTracks().length;
       for (const track of stream.getTracks()) track.stop();
       return tracks;

@@ -5,20 +5,30 @@
  * the browser's microphone (Chromium's fake capture device fed with a WAV file of a known tone).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server as HttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenHttps } from '../../controller/http/https-listener.js';
 import { eventually } from '../helpers/telephony.js';
 import type { BaresipPhone } from './baresip.js';
 import { Hearing, HEARD_DB, SILENT_DB } from './hearing.js';
 import { describeLive, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
 import { readWav, tonePowerDb, toneSnrDb, totalPowerDb } from './tone-meter.js';
+import { spkiHash } from '../helpers/spki.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const sipWsUrl = process.env.SIP_WS_URL;
+/**
+ * With `SIP_WS_URL=wss://…` (Asterisk's http.conf TLS listener) the page is served over HTTPS too, with the same
+ * certificate Asterisk serves (`LIVE_TLS_DIR`, default /etc/asterisk/keys: pbx.crt, pbx.key, as `npm run tls:cert`
+ * makes them), and Chromium trusts exactly that certificate's key.
+ */
+const secure = sipWsUrl?.startsWith('wss://') ?? false;
+const tlsDir = process.env.LIVE_TLS_DIR ?? '/etc/asterisk/keys';
 /** The desk phone's tone, and the tone the browser's fake microphone plays. */
 const DESK_HZ = 440;
 const BROWSER_HZ = 1000;
@@ -253,6 +263,7 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
   let baseUrl: string;
   let scratch: string;
   let browser: Browser;
+  let https: HttpsServer | undefined;
   let page: Page;
   let desk: BaresipPhone;
   const users: Record<string, LiveUser> = {};
@@ -308,6 +319,17 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
 
     pbx = await startLivePbx({ SIP_WS_URL: sipWsUrl!, WEBPHONE_DIR: webphoneDir });
     baseUrl = await pbx.app.server.listen({ port: 0, host: '127.0.0.1' });
+    const tlsArgs: string[] = [];
+    if (secure) {
+      const pair = {
+        cert: readFileSync(join(tlsDir, 'pbx.crt'), 'utf8'),
+        key: readFileSync(join(tlsDir, 'pbx.key'), 'utf8'),
+      };
+      const listening = await listenHttps(pbx.app.server.server, pair, '127.0.0.1', 0);
+      https = listening.server;
+      baseUrl = `https://localhost:${listening.port}`;
+      tlsArgs.push(`--ignore-certificate-errors-spki-list=${spkiHash(pair.cert)}`);
+    }
     users['1001'] = await pbx.createUser('1001');
     users['1002'] = await pbx.createUser('1002');
     desk = await pbx.phone('1001', users['1001'].sipPassword, DESK_HZ);
@@ -325,6 +347,7 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
+        ...tlsArgs,
       ],
     });
     const context = await browser.newContext({
@@ -339,6 +362,7 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
     await page.goto(baseUrl);
     await page.getByLabel('Username').fill('live1002');
     await page.getByLabel('Password').fill('live-password-1');
+    const signedIn = Date.now();
     await page.getByRole('button', { name: 'Sign in' }).click();
     await eventually(
       async () => (await page.getByTestId('registration').textContent()) === 'Registered',
@@ -347,12 +371,16 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
     );
     await eventually(async () => (await endpointState('1002-web')) === 'online', 5000, '1002-web online');
     console.log(
-      `webphone 1002-web registered over ${sipWsUrl} in ${Date.now() - started} ms (from sign-in page)`,
+      `webphone 1002-web registered over ${sipWsUrl} ${Date.now() - signedIn} ms after "Sign in" ` +
+        `(${Date.now() - started} ms from loading ${baseUrl})`,
     );
+    if (secure) expect(await page.evaluate('window.isSecureContext && location.protocol')).toBe('https:');
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
+    https?.closeAllConnections();
+    https?.close();
     await pbx?.close();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
