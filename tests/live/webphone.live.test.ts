@@ -32,6 +32,8 @@ const tlsDir = process.env.LIVE_TLS_DIR ?? '/etc/asterisk/keys';
 /** The desk phone's tone, and the tone the browser's fake microphone plays. */
 const DESK_HZ = 440;
 const BROWSER_HZ = 1000;
+/** The second desk phone (1003), the target of the attended transfer. */
+const TARGET_HZ = 660;
 
 const skipReason = !live.ariUrl
   ? null // live-env.ts already said why, loudly
@@ -266,6 +268,7 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
   let https: HttpsServer | undefined;
   let page: Page;
   let desk: BaresipPhone;
+  let target: BaresipPhone;
   const users: Record<string, LiveUser> = {};
 
   const endpointState = async (id: string) => {
@@ -333,6 +336,8 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
     users['1001'] = await pbx.createUser('1001');
     users['1002'] = await pbx.createUser('1002');
     desk = await pbx.phone('1001', users['1001'].sipPassword, DESK_HZ);
+    users['1003'] = await pbx.createUser('1003');
+    target = await pbx.phone('1003', users['1003'].sipPassword, TARGET_HZ);
 
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -771,6 +776,79 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
     },
     240_000,
   );
+
+  it('attended transfer from the UI: 1001 held, 1003 consulted, then 1001 and 1003 talk and the webphone is free', async () => {
+    await page.getByLabel('Number to dial').waitFor({ timeout: 10_000 });
+    desk.clearEvents();
+    target.clearEvents();
+    await page.getByLabel('Number to dial').fill('1001');
+    await page.getByLabel('Number to dial').press('Enter');
+    await desk.waitFor('CALL_ESTABLISHED', 10_000);
+    await expect.poll(callState, { timeout: 10_000 }).toMatch(/0:0\d/);
+    const firstCall = await answeredCallId('1002');
+
+    await page.getByRole('button', { name: 'Consult, then transfer' }).click();
+    await page.getByRole('textbox', { name: 'Consult to' }).fill('1003');
+    await page.getByRole('button', { name: 'Consult 1003' }).click();
+    await target.waitFor('CALL_ESTABLISHED', 10_000);
+    const consultation = page.getByTestId('consult');
+    await expect
+      .poll(
+        () =>
+          consultation
+            .getByTestId('consult-state')
+            .textContent({ timeout: 1000 })
+            .catch(() => ''),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toMatch(/0:0\d/);
+    await sleep(2000);
+    const heardConsulting = await heardInBrowser(page);
+    console.log(`live consultation: the browser hears (1003 plays ${TARGET_HZ} Hz):`, heardConsulting);
+    expect(Math.abs(heardConsulting.peakHz - TARGET_HZ)).toBeLessThan(10);
+
+    const transferredAt = Date.now();
+    await consultation.getByRole('button', { name: /^Complete transfer/ }).click();
+    await page.getByLabel('Number to dial').waitFor({ timeout: 10_000 });
+    console.log(
+      `live attended transfer: the webphone was free ${Date.now() - transferredAt} ms after Complete`,
+    );
+    // 1001 and 1003 now talk: their phones stay up, and each records the other's tone.
+    await sleep(3000);
+    expect(desk.events.some((e) => e.type === 'CALL_CLOSED')).toBe(false);
+    expect(target.events.some((e) => e.type === 'CALL_CLOSED')).toBe(false);
+    await desk.hangup();
+    await desk.waitFor('CALL_CLOSED', 10_000);
+    await target.waitFor('CALL_CLOSED', 10_000);
+    await sleep(500);
+    const tail = (path: string, hz: number) => {
+      const { samples, sampleRate } = readWav(path);
+      const last = samples.subarray(Math.max(0, samples.length - 2 * sampleRate));
+      return {
+        toneDb: Number(tonePowerDb(last, sampleRate, hz).toFixed(1)),
+        browserToneDb: Number(tonePowerDb(last, sampleRate, BROWSER_HZ).toFixed(1)),
+      };
+    };
+    const at1001 = tail(desk.recordings().at(-1)!, TARGET_HZ);
+    const at1003 = tail(target.recordings().at(-1)!, DESK_HZ);
+    console.log('live attended transfer, the last 2 s each desk phone recorded:', {
+      '1001 hears 1003': at1001,
+      '1003 hears 1001': at1003,
+    });
+    expect(at1001.toneDb).toBeGreaterThan(-35);
+    expect(at1003.toneDb).toBeGreaterThan(-35);
+    expect(at1001.browserToneDb).toBeLessThan(at1001.toneDb - 20);
+    const logs = await pbx.database.db
+      .selectFrom('call_logs')
+      .select(['call_id', 'from_number', 'to_number', 'disposition'])
+      .where('started_at', '>=', new Date(transferredAt - 60_000))
+      .orderBy('started_at')
+      .execute();
+    console.log('live attended transfer, call logs:', logs);
+    expect(logs.find((l) => l.call_id === firstCall)?.disposition).toBeTruthy();
+  });
 
   it('signing out unregisters the webphone: Asterisk sees 1002-web offline', async () => {
     expect(await endpointState('1002-web')).toBe('online');
