@@ -85,9 +85,11 @@ function scheduleFileEnd(sim: Sim, pb: Playback): void {
 
 /**
  * A sound file played to its end on Asterisk's side reaches the ear `playoutMs` later: each phone whose call (on the
- * target channel, or in the target bridge) is still up by then heard it in full.
+ * target channel, or in the target bridge) is still up by then heard it in full. Silence (`sound:silence/N`, the
+ * playout guard before a hang-up) is no prompt: whether a phone "heard" it would only say how fast the hang-up came.
  */
 function playedOut(sim: Sim, targetUri: string, media: string): void {
+  if (media.startsWith('sound:silence/')) return;
   const [kind, id = ''] = targetUri.split(':');
   const channelIds = kind === 'channel' ? [id] : (sim.bridges.get(id)?.channels ?? []);
   const calls = channelIds.flatMap((channelId) => {
