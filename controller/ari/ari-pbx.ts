@@ -39,7 +39,7 @@ type BridgeCommands = Pick<
 >;
 type MediaCommands = Pick<
   Pbx,
-  'record' | 'stopRecording' | 'storedRecordingFile' | 'deleteStoredRecording' | 'setMailbox' | 'deleteMailbox'
+  'record' | 'recordBridge' | 'stopRecording' | 'storedRecordingFile' | 'deleteStoredRecording' | 'setMailbox' | 'deleteMailbox'
 >;
 type SystemCommands = Pick<
   Pbx,
@@ -185,6 +185,19 @@ function mediaCommands(http: AriHttp): MediaCommands {
             terminateOn: request.terminateOn,
             beep: request.beep,
             ifExists: request.ifExists,
+          },
+        }),
+      ),
+    recordBridge: async (request) =>
+      done(
+        await http('POST', `/bridges/${segment(request.bridgeId)}/record`, {
+          query: {
+            name: request.name,
+            format: request.format,
+            maxDurationSeconds: request.maxDurationSeconds,
+            ifExists: request.ifExists,
+            beep: false,
+            terminateOn: 'none',
           },
         }),
       ),

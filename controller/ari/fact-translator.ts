@@ -128,6 +128,10 @@ const translators: Record<string, Translate> = {
       state: text(playback.state),
     };
   },
+  RecordingStarted: (event) => {
+    const recording = isObject(event.recording) ? event.recording : {};
+    return { kind: 'recording-started', name: text(recording.name), targetUri: text(recording.target_uri) };
+  },
   RecordingFinished: (event) => {
     const recording = isObject(event.recording) ? event.recording : {};
     const duration = optionalNumber(recording.duration);

@@ -100,6 +100,8 @@ export type PbxFact =
    * RecordingFinished: a channel's recording ended (its length, `#`, silence, or the caller hanging up: Asterisk
    * closes and keeps the file either way, res_stasis_recording.c) and is stored as `name`.
    */
+  /** RecordingStarted: Asterisk is writing the recording (a channel's, or a bridge's mix: `bridge:<id>`). */
+  | { kind: 'recording-started'; name: string; targetUri: string }
   | { kind: 'recording-finished'; name: string; targetUri: string; durationSeconds?: number }
   | { kind: 'recording-failed'; name: string; targetUri: string; cause: string };
 
@@ -124,6 +126,7 @@ export function channelIdOf(fact: PbxFact): string | undefined {
     case 'transfer-requested':
     case 'endpoint-state-changed':
     case 'device-state-changed':
+    case 'recording-started':
     case 'recording-finished':
     case 'recording-failed':
       return undefined;

@@ -111,6 +111,21 @@ export interface RecordRequest {
   ifExists: 'fail' | 'overwrite' | 'append';
 }
 
+/**
+ * `POST /bridges/{id}/record`: the bridge's mixed audio (every party, as they come and go) is recorded into Asterisk's
+ * recording directory as `<name>.<format>` until it is stopped (`stopRecording`) or the bridge is destroyed; its end
+ * comes as a `recording-finished` (the file kept) or `recording-failed` fact. Asterisk puts a `Recorder/` channel into
+ * the bridge for it (three or more channels: the bridge mixes in softmix).
+ */
+export interface BridgeRecordRequest {
+  bridgeId: string;
+  name: string;
+  format: 'wav';
+  /** 0: no limit. */
+  maxDurationSeconds: number;
+  ifExists: 'fail' | 'overwrite' | 'append';
+}
+
 export interface EndpointInfo {
   technology: string;
   resource: string;
@@ -151,6 +166,8 @@ export interface Pbx {
   stopPlayback(playbackId: string): Promise<Outcome>;
 
   record(request: RecordRequest): Promise<Outcome>;
+  /** Records a bridge's mix (call recording); 'gone' when the bridge is, 'conflict' for a name in use. */
+  recordBridge(request: BridgeRecordRequest): Promise<Outcome>;
   /** Stops a live recording and keeps what it has (`POST /recordings/live/{name}/stop`). */
   stopRecording(name: string): Promise<Outcome>;
   /** A finished recording's file as Asterisk stored it (`GET /recordings/stored/{name}/file`). */

@@ -74,3 +74,13 @@ export function hearsOn(sim: Sim, channelId: string): string[] {
   const all = [...rawOut(sim, ch, seen), ...whisperOut.flatMap((s) => rawOut(sim, s, new Set([ch.id])))];
   return [...new Set(all)].sort();
 }
+
+/** The phones a bridge mixes now (what a bridge recording holds): every member's far end and whispers into it. */
+export function bridgeMix(sim: Sim, br: { channels: string[]; bridgeType: string }): string[] {
+  if (br.bridgeType !== 'mixing') return [];
+  const out = br.channels.flatMap((id) => {
+    const m = sim.liveChannel(id);
+    return m ? said(sim, m, new Set()) : [];
+  });
+  return [...new Set(out)].filter((s) => s !== 'moh' && !s.startsWith('sound:')).sort();
+}

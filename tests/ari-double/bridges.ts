@@ -156,6 +156,7 @@ export function releasePin(sim: Sim, ch: Channel, how: 'move' | 'hangup'): void 
 
 /** DELETE /bridges/{id}: members leave; BridgeDestroyed goes to subscribers unless the bridge is pinned. */
 export function deleteBridge(sim: Sim, br: Bridge): void {
+  sim.recordings.bridgeGone(br);
   for (const id of [...br.channels]) {
     const ch = sim.channels.get(id);
     if (ch) leaveBridge(sim, ch, 'remove');

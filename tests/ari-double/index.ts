@@ -12,6 +12,7 @@ import { SimPhone as SimPhoneClass, type SimPhone, type PhoneOptions } from './p
 import { carrierPhoneId } from './trunks.js';
 import type { AriEvent, DoubleTrace } from './types.js';
 import type { LinkQuality } from './rtp-quality.js';
+import type { RecordingFault } from './recordings.js';
 
 export type { DoubleOptions } from './sim.js';
 export type { SeedOptions } from './config-objects.js';
@@ -19,6 +20,7 @@ export type { SimPhone, PhoneOptions, AnswerMode, Transport } from './phones.js'
 export type { PhoneCall, PhoneEvent, PhoneEventKind, PhoneCallState } from './phone-types.js';
 export type { DoubleTrace } from './types.js';
 export type { LinkQuality } from './rtp-quality.js';
+export type { RecordingFault } from './recordings.js';
 
 export interface AriDouble {
   /** Base URL for ARI_URL, e.g. `http://127.0.0.1:40123` (REST under /ari, events at /ari/events). */
@@ -58,6 +60,13 @@ export interface AriDouble {
    * `CHANNEL(rtcp,…)` reports (`rtp-quality.ts`). Unset fields keep their value; the default link is perfect.
    */
   setLinkQuality(target: string, link: Partial<LinkQuality>): void;
+  /** Recordings being made now (channel and bridge recordings). */
+  liveRecordings(): { name: string; targetUri: string }[];
+  /**
+   * Makes the next recordings fail: `refuse` (the record request answers 500), `fail` (started, then RecordingFailed
+   * 50 ms later: a full disk), `null` (recordings work again).
+   */
+  failRecordings(mode: RecordingFault): void;
   /** Stop timers, close sockets and the server. */
   close(): Promise<void>;
 }
@@ -87,6 +96,11 @@ export async function startAriDouble(opts: DoubleOptions = {}): Promise<AriDoubl
     mailboxes: () => [...sim.mailboxes.boxes.values()].map((b) => ({ ...b })),
     storedRecordings: () => [...sim.recordings.stored.values()].map((r) => ({ ...r })),
     setLinkQuality: (target, link) => sim.rtp.setLinkQuality(target, link),
+    liveRecordings: () =>
+      [...sim.recordings.live.values()].map((r) => ({ name: r.name, targetUri: r.targetUri })),
+    failRecordings: (mode) => {
+      sim.recordings.fault = mode;
+    },
     observe: (observer) => {
       sim.observers.add(observer);
       return () => sim.observers.delete(observer);

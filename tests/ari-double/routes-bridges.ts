@@ -63,6 +63,26 @@ function play(req: RestRequest, br: Bridge): RestResponse {
   return { status: 201, body: playbackSnapshot(pb) };
 }
 
+/** `POST /bridges/{id}/record`: the bridge's mix into a stored recording (as `ast_ari_bridges_record`). */
+function record(req: RestRequest, br: Bridge): RestResponse {
+  const name = requireParam(req.params, 'name');
+  const format = requireParam(req.params, 'format');
+  if (!name || !format) return err(400, 'Invalid parameters');
+  const ifExists = req.params.ifExists ?? 'fail';
+  const terminateOn = req.params.terminateOn ?? 'none';
+  if (!['fail', 'overwrite', 'append'].includes(ifExists)) return err(400, 'ifExists invalid');
+  if (!['none', 'any', '*', '#'].includes(terminateOn)) return err(400, 'terminateOn invalid');
+  const started = req.sim.recordings.startBridge(br, {
+    name,
+    format,
+    maxDurationSeconds: Number(req.params.maxDurationSeconds ?? 0),
+    terminateOn,
+    ifExists,
+  });
+  if ('status' in started) return err(started.status, started.message);
+  return { status: 201, body: req.sim.recordings.snapshot(started) };
+}
+
 export function bridgeRoutes(r: Router): void {
   const b = '/bridges/{bridgeId}';
   r.add('GET', '/bridges', ({ sim }) => ok([...sim.bridges.values()].map((x) => bridgeSnapshot(x))))
@@ -92,6 +112,7 @@ export function bridgeRoutes(r: Router): void {
       }),
     )
     .add('DELETE', `${b}/moh`, onBridge(stopMoh))
+    .add('POST', `${b}/record`, onBridge(record))
     .add('POST', `${b}/play`, onBridge(play))
     .add('POST', `${b}/play/{playbackId}`, onBridge(play))
     .add('GET', '/playbacks/{playbackId}', ({ sim, path }) => {

@@ -3,7 +3,7 @@ import { upsertCallLog } from '../../db/calls.repository.js';
 import type { Db } from '../../db/database.js';
 import type { CallTimers } from './call-timers.js';
 import type { CallEffect, CallInput } from './call.types.js';
-import type { ParkCodeRequest, RingBackRequest, VoicemailRequest } from './call-runner.js';
+import type { ParkCodeRequest, RecordCodeRequest, RingBackRequest, VoicemailRequest } from './call-runner.js';
 import type { SetupStep } from './setup-trace.js';
 
 export interface CallEffectsDeps {
@@ -12,6 +12,7 @@ export interface CallEffectsDeps {
   timers: CallTimers;
   mark(callId: string, step: SetupStep): void;
   onParkCode?: (request: ParkCodeRequest) => void;
+  onRecordCode?: (request: RecordCodeRequest) => void;
   onRingBack?: (request: RingBackRequest) => void;
   /** Routed calls' agent claims (`../routing/agent-claims.ts`); without it every agent asked for is granted. */
   agents?: AgentClaims;
@@ -89,6 +90,9 @@ export function createCallEffects(deps: CallEffectsDeps) {
           parkerChannelId: effect.parkerChannelId,
           parkeeChannelId: effect.parkeeChannelId,
         });
+        return undefined;
+      case 'record-code':
+        deps.onRecordCode?.({ callId: effect.callId, channelId: effect.channelId });
         return undefined;
       case 'ring-back':
         deps.onRingBack?.({ survivor: effect.survivor, bridgeId: effect.bridgeId, to: effect.to });

@@ -9,12 +9,16 @@ import { isTrunkEndpoint } from '../trunks/trunk-names.js';
  * adopted as a new talking call.
  */
 
-/** In-call feature code: `#72` parks the other party. */
+/** In-call feature codes: `#72` parks the other party, `*1` starts or stops recording the call. */
 export const PARK_CODE = '#72';
+export const RECORD_CODE = '*1';
 /** Digits further apart than this start a new code. */
 const DTMF_GAP_MS = 3000;
 
-/** A DTMF digit from a leg of a talking call; `#72` asks for the other party to be parked. */
+/**
+ * A DTMF digit from a leg of a talking call: `#72` asks for the other party to be parked, `*1` for the recording to
+ * be toggled (by this leg's party; the recording feature decides whether they may).
+ */
 export function onDtmf(step: Step, channelId: string, digit: string): void {
   const call = callOf(step);
   const leg = findLeg(call, channelId);
@@ -24,12 +28,13 @@ export function onDtmf(step: Step, channelId: string, digit: string): void {
   const sinceLast = leg.dtmfAt ? step.now.getTime() - Date.parse(leg.dtmfAt) : Infinity;
   const recent = sinceLast <= DTMF_GAP_MS ? (leg.dtmf ?? '') : '';
   const digits = `${recent}${digit}`.slice(-PARK_CODE.length);
-  const code = digits === PARK_CODE;
+  const code = digits === PARK_CODE ? 'park' : digits.endsWith(RECORD_CODE) ? 'record' : undefined;
   emit(step, { kind: 'dtmf', legId: leg.id, digits: code ? '' : digits, digit, at: step.now.toISOString() });
-  if (!code) return;
+  if (!code || !call.answerAnnounced) return;
+  if (code === 'record') return effect(step, { kind: 'record-code', callId: call.id, channelId: leg.id });
   const peer = [call.aLegId, call.answeredLegId].find((id) => id && id !== leg.id);
   const peerLeg = peer ? findLeg(call, peer) : undefined;
-  if (!peerLeg || peerLeg.status === 'gone' || !call.answerAnnounced) return;
+  if (!peerLeg || peerLeg.status === 'gone') return;
   effect(step, { kind: 'park-code', callId: call.id, parkerChannelId: leg.id, parkeeChannelId: peerLeg.id });
 }
 

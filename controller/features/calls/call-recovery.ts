@@ -44,6 +44,7 @@ export function onEffectFailed(step: Step, failed: CallEffect, reason: FailureRe
     case 'cancel-timer':
     case 'write-call-log':
     case 'park-code':
+    case 'record-code':
     case 'ring-back':
     case 'voicemail':
       return;

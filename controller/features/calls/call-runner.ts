@@ -23,6 +23,8 @@ export interface CallRunnerDeps {
   now: () => Date;
   /** `#72` in a call: parking takes over (set by the composition root; without it the code is ignored). */
   onParkCode?: (request: ParkCodeRequest) => void;
+  /** `*1` in a call: the recording feature toggles the call's recording (without it the code is ignored). */
+  onRecordCode?: (request: RecordCodeRequest) => void;
   /** A refused transfer's survivor rings the transferer back: the service starts that call. */
   onRingBack?: (request: RingBackRequest) => void;
   /** An unanswered call to a user with a mailbox: the voicemail feature takes the caller's leg. */
@@ -43,6 +45,8 @@ const CONCURRENT: ReadonlySet<CallEffect['kind']> = new Set(['create-channel']);
 
 export type RingBackRequest = Omit<Extract<CallEffect, { kind: 'ring-back' }>, 'kind'>;
 export type VoicemailRequest = Omit<Extract<CallEffect, { kind: 'voicemail' }>, 'kind'>;
+
+export type RecordCodeRequest = Omit<Extract<CallEffect, { kind: 'record-code' }>, 'kind'>;
 
 export interface ParkCodeRequest {
   callId: string;
@@ -74,6 +78,7 @@ export function createCallRunner(deps: CallRunnerDeps) {
     timers,
     mark: (callId, step) => mark(callId, step),
     onParkCode: deps.onParkCode,
+    onRecordCode: deps.onRecordCode,
     onRingBack: deps.onRingBack,
     agents: deps.agents,
     onVoicemail: deps.onVoicemail,

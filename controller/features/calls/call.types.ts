@@ -369,6 +369,8 @@ export type CallEffect =
   | { kind: 'write-call-log'; log: CallLogEntry }
   /** `#72` from a leg: park the other party (the parking feature takes both legs over). */
   | { kind: 'park-code'; callId: string; parkerChannelId: string; parkeeChannelId: string }
+  /** `*1` from a leg: start or stop recording the call (the recording feature). */
+  | { kind: 'record-code'; callId: string; channelId: string }
   /** The survivor of a refused transfer (released from this call, in `bridgeId`) rings the transferer back. */
   | {
       kind: 'ring-back';

@@ -105,6 +105,7 @@ function onFact(step: Step, fact: PbxFact): void {
     case 'transfer-requested':
     case 'endpoint-state-changed':
     case 'device-state-changed':
+    case 'recording-started':
     case 'recording-finished':
     case 'recording-failed':
       return;

@@ -14,6 +14,7 @@ import {
   createCallRunner,
   type CallRunner,
   type ParkCodeRequest,
+  type RecordCodeRequest,
   type RingBackRequest,
   type VoicemailRequest,
 } from './call-runner.js';
@@ -102,6 +103,7 @@ export function createCallsService(deps: CallsServiceDeps) {
   const mark = (callId: string, step: SetupStep) => deps.trace?.(callId, step, performance.now());
   const store = createCallStore(deps.redis, deps.redisPrefix);
   let parkHandler: ((request: ParkCodeRequest) => void) | undefined;
+  let recordHandler: ((request: RecordCodeRequest) => void) | undefined;
   let voicemail: VoicemailHandler | undefined;
   const runner: CallRunner = createCallRunner({
     pbx: connection.pbx,
@@ -111,6 +113,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     logger,
     now,
     onParkCode: (request) => parkHandler?.(request),
+    onRecordCode: (request) => recordHandler?.(request),
     onRingBack: (request) => ringBack(request),
     onVoicemail: voicemailHandler(() => voicemail, connection, logger),
     trace: deps.trace,
@@ -324,6 +327,10 @@ export function createCallsService(deps: CallsServiceDeps) {
     /** Who sets `#72` in motion: the parking feature. */
     onParkCode(handler: (request: ParkCodeRequest) => void): void {
       parkHandler = handler;
+    },
+    /** Who toggles a call's recording on `*1`: the recording feature (issue 17). */
+    onRecordCode(handler: (request: RecordCodeRequest) => void): void {
+      recordHandler = handler;
     },
     /** Who takes unanswered calls to users with a mailbox: the voicemail feature (issue 17). */
     onVoicemail(handler: VoicemailHandler): void {

@@ -43,6 +43,7 @@ export function onFact(step: Step, fact: PbxFact): void {
     case 'transfer-requested':
     case 'endpoint-state-changed':
     case 'device-state-changed':
+    case 'recording-started':
     case 'recording-finished':
     case 'recording-failed':
       return;
