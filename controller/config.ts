@@ -143,6 +143,13 @@ export const configSchema = z.object({
   QUALITY_SAMPLE_SECONDS: int(5, 1, 300),
   /** A leg whose estimated MOS (E-model, 1-4.5) drops below this raises `call.quality-poor`. */
   QUALITY_POOR_MOS: z.coerce.number().min(1).max(4.5).default(3.5),
+  /**
+   * Call recording (issue 17): where the controller keeps each call recording's WAV (fetched from Asterisk's stored
+   * recordings over ARI, served by `GET /api/recordings/{id}/audio`), and how many days recordings are kept (0: for
+   * ever) before the retention job deletes them.
+   */
+  RECORDINGS_DIR: z.string().min(1).default('data/recordings'),
+  RECORDING_RETENTION_DAYS: int(90, 0, 36500),
   /** Presence is recomputed from Asterisk (endpoints and channels) this often, beside every (re)connect. */
   PRESENCE_RECONCILE_SECONDS: int(30, 1, 3600),
   /** Every hot desk logs out at this time of day (HH:MM, PBX_TIME_ZONE); empty: never. */

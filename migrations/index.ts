@@ -13,6 +13,7 @@ import * as presence from './0012-presence.js';
 import * as contactCentre from './0013-contact-centre.js';
 import * as speedDials from './0014-speed-dials.js';
 import * as voicemail from './0015-voicemail.js';
+import * as callRecording from './0016-call-recording.js';
 import * as callQuality from './0017-call-quality.js';
 
 /** Every migration, in order. Add new ones here: the list is static so that nothing depends on file discovery. */
@@ -31,5 +32,6 @@ export const migrations: Record<string, Migration> = {
   '0013-contact-centre': contactCentre,
   '0014-speed-dials': speedDials,
   '0015-voicemail': voicemail,
+  '0016-call-recording': callRecording,
   '0017-call-quality': callQuality,
 };

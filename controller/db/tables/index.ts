@@ -15,6 +15,12 @@ import type {
   PagingZoneGroupsTable,
   PagingZonesTable,
 } from './paging.js';
+import type {
+  CallRecordingSegmentsTable,
+  CallRecordingsTable,
+  RecordingAnnotationsTable,
+  TeamRecordingPoliciesTable,
+} from './recordings.js';
 import type { SpeedDialsTable } from './speed-dials.js';
 import type { TeamsTable } from './teams.js';
 import type { TrunksTable } from './trunks.js';
@@ -43,4 +49,8 @@ export interface Database {
   voicemail_boxes: VoicemailBoxesTable;
   voicemail_messages: VoicemailMessagesTable;
   call_quality: CallQualityTable;
+  call_recordings: CallRecordingsTable;
+  call_recording_segments: CallRecordingSegmentsTable;
+  recording_annotations: RecordingAnnotationsTable;
+  team_recording_policies: TeamRecordingPoliciesTable;
 }

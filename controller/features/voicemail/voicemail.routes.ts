@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { AppError } from '../../errors.js';
 import { principalOf, type Auth } from '../../http/auth.js';
 import type { Server } from '../../http/server.js';
 import { userSetting, userSettingRoutes } from '../../http/user-setting-routes.js';
@@ -13,7 +11,7 @@ import {
   messagePatchBody,
   messageSchema,
 } from './voicemail.schemas.js';
-import { byteRange } from './voicemail.rules.js';
+import { sendWav } from '../../http/audio-reply.js';
 import type { VoicemailService } from './voicemail.service.js';
 
 const tags = ['voicemail'];
@@ -71,18 +69,7 @@ export function voicemailRoutes(settings: MailboxSettingsService, messages: Voic
       },
       async (request, reply) => {
         const file = await messages.audio(principalOf(request), request.params.id);
-        const range = byteRange(request.headers.range, file.size);
-        if (range === 'unsatisfiable') {
-          reply.header('content-range', `bytes */${file.size}`);
-          throw new AppError('range-not-satisfiable', `the audio is ${file.size} bytes long`);
-        }
-        reply.header('content-type', 'audio/wav').header('accept-ranges', 'bytes');
-        if (!range) return reply.header('content-length', file.size).send(createReadStream(file.path));
-        return reply
-          .status(206)
-          .header('content-range', `bytes ${range.start}-${range.end}/${file.size}`)
-          .header('content-length', range.end - range.start + 1)
-          .send(createReadStream(file.path, { start: range.start, end: range.end }));
+        return sendWav(reply, request.headers.range, file).reply;
       },
     );
     app.patch(

@@ -54,21 +54,5 @@ export function wavSeconds(file: Buffer): number {
 /** A message shorter than this (the caller hung up at the beep) is not kept. */
 export const MIN_MESSAGE_SECONDS = 0.5;
 
-/** `Range: bytes=a-b` of a file of `size` bytes: the part to send, `unsatisfiable`, or undefined (the whole file). */
-export function byteRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | 'unsatisfiable' | undefined {
-  if (!header) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return undefined;
-  if (match[1] === '') {
-    const suffix = Number(match[2]);
-    if (suffix === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(match[1]);
-  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-  if (start >= size || end < start) return 'unsatisfiable';
-  return { start, end };
-}
+/** `Range: bytes=a-b` (shared with call recordings' audio: `controller/http/audio-reply.ts`). */
+export { byteRange } from '../../http/audio-reply.js';
