@@ -94,6 +94,9 @@ import { voicemailRoutes } from './features/voicemail/voicemail.routes.js';
 import { createQuality, type Quality } from './features/quality/quality.feature.js';
 import { qualityEventVisible } from './features/quality/quality.events.js';
 import type { CallAnnotator } from './features/calls/calls.routes.js';
+import { createRecording } from './features/recording/recording.feature.js';
+import { recordingEventVisible } from './features/recording/recording.events.js';
+import { recordingRoutes } from './features/recording/recording.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -379,6 +382,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ...supervision?.annotateCall(call, principal),
     ...quality?.annotateCall(call, principal),
   });
+  // Call recording (issue 17): *1 and the API, team policies, files in RECORDINGS_DIR, retention.
+  const recording = createRecording({
+    db,
+    bus,
+    logger,
+    settings: { dir: config.RECORDINGS_DIR, retentionDays: config.RECORDING_RETENTION_DAYS },
+    telephony: pbxConnection && calls ? { connection: pbxConnection, calls } : undefined,
+  });
+  recording.start();
   const snapshot: Record<string, SnapshotSource> = { presence: (principal) => presence.listFor(principal) };
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
   if (parking) snapshot.parkSlots = async () => parking.slots();
@@ -388,7 +400,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: config.TRUSTED_PROXIES,
     metricsToken: config.METRICS_TOKEN,
   });
-  await server.register(healthRoutes(readiness));
+  await server.register(healthRoutes(readiness, { recordings: recording.alert }));
   await server.register(
     async (api) => {
       api.addHook('preValidation', rejectUnstorableText);
@@ -414,6 +426,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(trunksRoutes(createTrunksService({ db, bus }), auth));
       await api.register(inboundRoutesRoutes(createInboundRoutesService({ db, bus, plan: phonePlan }), auth));
       await api.register(voicemailRoutes(voicemail.settings, voicemail.messages, auth));
+      await api.register(recordingRoutes(recording, auth));
       await api.register(
         eventsGateway({
           bus,
@@ -433,6 +446,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
             inboundRouteEventVisible,
             voicemailEventVisible,
             qualityEventVisible,
+            recordingEventVisible,
           ]),
           recheckSeconds: config.WS_RECHECK_SECONDS,
         }),
@@ -457,6 +471,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await server.close();
       await quality?.stop();
       voicemail.stop();
+      await recording.stop();
       await presence.stop();
       featureCodes?.stop();
       routing.stop();

@@ -43,6 +43,7 @@ export const auditTarget = {
   page: (id: string) => `page:${id}`,
   trunk: (id: string) => `trunk:${id}`,
   inboundRoute: (id: string) => `inbound-route:${id}`,
+  recording: (id: string) => `recording:${id}`,
   /** A route pattern, for refused requests: `route:PATCH /api/users/:id`. */
   route: (method: string, url: string) => `route:${method} ${url}`,
 };

@@ -213,7 +213,6 @@ export async function recordingsStartedBefore(db: Db, before: Date, limit = 500)
     .selectFrom('call_recordings')
     .selectAll()
     .where('started_at', '<', before)
-    .where('state', '!=', 'recording')
     .orderBy('started_at')
     .limit(limit)
     .execute();

@@ -6,7 +6,13 @@ export type ReadinessCheck = () => Promise<boolean>;
 const withTimeout = (check: ReadinessCheck, ms: number) =>
   Promise.race([check().catch(() => false), new Promise<boolean>((resolve) => setTimeout(resolve, ms, false))]);
 
-export function healthRoutes(checks: Record<string, ReadinessCheck>) {
+/**
+ * Something an operator must see that does not make the controller unready (a recording failed, the disk is full):
+ * the message while it stands, undefined once it cleared. `/readyz` lists them under `alerts`.
+ */
+export type ReadinessAlert = () => string | undefined;
+
+export function healthRoutes(checks: Record<string, ReadinessCheck>, alerts: Record<string, ReadinessAlert> = {}) {
   return async (app: FastifyInstance) => {
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
@@ -14,7 +20,15 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>) {
       const results = await Promise.all(names.map((name) => withTimeout(checks[name]!, 2000)));
       const status = Object.fromEntries(names.map((name, i) => [name, results[i] ? 'up' : 'down']));
       const ready = results.every(Boolean);
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks: status });
+      const raised = Object.entries(alerts).flatMap(([name, alert]) => {
+        const message = alert();
+        return message ? [[name, message] as const] : [];
+      });
+      return reply.status(ready ? 200 : 503).send({
+        status: ready ? 'ready' : 'not-ready',
+        checks: status,
+        ...(raised.length > 0 ? { alerts: Object.fromEntries(raised) } : {}),
+      });
     });
   };
 }

@@ -120,6 +120,9 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
   'PUT /api/users/:id/voicemail': () => ({ body: { enabled: false, pin: '1234' } }),
   'GET /api/voicemail': () => ({ query: {} }),
   'PATCH /api/voicemail/:id': () => ({ body: { heard: true } }),
+  'POST /api/calls/:id/recording': () => ({ body: { action: 'start' } }),
+  'PUT /api/teams/:id/recording-policy': () => ({ body: { recordRoutedCalls: false } }),
+  'POST /api/recordings/:id/annotations': () => ({ body: { offsetSeconds: 0, text: 'a note at the start' } }),
 });
 
 /** Paging numbers for bodies, round the 800-899 range (a taken one is a 409, which the route tests accept). */
@@ -152,6 +155,8 @@ export interface Office {
   pagingZoneId: string;
   /** An inbound route to team A. */
   inboundRouteId: string;
+  /** A recording of the call log's call (its audio file does not exist). */
+  recordingId: string;
 }
 
 export async function createOffice(app: App, db: Db): Promise<Office> {
@@ -188,6 +193,7 @@ export async function createOffice(app: App, db: Db): Promise<Office> {
     pagingGroupId: '',
     pagingZoneId: '',
     inboundRouteId: '',
+    recordingId: '',
   };
   office.contactId = await newContact(office, { teamId: teamA.id, assignedTo: users.agent.id });
   await db
@@ -221,7 +227,30 @@ export async function createOffice(app: App, db: Db): Promise<Office> {
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
+  office.recordingId = await newRecording(office);
   return office;
+}
+
+/** A stopped recording of the office's call log's call, with no audio file. */
+async function newRecording(office: Pick<Office, 'db' | 'callLogId'>): Promise<string> {
+  const log = await office.db
+    .selectFrom('call_logs')
+    .select('call_id')
+    .where('id', '=', office.callLogId)
+    .executeTakeFirstOrThrow();
+  const { id } = await office.db
+    .insertInto('call_recordings')
+    .values({
+      call_id: log.call_id,
+      started_by_user_id: null,
+      started_via: 'policy',
+      started_at: new Date(),
+      state: 'stopped',
+      file_path: `/nonexistent/recording-${unique()}.wav`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
 }
 
 /** A contact straight in the database, optionally of a team and actively assigned to a user. */
@@ -385,6 +414,8 @@ async function idOf(office: Office, kind: string, fresh: boolean, contactId?: st
       return fresh ? newVoicemailMessage(office) : office.voicemailId;
     case 'calls':
       return 'no-such-call';
+    case 'recordings':
+      return office.recordingId;
     case 'pages':
       return 'feedfacecafe';
     case 'supervision':

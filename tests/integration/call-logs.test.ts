@@ -126,6 +126,7 @@ describe('GET /api/call-logs', () => {
       routingPath: [],
       durationSeconds: 60,
       quality: null,
+      recording: null,
     });
   });
 

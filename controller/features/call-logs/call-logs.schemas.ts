@@ -40,6 +40,15 @@ export const callLogSchema = z.object({
   durationSeconds: z.number().int().nullable().describe('talk time, answer to end'),
   /** Issue 17: the RTP quality of each leg, sampled while the call ran. */
   quality: storedQualitySchema,
+  recording: z
+    .object({
+      id: z.uuid(),
+      state: z.enum(['recording', 'stopped', 'failed']),
+      durationSeconds: z.number(),
+      segments: z.number().int().describe('how many times it was started'),
+    })
+    .nullable()
+    .describe("the call's recording (GET /api/recordings/{id}, its audio at /api/recordings/{id}/audio), if any"),
 });
 
 const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));

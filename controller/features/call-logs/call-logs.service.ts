@@ -3,18 +3,52 @@ import {
   callLogInvolves,
   findCallLogById,
   listCallLogs,
+  type CallLog,
   type CallLogFilter,
 } from '../../db/call-logs.repository.js';
 import type { Db } from '../../db/database.js';
 import { findNote, insertNote, listNotes, updateNoteBody, type Note } from '../../db/notes.repository.js';
 import type { PageRequest } from '../../db/pagination.js';
+import { recordingsOfCalls } from '../../db/recordings.repository.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { callLogScope, mayEditNote } from './call-logs.access.js';
 import { withQuality } from '../quality/call-log-quality.js';
 
+/** A call's recording as its log lists it. */
+export interface CallLogRecording {
+  id: string;
+  state: 'recording' | 'stopped' | 'failed';
+  durationSeconds: number;
+  segments: number;
+}
+
+export type CallLogWithRecording = CallLog & { recording: CallLogRecording | null };
+
 /** The read side of call logs, and notes on them. The calls feature writes the logs (db/calls.repository.ts). */
 export function createCallLogsService(db: Db) {
+  /** Each log with its call's recording (call recording, issue 17). */
+  const withRecordings = async <T extends CallLog>(
+    logs: T[],
+  ): Promise<(T & { recording: CallLogRecording | null })[]> => {
+    const recordings = await recordingsOfCalls(
+      db,
+      logs.map((log) => log.callId),
+    );
+    return logs.map((log) => {
+      const found = recordings.get(log.callId);
+      const recording = found
+        ? {
+            id: found.id,
+            state: found.state,
+            durationSeconds: found.durationSeconds,
+            segments: found.segments.length,
+          }
+        : null;
+      return { ...log, recording };
+    });
+  };
+
   /** The call log, if the caller took part (or oversees someone who did): 404 when none, 403 when not theirs. */
   const visible = async (principal: Principal, id: string) => {
     const actor = principal;
@@ -38,10 +72,10 @@ export function createCallLogsService(db: Db) {
   return {
     async list(principal: Principal, filter: CallLogFilter, page: PageRequest) {
       const found = await listCallLogs(db, callLogScope(principal), filter, page);
-      return { ...found, items: await withQuality(db, found.items) };
+      return { ...found, items: await withRecordings(await withQuality(db, found.items)) };
     },
     get: async (principal: Principal, id: string) =>
-      (await withQuality(db, [(await visible(principal, id)).callLog]))[0]!,
+      (await withRecordings(await withQuality(db, [(await visible(principal, id)).callLog])))[0]!,
     async notes(principal: Principal, id: string, page: PageRequest) {
       await visible(principal, id);
       return listNotes(db, { callLogId: id }, page);
