@@ -27,10 +27,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('call_recordings_state', sql`state IN ('recording', 'stopped', 'failed')`)
     .addCheckConstraint('call_recordings_via', sql`started_via IN ('phone', 'api', 'policy')`)
     .execute();
-  await db.schema.createIndex('call_recordings_started_idx').on('call_recordings').column('started_at').execute();
+  await db.schema
+    .createIndex('call_recordings_started_idx')
+    .on('call_recordings')
+    .column('started_at')
+    .execute();
   await db.schema
     .createTable('call_recording_segments')
-    .addColumn('recording_id', 'uuid', (c) => c.notNull().references('call_recordings.id').onDelete('cascade'))
+    .addColumn('recording_id', 'uuid', (c) =>
+      c.notNull().references('call_recordings.id').onDelete('cascade'),
+    )
     .addColumn('seq', 'integer', (c) => c.notNull())
     /** Asterisk's recording name, `call-<callId>-<seq>`. */
     .addColumn('name', 'text', (c) => c.notNull().unique())
@@ -48,7 +54,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('recording_annotations')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn('recording_id', 'uuid', (c) => c.notNull().references('call_recordings.id').onDelete('cascade'))
+    .addColumn('recording_id', 'uuid', (c) =>
+      c.notNull().references('call_recordings.id').onDelete('cascade'),
+    )
     .addColumn('author_user_id', 'uuid', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('author', 'text', (c) => c.notNull())
     .addColumn('offset_seconds', 'real', (c) => c.notNull())

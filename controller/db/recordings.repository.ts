@@ -75,10 +75,14 @@ const toRecording = (row: CallRecordingRow, segments: CallRecordingSegmentRow[])
   sizeBytes: Number(row.size_bytes),
   failure: row.failure,
   filePath: row.file_path,
-  segments: segments.filter((s) => s.recording_id === row.id).sort((a, b) => a.seq - b.seq).map(toSegment),
+  segments: segments
+    .filter((s) => s.recording_id === row.id)
+    .sort((a, b) => a.seq - b.seq)
+    .map(toSegment),
 });
 
-export const publicRecording = ({ filePath: _file, ...recording }: StoredRecording): CallRecording => recording;
+export const publicRecording = ({ filePath: _file, ...recording }: StoredRecording): CallRecording =>
+  recording;
 
 async function withSegments(db: Db, rows: CallRecordingRow[]): Promise<StoredRecording[]> {
   if (rows.length === 0) return [];
@@ -100,7 +104,11 @@ export async function findRecording(db: Db, id: string): Promise<StoredRecording
 }
 
 export async function findRecordingOfCall(db: Db, callId: string): Promise<StoredRecording | undefined> {
-  const row = await db.selectFrom('call_recordings').selectAll().where('call_id', '=', callId).executeTakeFirst();
+  const row = await db
+    .selectFrom('call_recordings')
+    .selectAll()
+    .where('call_id', '=', callId)
+    .executeTakeFirst();
   return row ? (await withSegments(db, [row]))[0] : undefined;
 }
 
@@ -190,7 +198,13 @@ export async function findSegment(
 export async function endSegment(
   db: Db,
   name: string,
-  values: { state: 'saved' | 'failed'; at: Date; offsetSeconds?: number; durationSeconds?: number; failure?: string },
+  values: {
+    state: 'saved' | 'failed';
+    at: Date;
+    offsetSeconds?: number;
+    durationSeconds?: number;
+    failure?: string;
+  },
 ): Promise<boolean> {
   const updated = await db
     .updateTable('call_recording_segments')

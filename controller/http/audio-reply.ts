@@ -36,7 +36,8 @@ export function sendWav(
     throw new AppError('range-not-satisfiable', `the audio is ${file.size} bytes long`);
   }
   reply.header('content-type', 'audio/wav').header('accept-ranges', 'bytes');
-  if (!range) return { reply: reply.header('content-length', file.size).send(createReadStream(file.path)), range };
+  if (!range)
+    return { reply: reply.header('content-length', file.size).send(createReadStream(file.path)), range };
   return {
     reply: reply
       .status(206)

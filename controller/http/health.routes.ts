@@ -4,7 +4,10 @@ import type { FastifyInstance } from 'fastify';
 export type ReadinessCheck = () => Promise<boolean>;
 
 const withTimeout = (check: ReadinessCheck, ms: number) =>
-  Promise.race([check().catch(() => false), new Promise<boolean>((resolve) => setTimeout(resolve, ms, false))]);
+  Promise.race([
+    check().catch(() => false),
+    new Promise<boolean>((resolve) => setTimeout(resolve, ms, false)),
+  ]);
 
 /**
  * Something an operator must see that does not make the controller unready (a recording failed, the disk is full):
@@ -12,7 +15,10 @@ const withTimeout = (check: ReadinessCheck, ms: number) =>
  */
 export type ReadinessAlert = () => string | undefined;
 
-export function healthRoutes(checks: Record<string, ReadinessCheck>, alerts: Record<string, ReadinessAlert> = {}) {
+export function healthRoutes(
+  checks: Record<string, ReadinessCheck>,
+  alerts: Record<string, ReadinessAlert> = {},
+) {
   return async (app: FastifyInstance) => {
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {

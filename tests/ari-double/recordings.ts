@@ -231,7 +231,10 @@ export function wavOf(ms: number, tones: number[]): Buffer {
 }
 
 /** The same, with the tones changing over time: each period holds the tones of its sources (phones). */
-function wavOfTimeline(ms: number, timeline: { atMs: number; sources: string[]; tones?: number[] }[]): Buffer {
+function wavOfTimeline(
+  ms: number,
+  timeline: { atMs: number; sources: string[]; tones?: number[] }[],
+): Buffer {
   const rate = 8000;
   const samples = Math.round((ms / 1000) * rate);
   const data = Buffer.alloc(samples * 2);

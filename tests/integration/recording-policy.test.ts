@@ -37,7 +37,11 @@ beforeAll(async () => {
   const boss = await t.addUser('admin', '4009');
   const sup = await t.addUser('supervisor', '4008');
   const otherSup = await t.addUser('supervisor', '4007');
-  await t.db.updateTable('users').set({ team_id: team.id }).where('extension', 'in', ['4001', '4008']).execute();
+  await t.db
+    .updateTable('users')
+    .set({ team_id: team.id })
+    .where('extension', 'in', ['4001', '4008'])
+    .execute();
   await t.db.updateTable('users').set({ team_id: other.id }).where('extension', '=', '4007').execute();
   await t.start();
   agentPhone = await t.phone('4001', 'manual');
@@ -60,17 +64,29 @@ const policyUrl = () => `/api/teams/${teamId}/recording-policy`;
 
 describe('the policy API', () => {
   it('is off by default; admins set it (audited), the team supervisor reads it, another supervisor does not', async () => {
-    expect((await supervisor.get(policyUrl())).json()).toEqual({ teamId, recordRoutedCalls: false, announcement: [] });
+    expect((await supervisor.get(policyUrl())).json()).toEqual({
+      teamId,
+      recordRoutedCalls: false,
+      announcement: [],
+    });
     expect((await otherSupervisor.get(policyUrl())).statusCode).toBe(403);
     expect((await supervisor.put(policyUrl(), { recordRoutedCalls: true })).statusCode).toBe(403);
     const bad = await admin.put(policyUrl(), { recordRoutedCalls: true, announcement: ['../../etc/passwd'] });
     expect(bad.statusCode).toBe(400);
     const set = await admin.put(policyUrl(), { recordRoutedCalls: true });
-    expect(set.json()).toEqual({ teamId, recordRoutedCalls: true, announcement: ['conf-now-recording', 'beep'] });
+    expect(set.json()).toEqual({
+      teamId,
+      recordRoutedCalls: true,
+      announcement: ['conf-now-recording', 'beep'],
+    });
     expect((await supervisor.get(policyUrl())).json().recordRoutedCalls).toBe(true);
     const missing = await admin.get('/api/teams/00000000-0000-4000-8000-000000000000/recording-policy');
     expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'no-such-team']);
-    const audited = await t.db.selectFrom('audit_log').select('action').where('target', '=', `team:${teamId}`).execute();
+    const audited = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target', '=', `team:${teamId}`)
+      .execute();
     expect(audited.map((a) => a.action)).toContain('recording.policy-changed');
   });
 });
@@ -79,7 +95,11 @@ describe('a routed call of a recording team', () => {
   it('hears the announcement when the agent answers, then is recorded to its end', async () => {
     const since = t.events.length;
     const call = carrier.dial(DID, { name: 'Customer', number: '+15551230000' });
-    const ringing = await eventually(() => agentPhone.calls.find((c) => c.state === 'ringing'), 3000, 'agent rings');
+    const ringing = await eventually(
+      () => agentPhone.calls.find((c) => c.state === 'ringing'),
+      3000,
+      'agent rings',
+    );
     agentPhone.answer(ringing);
     const answered = await eventually(
       () => t.events.slice(since).find((e) => e.type === 'call.answered')?.data as CallView | undefined,
@@ -87,17 +107,25 @@ describe('a routed call of a recording team', () => {
     // The announcement comes first: nothing records while it plays.
     expect(t.double.liveRecordings()).toEqual([]);
     const started = await eventually(
-      () => t.events.slice(since).find((e) => e.type === 'recording.started')?.data as RecordingEventData | undefined,
+      () =>
+        t.events.slice(since).find((e) => e.type === 'recording.started')?.data as
+          RecordingEventData | undefined,
       3000,
       'recording.started',
     );
-    expect(started.recording).toMatchObject({ callId: answered.id, startedVia: 'policy', startedByUserId: null });
+    expect(started.recording).toMatchObject({
+      callId: answered.id,
+      startedVia: 'policy',
+      startedByUserId: null,
+    });
     expect(call.prompts).toEqual(expect.arrayContaining(['sound:conf-now-recording', 'sound:beep']));
     expect(ringing.prompts).toEqual(expect.arrayContaining(['sound:conf-now-recording', 'sound:beep']));
     await new Promise((resolve) => setTimeout(resolve, 300));
     carrier.hangup(call);
     const stopped = await eventually(
-      () => t.events.slice(since).find((e) => e.type === 'recording.stopped')?.data as RecordingEventData | undefined,
+      () =>
+        t.events.slice(since).find((e) => e.type === 'recording.stopped')?.data as
+          RecordingEventData | undefined,
     );
     expect(stopped.recording).toMatchObject({ state: 'stopped', segments: [{ state: 'saved' }] });
     expect(stopped.userIds).toContain(agent.id);
@@ -112,10 +140,17 @@ describe('a routed call of a recording team', () => {
   });
 
   it('a caller gone during the announcement is not recorded', async () => {
-    await admin.put(policyUrl(), { recordRoutedCalls: true, announcement: ['conf-now-recording', 'beep', 'beep', 'beep'] });
+    await admin.put(policyUrl(), {
+      recordRoutedCalls: true,
+      announcement: ['conf-now-recording', 'beep', 'beep', 'beep'],
+    });
     const since = t.events.length;
     const call = carrier.dial(DID, { name: 'Customer', number: '+15551230001' });
-    const ringing = await eventually(() => agentPhone.calls.find((c) => c.state === 'ringing'), 3000, 'agent rings');
+    const ringing = await eventually(
+      () => agentPhone.calls.find((c) => c.state === 'ringing'),
+      3000,
+      'agent rings',
+    );
     agentPhone.answer(ringing);
     await eventually(() => t.events.slice(since).find((e) => e.type === 'call.answered'));
     carrier.hangup(call);
@@ -152,7 +187,14 @@ describe('retention', () => {
       .execute();
     await t.db
       .insertInto('call_recording_segments')
-      .values({ recording_id: old, seq: 1, name: 'call-old-1', started_by_user_id: null, started_at: new Date(), state: 'failed' })
+      .values({
+        recording_id: old,
+        seq: 1,
+        name: 'call-old-1',
+        started_by_user_id: null,
+        started_at: new Date(),
+        state: 'failed',
+      })
       .execute();
     const retention = createRecordingRetention({
       db: t.db,
@@ -162,11 +204,21 @@ describe('retention', () => {
       now: () => new Date(),
     });
     expect(await retention.sweep()).toBe(1);
-    const left = await t.db.selectFrom('call_recordings').select('id').where('id', 'in', [old, recent]).execute();
+    const left = await t.db
+      .selectFrom('call_recordings')
+      .select('id')
+      .where('id', 'in', [old, recent])
+      .execute();
     expect(left.map((r) => r.id)).toEqual([recent]);
     expect(existsSync(file)).toBe(false);
-    expect(await t.db.selectFrom('recording_annotations').selectAll().where('recording_id', '=', old).execute()).toEqual([]);
-    const audit = await t.db.selectFrom('audit_log').select('action').where('target', '=', `recording:${old}`).execute();
+    expect(
+      await t.db.selectFrom('recording_annotations').selectAll().where('recording_id', '=', old).execute(),
+    ).toEqual([]);
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target', '=', `recording:${old}`)
+      .execute();
     expect(audit.map((a) => a.action)).toEqual(['recording.deleted']);
   });
 });

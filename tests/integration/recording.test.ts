@@ -29,12 +29,21 @@ beforeAll(async () => {
   users['3008'] = await t.addUser('supervisor', '3008');
   users['3009'] = await t.addUser('supervisor', '3009');
   users['3010'] = await t.addUser('admin', '3010');
-  await t.db.updateTable('users').set({ team_id: team.id }).where('extension', 'in', ['3001', '3002', '3008']).execute();
-  await t.db.updateTable('users').set({ team_id: other.id }).where('extension', 'in', ['3003', '3009']).execute();
+  await t.db
+    .updateTable('users')
+    .set({ team_id: team.id })
+    .where('extension', 'in', ['3001', '3002', '3008'])
+    .execute();
+  await t.db
+    .updateTable('users')
+    .set({ team_id: other.id })
+    .where('extension', 'in', ['3003', '3009'])
+    .execute();
   await t.start();
   for (const ext of ['3001', '3002', '3003']) phones[ext] = await t.phone(ext, 'auto');
   phones['3002-web'] = await t.phone('3002-web', 'manual');
-  for (const [ext, user] of Object.entries(users)) api[ext] = apiClient(t.app, await login(t.app, user.username, user.password));
+  for (const [ext, user] of Object.entries(users))
+    api[ext] = apiClient(t.app, await login(t.app, user.username, user.password));
 });
 afterAll(async () => {
   await t?.close();
@@ -66,8 +75,10 @@ const recordingEvent = (type: string, since: number, segment?: number) =>
     () =>
       t.events
         .slice(since)
-        .find((e) => e.type === type && (segment === undefined || (e.data as RecordingEventData).segment === segment))
-        ?.data as RecordingEventData | undefined,
+        .find(
+          (e) =>
+            e.type === type && (segment === undefined || (e.data as RecordingEventData).segment === segment),
+        )?.data as RecordingEventData | undefined,
     3000,
     type,
   );
@@ -96,12 +107,17 @@ describe('on demand', () => {
 
     const start = await api['3002']!.post(`/api/calls/${callId}/recording`, { action: 'start' });
     expect(start.statusCode, start.body).toBe(200);
-    expect(start.json()).toMatchObject({ state: 'recording', segments: [{ seq: 1 }, { seq: 2, state: 'recording' }] });
+    expect(start.json()).toMatchObject({
+      state: 'recording',
+      segments: [{ seq: 1 }, { seq: 2, state: 'recording' }],
+    });
     const again = await api['3002']!.post(`/api/calls/${callId}/recording`, { action: 'start' });
     expect([again.statusCode, again.json().error.code]).toEqual([409, 'recording-active']);
     await recordingEvent('recording.started', since, 2);
     await sleep(300);
-    expect((await api['3008']!.post(`/api/calls/${callId}/recording`, { action: 'stop' })).statusCode).toBe(200);
+    expect((await api['3008']!.post(`/api/calls/${callId}/recording`, { action: 'stop' })).statusCode).toBe(
+      200,
+    );
     const second = await recordingEvent('recording.stopped', since, 2);
     const stopAgain = await api['3002']!.post(`/api/calls/${callId}/recording`, { action: 'stop' });
     expect([stopAgain.statusCode, stopAgain.json().error.code]).toEqual([409, 'recording-not-active']);
@@ -163,7 +179,11 @@ describe('on demand', () => {
       expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'forbidden']);
     }
     await eventually(async () => {
-      const rows = await t.db.selectFrom('audit_log').select('actor_user_id').where('action', '=', 'access.refused').execute();
+      const rows = await t.db
+        .selectFrom('audit_log')
+        .select('actor_user_id')
+        .where('action', '=', 'access.refused')
+        .execute();
       return rows.some((r) => r.actor_user_id === users['3009']!.id);
     });
     const missing = await api['3010']!.post('/api/calls/no-such-call/recording', { action: 'start' });
@@ -179,7 +199,9 @@ describe('on demand', () => {
     expect((await api['3009']!.get(`/api/recordings/${id}/annotations`)).statusCode).toBe(403);
     expect((await audioOf(api['3009']!, id)).statusCode).toBe(403);
     expect((await api['3002']!.get(`/api/recordings/${id}`)).json()).toMatchObject({ id, callId });
-    expect((await api['3010']!.get('/api/recordings/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    expect((await api['3010']!.get('/api/recordings/00000000-0000-4000-8000-000000000000')).statusCode).toBe(
+      404,
+    );
   });
 });
 
@@ -197,10 +219,15 @@ describe('annotations', () => {
     const late = await api['3008']!.post(url, { offsetSeconds: 0.2, text: 'greeted the customer' });
     expect(late.statusCode, late.body).toBe(201);
     expect((await api['3010']!.post(url, { offsetSeconds: 0, text: 'start' })).statusCode).toBe(201);
-    expect((await api['3008']!.post(url, { offsetSeconds: 500, text: 'beyond the end' })).statusCode).toBe(400);
+    expect((await api['3008']!.post(url, { offsetSeconds: 500, text: 'beyond the end' })).statusCode).toBe(
+      400,
+    );
     expect((await api['3008']!.post(url, { offsetSeconds: -1, text: 'x' })).statusCode).toBe(400);
     const listed = await api['3002']!.get(url);
-    expect(listed.json().items.map((a: { text: string }) => a.text)).toEqual(['start', 'greeted the customer']);
+    expect(listed.json().items.map((a: { text: string }) => a.text)).toEqual([
+      'start',
+      'greeted the customer',
+    ]);
     expect(listed.json().items[1]).toMatchObject({ authorUserId: users['3008']!.id, offsetSeconds: 0.2 });
   });
 });
@@ -215,14 +242,17 @@ describe('transfers and parks during a recording', () => {
     const web = phones['3002-web']!;
     await eventually(() => web.calls.find((c) => c.state === 'ringing'), 3000, 'the webphone rings');
     web.answer();
-    await eventually(() => t.events.find((e) => e.type === 'call.handed-off' && (e.data as CallView).id === callId));
+    await eventually(() =>
+      t.events.find((e) => e.type === 'call.handed-off' && (e.data as CallView).id === callId),
+    );
     await sleep(300);
     const since = t.events.length;
     web.hangup();
     const { recording } = await recordingEvent('recording.stopped', since);
     expect(recording.segments).toHaveLength(1);
     const audio = (await audioOf(api['3002']!, recording.id)).rawPayload;
-    for (const phone of ['3001', '3002', '3002-web']) expect(toneDb(audio, toneHzOf(phone))).toBeGreaterThan(-12);
+    for (const phone of ['3001', '3002', '3002-web'])
+      expect(toneDb(audio, toneHzOf(phone))).toBeGreaterThan(-12);
   });
 
   it('#72 parks the other party: the recording ends with the call (saved); the parked caller is not recorded', async () => {
@@ -244,7 +274,11 @@ describe('failures', () => {
     const refused = await api['3001']!.post(`/api/calls/${callId}/recording`, { action: 'start' });
     expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'recording-failed']);
     expect(phones['3001']!.calls.at(-1)!.state).toBe('established');
-    const row = await t.db.selectFrom('call_recordings').selectAll().where('call_id', '=', callId).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('call_recordings')
+      .selectAll()
+      .where('call_id', '=', callId)
+      .executeTakeFirstOrThrow();
     expect(row.state).toBe('failed');
     expect(row.failure).toMatch(/Asterisk refused/);
     const ready = await t.app.server.inject({ method: 'GET', url: '/readyz' });
@@ -254,16 +288,27 @@ describe('failures', () => {
     // A full disk on Asterisk's side: started, then RecordingFailed. Then it works again and the alert clears.
     t.double.failRecordings('fail');
     const since = t.events.length;
-    expect((await api['3001']!.post(`/api/calls/${callId}/recording`, { action: 'start' })).statusCode).toBe(200);
+    expect((await api['3001']!.post(`/api/calls/${callId}/recording`, { action: 'start' })).statusCode).toBe(
+      200,
+    );
     const failed = await recordingEvent('recording.stopped', since);
     expect(failed.recording.state).toBe('failed');
-    expect(failed.recording.segments.at(-1)).toMatchObject({ state: 'failed', failure: expect.stringMatching(/Unable to write/) });
+    expect(failed.recording.segments.at(-1)).toMatchObject({
+      state: 'failed',
+      failure: expect.stringMatching(/Unable to write/),
+    });
     t.double.failRecordings(null);
-    expect((await api['3001']!.post(`/api/calls/${callId}/recording`, { action: 'start' })).statusCode).toBe(200);
+    expect((await api['3001']!.post(`/api/calls/${callId}/recording`, { action: 'start' })).statusCode).toBe(
+      200,
+    );
     await sleep(200);
     phones['3001']!.hangup();
     await eventually(async () => {
-      const state = await t.db.selectFrom('call_recordings').select('state').where('call_id', '=', callId).executeTakeFirst();
+      const state = await t.db
+        .selectFrom('call_recordings')
+        .select('state')
+        .where('call_id', '=', callId)
+        .executeTakeFirst();
       return state?.state === 'stopped';
     });
     expect((await t.app.server.inject({ method: 'GET', url: '/readyz' })).json().alerts).toBeUndefined();

@@ -17,12 +17,37 @@ const name = (seq: number) => segmentNameOf('abc123', seq);
 
 describe('decideRecording', () => {
   it.each([
-    ['nothing yet, start', { live: null, lastSeq: 0 }, 'start', { kind: 'start', seq: 1, name: 'call-abc123-1' }],
-    ['nothing yet, toggle', { live: null, lastSeq: 0 }, 'toggle', { kind: 'start', seq: 1, name: 'call-abc123-1' }],
-    ['stopped once, start', { live: null, lastSeq: 1 }, 'start', { kind: 'start', seq: 2, name: 'call-abc123-2' }],
-    ['live, toggle', { live: 'call-abc123-2', lastSeq: 2 }, 'toggle', { kind: 'stop', name: 'call-abc123-2' }],
+    [
+      'nothing yet, start',
+      { live: null, lastSeq: 0 },
+      'start',
+      { kind: 'start', seq: 1, name: 'call-abc123-1' },
+    ],
+    [
+      'nothing yet, toggle',
+      { live: null, lastSeq: 0 },
+      'toggle',
+      { kind: 'start', seq: 1, name: 'call-abc123-1' },
+    ],
+    [
+      'stopped once, start',
+      { live: null, lastSeq: 1 },
+      'start',
+      { kind: 'start', seq: 2, name: 'call-abc123-2' },
+    ],
+    [
+      'live, toggle',
+      { live: 'call-abc123-2', lastSeq: 2 },
+      'toggle',
+      { kind: 'stop', name: 'call-abc123-2' },
+    ],
     ['live, stop', { live: 'call-abc123-1', lastSeq: 1 }, 'stop', { kind: 'stop', name: 'call-abc123-1' }],
-    ['live, start', { live: 'call-abc123-1', lastSeq: 1 }, 'start', { kind: 'refuse', code: 'recording-active' }],
+    [
+      'live, start',
+      { live: 'call-abc123-1', lastSeq: 1 },
+      'start',
+      { kind: 'refuse', code: 'recording-active' },
+    ],
     ['not live, stop', { live: null, lastSeq: 3 }, 'stop', { kind: 'refuse', code: 'recording-not-active' }],
   ] as const)('%s', (_what, status, action, expected) => {
     expect(decideRecording(status, action, name)).toEqual(expected);
@@ -46,10 +71,12 @@ describe('mayControlRecording', () => {
     ['the agent on the call', who('agent', 'agent-a', 'team-a'), true],
     ['another agent of the team', who('agent', 'agent-b', 'team-a'), false],
     ["the agent's supervisor", who('supervisor', 'sup-a', 'team-a'), true],
-    ['another team\'s supervisor', who('supervisor', 'sup-b', 'team-b'), false],
+    ["another team's supervisor", who('supervisor', 'sup-b', 'team-b'), false],
     ['a supervisor without a team', who('supervisor', 'sup-c', null), false],
     ['an admin', who('admin', 'admin', null), true],
-  ] as const)('%s: %s', (_what, actor, expected) => expect(mayControlRecording(actor, parties)).toBe(expected));
+  ] as const)('%s: %s', (_what, actor, expected) =>
+    expect(mayControlRecording(actor, parties)).toBe(expected),
+  );
 });
 
 describe('names, retention, audit of the audio', () => {

@@ -48,7 +48,9 @@ export const callLogSchema = z.object({
       segments: z.number().int().describe('how many times it was started'),
     })
     .nullable()
-    .describe("the call's recording (GET /api/recordings/{id}, its audio at /api/recordings/{id}/audio), if any"),
+    .describe(
+      "the call's recording (GET /api/recordings/{id}, its audio at /api/recordings/{id}/audio), if any",
+    ),
 });
 
 const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));

@@ -32,7 +32,11 @@ export function createRecordingPolicies(deps: {
     if (!found) throw new AppError('no-such-team', 'team not found');
   }
 
-  const offPolicy = (teamId: string): RecordingPolicy => ({ teamId, recordRoutedCalls: false, announcement: [] });
+  const offPolicy = (teamId: string): RecordingPolicy => ({
+    teamId,
+    recordRoutedCalls: false,
+    announcement: [],
+  });
 
   async function start(callId: string): Promise<void> {
     await deps.control?.act(callId, 'start', policyActor).catch((error: unknown) => {
@@ -48,7 +52,11 @@ export function createRecordingPolicies(deps: {
         throw new AppError('forbidden', "only admins and the team's supervisors see its recording policy");
       return (await findPolicy(db, teamId)) ?? offPolicy(teamId);
     },
-    async set(principal: Principal, teamId: string, body: Omit<RecordingPolicy, 'teamId'>): Promise<RecordingPolicy> {
+    async set(
+      principal: Principal,
+      teamId: string,
+      body: Omit<RecordingPolicy, 'teamId'>,
+    ): Promise<RecordingPolicy> {
       await team(teamId);
       const policy = await upsertPolicy(db, { teamId, ...body });
       await writeAudit(db, {
@@ -72,14 +80,19 @@ export function createRecordingPolicies(deps: {
         target: { bridgeId: parties.bridgeId },
         media: policy.announcement.map((sound) => `sound:${sound}`),
       });
-      if (!played.ok) logger.warn({ callId: call.id, reason: played.reason }, 'recording announcement not played; not recording');
+      if (!played.ok)
+        logger.warn(
+          { callId: call.id, reason: played.reason },
+          'recording announcement not played; not recording',
+        );
     },
     /** The announcement played to its end: the recording starts (a call gone meanwhile is refused as no such call). */
     onFact(fact: PbxFact): Promise<void> | undefined {
       if (fact.kind !== 'playback-finished') return undefined;
       const callId = callOfAnnouncement(fact.playbackId);
       if (!callId) return undefined;
-      if (fact.state === 'failed') return void logger.info({ callId }, 'recording announcement cut; not recording');
+      if (fact.state === 'failed')
+        return void logger.info({ callId }, 'recording announcement cut; not recording');
       return start(callId);
     },
   };

@@ -31,7 +31,10 @@ export function createRecordingRetention(deps: {
         if (segment.state === 'saved') continue;
         const gone = await deps.pbx?.deleteStoredRecording(segment.name);
         if (gone && !gone.ok && gone.reason !== 'gone')
-          logger.warn({ recording: segment.name, reason: gone.reason }, "could not delete Asterisk's stored recording");
+          logger.warn(
+            { recording: segment.name, reason: gone.reason },
+            "could not delete Asterisk's stored recording",
+          );
       }
       await deleteRecording(db, recording.id);
       await writeAudit(db, {
@@ -47,7 +50,8 @@ export function createRecordingRetention(deps: {
     return deleted;
   }
 
-  const run = () => void sweep().catch((error: unknown) => logger.warn({ err: error }, 'recording retention failed'));
+  const run = () =>
+    void sweep().catch((error: unknown) => logger.warn({ err: error }, 'recording retention failed'));
 
   return {
     sweep,

@@ -31,7 +31,9 @@ export function decideRecording(
       return { kind: 'start', seq, name: nameOf(seq) };
     }
     case 'stop':
-      return status.live ? { kind: 'stop', name: status.live } : { kind: 'refuse', code: 'recording-not-active' };
+      return status.live
+        ? { kind: 'stop', name: status.live }
+        : { kind: 'refuse', code: 'recording-not-active' };
     default: {
       const never: never = wanted;
       throw new Error(`unknown recording action ${String(never)}`);

@@ -33,7 +33,9 @@ export function createRecording(deps: RecordingDeps) {
   const pbx = t?.connection.pbx;
   const saver = pbx && createSegmentSaver({ db, pbx, logger, alerts, dir: deps.settings.dir, now });
   const control =
-    t && saver && createRecordingControl({ db, bus, logger, pbx: t.connection.pbx, calls: t.calls, saver, now });
+    t &&
+    saver &&
+    createRecordingControl({ db, bus, logger, pbx: t.connection.pbx, calls: t.calls, saver, now });
   const policies = createRecordingPolicies({ db, logger, pbx, calls: t?.calls, control });
   const read = createRecordingsRead(db);
   const retention = createRecordingRetention({ db, logger, pbx, days: deps.settings.retentionDays, now });
@@ -45,7 +47,9 @@ export function createRecording(deps: RecordingDeps) {
       void control
         .toggleFromPhone(request.callId, request.channelId)
         .then((done) => done && beep(request.channelId, done))
-        .catch((error: unknown) => logger.warn({ err: error, callId: request.callId }, '*1 did not toggle the recording'));
+        .catch((error: unknown) =>
+          logger.warn({ err: error, callId: request.callId }, '*1 did not toggle the recording'),
+        );
     });
     stops.push(
       t.connection.onFact(async (fact) => {

@@ -45,13 +45,21 @@ export function recordingRoutes(
           },
         },
         async (request) =>
-          publicRecording(await control.control(principalOf(request), request.params.id, request.body.action)),
+          publicRecording(
+            await control.control(principalOf(request), request.params.id, request.body.action),
+          ),
       );
     app.get(
       '/teams/:id/recording-policy',
       {
         ...managers,
-        schema: { tags, operationId: 'getTeamRecordingPolicy', summary: "A team's recording policy", params: teamIdParams, response: { 200: policySchema } },
+        schema: {
+          tags,
+          operationId: 'getTeamRecordingPolicy',
+          summary: "A team's recording policy",
+          params: teamIdParams,
+          response: { 200: policySchema },
+        },
       },
       async (request) => deps.policies.get(principalOf(request), request.params.id),
     );
@@ -78,7 +86,12 @@ export function recordingRoutes(
       '/recordings/:id',
       {
         ...anyone,
-        schema: { tags, summary: 'A call recording (who may read the call log)', params: recordingIdParams, response: { 200: recordingSchema } },
+        schema: {
+          tags,
+          summary: 'A call recording (who may read the call log)',
+          params: recordingIdParams,
+          response: { 200: recordingSchema },
+        },
       },
       async (request) => deps.read.get(principalOf(request), request.params.id),
     );
@@ -89,7 +102,8 @@ export function recordingRoutes(
         schema: {
           tags,
           operationId: 'getRecordingAudio',
-          summary: "A recording's audio (audio/wav, every saved segment in order; Range requests answer 206; audited)",
+          summary:
+            "A recording's audio (audio/wav, every saved segment in order; Range requests answer 206; audited)",
           params: recordingIdParams,
         },
       },
@@ -128,7 +142,9 @@ export function recordingRoutes(
         },
       },
       async (request, reply) =>
-        reply.status(201).send(await deps.read.annotate(principalOf(request), request.params.id, request.body)),
+        reply
+          .status(201)
+          .send(await deps.read.annotate(principalOf(request), request.params.id, request.body)),
     );
   };
 }

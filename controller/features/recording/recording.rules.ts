@@ -17,11 +17,14 @@ export interface CallParty {
 export function mayControlRecording(actor: Principal, parties: CallParty[]): boolean {
   if (actor.role === 'admin') return true;
   if (parties.some((p) => p.userId === actor.userId)) return true;
-  return actor.role === 'supervisor' && actor.teamId !== null && parties.some((p) => p.teamId === actor.teamId);
+  return (
+    actor.role === 'supervisor' && actor.teamId !== null && parties.some((p) => p.teamId === actor.teamId)
+  );
 }
 
 /** Annotations are the supervisors' (and admins') notes; whoever may read the recording reads them. */
-export const mayAnnotate = (actor: Principal): boolean => actor.role === 'supervisor' || actor.role === 'admin';
+export const mayAnnotate = (actor: Principal): boolean =>
+  actor.role === 'supervisor' || actor.role === 'admin';
 
 /** Asterisk's name of a call recording's segment: `call-<callId>-<seq>` (seq from 1). */
 export const segmentNameOf = (callId: string, seq: number): string => `call-${callId}-${seq}`;

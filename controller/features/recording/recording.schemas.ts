@@ -46,7 +46,9 @@ export const policyBody = z.strictObject({
     .array(soundName)
     .max(5)
     .optional()
-    .describe(`stock sounds played into the call before recording; default ${STOCK_ANNOUNCEMENT.join(', ')}; [] for none`),
+    .describe(
+      `stock sounds played into the call before recording; default ${STOCK_ANNOUNCEMENT.join(', ')}; [] for none`,
+    ),
 });
 
 export const policySchema = z.object({

@@ -92,7 +92,11 @@ export function createRecordingControl(deps: RecordingControlDeps) {
     });
   }
 
-  async function act(callId: string, action: RecordingAction, actor: RecordingActor): Promise<StoredRecording> {
+  async function act(
+    callId: string,
+    action: RecordingAction,
+    actor: RecordingActor,
+  ): Promise<StoredRecording> {
     return lock.run(callId, async () => {
       const call = await callOf(callId);
       if (!call) throw new AppError('no-such-call', `call ${callId} not found, or not talking`);
@@ -101,7 +105,9 @@ export function createRecordingControl(deps: RecordingControlDeps) {
       if (decision.kind === 'refuse')
         throw new AppError(
           decision.code,
-          decision.code === 'recording-active' ? 'the call is being recorded already' : 'the call is not being recorded',
+          decision.code === 'recording-active'
+            ? 'the call is being recorded already'
+            : 'the call is not being recorded',
         );
       if (decision.kind === 'stop') {
         const stopped = await pbx.stopRecording(decision.name);
@@ -111,8 +117,15 @@ export function createRecordingControl(deps: RecordingControlDeps) {
         return (await findRecordingOfCall(db, callId))!;
       }
       const at = deps.now();
-      const recording = before ?? (await openRecording(db, { callId, startedByUserId: actor.userId, via: actor.via, at }));
-      await insertSegment(db, { recordingId: recording.id, seq: decision.seq, name: decision.name, startedByUserId: actor.userId, at });
+      const recording =
+        before ?? (await openRecording(db, { callId, startedByUserId: actor.userId, via: actor.via, at }));
+      await insertSegment(db, {
+        recordingId: recording.id,
+        seq: decision.seq,
+        name: decision.name,
+        startedByUserId: actor.userId,
+        at,
+      });
       await setRecording(db, recording.id, { state: 'recording' });
       participants.set(callId, call.userIds);
       const started = await pbx.recordBridge({
@@ -123,7 +136,10 @@ export function createRecordingControl(deps: RecordingControlDeps) {
         ifExists: 'fail',
       });
       if (!started.ok) {
-        await saver.fail(decision.name, `Asterisk refused the recording (${started.reason}: ${started.message})`);
+        await saver.fail(
+          decision.name,
+          `Asterisk refused the recording (${started.reason}: ${started.message})`,
+        );
         await publish('recording.stopped', callId, decision.seq);
         throw new AppError('recording-failed', 'Asterisk could not record the call; the call goes on');
       }
@@ -134,7 +150,11 @@ export function createRecordingControl(deps: RecordingControlDeps) {
 
   /** Asterisk's word on a segment: started (published), finished (saved, then published), failed. */
   function onFact(fact: PbxFact): Promise<void> | undefined {
-    if (fact.kind !== 'recording-started' && fact.kind !== 'recording-finished' && fact.kind !== 'recording-failed')
+    if (
+      fact.kind !== 'recording-started' &&
+      fact.kind !== 'recording-finished' &&
+      fact.kind !== 'recording-failed'
+    )
       return undefined;
     const segment = parseSegmentName(fact.name);
     if (!segment) return undefined;
@@ -163,7 +183,10 @@ export function createRecordingControl(deps: RecordingControlDeps) {
       const call = await callOf(callId);
       if (!call) throw new AppError('no-such-call', `call ${callId} not found, or not talking`);
       if (!mayControlRecording(principal, call.people))
-        throw new AppError('forbidden', "only a user on the call, their team's supervisor or an admin records it");
+        throw new AppError(
+          'forbidden',
+          "only a user on the call, their team's supervisor or an admin records it",
+        );
       return act(callId, action, { via: 'api', userId: principal.userId, label: auditActor(principal) });
     },
     /** `*1` from a leg: its user toggles (a leg nobody owns, e.g. a lobby phone, does not record). */

@@ -23,7 +23,11 @@ export function createRecordingsRead(db: Db) {
   async function readable(actor: Principal, id: string): Promise<StoredRecording> {
     const recording = await findRecording(db, id);
     if (!recording) throw new AppError('no-such-recording', `recording ${id} not found`);
-    const log = await db.selectFrom('call_logs').select('id').where('call_id', '=', recording.callId).executeTakeFirst();
+    const log = await db
+      .selectFrom('call_logs')
+      .select('id')
+      .where('call_id', '=', recording.callId)
+      .executeTakeFirst();
     const allowed = log ? await callLogInvolves(db, log.id, callLogScope(actor)) : actor.role === 'admin';
     if (!allowed) throw new AppError('forbidden', 'only who may read the call log reads its recording');
     return recording;
@@ -32,13 +36,21 @@ export function createRecordingsRead(db: Db) {
   return {
     get: async (actor: Principal, id: string) => publicRecording(await readable(actor, id)),
     /** The audio file, if any segment was saved. */
-    async audio(actor: Principal, id: string): Promise<{ path: string; size: number; recording: StoredRecording }> {
+    async audio(
+      actor: Principal,
+      id: string,
+    ): Promise<{ path: string; size: number; recording: StoredRecording }> {
       const recording = await readable(actor, id);
       const found = recording.filePath ? await stat(recording.filePath).catch(() => undefined) : undefined;
-      if (!recording.filePath || !found) throw new AppError('no-such-recording', `recording ${id} has no audio`);
+      if (!recording.filePath || !found)
+        throw new AppError('no-such-recording', `recording ${id} has no audio`);
       return { path: recording.filePath, size: found.size, recording };
     },
-    async audited(actor: Principal, recording: StoredRecording, how: 'listened' | 'downloaded'): Promise<void> {
+    async audited(
+      actor: Principal,
+      recording: StoredRecording,
+      how: 'listened' | 'downloaded',
+    ): Promise<void> {
       await writeAudit(db, {
         actorUserId: actor.userId,
         actor: auditActor(actor),
@@ -55,8 +67,16 @@ export function createRecordingsRead(db: Db) {
       const recording = await readable(actor, id);
       if (!mayAnnotate(actor)) throw new AppError('forbidden', 'supervisors and admins annotate recordings');
       if (recording.state !== 'recording' && body.offsetSeconds > recording.durationSeconds + 1)
-        throw new AppError('validation-failed', `body.offsetSeconds: the recording is ${recording.durationSeconds} s long`);
-      return insertAnnotation(db, { recordingId: id, authorUserId: actor.userId, author: auditActor(actor), ...body });
+        throw new AppError(
+          'validation-failed',
+          `body.offsetSeconds: the recording is ${recording.durationSeconds} s long`,
+        );
+      return insertAnnotation(db, {
+        recordingId: id,
+        authorUserId: actor.userId,
+        author: auditActor(actor),
+        ...body,
+      });
     },
   };
 }

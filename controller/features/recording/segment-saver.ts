@@ -40,7 +40,8 @@ export function createSegmentSaver(deps: SegmentSaverDeps) {
     const segment = await findSegment(db, name);
     if (segment?.state !== 'recording') return;
     const stored = await pbx.storedRecordingFile(name);
-    if (!stored.ok) return fail(name, `Asterisk has no stored recording (${stored.reason}: ${stored.message})`);
+    if (!stored.ok)
+      return fail(name, `Asterisk has no stored recording (${stored.reason}: ${stored.message})`);
     const recording = await findRecording(db, segment.recording_id);
     if (!recording) return;
     const filePath = recording.filePath ?? join(deps.dir, `call-${segment.call_id}.wav`);
@@ -72,7 +73,10 @@ export function createSegmentSaver(deps: SegmentSaverDeps) {
     alerts.saved();
     const deleted = await pbx.deleteStoredRecording(name);
     if (!deleted.ok && deleted.reason !== 'gone')
-      logger.warn({ recording: name, reason: deleted.reason }, "could not delete Asterisk's stored recording");
+      logger.warn(
+        { recording: name, reason: deleted.reason },
+        "could not delete Asterisk's stored recording",
+      );
   }
 
   return { save, fail };

@@ -26,7 +26,11 @@ export function readWav(file: Buffer): Pcm | undefined {
     const body = at + 8;
     if (id === 'fmt ' && body + 16 <= file.length) {
       if (file.readUInt16LE(body) !== 1) return undefined;
-      format = { channels: file.readUInt16LE(body + 2), rate: file.readUInt32LE(body + 4), bits: file.readUInt16LE(body + 14) };
+      format = {
+        channels: file.readUInt16LE(body + 2),
+        rate: file.readUInt32LE(body + 4),
+        bits: file.readUInt16LE(body + 14),
+      };
     } else if (id === 'data' && format) {
       return { format, data: file.subarray(body, Math.min(file.length, body + size)) };
     }
@@ -59,7 +63,8 @@ export function writeWav(pcm: Pcm): Buffer {
   return Buffer.concat([header, data]);
 }
 
-const sameFormat = (a: PcmFormat, b: PcmFormat) => a.rate === b.rate && a.channels === b.channels && a.bits === b.bits;
+const sameFormat = (a: PcmFormat, b: PcmFormat) =>
+  a.rate === b.rate && a.channels === b.channels && a.bits === b.bits;
 
 /**
  * The recording's file with one more segment at its end: where the segment begins and how long it is. A segment
