@@ -8,6 +8,7 @@ import { benchSupervision } from './supervision.bench.js';
 import { benchRouting } from './routing.bench.js';
 import { benchWebphone } from './webphone.bench.js';
 import { benchQuality } from './quality.bench.js';
+import { benchRecording } from './recording.bench.js';
 
 /** `npm run bench`: every benchmark, printing figures (never asserting on time). */
 const benches: Record<string, () => Promise<void>> = {
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   routing: benchRouting,
   webphone: benchWebphone,
   quality: benchQuality,
+  recording: benchRecording,
 };
 
 const only = process.argv.slice(2);
