@@ -78,10 +78,14 @@ describeLive('live: call recording', () => {
     expect(inRecording['1001']).toBeGreaterThan(HEARD_DB);
     expect(inRecording['1002']).toBeGreaterThan(HEARD_DB);
     // Asterisk's stored copies are gone once the controller has its own.
-    await eventually(async () => {
-      const stored = await pbx.connection.pbx.storedRecordingFile(`call-${callId}-2`);
-      return !stored.ok;
-    }, 5000, "Asterisk's copy deleted");
+    await eventually(
+      async () => {
+        const stored = await pbx.connection.pbx.storedRecordingFile(`call-${callId}-2`);
+        return !stored.ok;
+      },
+      5000,
+      "Asterisk's copy deleted",
+    );
     await callee.waitFor('CALL_CLOSED', 10_000);
     await pbx.idle();
   }, 60_000);
