@@ -2,7 +2,6 @@ import type { Db } from './database.js';
 import type {
   CallRecordingRow,
   CallRecordingSegmentRow,
-  RecordingAnnotationRow,
   RecordingState,
   RecordingVia,
   SegmentState,
@@ -34,16 +33,6 @@ export interface RecordingSegment {
   offsetSeconds: number | null;
   durationSeconds: number | null;
   failure: string | null;
-}
-
-export interface RecordingAnnotation {
-  id: string;
-  recordingId: string;
-  authorUserId: string | null;
-  author: string;
-  offsetSeconds: number;
-  text: string;
-  createdAt: string;
 }
 
 /** The stored row with its file (never shown to clients). */
@@ -235,77 +224,4 @@ export async function recordingsStartedBefore(db: Db, before: Date, limit = 500)
 
 export async function deleteRecording(db: Db, id: string): Promise<void> {
   await db.deleteFrom('call_recordings').where('id', '=', id).execute();
-}
-
-const toAnnotation = (row: RecordingAnnotationRow): RecordingAnnotation => ({
-  id: row.id,
-  recordingId: row.recording_id,
-  authorUserId: row.author_user_id,
-  author: row.author,
-  offsetSeconds: row.offset_seconds,
-  text: row.text,
-  createdAt: row.created_at.toISOString(),
-});
-
-export async function insertAnnotation(
-  db: Db,
-  values: { recordingId: string; authorUserId: string; author: string; offsetSeconds: number; text: string },
-): Promise<RecordingAnnotation> {
-  const row = await db
-    .insertInto('recording_annotations')
-    .values({
-      recording_id: values.recordingId,
-      author_user_id: values.authorUserId,
-      author: values.author,
-      offset_seconds: values.offsetSeconds,
-      text: values.text,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toAnnotation(row);
-}
-
-/** A recording's annotations in the order of the audio. */
-export async function listAnnotations(db: Db, recordingId: string): Promise<RecordingAnnotation[]> {
-  const rows = await db
-    .selectFrom('recording_annotations')
-    .selectAll()
-    .where('recording_id', '=', recordingId)
-    .orderBy('offset_seconds')
-    .orderBy('created_at')
-    .execute();
-  return rows.map(toAnnotation);
-}
-
-export interface RecordingPolicy {
-  teamId: string;
-  recordRoutedCalls: boolean;
-  /** Stock sounds played into the bridge before recording starts (empty: none). */
-  announcement: string[];
-}
-
-export async function findPolicy(db: Db, teamId: string): Promise<RecordingPolicy | undefined> {
-  const row = await db
-    .selectFrom('team_recording_policies')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .executeTakeFirst();
-  return row
-    ? { teamId: row.team_id, recordRoutedCalls: row.record_routed_calls, announcement: row.announcement }
-    : undefined;
-}
-
-export async function upsertPolicy(db: Db, policy: RecordingPolicy): Promise<RecordingPolicy> {
-  const values = {
-    team_id: policy.teamId,
-    record_routed_calls: policy.recordRoutedCalls,
-    announcement: policy.announcement,
-    updated_at: new Date(),
-  };
-  await db
-    .insertInto('team_recording_policies')
-    .values(values)
-    .onConflict((oc) => oc.column('team_id').doUpdateSet(values))
-    .execute();
-  return policy;
 }

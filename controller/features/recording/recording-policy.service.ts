@@ -3,7 +3,7 @@ import type { PbxFact } from '../../ari/pbx.facts.js';
 import type { Pbx } from '../../ari/pbx.port.js';
 import { auditActor, auditTarget, writeAudit } from '../../db/audit.repository.js';
 import type { Db } from '../../db/database.js';
-import { findPolicy, upsertPolicy, type RecordingPolicy } from '../../db/recordings.repository.js';
+import { findPolicy, upsertPolicy, type RecordingPolicy } from '../../db/recording-policies.repository.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import type { CallsService } from '../calls/calls.service.js';

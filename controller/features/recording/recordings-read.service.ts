@@ -3,13 +3,11 @@ import { auditActor, auditTarget, writeAudit } from '../../db/audit.repository.j
 import { callLogInvolves } from '../../db/call-logs.repository.js';
 import type { Db } from '../../db/database.js';
 import {
-  findRecording,
   insertAnnotation,
   listAnnotations,
-  publicRecording,
   type RecordingAnnotation,
-  type StoredRecording,
-} from '../../db/recordings.repository.js';
+} from '../../db/recording-annotations.repository.js';
+import { findRecording, publicRecording, type StoredRecording } from '../../db/recordings.repository.js';
 import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { callLogScope } from '../call-logs/call-logs.access.js';
