@@ -118,9 +118,10 @@ describe('a routed call of a recording team', () => {
       startedVia: 'policy',
       startedByUserId: null,
     });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Both heard the announcement to its end (a file counts once played out on the phone).
     expect(call.prompts).toEqual(expect.arrayContaining(['sound:conf-now-recording', 'sound:beep']));
     expect(ringing.prompts).toEqual(expect.arrayContaining(['sound:conf-now-recording', 'sound:beep']));
-    await new Promise((resolve) => setTimeout(resolve, 300));
     carrier.hangup(call);
     const stopped = await eventually(
       () =>
