@@ -183,6 +183,20 @@ export async function findSegment(
     .executeTakeFirst();
 }
 
+/** Every segment still recording, with its call (a reconcile looks for those whose call is gone). */
+export async function segmentsRecording(db: Db): Promise<{ name: string; callId: string; seq: number }[]> {
+  return db
+    .selectFrom('call_recording_segments')
+    .innerJoin('call_recordings', 'call_recordings.id', 'call_recording_segments.recording_id')
+    .select([
+      'call_recording_segments.name',
+      'call_recordings.call_id as callId',
+      'call_recording_segments.seq',
+    ])
+    .where('call_recording_segments.state', '=', 'recording')
+    .execute();
+}
+
 /** Ends a segment still recording; false when it had ended already (a second fact for the same recording). */
 export async function endSegment(
   db: Db,

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import type { Sim } from './sim.js';
 import type { Bridge, Channel } from './types.js';
 import { bridgeMix } from './audio.js';
-import { emit } from './events.js';
+import { emit, sendToApp } from './events.js';
+import { timestamp } from './sim.js';
 import { answer } from './channel-ops.js';
 import { callOf } from './phone-side.js';
 import { wavOfTimeline } from './wav-writer.js';
@@ -209,14 +210,19 @@ export class Recordings {
     if (this.dirPath) rmSync(this.dirPath, { recursive: true, force: true });
   }
 
+  /**
+   * A channel recording's events go to the channel's subscribers. A bridge recording's come from its `Recorder/`
+   * channel, which is in Stasis whatever the bridge holds: every application gets them (also once the bridge is
+   * empty, or after the app reconnected).
+   */
   private emitRecording(type: string, rec: LiveRecording, extra: Record<string, unknown> = {}): void {
+    const fields = { recording: this.snapshot(rec, extra) };
+    if (rec.bridgeId) {
+      for (const app of this.sim.apps.values())
+        sendToApp(this.sim, app, { type, timestamp: timestamp(), ...fields });
+      return;
+    }
     const ch = this.sim.channels.get(rec.channelId);
-    const br = rec.bridgeId ? this.sim.bridges.get(rec.bridgeId) : undefined;
-    emit(
-      this.sim,
-      type,
-      { recording: this.snapshot(rec, extra) },
-      { channels: ch ? [ch] : [], bridges: br ? [br] : [] },
-    );
+    emit(this.sim, type, fields, { channels: ch ? [ch] : [] });
   }
 }

@@ -328,3 +328,74 @@ describe('failures', () => {
     expect((await t.app.server.inject({ method: 'GET', url: '/readyz' })).json().alerts).toBeUndefined();
   });
 });
+
+describe('a controller away while a call ended (its call lost from Redis)', () => {
+  it('on reconnect a segment Asterisk still records is stopped and saved; one Asterisk lost is failed', async () => {
+    const pbx = t.connection.pbx;
+    expect((await pbx.createBridge('lost-bridge', 'mixing', 'call-feedface0001')).ok).toBe(true);
+    expect(
+      (
+        await pbx.recordBridge({
+          bridgeId: 'lost-bridge',
+          name: 'call-feedface0001-1',
+          format: 'wav',
+          maxDurationSeconds: 0,
+          ifExists: 'fail',
+        })
+      ).ok,
+    ).toBe(true);
+    const insert = async (callId: string) => {
+      const { id } = await t.db
+        .insertInto('call_recordings')
+        .values({
+          call_id: callId,
+          started_by_user_id: null,
+          started_via: 'api',
+          started_at: new Date(),
+          state: 'recording',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await t.db
+        .insertInto('call_recording_segments')
+        .values({
+          recording_id: id,
+          seq: 1,
+          name: `call-${callId}-1`,
+          started_by_user_id: null,
+          started_at: new Date(),
+          state: 'recording',
+        })
+        .execute();
+    };
+    await insert('feedface0001');
+    await insert('feedface0002');
+    await sleep(200);
+    await t.restartController();
+    const state = (callId: string) =>
+      t.db
+        .selectFrom('call_recordings')
+        .select(['state', 'failure', 'duration_seconds'])
+        .where('call_id', '=', callId)
+        .executeTakeFirst();
+    const saved = await eventually(
+      async () => {
+        const row = await state('feedface0001');
+        return row?.state === 'stopped' ? row : undefined;
+      },
+      5000,
+      'the lost segment saved',
+    );
+    expect(saved.duration_seconds).toBeGreaterThan(0.1);
+    const lost = await eventually(
+      async () => {
+        const row = await state('feedface0002');
+        return row?.state === 'failed' ? row : undefined;
+      },
+      5000,
+      'the missing segment failed',
+    );
+    expect(lost.failure).toMatch(/no stored recording/);
+    await pbx.destroyBridge('lost-bridge');
+  });
+});

@@ -43,6 +43,11 @@ export function createRecording(deps: RecordingDeps) {
 
   function wireTelephony(): void {
     if (!t || !control) return;
+    t.calls.onReconciled((live) =>
+      control
+        .reconcile(live)
+        .catch((error: unknown) => logger.warn({ err: error }, 'recordings not reconciled')),
+    );
     t.calls.onRecordCode((request) => {
       void control
         .toggleFromPhone(request.callId, request.channelId)

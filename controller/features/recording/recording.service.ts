@@ -8,6 +8,7 @@ import { findUserById } from '../../db/users.repository.js';
 import {
   findRecordingOfCall,
   insertSegment,
+  segmentsRecording,
   openRecording,
   publicRecording,
   setRecording,
@@ -174,10 +175,29 @@ export function createRecordingControl(deps: RecordingControlDeps) {
     });
   }
 
+  /**
+   * After every reconcile of calls (each (re)connect): a segment still recording whose call is gone ended while the
+   * controller was away (Asterisk sends no missed event again). Asterisk still recording it (a bridge nobody
+   * destroyed) is told to stop, and its RecordingFinished saves it; otherwise what Asterisk stored is saved now, or
+   * the segment fails ("lost").
+   */
+  async function reconcile(liveCallIds: Set<string>): Promise<void> {
+    for (const segment of await segmentsRecording(db)) {
+      if (liveCallIds.has(segment.callId)) continue;
+      await lock.run(segment.callId, async () => {
+        const stopped = await pbx.stopRecording(segment.name);
+        if (stopped.ok) return;
+        await saver.save(segment.name);
+        await publish('recording.stopped', segment.callId, segment.seq);
+      });
+    }
+  }
+
   return {
     act,
     onFact,
     onCallEnded,
+    reconcile,
     /** The API: the agent on the call, their supervisor, admins; a call not talking is a 404. */
     async control(principal: Principal, callId: string, action: 'start' | 'stop'): Promise<StoredRecording> {
       const call = await callOf(callId);
