@@ -395,6 +395,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (calls) snapshot.calls = async (principal) => calls.list(principal);
   if (parking) snapshot.parkSlots = async () => parking.slots();
   if (paging) snapshot.pages = async () => paging.list();
+  // The sessions this client may see (the same rule as GET /api/supervision and the supervision.* events).
+  if (supervision) snapshot.supervision = async (principal) => supervision.list(principal);
 
   const server = await createServer(logger, metrics, {
     trustProxy: config.TRUSTED_PROXIES,

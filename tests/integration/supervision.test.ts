@@ -562,6 +562,30 @@ describe('the WebSocket: a supervised agent learns of a session only while it is
   });
 });
 
+describe("the WebSocket's snapshot carries the sessions a client may see", () => {
+  it('the supervisor and an admin get the session, another team and the monitored agent do not', async () => {
+    if (!t.app.server.server.listening) await t.app.server.listen({ port: 0, host: '127.0.0.1' });
+    const snapshotOf = async (ext: string) => {
+      const headers = (await as(ext)).headers;
+      const client = connectEvents(eventsUrl(t.app, `?ticket=${await ticket(t.app, headers)}`));
+      const snapshot = await client.next((m) => m.type === 'snapshot');
+      client.close();
+      return (snapshot.data as { supervision: { id: string; mode: string; callId: string }[] }).supervision;
+    };
+    const call = await talking();
+    const { id } = await supervise('monitor');
+    const [own, admin, otherTeam, agent] = await Promise.all(
+      [SUP, '1020', '1011', AGENT].map((ext) => snapshotOf(ext)),
+    );
+    expect(own).toEqual([expect.objectContaining({ id, mode: 'monitor', supervisorExtension: SUP })]);
+    expect(own[0]!.callId).toEqual(expect.any(String));
+    expect(admin.map((s) => s.id)).toEqual([id]);
+    expect(otherTeam).toEqual([]);
+    expect(agent).toEqual([]);
+    await hangUpAll(call);
+  });
+});
+
 describe('GET /api/calls shows who supervises a call, to supervisors and admins only', () => {
   it('admin and the team supervisor see it, another team supervisor sees no session, the agent no field', async () => {
     const call = await talking();
