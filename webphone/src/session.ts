@@ -14,6 +14,9 @@ import { createCallHandling, type CallHandling } from './handling/handling';
 import { createCallNotes, type CallNotes } from './notes/call-notes';
 import { createContacts, type ContactsCommands } from './contacts/contacts';
 import { createHotdesk, type Hotdesk } from './hotdesk/hotdesk';
+import { createPagingConsole, type PagingConsole } from './paging/paging-console';
+import { createSupervisor, type Supervisor } from './supervision/supervisor';
+import { isSupervisorRole } from './supervision/team-calls';
 
 export type AuthState =
   | { kind: 'signed-out'; error: string | null }
@@ -39,6 +42,10 @@ export interface Session {
   contacts: ContactsCommands;
   /** The user's hot desk sessions. */
   hotdesk: Hotdesk;
+  /** Supervisors and admins: monitor / whisper / barge on their team's calls. */
+  supervision: Supervisor;
+  /** Supervisors and admins: the paging console. */
+  paging: PagingConsole;
   signIn(username: string, password: string): Promise<void>;
   resume(): Promise<void>;
   signOut(): void;
@@ -72,6 +79,12 @@ export function createSession(): Session {
   const notes = createCallNotes(token);
   const contacts = createContacts(token);
   const hotdesk = createHotdesk(token);
+  const ownExtension = () => {
+    const state = auth.getState();
+    return state.kind === 'signed-in' ? state.user.extension : null;
+  };
+  const supervision = createSupervisor(token, ownExtension);
+  const paging = createPagingConsole(token, ownExtension);
 
   /** The history's "since" (ISO), kept so that a refresh after a call keeps the agent's choice. */
   let historySince: string | undefined;
@@ -102,12 +115,15 @@ export function createSession(): Session {
         // Only once the snapshot has told which calls are live: a draft of any other call is of an ended call.
         if (message.type === 'snapshot' || message.type === 'call.ended')
           notes.liveCalls(new Set(Object.keys(live.getState().calls)));
+        supervision.onMessage(message);
+        paging.onMessage(message);
         if (message.type === 'snapshot') {
           // A reconnect may have missed events: read the user's own settings again.
           void voicemail.refresh(user.id).catch(() => undefined);
           void handling.refresh(user.id).catch(() => undefined);
           void hotdesk.refresh().catch(() => undefined);
           void refreshRecent(creds, user);
+          if (isSupervisorRole(user.role)) void paging.refresh();
         }
         if (message.type === 'call.ended' && involves(message.data as LiveCall, user.extension)) {
           void refreshRecent(creds, user);
@@ -145,6 +161,8 @@ export function createSession(): Session {
     notes,
     contacts,
     hotdesk,
+    supervision,
+    paging,
     async signIn(username: string, password: string) {
       auth.dispatch({ kind: 'signing-in' });
       try {
@@ -196,6 +214,8 @@ export function createSession(): Session {
       handling.reset();
       notes.reset();
       hotdesk.reset();
+      supervision.reset();
+      paging.reset();
       auth.dispatch({ kind: 'signed-out', error: reason });
     },
   };

@@ -20,6 +20,7 @@ import { TopBar } from './top-bar';
 import { useShortcuts } from './use-shortcuts';
 import { StatusPanel } from './status-panel';
 import { RingSettingsPanel } from './ring-settings-panel';
+import { SupervisorPanels } from './supervisor-panels';
 import { VoicemailPanel } from './voicemail-panel';
 
 export function MainScreen({ user, sipProblem }: { user: User; sipProblem: string | null }) {
@@ -59,6 +60,7 @@ export function MainScreen({ user, sipProblem }: { user: User; sipProblem: strin
         </section>
         <div className="side-column">
           <EndedCallNotes />
+          <SupervisorPanels user={user} />
           <StatusPanel />
           <RingSettingsPanel userId={user.id} />
           <HotdeskPanel userId={user.id} extension={user.extension} />

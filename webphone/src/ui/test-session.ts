@@ -8,9 +8,11 @@ import { createCallHandling } from '../handling/handling';
 import { createCallNotes } from '../notes/call-notes';
 import { createContacts } from '../contacts/contacts';
 import { createHotdesk } from '../hotdesk/hotdesk';
+import { createPagingConsole } from '../paging/paging-console';
+import { createSupervisor } from '../supervision/supervisor';
 
 /** A session for component tests: real stores, a phone that records the commands it gets. */
-export function testSession() {
+export function testSession(extension = '1010') {
   const commands: string[] = [];
   const record =
     (name: string) =>
@@ -43,6 +45,8 @@ export function testSession() {
     notes: createCallNotes(async () => 'test-token', memoryStorage()),
     contacts: createContacts(async () => 'test-token'),
     hotdesk: createHotdesk(async () => 'test-token'),
+    supervision: createSupervisor(async () => 'test-token', () => extension),
+    paging: createPagingConsole(async () => 'test-token', () => extension),
     signIn: async () => undefined,
     resume: async () => undefined,
     signOut: () => undefined,
