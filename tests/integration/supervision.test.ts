@@ -574,7 +574,7 @@ describe("the WebSocket's snapshot carries the sessions a client may see", () =>
     };
     const call = await talking();
     const { id } = await supervise('monitor');
-    const [own, admin, otherTeam, agent] = await Promise.all(
+    const [own = [], admin = [], otherTeam, agent] = await Promise.all(
       [SUP, '1020', '1011', AGENT].map((ext) => snapshotOf(ext)),
     );
     expect(own).toEqual([expect.objectContaining({ id, mode: 'monitor', supervisorExtension: SUP })]);
