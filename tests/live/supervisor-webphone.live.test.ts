@@ -20,6 +20,12 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const sipWsUrl = process.env.SIP_WS_URL;
 const tones = { customer: 1000, agent: 1400, supervisor: 1800 } as const;
 const ext = { customer: '1002', agent: '1003', supervisor: '1005' } as const;
+/**
+ * The supervisor's tone heard by the agent in whisper, over the customer's: Chromium's noise suppression (the webphone
+ * asks for it) turns a steady tone down by about 20 dB within its first seconds, so it stands 20 dB below a desk
+ * phone's tone in the same mix (measured: -20 dB SNR, against -150 dB, nothing at all, in monitor).
+ */
+const WHISPER_HEARD_DB = HEARD_DB - 20;
 
 const skipReason = !live.ariUrl
   ? null // live-env.ts already said why, loudly
@@ -65,10 +71,7 @@ function trackPeerConnections() {
   };
 }
 
-/**
- * The received audio through a WebAudio analyser for half a second: for each frequency asked, its level above the
- * median bin (the noise floor), in dB.
- */
+/** The received audio through a WebAudio analyser for half a second: each frequency's level, in dBFS. */
 async function tonesInBrowser(page: Page, hzs: number[]): Promise<number[]> {
   return page.evaluate(async (frequencies) => {
     const w = globalThis as unknown as PageWindow;
@@ -87,13 +90,11 @@ async function tonesInBrowser(page: Page, hzs: number[]): Promise<number[]> {
     analyser.getFloatFrequencyData(bins);
     await context.close();
     const hzPerBin = context.sampleRate / analyser.fftSize;
-    const sorted = [...bins].filter(Number.isFinite).sort((a, b) => a - b);
-    const floor = sorted[Math.floor(sorted.length / 2)] ?? -200;
     return frequencies.map((hz) => {
       const at = Math.round(hz / hzPerBin);
       // The loudest of the three bins around the tone (a window's leakage).
       const level = Math.max(bins[at - 1] ?? -200, bins[at] ?? -200, bins[at + 1] ?? -200);
-      return Math.round((level - floor) * 10) / 10;
+      return Math.round(Math.max(level, -200) * 10) / 10;
     });
   }, hzs);
 }
@@ -211,13 +212,15 @@ describeSupervisor('live: a supervisor monitors and whispers from the webphone o
       tones.agent,
       tones.supervisor,
     ]);
-    console.log('live supervisor webphone, monitor: received in the browser, dB above the floor:', {
+    console.log('live supervisor webphone, monitor: received in the browser, dBFS:', {
       customer: customerDb,
       agent: agentDb,
       own: ownDb,
     });
-    expect(customerDb).toBeGreaterThan(20);
-    expect(agentDb).toBeGreaterThan(20);
+    // Both parties' tones arrive; the supervisor's own does not come back (a monitor snoop carries nothing of them).
+    expect(customerDb).toBeGreaterThan(-40);
+    expect(agentDb).toBeGreaterThan(-40);
+    expect(ownDb).toBeLessThan(Math.min(customerDb!, agentDb!) - 30);
     const monitorTo = Date.now();
 
     await page.getByRole('button', { name: `Whisper Live ${ext.agent}`, exact: true }).click();
@@ -250,7 +253,7 @@ describeSupervisor('live: a supervisor monitors and whispers from the webphone o
     });
     expect(monitor.customer.supervisor).toBeLessThan(SILENT_DB);
     expect(monitor.agent.supervisor).toBeLessThan(SILENT_DB);
-    expect(whisper.agent.supervisor).toBeGreaterThan(HEARD_DB);
+    expect(whisper.agent.supervisor).toBeGreaterThan(WHISPER_HEARD_DB);
     expect(whisper.customer.supervisor).toBeLessThan(SILENT_DB);
   });
 });
