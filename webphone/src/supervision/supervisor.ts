@@ -4,6 +4,7 @@ import { createStore, type Store } from '../store';
 import {
   initialSupervisionState,
   modeCommand,
+  ownSession,
   supervisionReducer,
   type SupervisionEvent,
   type SupervisionMode,
@@ -74,10 +75,8 @@ export function createSupervisor(token: () => Promise<string>, me: () => string 
     },
     async stop(callId) {
       const extension = me();
-      const session = Object.values(store.getState().sessions).find(
-        (s) => s.callId === callId && s.supervisorExtension === extension,
-      );
-      if (!session) return;
+      const session = extension ? ownSession(store.getState(), callId, extension) : undefined;
+      if (!session || store.getState().controls[callId]?.kind === 'stopping') return;
       store.dispatch({ type: 'stop-requested', callId, sessionId: session.id });
       try {
         await apiFetch(`/supervision/${session.id}`, { token: await token(), method: 'DELETE' });
