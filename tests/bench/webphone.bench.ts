@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
 import { startSipPeer } from '../e2e/sip-peer.js';
 import { insertTeam } from '../helpers/fixtures.js';
 import { createTestApp, insertUser } from '../helpers/test-app.js';
+import { buildWebphone } from '../helpers/build-webphone.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const runs = 5;
@@ -19,7 +19,7 @@ const runs = 5;
  */
 export async function benchWebphone(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'bench-webphone-'));
-  await build({ root: resolve('webphone'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  await buildWebphone(outDir, 'silent');
   const registrar = await startSipPeer();
   const t = await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } });
   const browser = await chromium.launch({

@@ -11,12 +11,12 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhoneCall, SimPhone } from '../ari-double/index.js';
 import { insertTeam } from '../helpers/fixtures.js';
 import { clientFor, startTelephony, type Telephony, type TestUser } from '../helpers/telephony.js';
 import { startSipPeer, type SipPeer } from './sip-peer.js';
+import { buildWebphone } from '../helpers/build-webphone.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = process.env.UPDATE_SCREENSHOTS
@@ -69,7 +69,7 @@ async function answerPagerLeg() {
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'supervisor-e2e-'));
   mkdirSync(screenshots, { recursive: true });
-  await build({ root: resolve('webphone'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await buildWebphone(outDir);
   registrar = await startSipPeer();
   t = await startTelephony({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } });
   const teamA = await insertTeam(t.db, 'Sales');

@@ -5,14 +5,14 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertTeam } from '../helpers/fixtures.js';
 import { createTestApp, insertUser, type TestApp } from '../helpers/test-app.js';
 import { header } from './sip-message.js';
 import { startSipPeer, type SipPeer } from './sip-peer.js';
+import { buildWebphone } from '../helpers/build-webphone.js';
 
 const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const haveFirefox = existsSync(firefoxPath);
@@ -42,7 +42,7 @@ async function textOf(page: Page, testId: string, expected: RegExp): Promise<str
 describe.skipIf(!haveFirefox)('webphone in Firefox', () => {
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'webphone-firefox-'));
-    await build({ root: resolve('webphone'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    await buildWebphone(outDir);
     registrar = await startSipPeer();
     t = await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } });
     baseUrl = await t.app.server.listen({ port: 0, host: '127.0.0.1' });

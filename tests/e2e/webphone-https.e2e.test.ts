@@ -7,9 +7,8 @@
 import type { Server } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenHttps } from '../../controller/http/https-listener.js';
 import { tlsCertificate } from '../../controller/http/tls.js';
@@ -17,6 +16,7 @@ import { insertTeam } from '../helpers/fixtures.js';
 import { createTestApp, insertUser, type TestApp } from '../helpers/test-app.js';
 import { startSipPeer, type SipPeer } from './sip-peer.js';
 import { spkiHash } from '../helpers/spki.js';
+import { buildWebphone } from '../helpers/build-webphone.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
@@ -33,7 +33,7 @@ let agent: Awaited<ReturnType<typeof insertUser>>;
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'webphone-https-'));
   tlsDir = mkdtempSync(join(tmpdir(), 'webphone-tls-'));
-  await build({ root: resolve('webphone'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await buildWebphone(outDir);
   const { pair, source } = await tlsCertificate({ dir: tlsDir, hostnames: [] });
   expect(source).toBe('generated');
   registrar = await startSipPeer({ tls: pair });

@@ -7,15 +7,15 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimPhone } from '../ari-double/index.js';
 import { apiClient, insertTeam, type ApiClient } from '../helpers/fixtures.js';
 import { eventually as until, startTelephony, type Telephony, type TestUser } from '../helpers/telephony.js';
 import { login } from '../helpers/test-app.js';
 import { startSipPeer, type SipPeer } from './sip-peer.js';
+import { buildWebphone } from '../helpers/build-webphone.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
@@ -31,7 +31,7 @@ const phones: Record<string, SimPhone> = {};
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'webphone-routing-'));
-  await build({ root: resolve('webphone'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await buildWebphone(outDir);
   registrar = await startSipPeer();
   t = await startTelephony({
     config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url, DIAL_TIMEOUT_SECONDS: 30 },

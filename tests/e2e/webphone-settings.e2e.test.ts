@@ -6,12 +6,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertTeam } from '../helpers/fixtures.js';
 import { hashSecret } from '../../controller/features/auth/password.js';
 import { createTestApp, insertUser, login, type TestApp } from '../helpers/test-app.js';
 import { startSipPeer, type SipPeer } from './sip-peer.js';
+import { buildWebphone } from '../helpers/build-webphone.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = process.env.UPDATE_SCREENSHOTS
@@ -29,7 +29,7 @@ let agent: Awaited<ReturnType<typeof insertUser>>;
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'webphone-settings-'));
   mkdirSync(screenshots, { recursive: true });
-  await build({ root: resolve('webphone'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await buildWebphone(outDir);
   registrar = await startSipPeer();
   t = await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } });
   baseUrl = await t.app.server.listen({ port: 0, host: '127.0.0.1' });

@@ -5,14 +5,14 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertTeam } from '../helpers/fixtures.js';
 import { createTestApp, insertUser, type TestApp } from '../helpers/test-app.js';
 import { header, type SipMessage } from './sip-message.js';
 import { startSipPeer, type SipPeer } from './sip-peer.js';
+import { buildWebphone } from '../helpers/build-webphone.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
@@ -26,7 +26,7 @@ let agent: Awaited<ReturnType<typeof insertUser>>;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'webphone-transfer-'));
-  await build({ root: resolve('webphone'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await buildWebphone(outDir);
   registrar = await startSipPeer();
   t = await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } });
   baseUrl = await t.app.server.listen({ port: 0, host: '127.0.0.1' });

@@ -9,7 +9,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
 import { insertTeam } from '../helpers/fixtures.js';
@@ -17,6 +16,7 @@ import { createTestApp, insertUser, type TestApp } from '../helpers/test-app.js'
 import type { TestDatabase } from '../helpers/test-db.js';
 import { header } from './sip-message.js';
 import { startSipPeer, type SipPeer } from './sip-peer.js';
+import { buildWebphone } from '../helpers/build-webphone.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The docs' screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1); other runs keep theirs in a temp folder.
@@ -75,7 +75,7 @@ async function newPage() {
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'webphone-e2e-'));
   mkdirSync(screenshots, { recursive: true });
-  await build({ root: resolve('webphone'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await buildWebphone(outDir);
   registrar = await startSipPeer({ refuse: ['3102-web'] });
   main = await listening(
     await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } }),

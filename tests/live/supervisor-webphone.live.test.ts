@@ -7,15 +7,15 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/telephony.js';
 import type { BaresipPhone } from './baresip.js';
 import { tonesInBrowser, trackPeerConnections, writeToneWav } from './browser-audio.js';
 import { Hearing, HEARD_DB, SILENT_DB } from './hearing.js';
 import { describeLive, establishedAt, live, sleep, startLivePbx, type LivePbx } from './live-env.js';
+import { buildWebphone } from '../helpers/build-webphone.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const sipWsUrl = process.env.SIP_WS_URL;
@@ -51,11 +51,7 @@ describeSupervisor('live: a supervisor monitors and whispers from the webphone o
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'ari-pbx-supervisor-live-'));
     const webphoneDir = join(scratch, 'webphone');
-    await build({
-      root: resolve('webphone'),
-      logLevel: 'warn',
-      build: { outDir: webphoneDir, emptyOutDir: true },
-    });
+    await buildWebphone(webphoneDir);
     const toneFile = join(scratch, `tone-${tones.supervisor}.wav`);
     writeToneWav(toneFile, tones.supervisor, 10);
 

@@ -8,9 +8,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenHttps } from '../../controller/http/https-listener.js';
 import { eventually } from '../helpers/telephony.js';
@@ -19,6 +18,7 @@ import { Hearing, HEARD_DB, SILENT_DB } from './hearing.js';
 import { describeLive, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
 import { readWav, tonePowerDb, toneSnrDb, totalPowerDb } from './tone-meter.js';
 import { spkiHash } from '../helpers/spki.js';
+import { buildWebphone } from '../helpers/build-webphone.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const sipWsUrl = process.env.SIP_WS_URL;
@@ -312,11 +312,7 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'ari-pbx-webphone-live-'));
     const webphoneDir = join(scratch, 'webphone');
-    await build({
-      root: resolve('webphone'),
-      logLevel: 'warn',
-      build: { outDir: webphoneDir, emptyOutDir: true },
-    });
+    await buildWebphone(webphoneDir);
     const toneFile = join(scratch, `tone-${BROWSER_HZ}.wav`);
     writeToneWav(toneFile, BROWSER_HZ, 10);
 
