@@ -2,7 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
 import type { PhoneCall, SimPhone } from '../ari-double/index.js';
 import { insertTeam, type ApiClient } from '../helpers/fixtures.js';
-import { clientFor, eventually, startTelephony, type Telephony, type TestUser } from '../helpers/telephony.js';
+import {
+  clientFor,
+  eventually,
+  startTelephony,
+  type Telephony,
+  type TestUser,
+} from '../helpers/telephony.js';
 
 /**
  * Blind and attended transfers between ordinary calls (a phone's REFER under ari-only handling) on the ARI double:
@@ -59,11 +65,7 @@ const eventOf = (type: string, since: number, test: (e: CallEvent) => boolean = 
   );
 /** The next incoming call ringing at a phone, after those it had. */
 const ringingAt = (ext: string, before: number) =>
-  eventually(
-    () => phones[ext]!.calls.filter((c) => c.direction === 'incoming')[before],
-    3000,
-    `${ext} rung`,
-  );
+  eventually(() => phones[ext]!.calls.filter((c) => c.direction === 'incoming')[before], 3000, `${ext} rung`);
 const incomingCount = (ext: string) => phones[ext]!.calls.filter((c) => c.direction === 'incoming').length;
 const hears = (ext: string, call: PhoneCall, what: string) =>
   eventually(() => phones[ext]!.hears(call).join() === what, 3000, `${ext} hears ${what}`);
@@ -219,10 +221,19 @@ describe('attended transfer', () => {
       state: 'answered',
       from: { number: '1001' },
       answeredBy: { extension: '1003' },
-      transfer: { direction: 'in', kind: 'attended', by: { number: '1002' }, to: '1003', callId: first.callId },
+      transfer: {
+        direction: 'in',
+        kind: 'attended',
+        by: { number: '1002' },
+        to: '1003',
+        callId: first.callId,
+      },
     });
     const ended = await eventOf('call.ended', since, (e) => e.data.id === first.callId);
-    expect(ended.data).toMatchObject({ disposition: 'transferred', transfer: { direction: 'out', to: '1003' } });
+    expect(ended.data).toMatchObject({
+      disposition: 'transferred',
+      transfer: { direction: 'out', to: '1003' },
+    });
     expect(await logOf(first.callId)).toMatchObject({
       from: '1001',
       to: '1002',
@@ -294,7 +305,11 @@ describe('the trunk fence', () => {
     expect(target.remote).toMatchObject({ number: '+15557770001' });
     phones['1003']!.answer(target);
     await hears('1003', target, carrier.id);
-    const moved = await eventOf('call.answered', since, (e) => e.data.id !== callId && e.data.transfer !== null);
+    const moved = await eventOf(
+      'call.answered',
+      since,
+      (e) => e.data.id !== callId && e.data.transfer !== null,
+    );
     expect(moved.data).toMatchObject({ direction: 'inbound', from: { number: '+15557770001' } });
     carrier.hangup(again);
     await closed(target);

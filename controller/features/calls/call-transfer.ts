@@ -3,7 +3,15 @@ import { isTrunkEndpoint } from '../trunks/trunk-names.js';
 import { routeOfDialled } from './dial-plan.js';
 import { aLeg, answeredLeg, findLeg, newLeg } from './call-state.js';
 import { callOf, effect, emit, hangupLeg, type Step } from './call-step.js';
-import type { CallState, CallTransfer, HandedParty, Leg, Person, TakeOverInput, TransferInput } from './call.types.js';
+import type {
+  CallState,
+  CallTransfer,
+  HandedParty,
+  Leg,
+  Person,
+  TakeOverInput,
+  TransferInput,
+} from './call.types.js';
 
 /**
  * Blind and attended transfers between ordinary calls (a phone's REFER under `ari-only` transfer handling), as pure
@@ -40,7 +48,11 @@ function sidesOf(call: CallState): { a: Leg; b: Leg; aPerson: Person; bPerson: P
   return { a, b, aPerson: call.caller, bPerson };
 }
 
-const party = (leg: Leg, person: Person): HandedParty => ({ channelId: leg.id, endpoint: leg.endpoint, person });
+const party = (leg: Leg, person: Person): HandedParty => ({
+  channelId: leg.id,
+  endpoint: leg.endpoint,
+  person,
+});
 const gone = (leg: Leg) => leg.status === 'gone' || leg.hangingUp;
 
 /**
@@ -60,11 +72,13 @@ export function planTransfer(
   const sides = sidesOf(call);
   if (!sides || gone(sides.a) || gone(sides.b) || !call.answerAnnounced)
     return { kind: 'refuse', why: 'the call is not a talking call' };
-  if (leg.id !== sides.a.id && leg.id !== sides.b.id) return { kind: 'refuse', why: 'not a party of the call' };
+  if (leg.id !== sides.a.id && leg.id !== sides.b.id)
+    return { kind: 'refuse', why: 'not a party of the call' };
   // An outside caller transfers nobody anywhere: the trunk fence.
   if (isTrunkEndpoint(leg.endpoint)) return { kind: 'refuse', why: 'an outside caller may not transfer' };
   const [me, other] = leg.id === sides.a.id ? [sides.a, sides.b] : [sides.b, sides.a];
-  const [mine, theirs] = leg.id === sides.a.id ? [sides.aPerson, sides.bPerson] : [sides.bPerson, sides.aPerson];
+  const [mine, theirs] =
+    leg.id === sides.a.id ? [sides.aPerson, sides.bPerson] : [sides.bPerson, sides.aPerson];
   const transferer = party(me, mine);
   const transferee = party(other, theirs);
   if (!fact.replaces) {
@@ -85,12 +99,20 @@ function planAttended(
     return { kind: 'refuse', why: 'the consultation leg is in no other call' };
   const leg = findLeg(consultation, replaces);
   if (!leg || gone(leg)) return { kind: 'refuse', why: 'the consultation leg is gone' };
-  const base = { kind: 'attended' as const, callId, transferer, transferee, consultationId: consultation.id, replaces };
+  const base = {
+    kind: 'attended' as const,
+    callId,
+    transferer,
+    transferee,
+    consultationId: consultation.id,
+    replaces,
+  };
   // Transfer while the consultation call rings: the transferee takes the caller's place and hears the ringing.
   if (consultation.stage === 'setup' && consultation.aLegId === leg.id && consultation.mode === 'phone')
     return { ...base, to: consultation.dialled };
   const sides = sidesOf(consultation);
-  if (!sides || gone(sides.a) || gone(sides.b)) return { kind: 'refuse', why: 'the consultation call is not up' };
+  if (!sides || gone(sides.a) || gone(sides.b))
+    return { kind: 'refuse', why: 'the consultation call is not up' };
   if (leg.id === sides.a.id) return { ...base, to: sides.bPerson.number };
   if (leg.id === sides.b.id) return { ...base, to: sides.aPerson.number };
   return { kind: 'refuse', why: 'the consultation leg is not a party of its call' };
@@ -108,7 +130,10 @@ export type BlindTarget =
  * use them as someone else, so they are refused (Asterisk would run them on a Local channel in the transferer's
  * context).
  */
-export function blindTargetOf(dialled: string, emergencyNumbers: ReadonlySet<string> = new Set()): BlindTarget {
+export function blindTargetOf(
+  dialled: string,
+  emergencyNumbers: ReadonlySet<string> = new Set(),
+): BlindTarget {
   const answer = routeOfDialled(dialled, 'phone', emergencyNumbers);
   if (answer.kind !== 'route') return { kind: 'refuse', why: answer.why };
   if (answer.route === 'extension') return { kind: 'extension', number: dialled };
@@ -129,7 +154,8 @@ export function onTransfer(step: Step, input: TransferInput): void {
   if (!leg || gone(leg) || call.transfer?.direction === 'out') return;
   const target = input.target;
   if (target.kind === 'refuse' || call.stage !== 'talking') {
-    if (call.stage === 'talking') emit(step, { kind: 'transfer-refused', legId: leg.id, at: step.now.toISOString() });
+    if (call.stage === 'talking')
+      emit(step, { kind: 'transfer-refused', legId: leg.id, at: step.now.toISOString() });
     return effect(step, { kind: 'transfer-progress', channelId: leg.id, state: 'channel_declined' });
   }
   const sides = sidesOf(call);
@@ -176,9 +202,16 @@ export function onTransfer(step: Step, input: TransferInput): void {
 export function onTakeOver(step: Step, input: TakeOverInput): void {
   const call = callOf(step);
   const replaced = findLeg(call, input.replaces);
-  if (!replaced || gone(replaced) || call.transfer || call.legs.some((l) => l.id === input.survivor.channelId)) return;
+  if (
+    !replaced ||
+    gone(replaced) ||
+    call.transfer ||
+    call.legs.some((l) => l.id === input.survivor.channelId)
+  )
+    return;
   const ringing = call.stage === 'setup' && call.aLegId === replaced.id;
-  const talking = call.stage === 'talking' && (call.aLegId === replaced.id || call.answeredLegId === replaced.id);
+  const talking =
+    call.stage === 'talking' && (call.aLegId === replaced.id || call.answeredLegId === replaced.id);
   if (!ringing && !talking) return;
   const leg: Leg = {
     ...newLeg(input.survivor.channelId, replaced.role, input.survivor.endpoint, 'up'),

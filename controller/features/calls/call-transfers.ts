@@ -135,7 +135,11 @@ export function createTransfers(deps: TransfersDeps) {
       (leg) => leg.id === plan.transferee.channelId && leg.status !== 'gone',
     );
     if (!consultation || !joined)
-      return refuse(plan.transferer.channelId, plan.callId, 'the consultation call could not take the transferee');
+      return refuse(
+        plan.transferer.channelId,
+        plan.callId,
+        'the consultation call could not take the transferee',
+      );
     await runner.submit(plan.callId, {
       kind: 'transfer',
       channelId: plan.transferer.channelId,
