@@ -135,6 +135,31 @@ describe('blind transfer', () => {
     });
   });
 
+  it('a ChannelTransfer delivered twice (as a real Asterisk does) transfers once', async () => {
+    const { outgoing, incoming } = await talking('1001', '1002');
+    const snapshot = (id: string) => t.double.channels().find((c) => c.id === id)!;
+    const transferer = snapshot(incoming.channelId!);
+    const transferee = snapshot(outgoing.channelId!);
+    const before = incomingCount('1003');
+    phones['1002']!.transfer('1003', incoming);
+    t.double.emitRaw({
+      type: 'ChannelTransfer',
+      timestamp: new Date().toISOString(),
+      refer_to: { requested_destination: { destination: '1003' } },
+      referred_by: { source_channel: transferer, connected_channel: transferee },
+      application: 'pbx',
+    });
+    const rung = await ringingAt('1003', before);
+    await closed(incoming);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(incomingCount('1003')).toBe(before + 1);
+    expect(incoming.transferNotifies).toEqual([100, 200]);
+    phones['1003']!.answer(rung);
+    await hears('1001', outgoing, '1003');
+    phones['1001']!.hangup(outgoing);
+    await closed(rung);
+  });
+
   it("the target's call handling applies: 1003 forwards everything to 1004, so 1004 rings", async () => {
     const forward = await admin.put(`/api/users/${users['1003']!.id}/forwarding`, { always: '1004' });
     expect(forward.statusCode).toBe(200);
@@ -195,11 +220,12 @@ describe('blind transfer', () => {
 
     const second = await talking('1001', '1004');
     const carrierCalls = carrier.calls.length;
+    const rungBefore = incomingCount('1004');
     phones['1004']!.transfer('95551230000', second.incoming);
     await closed(second.incoming);
     expect(second.incoming.transferNotifies).toEqual([100, 603]);
     expect(carrier.calls.length).toBe(carrierCalls);
-    const ringBack = await ringingAt('1004', incomingCount('1004') - 1);
+    const ringBack = await ringingAt('1004', rungBefore);
     phones['1004']!.hangup(ringBack);
     await closed(second.outgoing);
   });
@@ -296,10 +322,12 @@ describe('the trunk fence', () => {
     await eventually(() => t.double.channels().length <= 1, 4000, 'the carrier hung up');
 
     const seen = incomingCount('1005');
+    const sinceAgain = t.events.length;
     const again = carrier.dial('+15550009', { name: 'Customer', number: '+15557770001' });
     const second = await ringingAt('1005', seen);
     phones['1005']!.answer(second);
     await established(again);
+    await eventOf('call.answered', sinceAgain);
     phones['1005']!.transfer('1003', second);
     const target = await ringingAt('1003', rungBefore);
     expect(target.remote).toMatchObject({ number: '+15557770001' });
