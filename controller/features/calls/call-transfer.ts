@@ -205,7 +205,7 @@ export function onTakeOver(step: Step, input: TakeOverInput): void {
   if (
     !replaced ||
     gone(replaced) ||
-    call.transfer ||
+    call.transfer?.direction === 'out' ||
     call.legs.some((l) => l.id === input.survivor.channelId)
   )
     return;
