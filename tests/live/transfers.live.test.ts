@@ -3,6 +3,7 @@ import type { AnyPbxEvent } from '../../controller/bus/events.js';
 import { eventually } from '../helpers/telephony.js';
 import type { BaresipPhone } from './baresip.js';
 import { Hearing, SILENT_DB } from './hearing.js';
+import { readWav, toneSnrDb } from './tone-meter.js';
 import {
   describeLive,
   establishedAt,
@@ -13,12 +14,14 @@ import {
   type LiveUser,
 } from './live-env.js';
 import { startSipTrace, type SipMessage } from './sip-trace.js';
+import { SipUa } from './sip-ua.js';
 
 /**
  * A blind transfer between ordinary calls on a real Asterisk 22 with baresip desk phones: 1001 talks to 1002, 1002's
  * phone REFERs 1001 to 1003. 1003 rings showing 1001, 1002's phone gets the final NOTIFY `200` and hangs up, and
  * once 1003 answers 1001 hears 1003's tone and 1003 hears 1001's (1002's no more). baresip 1.0.0's ctrl_tcp has no
- * attended transfer (only `transfer`, a REFER without Replaces): the attended transfer is covered on the ARI double.
+ * attended transfer (only `transfer`, a REFER without Replaces): for the attended transfer the transferer is a
+ * minimal SIP user agent (`sip-ua.ts`) that sends the REFER with Replaces a desk phone sends.
  */
 const tones = { '1001': 440, '1002': 1000, '1003': 1400 } as const;
 
@@ -181,6 +184,156 @@ describeLive('live: a blind transfer to an extension', () => {
     expect(phones['1001']!.events.some((e) => e.type === 'CALL_CLOSED')).toBe(false);
     await phones['1001']!.hangup();
     await phones['1002']!.waitFor('CALL_CLOSED', 10_000).catch(() => undefined);
+    await pbx.idle();
+  }, 60_000);
+});
+
+describeLive('live: an attended transfer (the transferer a SIP UA sending REFER with Replaces)', () => {
+  let pbx: LivePbx;
+  let ua: SipUa;
+  const users: Record<string, LiveUser> = {};
+  const phones: Record<string, BaresipPhone> = {};
+  const hz = { '2001': 440, '2003': 1400, '2004': 1800 } as const;
+
+  beforeAll(async () => {
+    pbx = await startLivePbx();
+    for (const ext of ['2001', '2002', '2003', '2004']) users[ext] = await pbx.createUser(ext);
+    phones['2001'] = await pbx.phone('2001', users['2001']!.sipPassword, hz['2001']);
+    phones['2003'] = await pbx.phone('2003', users['2003']!.sipPassword, hz['2003']);
+    phones['2004'] = await pbx.phone('2004', users['2004']!.sipPassword, hz['2004'], 'manual');
+    await eventually(
+      async () => (await pbx.connection.pbx.getEndpoint('PJSIP', '2002')).ok,
+      5000,
+      'endpoint 2002',
+    );
+    ua = await SipUa.start({
+      user: '2002',
+      password: users['2002']!.sipPassword,
+      server: live.sipAddress,
+      localPort: 27_000 + Math.floor(Math.random() * 500) * 4,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    ua?.close();
+    await pbx?.close();
+  });
+
+  const idOf = (e: AnyPbxEvent) => (e.data as { id: string }).id;
+  const eventAfter = (type: string, since: number, match: (e: AnyPbxEvent) => boolean = () => true) =>
+    eventually(() => pbx.events.slice(since).find((e) => e.type === type && match(e)), 10_000, type);
+  const callLog = (callId: string) =>
+    eventually(
+      async () => {
+        const row = await pbx.database.db
+          .selectFrom('call_logs')
+          .selectAll()
+          .where('call_id', '=', callId)
+          .executeTakeFirst();
+        return row?.ended_at ? row : undefined;
+      },
+      5000,
+      `call log ${callId} closed`,
+    );
+  /**
+   * The tone of `from` in the last `seconds` of what `ext` recorded. The UA sends no RTP and baresip records only what
+   * it receives: a recording holds what its phone heard from the moment it had a peer that sends (the transfer's, or
+   * the ringback before it), so its wall-clock offsets are not the call's: the end is.
+   */
+  const heard = (ext: '2001' | '2003' | '2004', from: '2001' | '2003' | '2004', seconds = 2.5) => {
+    const wav = readWav(phones[ext]!.recordings().at(-1)!);
+    const tail = wav.samples.subarray(Math.max(0, wav.samples.length - Math.round(seconds * wav.sampleRate)));
+    return {
+      recordedSeconds: Number((wav.samples.length / wav.sampleRate).toFixed(1)),
+      snr: Number(toneSnrDb(tail, wav.sampleRate, hz[from]).toFixed(1)),
+    };
+  };
+  const notifiesIn = (callId: string) =>
+    ua.received.filter((r) => r.method === 'NOTIFY' && r.callId === callId).map((r) => r.body.trim());
+
+  it('2002 talks to 2001, consults 2003, transfers: 2001 and 2003 hear each other, both of 2002’s legs hung up', async () => {
+    for (const phone of Object.values(phones)) phone.clearEvents();
+    const since = pbx.events.length;
+    const { dialog: call1 } = await ua.invite('2001');
+    await phones['2001']!.waitFor('CALL_ESTABLISHED');
+    const first = await eventAfter('call.answered', since);
+    const since2 = pbx.events.length;
+    const { dialog: call2 } = await ua.invite('2003');
+    await phones['2003']!.waitFor('CALL_ESTABLISHED');
+    const second = await eventAfter('call.answered', since2, (e) => idOf(e) !== idOf(first));
+    await sleep(2000);
+    const transferAt = Date.now();
+    expect(await ua.referReplacing(call1, call2, '2003')).toBe(202);
+    await Promise.all([ua.byeIn(call1), ua.byeIn(call2)]);
+    const released = Date.now() - transferAt;
+    await eventAfter('call.transferred', since2, (e) => idOf(e) === idOf(second));
+    await sleep(3000);
+    const hangupAt = Date.now();
+    await phones['2001']!.hangup();
+    await phones['2003']!.waitFor('CALL_CLOSED', 10_000);
+
+    console.log('live attended transfer: NOTIFYs to the transferer', notifiesIn(call1.callId), {
+      bothLegsHungUpAfterMs: released,
+    });
+    expect(notifiesIn(call1.callId).at(-1)).toMatch(/^SIP\/2\.0 200 /);
+    await sleep(500);
+    const snr = { customerHearsTarget: heard('2001', '2003'), targetHearsCustomer: heard('2003', '2001') };
+    console.log('live attended transfer, tone SNR in dB over each recording:', snr, {
+      talkedSeconds: (hangupAt - transferAt) / 1000,
+    });
+    expect(snr.customerHearsTarget.snr).toBeGreaterThan(30);
+    expect(snr.targetHearsCustomer.snr).toBeGreaterThan(30);
+
+    expect(await callLog(idOf(first))).toMatchObject({
+      from_number: '2002',
+      to_number: '2001',
+      disposition: 'transferred',
+      transferred_by: '2002',
+      transferred_to: '2003',
+      transfer_kind: 'attended',
+      transfer_call_id: idOf(second),
+    });
+    expect(await callLog(idOf(second))).toMatchObject({
+      from_number: '2001',
+      to_number: '2003',
+      answered_by_extension: '2003',
+      disposition: 'answered',
+      transferred_by: '2002',
+      transfer_kind: 'attended',
+      transfer_call_id: idOf(first),
+    });
+    await pbx.idle();
+  }, 60_000);
+
+  it('while the consultation call still rings: 2001 is put through to the ringing 2004 and talks to it on answer', async () => {
+    for (const phone of Object.values(phones)) phone.clearEvents();
+    const since = pbx.events.length;
+    const { dialog: call1 } = await ua.invite('2001');
+    await phones['2001']!.waitFor('CALL_ESTABLISHED');
+    const first = await eventAfter('call.answered', since);
+    const { dialog: call2 } = await ua.invite('2004', true);
+    await phones['2004']!.waitFor('CALL_INCOMING', 10_000);
+    expect(await ua.referReplacing(call1, call2, '2004')).toBe(202);
+    await ua.byeIn(call1);
+    await eventually(
+      () => ua.received.some((r) => r.callId === call2.callId) || call2.state === 'terminated',
+      5000,
+      'the consultation leg ended',
+    ).catch(() => undefined);
+    expect(notifiesIn(call1.callId).at(-1)).toMatch(/^SIP\/2\.0 200 /);
+    expect(phones['2004']!.events.some((e) => e.type === 'CALL_CLOSED')).toBe(false);
+    await sleep(1000);
+    await phones['2004']!.accept();
+    await phones['2004']!.waitFor('CALL_ESTABLISHED');
+    await eventAfter('call.answered', since, (e) => idOf(e) !== idOf(first));
+    await sleep(3000);
+    await phones['2001']!.hangup();
+    await phones['2004']!.waitFor('CALL_CLOSED', 10_000);
+    await sleep(500);
+    const snr = { customer: heard('2001', '2004'), target: heard('2004', '2001') };
+    console.log('live attended transfer while ringing, tone SNR in dB:', snr);
+    expect(snr.customer.snr).toBeGreaterThan(30);
+    expect(snr.target.snr).toBeGreaterThan(30);
     await pbx.idle();
   }, 60_000);
 });
