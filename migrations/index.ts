@@ -15,6 +15,7 @@ import * as speedDials from './0014-speed-dials.js';
 import * as voicemail from './0015-voicemail.js';
 import * as callRecording from './0016-call-recording.js';
 import * as callQuality from './0017-call-quality.js';
+import * as transfers from './0018-transfers.js';
 
 /** Every migration, in order. Add new ones here: the list is static so that nothing depends on file discovery. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0015-voicemail': voicemail,
   '0016-call-recording': callRecording,
   '0017-call-quality': callQuality,
+  '0018-transfers': transfers,
 };

@@ -201,9 +201,11 @@ function transferFact(event: Json): PbxFact | undefined {
     ? text(referTo.requested_destination.destination)
     : '';
   const replaced = idOf(referTo.destination_channel);
+  const source = isObject(referredBy.source_channel) ? referredBy.source_channel : {};
   return {
     kind: 'transfer-requested',
     transfererChannelId: transferer,
+    ...(text(source.name) ? { transferer: toChannelInfo(source) } : {}),
     ...(transferStates.has(state) ? { state: state as TransferState } : {}),
     ...optional('transfereeChannelId', idOf(referredBy.connected_channel)),
     ...optional('bridgeId', idOf(referredBy.bridge)),

@@ -80,6 +80,8 @@ export type PbxFact =
       /** The echo of the app's own transfer_progress carries a state; a phone's new request does not. */
       state?: TransferState;
       transfererChannelId: string;
+      /** The transferer's channel as Asterisk described it (who transfers: the trunk fence, a guest device). */
+      transferer?: ChannelInfo;
       /** The transferer's peer (the one to transfer), when known. */
       transfereeChannelId?: string;
       bridgeId?: string;

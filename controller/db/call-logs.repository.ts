@@ -31,6 +31,8 @@ export interface CallLog {
   rungAgents: string[];
   /** A routed call's steps as they happened: `assigned`, `team`, `fallback`. */
   routingPath: string[];
+  /** A call of a transfer: who transferred (extension), to what number, blind or attended, and the other call's id. */
+  transfer: { by: string; to: string; kind: 'blind' | 'attended'; callId: string } | null;
   /** Seconds from the answer to the end (talk time); null when never answered or not over. */
   durationSeconds: number | null;
 }
@@ -59,6 +61,10 @@ export function toCallLog(row: CallLogRow): CallLog {
     did: row.did,
     rungAgents: row.rung_user_ids,
     routingPath: row.routing_path,
+    transfer:
+      row.transferred_by && row.transferred_to && row.transfer_kind && row.transfer_call_id
+        ? { by: row.transferred_by, to: row.transferred_to, kind: row.transfer_kind, callId: row.transfer_call_id }
+        : null,
     durationSeconds:
       row.answered_at && row.ended_at
         ? Math.max(0, Math.round((row.ended_at.getTime() - row.answered_at.getTime()) / 1000))

@@ -26,6 +26,8 @@ export interface CallLogWrite {
   contactId?: string | null;
   /** A routed call's steps as they happened (`assigned`, `team`, `fallback`). */
   routingPath?: string[];
+  /** A call of a transfer (blind or attended): who transferred, to what number, how, and the other call. */
+  transfer?: { by: string; to: string; kind: 'blind' | 'attended'; callId: string } | null;
 }
 
 /** Inserts or updates the call's row (idempotent: writing the same entry twice changes nothing). */
@@ -40,16 +42,22 @@ export async function upsertCallLog(db: Db, entry: CallLogWrite): Promise<void> 
     forward_path: entry.forwardPath ?? [],
     rung_user_ids: entry.rungUserIds ?? [],
     routing_path: entry.routingPath ?? [],
+    // A transfer hands a call to a new caller side (an attended transfer's consultation call continues with the
+    // transferee): the caller columns follow.
+    from_number: entry.fromNumber,
+    from_name: entry.fromName,
+    caller_user_id: entry.callerUserId,
+    transferred_by: entry.transfer?.by ?? null,
+    transferred_to: entry.transfer?.to ?? null,
+    transfer_kind: entry.transfer?.kind ?? null,
+    transfer_call_id: entry.transfer?.callId ?? null,
   };
   await db
     .insertInto('call_logs')
     .values({
       call_id: entry.callId,
       direction: entry.direction,
-      from_number: entry.fromNumber,
-      from_name: entry.fromName,
       to_number: entry.toNumber,
-      caller_user_id: entry.callerUserId,
       started_at: new Date(entry.startedAt),
       trunk_id: entry.trunkId ?? null,
       did: entry.did ?? null,

@@ -124,6 +124,7 @@ describe('GET /api/call-logs', () => {
       did: null,
       rungAgents: [],
       routingPath: [],
+      transfer: null,
       durationSeconds: 60,
       quality: null,
       recording: null,

@@ -194,9 +194,9 @@ describe('park from a desk phone', () => {
     phones['1001']!.hangup(first.outgoing);
   });
 
-  it('a blind transfer to an extension (not carried out yet) is declined at once with a final NOTIFY 603', async () => {
+  it('a blind transfer to a number nobody has is declined at once with a final NOTIFY 603', async () => {
     const { outgoing, incoming } = await talking('1001', '1002');
-    phones['1002']!.transfer('1003', incoming);
+    phones['1002']!.transfer('1999', incoming);
     await closed(incoming);
     expect(incoming.transferNotifies).toEqual([100, 603]);
     const ringBack = await newIncoming('1002', incoming);

@@ -10,7 +10,9 @@ export type CallDisposition =
   | 'cancelled'
   | 'failed'
   /** Migration 0015: not answered (busy, no answer, unavailable) and taken by the callee's mailbox. */
-  | 'voicemail';
+  | 'voicemail'
+  /** Migration 0018: its transferer left it by handing the other party on (a blind transfer; an attended one's consultation call). */
+  | 'transferred';
 
 export interface CallLogsTable {
   id: Generated<string>;
@@ -36,6 +38,11 @@ export interface CallLogsTable {
   rung_user_ids: ColumnType<string[], string[] | undefined, string[]>;
   /** A routed call's steps as they happened: `assigned`, `team`, `fallback`. */
   routing_path: ColumnType<string[], string[] | undefined, string[]>;
+  /** Migration 0018: a call of a transfer: the transferer's extension, the number transferred to, how, the other call. */
+  transferred_by: ColumnType<string | null, string | null | undefined, string | null>;
+  transferred_to: ColumnType<string | null, string | null | undefined, string | null>;
+  transfer_kind: ColumnType<'blind' | 'attended' | null, 'blind' | 'attended' | null | undefined, 'blind' | 'attended' | null>;
+  transfer_call_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type CallLogRow = Selectable<CallLogsTable>;
 export type NewCallLogRow = Insertable<CallLogsTable>;

@@ -26,6 +26,7 @@ export const callLogSchema = z.object({
       'cancelled',
       'failed',
       'voicemail',
+      'transferred',
     ])
     .nullable(),
   forwardPath: z
@@ -37,6 +38,15 @@ export const callLogSchema = z.object({
   routingPath: z
     .array(z.string())
     .describe("a routed call's steps as they happened: assigned, team, fallback"),
+  transfer: z
+    .object({
+      by: z.string().describe('the extension that transferred'),
+      to: z.string().describe('the number the transferee was transferred to'),
+      kind: z.enum(['blind', 'attended']),
+      callId: z.string().describe('the other call of the transfer (the call before it, or the one it continued in)'),
+    })
+    .nullable()
+    .describe('a call of a transfer'),
   durationSeconds: z.number().int().nullable().describe('talk time, answer to end'),
   /** Issue 17: the RTP quality of each leg, sampled while the call ran. */
   quality: storedQualitySchema,
@@ -76,6 +86,7 @@ export const listCallLogsQuery = z
         'cancelled',
         'failed',
         'voicemail',
+        'transferred',
       ])
       .optional(),
     callId: z

@@ -3,7 +3,13 @@ import { upsertCallLog } from '../../db/calls.repository.js';
 import type { Db } from '../../db/database.js';
 import type { CallTimers } from './call-timers.js';
 import type { CallEffect, CallInput } from './call.types.js';
-import type { ParkCodeRequest, RecordCodeRequest, RingBackRequest, VoicemailRequest } from './call-runner.js';
+import type {
+  ParkCodeRequest,
+  RecordCodeRequest,
+  RingBackRequest,
+  TransferCallRequest,
+  VoicemailRequest,
+} from './call-runner.js';
 import type { SetupStep } from './setup-trace.js';
 
 export interface CallEffectsDeps {
@@ -17,6 +23,8 @@ export interface CallEffectsDeps {
   /** Routed calls' agent claims (`../routing/agent-claims.ts`); without it every agent asked for is granted. */
   agents?: AgentClaims;
   onVoicemail?: (request: VoicemailRequest) => void;
+  /** A blind transfer's new call: the service starts it. */
+  onTransferCall?: (request: TransferCallRequest) => void;
 }
 
 /** One agent per routed call: claims that hold across controller instances. */
@@ -96,6 +104,12 @@ export function createCallEffects(deps: CallEffectsDeps) {
         return undefined;
       case 'ring-back':
         deps.onRingBack?.({ survivor: effect.survivor, bridgeId: effect.bridgeId, to: effect.to });
+        return undefined;
+      case 'transfer-progress':
+        return failure(await pbx.transferProgress(effect.channelId, effect.state));
+      case 'transfer-call':
+        if (deps.onTransferCall) deps.onTransferCall(effect.request);
+        else await pbx.hangup(effect.request.survivor.channelId, 'normal');
         return undefined;
       case 'claim-agents': {
         const granted = deps.agents ? await deps.agents.claim(effect.callId, effect.userIds, effect.shared) : effect.userIds;

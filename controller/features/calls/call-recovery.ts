@@ -47,6 +47,9 @@ export function onEffectFailed(step: Step, failed: CallEffect, reason: FailureRe
     case 'record-code':
     case 'ring-back':
     case 'voicemail':
+    case 'transfer-progress':
+    case 'transfer-call':
+      // A transferer gone before its NOTIFY (its phone hung up first): nothing to tell it any more.
       return;
     default: {
       const never: never = failed;

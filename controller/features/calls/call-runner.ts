@@ -29,6 +29,8 @@ export interface CallRunnerDeps {
   onRingBack?: (request: RingBackRequest) => void;
   /** An unanswered call to a user with a mailbox: the voicemail feature takes the caller's leg. */
   onVoicemail?: (request: VoicemailRequest) => void;
+  /** A blind transfer's new call: the service starts it. */
+  onTransferCall?: (request: TransferCallRequest) => void;
   /** Told the set-up steps it sees (decided, originate sent, saved). */
   trace?: SetupTrace;
   /** Routed calls' agent claims (contact centre). */
@@ -45,6 +47,7 @@ const CONCURRENT: ReadonlySet<CallEffect['kind']> = new Set(['create-channel']);
 
 export type RingBackRequest = Omit<Extract<CallEffect, { kind: 'ring-back' }>, 'kind'>;
 export type VoicemailRequest = Omit<Extract<CallEffect, { kind: 'voicemail' }>, 'kind'>;
+export type TransferCallRequest = Extract<CallEffect, { kind: 'transfer-call' }>['request'];
 
 export type RecordCodeRequest = Omit<Extract<CallEffect, { kind: 'record-code' }>, 'kind'>;
 
@@ -82,6 +85,7 @@ export function createCallRunner(deps: CallRunnerDeps) {
     onRingBack: deps.onRingBack,
     agents: deps.agents,
     onVoicemail: deps.onVoicemail,
+    onTransferCall: deps.onTransferCall,
   });
   const writes = createOrderedWrites((error, key) =>
     logger.warn({ err: error, callId: key }, 'could not save the call (Redis) or write its log'),

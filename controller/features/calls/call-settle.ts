@@ -68,7 +68,8 @@ function settleTalking(step: Step): boolean {
   const b = answeredLeg(call);
   if (!a || !b || finished(a) || finished(b)) {
     if (a && b) ringBackAfterRefusal(step, a, b);
-    endCall(step, 'answered', 'normal');
+    // The transferee left for another call (call-transfer.ts): the transferer's leg goes, the call was transferred.
+    endCall(step, call.transfer?.direction === 'out' ? 'transferred' : 'answered', 'normal');
     return true;
   }
   if (!call.answerAnnounced && a.inBridge && b.inBridge) {

@@ -20,7 +20,9 @@ import type {
   Person,
   PhoneCallInput,
   RingBackInput,
+  TransferCallInput,
 } from './call.types.js';
+import { isTrunkEndpoint } from '../trunks/trunk-names.js';
 
 function initialCall(
   input: Pick<
@@ -121,19 +123,33 @@ export function startClickToCall(step: Step, input: ClickToCallInput): void {
  * its old bridge already (the callee joins that bridge), hearing ringback meanwhile.
  */
 export function startRingBack(step: Step, input: RingBackInput): void {
+  startSurvivorCall(step, { ...input, dialled: input.to.number }, {});
+}
+
+/**
+ * A blind transfer's new call (call-transfer.ts): the transferee, answered and in its old bridge, rings the
+ * destination as a ring-back does, and the destination's phones show the transferee (as Asterisk's blind transfer).
+ */
+export function startTransferCall(step: Step, input: TransferCallInput): void {
+  startSurvivorCall(step, input, {
+    transfer: input.transfer,
+    ...(isTrunkEndpoint(input.survivor.endpoint) ? { fromOutside: true } : {}),
+  });
+}
+
+function startSurvivorCall(
+  step: Step,
+  input: Omit<RingBackInput, 'kind' | 'to'> & { dialled: string },
+  extra: Partial<CallState>,
+): void {
   const survivor: Leg = {
     ...newLeg(input.survivor.channelId, 'caller', input.survivor.endpoint, 'up'),
     inBridge: input.bridgeId !== null,
   };
   const call: CallState = {
-    ...initialCall(
-      { ...input, caller: input.survivor.person, dialled: input.to.number },
-      'phone',
-      [survivor],
-      survivor.id,
-      step.now,
-    ),
+    ...initialCall({ ...input, caller: input.survivor.person }, 'phone', [survivor], survivor.id, step.now),
     bridgeId: input.bridgeId,
+    ...extra,
   };
   emit(step, { kind: 'call-started', call });
   writeLog(step);

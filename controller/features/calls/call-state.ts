@@ -1,3 +1,4 @@
+import { isTrunkEndpoint } from '../trunks/trunk-names.js';
 import type { CallEvent, CallLogEntry, CallState, Leg, Person } from './call.types.js';
 
 /** Channel variables every leg of a call gets: REFER handled by the controller (parking on transfer needs it). */
@@ -187,6 +188,26 @@ export function evolve(state: CallState | undefined, event: CallEvent): CallStat
       const { handoff: _done, ...rest } = state;
       return rest;
     }
+    case 'transferred-out':
+      return {
+        ...patchLeg(state, event.legId, { status: 'gone', inBridge: false }),
+        transfer: event.transfer,
+        bridgeId: event.keepsBridge ? state.bridgeId : null,
+      };
+    case 'party-replaced': {
+      const caller = state.aLegId === event.replaces;
+      const answerer = state.answeredLegId === event.replaces;
+      return {
+        ...state,
+        legs: [...state.legs, event.leg],
+        aLegId: caller ? event.leg.id : state.aLegId,
+        answeredLegId: answerer ? event.leg.id : state.answeredLegId,
+        ...(caller ? { caller: event.person, fromOutside: isTrunkEndpoint(event.leg.endpoint) } : {}),
+        ...(answerer ? { answeredBy: event.person } : {}),
+        transfer: event.transfer,
+        bridgeId: event.bridgeId,
+      };
+    }
     case 'legs-released':
       return {
         ...state,
@@ -208,7 +229,7 @@ export function logEntryOf(state: CallState): CallLogEntry {
   const routing = state.routing;
   return {
     callId: state.id,
-    direction: routing ? 'inbound' : outside ? 'outbound' : 'internal',
+    direction: routing || state.fromOutside ? 'inbound' : outside ? 'outbound' : 'internal',
     fromNumber: state.caller.number,
     fromName: state.caller.name,
     toNumber: outside ? outside.number : state.dialled,
@@ -221,6 +242,9 @@ export function logEntryOf(state: CallState): CallLogEntry {
     disposition: state.disposition,
     forwardPath: !routing && state.ring && state.ring.path.length > 1 ? state.ring.path : [],
     rungUserIds: rungPeople(state).flatMap((p) => p.userId ?? []),
+    transfer: state.transfer
+      ? { by: state.transfer.by.number, to: state.transfer.to, kind: state.transfer.kind, callId: state.transfer.callId }
+      : null,
     ...(routing
       ? {
           trunkId: routing.trunkId,

@@ -107,6 +107,7 @@ export function hangupReasonFor(disposition: CallDisposition): HangupReason {
     case 'answered':
     case 'cancelled':
     case 'voicemail':
+    case 'transferred':
       return 'normal';
     default: {
       const never: never = disposition;

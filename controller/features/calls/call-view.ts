@@ -41,6 +41,11 @@ export interface CallView {
   /** A call from a trunk routed to a team: the DID, the trunk, the steps so far, and the caller's contact card. */
   routing: { did: string; trunkId: string | null; teamId: string; path: RoutingStep[] } | null;
   contact: ContactCard | null;
+  /**
+   * A call of a transfer: `out` the call its transferer left (it ends as `transferred`), `in` the call the transferee
+   * went on in; `by` who transferred, `to` the number, `callId` the other call.
+   */
+  transfer: { direction: 'out' | 'in'; kind: 'blind' | 'attended'; by: PartyView; to: string; callId: string } | null;
 }
 
 function stateOf(call: CallState): CallViewState {
@@ -68,7 +73,7 @@ export function toCallView(call: CallState): CallView {
   return {
     id: call.id,
     state: stateOf(call),
-    direction: call.routing ? 'inbound' : 'internal',
+    direction: call.routing || call.fromOutside ? 'inbound' : 'internal',
     from: { ...call.caller },
     to: { ...to },
     answeredBy: call.answeredBy
@@ -95,6 +100,15 @@ export function toCallView(call: CallState): CallView {
         }
       : null,
     contact: call.routing?.contact ?? null,
+    transfer: call.transfer
+      ? {
+          direction: call.transfer.direction,
+          kind: call.transfer.kind,
+          by: { ...call.transfer.by },
+          to: call.transfer.to,
+          callId: call.transfer.callId,
+        }
+      : null,
   };
 }
 
@@ -120,6 +134,8 @@ export function canSeeCall(principal: Principal, call: CallView): boolean {
     call.from.userId,
     call.to.userId,
     call.answeredBy?.userId,
+    // The transferer follows the calls of its transfer to their end (its webphone closes them).
+    call.transfer?.by.userId,
     ...(call.ringingUserIds ?? []),
     ...(call.rungUserIds ?? []),
   ].includes(principal.userId);

@@ -1,4 +1,4 @@
-import type { ChannelInfo, PbxFact } from '../../ari/pbx.facts.js';
+import type { ChannelInfo, PbxFact, TransferState } from '../../ari/pbx.facts.js';
 import type { CreateChannel, Dial, FailureReason, HangupReason, Originate } from '../../ari/pbx.port.js';
 import type { CallLogWrite } from '../../db/calls.repository.js';
 import type { CallDisposition } from '../../db/tables/call-logs.js';
@@ -161,6 +161,22 @@ export interface Leg {
   screenUntil?: string;
 }
 
+/**
+ * A call of a transfer (`call-transfer.ts`): the call its transferer left (`out`), or the call the transferee went on
+ * in (`in`: a blind transfer's new call, an attended transfer's consultation call).
+ */
+export interface CallTransfer {
+  direction: 'out' | 'in';
+  kind: 'blind' | 'attended';
+  /** Who transferred. */
+  by: Person;
+  /** The number the transferee was transferred to. */
+  to: string;
+  /** The other call of the transfer. */
+  callId: string;
+  at: string;
+}
+
 export type CallMode = 'phone' | 'click';
 export type CallStage = 'setup' | 'talking' | 'ending' | 'ended';
 
@@ -198,6 +214,10 @@ export interface CallState {
   claimed?: string[];
   /** A prompt playing before the caller is hung up (the `hangup` fallback). */
   announcement?: { playbackId: string; disposition: CallDisposition };
+  /** A call of a transfer. */
+  transfer?: CallTransfer;
+  /** The caller is an outside caller (a trunk's channel): a transferred outside caller's new call is inbound. */
+  fromOutside?: boolean;
 }
 
 /**
@@ -214,6 +234,49 @@ export interface RingBackInput {
   to: Person;
   destination: Destination;
   dialTimeoutSeconds: number;
+}
+
+/** One party of a talking call as the transfer shell hands it on: its channel, SIP endpoint and who it is. */
+export interface HandedParty {
+  channelId: string;
+  endpoint: string;
+  person: Person;
+}
+
+/**
+ * A phone's REFER on this call (the transferer's leg is `channelId`), as the shell resolved it (`call-transfer.ts`):
+ * refused, a blind transfer whose new call (`callId`) rings `destination`, or an attended one whose consultation call
+ * (`callId`) has taken the transferee over already.
+ */
+export interface TransferInput {
+  kind: 'transfer';
+  channelId: string;
+  target:
+    | { kind: 'refuse'; why: string }
+    | { kind: 'blind'; callId: string; dialled: string; destination: Destination }
+    | { kind: 'attended'; callId: string; to: string; bridgeMoved: boolean };
+}
+
+/** A blind transfer's new call: the transferee (answered, in its old bridge) rings the transfer's destination. */
+export interface TransferCallInput {
+  kind: 'transfer-call';
+  callId: string;
+  survivor: HandedParty;
+  bridgeId: string | null;
+  dialled: string;
+  destination: Destination;
+  dialTimeoutSeconds: number;
+  transfer: CallTransfer;
+}
+
+/** An attended transfer: the transferee takes the place of the transferer's consultation leg (`replaces`) here. */
+export interface TakeOverInput {
+  kind: 'take-over';
+  survivor: HandedParty;
+  /** The bridge the transferee is in now (its old call's). */
+  bridgeId: string | null;
+  replaces: string;
+  transfer: CallTransfer;
 }
 
 /** A phone dialled an extension-like number: the shell resolved who the caller and the destination are. */
@@ -255,6 +318,9 @@ export type CallInput =
   /** A blind transfer of this leg was refused (its phone got a failure NOTIFY and may hang up by itself). */
   | { kind: 'transfer-refused'; channelId: string }
   | RingBackInput
+  | TransferInput
+  | TransferCallInput
+  | TakeOverInput
   | AdoptInput
   | PickupInput
   | HandoffInput
@@ -346,7 +412,14 @@ export type CallEvent =
   | { kind: 'agents-held'; userIds: string[] }
   | { kind: 'agents-released'; userIds: string[] }
   | { kind: 'routing-stepped'; step: RoutingStep }
-  | { kind: 'announcing'; playbackId: string; disposition: CallDisposition };
+  | { kind: 'announcing'; playbackId: string; disposition: CallDisposition }
+  /** The transferee (`legId`) left for another call; `keepsBridge`: it moved out of ours (which is ours to destroy). */
+  | { kind: 'transferred-out'; legId: string; transfer: CallTransfer; keepsBridge: boolean }
+  /**
+   * An attended transfer: the transferee's leg takes the place of the transferer's consultation leg `replaces` (the
+   * caller side or the answered side), in `bridgeId`.
+   */
+  | { kind: 'party-replaced'; leg: Leg; replaces: string; person: Person; transfer: CallTransfer; bridgeId: string | null };
 
 /** The call's log row as this feature writes it (internal calls, and calls from a trunk). */
 export type CallLogEntry = CallLogWrite;
@@ -378,6 +451,10 @@ export type CallEffect =
       bridgeId: string | null;
       to: Person;
     }
+  /** A phone's transfer state (`transfer_progress`: NOTIFY 100 / 200 / 503 / 603 to the transferer's phone). */
+  | { kind: 'transfer-progress'; channelId: string; state: TransferState }
+  /** A blind transfer: the transferee (released from this call, in `bridgeId`) rings the destination in a new call. */
+  | { kind: 'transfer-call'; request: Omit<TransferCallInput, 'kind' | 'dialTimeoutSeconds'> }
   /** Routed calls: claim these agents for the call (the shell answers with an `agents-claimed` input). */
   | { kind: 'claim-agents'; callId: string; userIds: string[]; indexes: number[]; shared: string[] }
   /** Routed calls: these agents are free again (their legs ended, or someone else answered). */

@@ -1,6 +1,7 @@
 import type { ChannelState, DialStatus, HangupCause, PbxFact } from '../../ari/pbx.facts.js';
 import { aLeg, finished, findLeg } from './call-state.js';
-import { originAnswered, startClickToCall, startPhoneCall, startRingBack } from './call-start.js';
+import { originAnswered, startClickToCall, startPhoneCall, startRingBack, startTransferCall } from './call-start.js';
+import { onTakeOver, onTransfer } from './call-transfer.js';
 import { settle } from './call-settle.js';
 import { onDtmf, onRelease, startAdopted } from './call-handover.js';
 import { onEffectFailed, onReconcile } from './call-recovery.js';
@@ -59,6 +60,12 @@ function react(step: Step, input: CallInput): void {
       return step.state ? onTransferRefused(step, input.channelId) : undefined;
     case 'ring-back':
       return step.state ? undefined : startRingBack(step, input);
+    case 'transfer':
+      return step.state ? onTransfer(step, input) : undefined;
+    case 'transfer-call':
+      return step.state ? undefined : startTransferCall(step, input);
+    case 'take-over':
+      return step.state ? onTakeOver(step, input) : undefined;
     case 'pickup':
       return step.state ? onPickup(step, input) : undefined;
     case 'handoff':

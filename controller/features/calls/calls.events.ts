@@ -11,6 +11,12 @@ declare module '../../bus/events.js' {
     'call.answered': CallEventView;
     /** A party's new device answered a handoff and took the old one's place; `device` is the new one. */
     'call.handed-off': CallEventView;
+    /**
+     * A transfer moved a party (call-transfer.ts): on the transferer's call (`transfer.direction` out: its transferee
+     * left, it ends as transferred) and on an attended transfer's consultation call (in: the transferee took the
+     * transferer's place; `device` is the transferee's channel).
+     */
+    'call.transferred': CallEventView;
     /** Every channel of the call has left; `disposition` says how it went. */
     'call.ended': CallView;
   }
@@ -19,7 +25,7 @@ declare module '../../bus/events.js' {
 /** A call event's data: the call view, and the device the event is about (ringing, answered). */
 export type CallEventView = CallView & { device?: { channelId: string; endpoint: string } };
 
-export type CallBusEvent = 'call.ringing' | 'call.answered' | 'call.handed-off' | 'call.ended';
+export type CallBusEvent = 'call.ringing' | 'call.answered' | 'call.handed-off' | 'call.transferred' | 'call.ended';
 
 /** The decider's events that clients see, by bus type, with the device they are about (the call as it now stands). */
 export function busEventOf(
@@ -40,6 +46,10 @@ export function busEventOf(
       return { type: 'call.answered', ...device(call.answeredLegId) };
     case 'handoff-completed':
       return { type: 'call.handed-off', ...device(event.legId) };
+    case 'transferred-out':
+      return { type: 'call.transferred' };
+    case 'party-replaced':
+      return { type: 'call.transferred', ...device(event.leg.id) };
     case 'ended':
       return { type: 'call.ended' };
     default:
@@ -51,6 +61,7 @@ const callTypes: ReadonlySet<string> = new Set<CallBusEvent>([
   'call.ringing',
   'call.answered',
   'call.handed-off',
+  'call.transferred',
   'call.ended',
 ]);
 

@@ -24,6 +24,7 @@ import { callIdFromArgs } from './call-state.js';
 import type { AdoptedParty, Destination, Person } from './call.types.js';
 import type { HangupReason } from '../../ari/pbx.port.js';
 import { routedCallStarter } from './routed-call.js';
+import { createTransfers } from './call-transfers.js';
 import { isExtensionNumber } from './dial-plan.js';
 import type { AgentClaims } from './call-effects.js';
 import { createClickToCall, type ContactCallGuard, type OutboundCalls } from './click-to-call.js';
@@ -116,6 +117,7 @@ export function createCallsService(deps: CallsServiceDeps) {
     onRecordCode: (request) => recordHandler?.(request),
     onRingBack: (request) => ringBack(request),
     onVoicemail: voicemailHandler(() => voicemail, connection, logger),
+    onTransferCall: (request) => transfers.startTransferCall(request),
     trace: deps.trace,
     agents: deps.agents,
   });
@@ -138,6 +140,18 @@ export function createCallsService(deps: CallsServiceDeps) {
     emergencyNumbers: deps.emergencyNumbers,
   });
   dialRouter.handle('extension', startPhoneCall);
+  const transfers = createTransfers({
+    runner,
+    pbx: connection.pbx,
+    logger,
+    now,
+    newCallId,
+    dialTimeoutSeconds: deps.dialTimeoutSeconds,
+    emergencyNumbers: new Set(deps.emergencyNumbers ?? []),
+    destinationOf,
+    outbound: () => outboundCalls,
+    dialRouter,
+  });
   const unsubscribes: (() => void)[] = [];
   const reconciled: ((liveCallIds: Set<string>) => Promise<void>)[] = [];
 
@@ -354,6 +368,11 @@ export function createCallsService(deps: CallsServiceDeps) {
       const callId = runner.callOfChannel(channelId);
       if (callId) await runner.submit(callId, { kind: 'transfer-refused', channelId });
     },
+    /**
+     * A phone's REFER that parking did not take (its numbers, its parked consultation legs): a blind or attended
+     * transfer between ordinary calls, carried out or refused with a failure NOTIFY (`call-transfer.ts`).
+     */
+    transfer: (fact: Extract<PbxFact, { kind: 'transfer-requested' }>) => transfers.onTransfer(fact),
     /** Hands legs over to another feature: they leave the call without being hung up; the call's bridge goes too. */
     async release(callId: string, channelIds: string[]): Promise<void> {
       await runner.submit(callId, { kind: 'release', channelIds });

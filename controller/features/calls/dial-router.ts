@@ -221,6 +221,11 @@ export function createDialRouter(deps: DialRouterDeps) {
     redial(call: Omit<DialledCall, 'argument' | 'emergency'>, dialled: string): void {
       dispatch({ channel: call.channel, dialled, origin: call.origin });
     },
+    /** What the caller's restrictions (the guards) say of a string it asks for outside a dialled call (a transfer). */
+    refusal(call: Omit<DialledCall, 'argument' | 'emergency'>): Exclude<DialAnswer, { kind: 'route' }> | undefined {
+      const route = routeOfDialled(call.dialled, call.origin, emergencyNumbers);
+      return route.kind === 'route' ? refusalOf(call, route) : undefined;
+    },
     /** Our prompts' playbacks ending: hang up. True when the fact was about one of them. */
     onPlaybackFinished(fact: Extract<PbxFact, { kind: 'playback-finished' }>): boolean {
       if (!fact.playbackId.startsWith('dialprompt-')) return false;

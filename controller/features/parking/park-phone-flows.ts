@@ -150,7 +150,18 @@ export function createPhoneFlows(deps: PhoneFlowsDeps) {
     await pbx.transferProgress(transfererId, 'channel_declined');
   }
 
-  return { onBlindTransfer, onParkCode, onSelfPark, onDialSlot, onAttendedTransfer, declineTransfer };
+  /** Any other transfer (to an extension, an outside number; attended between two calls): the calls feature's. */
+  const transferElsewhere = (fact: Extract<PbxFact, { kind: 'transfer-requested' }>) => calls.transfer(fact);
+
+  return {
+    onBlindTransfer,
+    onParkCode,
+    onSelfPark,
+    onDialSlot,
+    onAttendedTransfer,
+    declineTransfer,
+    transferElsewhere,
+  };
 }
 
 /** `PJSIP/1001-web-0000001a` → `PJSIP/1001-web` (the endpoint, as calls name their legs' devices). */

@@ -58,8 +58,8 @@ export function createParkFactRouter(deps: ParkFactRouterDeps) {
     if (!fact.replaces && fact.destination && isParkNumber(fact.destination)) {
       return void guard(flows.onBlindTransfer(fact.transfererChannelId, fact.destination));
     }
-    // Transfers elsewhere are not carried out yet (only parking takes transfers): the phone is told at once.
-    void guard(flows.declineTransfer(fact.transfererChannelId));
+    // Transfers elsewhere (an extension, an outside number, an attended transfer between two calls): the calls feature.
+    void guard(flows.transferElsewhere(fact));
   }
 
   /** A leg of a park (a recall or an API retrieval). Dialled 700 and 7NN come through the numbering plan (`onDialled`). */

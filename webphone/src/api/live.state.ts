@@ -59,6 +59,7 @@ function applyMessage(state: LiveState, message: ServerMessage, receivedAt: numb
     case 'call.ringing':
     case 'call.answered':
     case 'call.handed-off':
+    case 'call.transferred':
     case 'call.updated': {
       const answered = message.type === 'call.answered' || message.type === 'call.handed-off';
       const call = toCall(data.call ?? data, answered ? 'answered' : 'ringing');
