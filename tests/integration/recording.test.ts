@@ -279,6 +279,30 @@ describe('transfers and parks during a recording', () => {
     expect(recording).toMatchObject({ state: 'stopped', segments: [{ state: 'saved' }] });
     expect(t.double.liveRecordings()).toEqual([]);
   });
+
+  it("a blind transfer ends the transferer's call: its recording is saved with both parties; the call that goes on is not recorded", async () => {
+    const callId = await talking();
+    await api['3001']!.post(`/api/calls/${callId}/recording`, { action: 'start' });
+    await sleep(300);
+    const since = t.events.length;
+    phones['3001']!.transfer('3003', phones['3001']!.calls.at(-1));
+    const { recording } = await recordingEvent('recording.stopped', since);
+    expect(recording).toMatchObject({ callId, state: 'stopped', segments: [{ state: 'saved' }] });
+    const next = await eventually(
+      () =>
+        t.events.slice(since).find((e) => e.type === 'call.answered' && (e.data as CallView).id !== callId)
+          ?.data as CallView | undefined,
+      3000,
+      'the transferee talking with 3003',
+    );
+    const audio = (await audioOf(api['3001']!, recording.id)).rawPayload;
+    expect(toneDb(audio, toneHzOf('3001'))).toBeGreaterThan(-14);
+    expect(toneDb(audio, toneHzOf('3002'))).toBeGreaterThan(-14);
+    await sleep(300);
+    expect(t.double.liveRecordings()).toEqual([]);
+    const status = await api['3002']!.post(`/api/calls/${next.id}/recording`, { action: 'stop' });
+    expect([status.statusCode, status.json().error.code]).toEqual([409, 'recording-not-active']);
+  });
 });
 
 describe('failures', () => {
