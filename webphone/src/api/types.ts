@@ -60,6 +60,10 @@ export interface Presence {
   status?: string | null;
   /** The controller cannot reach Asterisk: this is the last state known. */
   stale?: boolean;
+  /** When the state began (ISO). */
+  since?: string | null;
+  /** When one of the user's devices last registered or unregistered (ISO): "last seen" of someone offline. */
+  lastSeenAt?: string | null;
 }
 
 export interface RecentCall {

@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
-import type { PresenceState } from '../api/types';
+import type { Presence, PresenceState } from '../api/types';
 import { useStore } from '../store';
 import { useSession } from './context';
+import { formatClock } from './format';
 
 const labels: Record<PresenceState, string> = {
   available: 'Available',
@@ -10,6 +11,13 @@ const labels: Record<PresenceState, string> = {
   dnd: 'Do not disturb',
   offline: 'Offline',
 };
+
+/** "last seen 10:42" for someone offline (when a device of theirs last (un)registered), else "since 10:42". */
+export function sinceText(person: Presence): string {
+  if (person.state === 'offline')
+    return person.lastSeenAt ? ` · last seen ${formatClock(person.lastSeenAt)}` : ' · never seen';
+  return person.since ? ` · since ${formatClock(person.since)}` : '';
+}
 
 /** The team's presence as the controller computes it (registrations and channels), live over `/api/events`. */
 export function PresencePanel({ extension }: { extension: string }) {
@@ -46,6 +54,7 @@ export function PresencePanel({ extension }: { extension: string }) {
               <span className="presence-state">
                 {labels[person.state]}
                 {person.stale && '?'}
+                <span className="presence-since">{sinceText(person)}</span>
               </span>
               {person.extension === extension ? (
                 <span className="spacer" />
