@@ -52,7 +52,10 @@ export class BaresipPhone {
 
   static async start(options: PhoneOptions): Promise<BaresipPhone> {
     writeConfig(options);
-    const child = spawn('baresip', ['-f', options.dir], { cwd: options.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('baresip', ['-f', options.dir], {
+      cwd: options.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const log: string[] = [];
     child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
     child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
@@ -70,11 +73,18 @@ export class BaresipPhone {
     return new Promise((resolve) => this.pending.set(token, resolve));
   }
 
-  waitFor(type: string, timeoutMs = 10_000, match: (e: PhoneEvent) => boolean = () => true): Promise<PhoneEvent> {
+  waitFor(
+    type: string,
+    timeoutMs = 10_000,
+    match: (e: PhoneEvent) => boolean = () => true,
+  ): Promise<PhoneEvent> {
     const seen = this.events.find((e) => e.type === type && match(e));
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.options.name}: no ${type} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${this.options.name}: no ${type} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({
         match: (e) => e.type === type && match(e),
         resolve: (e) => {
@@ -168,7 +178,9 @@ function writeConfig(o: PhoneOptions): void {
     'call_local_timeout 120',
     'rtp_stats no',
     'module_path /usr/lib/baresip/modules',
-    ...['g711.so', 'ausine.so', 'aubridge.so', 'sndfile.so', 'ctrl_tcp.so', 'menu.so'].map((m) => `module ${m}`),
+    ...['g711.so', 'ausine.so', 'aubridge.so', 'sndfile.so', 'ctrl_tcp.so', 'menu.so'].map(
+      (m) => `module ${m}`,
+    ),
     'module_tmp account.so',
     '',
   ].join('\n');

@@ -46,10 +46,17 @@ describeLive('live: personal call handling on a real Asterisk', () => {
   const dial3002 = () => phones['3001']!.dial(`sip:3002@${live.sipAddress}`);
 
   it('simultaneous: desk and mobile both ring, the mobile answers, the desk stops within 1 s; audio both ways', async () => {
-    expect((await ringSettings({ strategy: 'simultaneous', targets: [
-      { kind: 'desk', delaySeconds: 0, timeoutSeconds: 20 },
-      { kind: 'device', deviceId: MOBILE, delaySeconds: 0, timeoutSeconds: 20 },
-    ] })).statusCode).toBe(200);
+    expect(
+      (
+        await ringSettings({
+          strategy: 'simultaneous',
+          targets: [
+            { kind: 'desk', delaySeconds: 0, timeoutSeconds: 20 },
+            { kind: 'device', deviceId: MOBILE, delaySeconds: 0, timeoutSeconds: 20 },
+          ],
+        })
+      ).statusCode,
+    ).toBe(200);
     const [caller, desk, mobile] = [phones['3001']!, phones['3002']!, phones[MOBILE]!];
     clear(caller, desk, mobile);
     const trace = await startSipTrace();
@@ -84,10 +91,17 @@ describeLive('live: personal call handling on a real Asterisk', () => {
   });
 
   it('sequential: the desk rings for its timeout, then stops, then the mobile rings', async () => {
-    expect((await ringSettings({ strategy: 'sequential', targets: [
-      { kind: 'desk', delaySeconds: 0, timeoutSeconds: 3 },
-      { kind: 'device', deviceId: MOBILE, delaySeconds: 0, timeoutSeconds: 10 },
-    ] })).statusCode).toBe(200);
+    expect(
+      (
+        await ringSettings({
+          strategy: 'sequential',
+          targets: [
+            { kind: 'desk', delaySeconds: 0, timeoutSeconds: 3 },
+            { kind: 'device', deviceId: MOBILE, delaySeconds: 0, timeoutSeconds: 10 },
+          ],
+        })
+      ).statusCode,
+    ).toBe(200);
     const [caller, desk, mobile] = [phones['3001']!, phones['3002']!, phones[MOBILE]!];
     clear(caller, desk, mobile);
     const started = Date.now();
@@ -151,7 +165,12 @@ describeLive('live: personal call handling on a real Asterisk', () => {
   });
 
   it('**<ext> from a phone of the same team picks up the ringing call; the rung devices stop', async () => {
-    const [caller, desk, mobile, picker] = [phones['3001']!, phones['3002']!, phones[MOBILE]!, phones['3003']!];
+    const [caller, desk, mobile, picker] = [
+      phones['3001']!,
+      phones['3002']!,
+      phones[MOBILE]!,
+      phones['3003']!,
+    ];
     clear(caller, desk, mobile, picker);
     await dial3002();
     await desk.waitFor('CALL_INCOMING', 10_000);
@@ -161,7 +180,10 @@ describeLive('live: personal call handling on a real Asterisk', () => {
     await desk.waitFor('CALL_CLOSED', 2000);
     await mobile.waitFor('CALL_CLOSED', 2000);
     const answered = await eventually(
-      () => pbx.events.filter((e) => e.type === 'call.answered').find((e) => (e.data as { answeredBy?: { extension: string } }).answeredBy?.extension === '3003'),
+      () =>
+        pbx.events
+          .filter((e) => e.type === 'call.answered')
+          .find((e) => (e.data as { answeredBy?: { extension: string } }).answeredBy?.extension === '3003'),
       5000,
       'call.answered by 3003',
     );

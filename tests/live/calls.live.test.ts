@@ -30,18 +30,31 @@ describeLive('live: extension-to-extension calls on a real Asterisk', () => {
     await caller.dial(`sip:1002@${live.sipAddress}`);
     await callee.waitFor('CALL_ESTABLISHED', 10_000);
     await caller.waitFor('CALL_ESTABLISHED', 10_000);
-    const answered = await eventually(() => pbx.events.find((e) => e.type === 'call.answered'), 5000, 'call.answered');
+    const answered = await eventually(
+      () => pbx.events.find((e) => e.type === 'call.answered'),
+      5000,
+      'call.answered',
+    );
     await sleep(3000);
     await caller.hangup();
     await callee.waitFor('CALL_CLOSED', 10_000);
     await caller.waitFor('CALL_CLOSED', 10_000);
 
     const callId = (answered.data as { id: string }).id;
-    const log = await eventually(async () => {
-      const row = await callLog(callId);
-      return row?.ended_at ? row : undefined;
-    }, 5000, 'call log closed');
-    expect(log).toMatchObject({ from_number: '1001', to_number: '1002', answered_by_extension: '1002', disposition: 'answered' });
+    const log = await eventually(
+      async () => {
+        const row = await callLog(callId);
+        return row?.ended_at ? row : undefined;
+      },
+      5000,
+      'call log closed',
+    );
+    expect(log).toMatchObject({
+      from_number: '1001',
+      to_number: '1002',
+      answered_by_extension: '1002',
+      disposition: 'answered',
+    });
 
     await sleep(500); // the WAV files are closed when the call ends
     const heardByCaller = readWav(caller.recordings().at(-1)!);

@@ -190,7 +190,10 @@ export async function startLivePbx(
     async idle() {
       await eventually(
         async () => {
-          const [channels, bridges] = await Promise.all([connection.pbx.listChannels(), connection.pbx.listBridges()]);
+          const [channels, bridges] = await Promise.all([
+            connection.pbx.listChannels(),
+            connection.pbx.listBridges(),
+          ]);
           return channels.ok && channels.value.length === 0 && bridges.ok && bridges.value.length === 0;
         },
         10_000,

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BaresipPhone } from './baresip.js';
 import { Hearing, SILENT_DB } from './hearing.js';
-import { describeLive, establishedAt, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
+import {
+  describeLive,
+  establishedAt,
+  live,
+  sleep,
+  startLivePbx,
+  type LivePbx,
+  type LiveUser,
+} from './live-env.js';
 import { startSipTrace, type SipMessage } from './sip-trace.js';
 
 /**

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually } from '../helpers/telephony.js';
 import { BaresipPhone } from './baresip.js';
-import { describeLive, establishedAt, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
+import {
+  describeLive,
+  establishedAt,
+  live,
+  sleep,
+  startLivePbx,
+  type LivePbx,
+  type LiveUser,
+} from './live-env.js';
 import { readWav, toneSnrDb } from './tone-meter.js';
 
 /**
@@ -29,12 +37,18 @@ describeLive('live: routing a customer call from a trunk', () => {
 
   beforeAll(async () => {
     pbx = await startLivePbx({ DIAL_TIMEOUT_SECONDS: 10 });
-    const team = (await pbx.admin.post('/api/teams', { name: `Live routing ${Date.now()}` })).json<{ id: string }>();
+    const team = (await pbx.admin.post('/api/teams', { name: `Live routing ${Date.now()}` })).json<{
+      id: string;
+    }>();
     for (const ext of ['3101', '3102', '3103']) {
       users[ext] = await pbx.createUser(ext, 'agent', team.id);
       agents[ext] = await pbx.phone(ext, users[ext]!.sipPassword, tones[ext as keyof typeof tones], 'manual');
     }
-    const trunk = await pbx.admin.post('/api/trunks', { name: `Carrier ${Date.now()}`, host: '127.0.0.2', match: ['127.0.0.2'] });
+    const trunk = await pbx.admin.post('/api/trunks', {
+      name: `Carrier ${Date.now()}`,
+      host: '127.0.0.2',
+      match: ['127.0.0.2'],
+    });
     expect(trunk.statusCode, trunk.body).toBe(201);
     const trunkId = trunk.json<{ id: string }>().id;
     await eventually(
@@ -49,7 +63,11 @@ describeLive('live: routing a customer call from a trunk', () => {
       fallback: { kind: 'hangup' },
     });
     expect(route.statusCode, route.body).toBe(201);
-    const contact = await pbx.admin.post('/api/contacts', { name: 'Alice', phoneNumbers: [CUSTOMER], teamId: team.id });
+    const contact = await pbx.admin.post('/api/contacts', {
+      name: 'Alice',
+      phoneNumbers: [CUSTOMER],
+      teamId: team.id,
+    });
     const contactId = contact.json<{ id: string }>().id;
     await pbx.admin.put(`/api/contacts/${contactId}/assignments/${users['3101']!.id}`, { active: true });
     // The carrier: its own loopback address, never registered; its From carries the customer's number.
@@ -68,10 +86,12 @@ describeLive('live: routing a customer call from a trunk', () => {
     });
     // Routing asks presence, computed from Asterisk's endpoint states: every agent registered and available first.
     const states = () => Object.values(users).map((u) => pbx.app.presence.stateOf(u.id));
-    await eventually(() => states().every((s) => s === 'available'), 10_000, 'agents available').catch((error: unknown) => {
-      console.log('presence states', states());
-      throw error;
-    });
+    await eventually(() => states().every((s) => s === 'available'), 10_000, 'agents available').catch(
+      (error: unknown) => {
+        console.log('presence states', states());
+        throw error;
+      },
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -110,11 +130,21 @@ describeLive('live: routing a customer call from a trunk', () => {
     expect(snr.agentHearsCarrier).toBeGreaterThan(30);
     const ended = await pbx.eventAfter(since, 'call.ended');
     const log = await eventually(
-      () => pbx.database.db.selectFrom('call_logs').selectAll().where('call_id', '=', String(ended.data.id)).executeTakeFirst(),
+      () =>
+        pbx.database.db
+          .selectFrom('call_logs')
+          .selectAll()
+          .where('call_id', '=', String(ended.data.id))
+          .executeTakeFirst(),
       5000,
       'the call log',
     );
-    expect(log).toMatchObject({ direction: 'inbound', did: DID, from_number: CUSTOMER, routing_path: ['assigned'] });
+    expect(log).toMatchObject({
+      direction: 'inbound',
+      did: DID,
+      from_number: CUSTOMER,
+      routing_path: ['assigned'],
+    });
   });
 
   it('not answered: the team rings after assignedRingSeconds, the assigned agent still ringing', async () => {
@@ -123,14 +153,22 @@ describeLive('live: routing a customer call from a trunk', () => {
     const started = Date.now();
     await callDid();
     await agents['3101']!.waitFor('CALL_INCOMING', 10_000);
-    await Promise.all([agents['3102']!.waitFor('CALL_INCOMING', 10_000), agents['3103']!.waitFor('CALL_INCOMING', 10_000)]);
+    await Promise.all([
+      agents['3102']!.waitFor('CALL_INCOMING', 10_000),
+      agents['3103']!.waitFor('CALL_INCOMING', 10_000),
+    ]);
     const teamAfterMs = Date.now() - started;
-    console.log(`live routing: the team rang ${teamAfterMs} ms after the carrier dialled (assignedRingSeconds ${ASSIGNED_RING_SECONDS})`);
+    console.log(
+      `live routing: the team rang ${teamAfterMs} ms after the carrier dialled (assignedRingSeconds ${ASSIGNED_RING_SECONDS})`,
+    );
     expect(teamAfterMs).toBeGreaterThan(ASSIGNED_RING_SECONDS * 1000 - 500);
     expect(agents['3101']!.events.some((e) => e.type === 'CALL_CLOSED')).toBe(false);
     await agents['3103']!.accept();
     await establishedAt(carrier);
-    await Promise.all([agents['3101']!.waitFor('CALL_CLOSED', 5000), agents['3102']!.waitFor('CALL_CLOSED', 5000)]);
+    await Promise.all([
+      agents['3101']!.waitFor('CALL_CLOSED', 5000),
+      agents['3102']!.waitFor('CALL_CLOSED', 5000),
+    ]);
     await carrier.hangup();
     await agents['3103']!.waitFor('CALL_CLOSED', 10_000);
   });

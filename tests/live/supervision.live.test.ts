@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BaresipPhone } from './baresip.js';
 import { Hearing, HEARD_DB, SILENT_DB, type Window } from './hearing.js';
-import { describeLive, establishedAt, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
+import {
+  describeLive,
+  establishedAt,
+  live,
+  sleep,
+  startLivePbx,
+  type LivePbx,
+  type LiveUser,
+} from './live-env.js';
 import { readWav, toneSnrDb } from './tone-meter.js';
 
 /**

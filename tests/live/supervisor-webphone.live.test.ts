@@ -16,6 +16,7 @@ import { tonesInBrowser, trackPeerConnections, writeToneWav } from './browser-au
 import { Hearing, HEARD_DB, SILENT_DB } from './hearing.js';
 import { describeLive, establishedAt, live, sleep, startLivePbx, type LivePbx } from './live-env.js';
 import { buildWebphone } from '../helpers/build-webphone.js';
+import { asteriskTls } from './live-tls.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const sipWsUrl = process.env.SIP_WS_URL;
@@ -76,6 +77,8 @@ describeSupervisor('live: a supervisor monitors and whispers from the webphone o
         '--autoplay-policy=no-user-gesture-required',
         '--disable-gpu',
         '--no-first-run',
+        // Over wss:// the browser trusts Asterisk's certificate (the page itself stays on http://127.0.0.1).
+        ...(asteriskTls(sipWsUrl)?.chromiumArgs ?? []),
       ],
     });
     const context = await browser.newContext({

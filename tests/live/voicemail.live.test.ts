@@ -146,11 +146,18 @@ describeLive('live: voicemail', () => {
     expect(listening['1001']).toBeGreaterThan(HEARD_DB);
     expect(listening['1002']).toBeLessThan(SILENT_DB);
     const endpoint = await asteriskCli('pjsip show endpoint 1002');
-    console.log(`live voicemail: endpoint 1002: ${endpoint.split('\n').filter((l) => /mailbox|mwi/i.test(l)).join(' / ')}`);
+    console.log(
+      `live voicemail: endpoint 1002: ${endpoint
+        .split('\n')
+        .filter((l) => /mailbox|mwi/i.test(l))
+        .join(' / ')}`,
+    );
     const messages = await trace.stop();
     trace = undefined;
     for (const m of messages.filter((x) => x.method === 'NOTIFY' || /message-summary/i.test(x.body)))
-      console.log(`live voicemail: SIP ${m.direction} port ${m.peerPort}: ${m.startLine} ${m.body.replace(/\r\n/g, ' | ')}`);
+      console.log(
+        `live voicemail: SIP ${m.direction} port ${m.peerPort}: ${m.startLine} ${m.body.replace(/\r\n/g, ' | ')}`,
+      );
     const lamp = notifies(messages).map((m) => ({
       at: m.at,
       waiting: /Messages-Waiting:\s*yes/i.test(m.body),

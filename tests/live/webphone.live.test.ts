@@ -5,7 +5,7 @@
  * the browser's microphone (Chromium's fake capture device fed with a WAV file of a known tone).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,19 +16,14 @@ import { eventually } from '../helpers/telephony.js';
 import type { BaresipPhone } from './baresip.js';
 import { Hearing, HEARD_DB, SILENT_DB } from './hearing.js';
 import { describeLive, live, sleep, startLivePbx, type LivePbx, type LiveUser } from './live-env.js';
+import { asteriskTls } from './live-tls.js';
 import { readWav, tonePowerDb, toneSnrDb, totalPowerDb } from './tone-meter.js';
-import { spkiHash } from '../helpers/spki.js';
 import { buildWebphone } from '../helpers/build-webphone.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const sipWsUrl = process.env.SIP_WS_URL;
-/**
- * With `SIP_WS_URL=wss://…` (Asterisk's http.conf TLS listener) the page is served over HTTPS too, with the same
- * certificate Asterisk serves (`LIVE_TLS_DIR`, default /etc/asterisk/keys: pbx.crt, pbx.key, as `npm run tls:cert`
- * makes them), and Chromium trusts exactly that certificate's key.
- */
-const secure = sipWsUrl?.startsWith('wss://') ?? false;
-const tlsDir = process.env.LIVE_TLS_DIR ?? '/etc/asterisk/keys';
+/** With `SIP_WS_URL=wss://…` the page is served over HTTPS too, with Asterisk's certificate (`live-tls.ts`). */
+const tls = asteriskTls(sipWsUrl);
 /** The desk phone's tone, and the tone the browser's fake microphone plays. */
 const DESK_HZ = 440;
 const BROWSER_HZ = 1000;
@@ -318,16 +313,10 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
 
     pbx = await startLivePbx({ SIP_WS_URL: sipWsUrl!, WEBPHONE_DIR: webphoneDir });
     baseUrl = await pbx.app.server.listen({ port: 0, host: '127.0.0.1' });
-    const tlsArgs: string[] = [];
-    if (secure) {
-      const pair = {
-        cert: readFileSync(join(tlsDir, 'pbx.crt'), 'utf8'),
-        key: readFileSync(join(tlsDir, 'pbx.key'), 'utf8'),
-      };
-      const listening = await listenHttps(pbx.app.server.server, pair, '127.0.0.1', 0);
+    if (tls) {
+      const listening = await listenHttps(pbx.app.server.server, tls.pair, '127.0.0.1', 0);
       https = listening.server;
       baseUrl = `https://localhost:${listening.port}`;
-      tlsArgs.push(`--ignore-certificate-errors-spki-list=${spkiHash(pair.cert)}`);
     }
     users['1001'] = await pbx.createUser('1001');
     users['1002'] = await pbx.createUser('1002');
@@ -348,7 +337,7 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
-        ...tlsArgs,
+        ...(tls?.chromiumArgs ?? []),
       ],
     });
     const context = await browser.newContext({
@@ -375,7 +364,7 @@ describeWebphone('live: the webphone in Chromium talks with a desk phone through
       `webphone 1002-web registered over ${sipWsUrl} ${Date.now() - signedIn} ms after "Sign in" ` +
         `(${Date.now() - started} ms from loading ${baseUrl})`,
     );
-    if (secure) expect(await page.evaluate('window.isSecureContext && location.protocol')).toBe('https:');
+    if (tls) expect(await page.evaluate('window.isSecureContext && location.protocol')).toBe('https:');
   }, 120_000);
 
   afterAll(async () => {
