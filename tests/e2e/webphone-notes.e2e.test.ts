@@ -3,65 +3,32 @@
  * as one note, and never lost on a reload. The far end is the fake Asterisk over SIP-WebSocket (`sip-peer.ts`);
  * the controller's view of the call (its `call.answered`, its call log row) is given as the calls feature would.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
-import { insertTeam } from '../helpers/fixtures.js';
-import { createTestApp, insertUser, type TestApp } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
 import { header } from './sip-message.js';
-import { startSipPeer, type SipPeer } from './sip-peer.js';
-import { buildWebphone } from '../helpers/build-webphone.js';
+import type { SipPeer } from './sip-peer.js';
+import { startWebphoneHarness, type WebphoneHarness } from './webphone-harness.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
-
-let outDir: string;
-let registrar: SipPeer;
-let t: TestApp;
-let baseUrl: string;
-let browser: Browser;
-let agent: Awaited<ReturnType<typeof insertUser>>;
 
 function publish(type: string, data: unknown) {
   t.app.bus.deliver({ type, at: new Date().toISOString(), data } as unknown as AnyPbxEvent);
 }
 
+let h: WebphoneHarness;
+let registrar: SipPeer;
+let t: TestApp;
 beforeAll(async () => {
-  outDir = mkdtempSync(join(tmpdir(), 'webphone-notes-'));
-  await buildWebphone(outDir);
-  registrar = await startSipPeer();
-  t = await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } });
-  baseUrl = await t.app.server.listen({ port: 0, host: '127.0.0.1' });
-  const team = await insertTeam(t.db, 'Care');
-  agent = await insertUser(t.db, { role: 'agent', username: 'dana', extension: '3301', teamId: team.id });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--disable-gpu',
-    ],
-  });
+  h = await startWebphoneHarness({ username: 'dana', extension: '3301' });
+  ({ registrar, t } = h);
 }, 120_000);
+afterAll(async () => h?.close());
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-  await registrar?.close();
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
-
+/** Signed in as the agent, the phone registered. */
 async function signedIn(): Promise<Page> {
-  const context = await browser.newContext({ permissions: ['microphone'] });
-  const page = await context.newPage();
-  await page.goto(baseUrl);
-  await page.getByLabel('Username').fill('dana');
-  await page.getByLabel('Password').fill(agent.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const page = await h.signIn();
   await eventually(() => page.getByTestId('registration').textContent()).toBe('Registered');
   return page;
 }
@@ -95,7 +62,7 @@ describe('call notes in the webphone', () => {
         from_number: '3301',
         from_name: 'Dana',
         to_number: '3302',
-        caller_user_id: agent.id,
+        caller_user_id: h.agent.id,
         answered_by_user_id: null,
         answered_by_extension: '3302',
         contact_id: null,
@@ -109,7 +76,7 @@ describe('call notes in the webphone', () => {
       id: 'call-notes-1',
       state: 'answered',
       direction: 'internal',
-      from: { number: '3301', name: 'Dana', userId: agent.id },
+      from: { number: '3301', name: 'Dana', userId: h.agent.id },
       to: { number: '3302', name: 'Erin Evans', userId: null },
       answeredBy: { userId: null, extension: '3302', name: 'Erin Evans' },
       startedAt: startedAt.toISOString(),

@@ -2,69 +2,34 @@
  * The ring settings editor in Debian's Chromium against the real controller (issue 14): the controller's validation
  * problems shown on their fields (`aria-invalid`, an alert), then saved. Its screenshot is the docs' settings screen.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertTeam } from '../helpers/fixtures.js';
 import { hashSecret } from '../../controller/features/auth/password.js';
-import { createTestApp, insertUser, login, type TestApp } from '../helpers/test-app.js';
-import { startSipPeer, type SipPeer } from './sip-peer.js';
-import { buildWebphone } from '../helpers/build-webphone.js';
+import { insertUser, login, type TestApp } from '../helpers/test-app.js';
+import { startWebphoneHarness, type HarnessUser, type WebphoneHarness } from './webphone-harness.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = process.env.UPDATE_SCREENSHOTS
   ? resolve('docs/screenshots')
   : join(tmpdir(), 'webphone-e2e-screenshots');
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
-let outDir: string;
-let registrar: SipPeer;
+let h: WebphoneHarness;
 let t: TestApp;
-let baseUrl: string;
-let browser: Browser;
-let agent: Awaited<ReturnType<typeof insertUser>>;
-
+let agent: HarnessUser;
 beforeAll(async () => {
-  outDir = mkdtempSync(join(tmpdir(), 'webphone-settings-'));
   mkdirSync(screenshots, { recursive: true });
-  await buildWebphone(outDir);
-  registrar = await startSipPeer();
-  t = await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } });
-  baseUrl = await t.app.server.listen({ port: 0, host: '127.0.0.1' });
-  const team = await insertTeam(t.db, 'Care');
-  agent = await insertUser(t.db, { role: 'agent', username: 'fred', extension: '3401', teamId: team.id });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--disable-gpu',
-    ],
-  });
+  h = await startWebphoneHarness({ username: 'fred', extension: '3401' });
+  ({ t, agent } = h);
 }, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-  await registrar?.close();
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
+afterAll(async () => h?.close());
 
 describe('ring settings in the webphone', () => {
   it("shows the controller's validation problems on the fields, then saves", async () => {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 1100 },
-      permissions: ['microphone'],
-    });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await page.goto(baseUrl);
-    await page.getByLabel('Username').fill('fred');
-    await page.getByLabel('Password').fill(agent.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const page = await h.signIn(
+      await h.browser.newContext({ viewport: { width: 1280, height: 1100 }, permissions: ['microphone'] }),
+    );
     await page.getByRole('button', { name: 'Edit ring settings' }).click();
     await page.getByRole('combobox', { name: 'Ring', exact: true }).selectOption('sequential');
 
@@ -103,7 +68,7 @@ describe('ring settings in the webphone', () => {
         { kind: 'webphone', delaySeconds: 0, timeoutSeconds: 20 },
       ],
     });
-    await context.close();
+    await page.context().close();
   });
 
   it('hot desk: a wrong PIN is refused with its reason; the right one logs in at the desk, then out', async () => {
@@ -120,13 +85,7 @@ describe('ring settings in the webphone', () => {
       payload: { id: 'lobby', name: 'Lobby desk', hotdesk: true, sipPassword: 'lobby-secret-pw' },
     });
     expect(made.statusCode, made.body).toBe(201);
-    const context = await browser.newContext({ permissions: ['microphone'] });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await page.goto(baseUrl);
-    await page.getByLabel('Username').fill('fred');
-    await page.getByLabel('Password').fill(agent.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const page = await h.signIn();
     const panel = page.getByTestId('hotdesk');
     await panel.getByRole('textbox', { name: 'Desk phone' }).fill('lobby');
     await panel.getByLabel('Hot desk PIN').fill('1111');
@@ -137,6 +96,6 @@ describe('ring settings in the webphone', () => {
     await eventually(() => panel.textContent()).toContain('Logged in at Lobby desk');
     await panel.getByRole('button', { name: 'Log out of Lobby desk' }).click();
     await eventually(() => panel.textContent()).toContain('You are not logged in at a shared desk phone.');
-    await context.close();
+    await page.context().close();
   });
 });

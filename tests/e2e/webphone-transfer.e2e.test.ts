@@ -3,52 +3,28 @@
  * extension, then completed as a REFER whose Refer-To replaces the consultation's dialog (RFC 3891), as Asterisk
  * expects; or cancelled, back to the held call. The far ends are the fake Asterisk over SIP-WebSocket.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertTeam } from '../helpers/fixtures.js';
-import { createTestApp, insertUser, type TestApp } from '../helpers/test-app.js';
 import { header, type SipMessage } from './sip-message.js';
-import { startSipPeer, type SipPeer } from './sip-peer.js';
-import { buildWebphone } from '../helpers/build-webphone.js';
+import type { SipPeer } from './sip-peer.js';
+import { startWebphoneHarness, type WebphoneHarness } from './webphone-harness.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
-let outDir: string;
+let h: WebphoneHarness;
 let registrar: SipPeer;
-let t: TestApp;
-let baseUrl: string;
-let browser: Browser;
-let agent: Awaited<ReturnType<typeof insertUser>>;
-
 beforeAll(async () => {
-  outDir = mkdtempSync(join(tmpdir(), 'webphone-transfer-'));
-  await buildWebphone(outDir);
-  registrar = await startSipPeer();
-  t = await createTestApp({ config: { WEBPHONE_DIR: outDir, SIP_WS_URL: registrar.url } });
-  baseUrl = await t.app.server.listen({ port: 0, host: '127.0.0.1' });
-  const team = await insertTeam(t.db, 'Care');
-  agent = await insertUser(t.db, { role: 'agent', username: 'ivan', extension: '3701', teamId: team.id });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--disable-gpu',
-    ],
-  });
+  h = await startWebphoneHarness({ username: 'ivan', extension: '3701' });
+  ({ registrar } = h);
 }, 120_000);
+afterAll(async () => h?.close());
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-  await registrar?.close();
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
+/** Signed in as the agent, the phone registered. */
+async function registered(): Promise<Page> {
+  const page = await h.signIn();
+  await eventually(() => page.getByTestId('registration').textContent()).toBe('Registered');
+  return page;
+}
 
 const isInvite = (to: string) => (m: SipMessage) =>
   m.method === 'INVITE' && (m.uri ?? '').startsWith(`sip:${to}@`) && !/;tag=/.test(header(m, 'to'));
@@ -64,14 +40,7 @@ async function talkingTo(page: Page, number: string): Promise<SipMessage> {
 
 describe('attended transfer in the webphone', () => {
   it('consults 3703 with 3702 on hold, then completes: REFER with Replaces, both legs released', async () => {
-    const context = await browser.newContext({ permissions: ['microphone'] });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await page.goto(baseUrl);
-    await page.getByLabel('Username').fill('ivan');
-    await page.getByLabel('Password').fill(agent.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await eventually(() => page.getByTestId('registration').textContent()).toBe('Registered');
+    const page = await registered();
 
     const first = await talkingTo(page, '3702');
     await page.getByRole('button', { name: 'Consult, then transfer' }).click();
@@ -102,18 +71,11 @@ describe('attended transfer in the webphone', () => {
     await registrar.request((m) => m.method === 'BYE' && header(m, 'call-id') === header(second, 'call-id'));
     await registrar.request((m) => m.method === 'BYE' && header(m, 'call-id') === header(first, 'call-id'));
     await page.getByLabel('Number to dial').waitFor();
-    await context.close();
+    await page.context().close();
   });
 
   it('a consultation cancelled: back to the held call, which resumes', async () => {
-    const context = await browser.newContext({ permissions: ['microphone'] });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await page.goto(baseUrl);
-    await page.getByLabel('Username').fill('ivan');
-    await page.getByLabel('Password').fill(agent.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await eventually(() => page.getByTestId('registration').textContent()).toBe('Registered');
+    const page = await registered();
 
     const first = await talkingTo(page, '3704');
     await page.getByRole('button', { name: 'Consult, then transfer' }).click();
@@ -148,6 +110,6 @@ describe('attended transfer in the webphone', () => {
     expect(await page.getByTestId('consult').count()).toBe(0);
     await page.keyboard.press('Escape');
     await registrar.request((m) => m.method === 'BYE' && header(m, 'call-id') === header(first, 'call-id'));
-    await context.close();
+    await page.context().close();
   });
 });
