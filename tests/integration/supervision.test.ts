@@ -436,13 +436,19 @@ describe('events and the audit trail', () => {
     phones[SUP]!.hangup(sup);
     await eventOf('supervision.ended', since);
     const query = `target=user:${users[AGENT]!.id}&action=supervision.*&since=${encodeURIComponent(startedAt)}`;
-    const audit = await (await as('1010')).get(`/api/audit?${query}`);
-    const actions = audit
-      .json<{ items: { action: string; details: { sessionId?: string } }[] }>()
-      .items.filter((e) => e.details.sessionId === id)
-      .map((e) => e.action)
-      .reverse();
-    expect(actions).toEqual(['supervision.started', 'supervision.changed', 'supervision.ended']);
+    const auditedActions = async () =>
+      (await (await as('1010')).get(`/api/audit?${query}`))
+        .json<{ items: { action: string; details: { sessionId?: string } }[] }>()
+        .items.filter((e) => e.details.sessionId === id)
+        .map((e) => e.action)
+        .reverse();
+    // The end's audit line is written as the session's last step, not before its event: wait for it.
+    await eventually(async () => (await auditedActions()).length === 3, 3000, 'the end audited');
+    expect(await auditedActions()).toEqual([
+      'supervision.started',
+      'supervision.changed',
+      'supervision.ended',
+    ]);
     const earlier = await (
       await as('1010')
     ).get(`/api/audit?action=supervision.*&until=${encodeURIComponent(startedAt)}`);
