@@ -97,6 +97,9 @@ import type { CallAnnotator } from './features/calls/calls.routes.js';
 import { createRecording } from './features/recording/recording.feature.js';
 import { recordingEventVisible } from './features/recording/recording.events.js';
 import { recordingRoutes } from './features/recording/recording.routes.js';
+import { forwardToOwner } from './ha/owner-forwarding.js';
+import { ownerSnapshot } from './ha/owner-snapshot.js';
+import { soleOwner, type Ownership } from './ha/ownership.js';
 
 export interface AppDeps {
   config: Config;
@@ -121,6 +124,11 @@ export interface AppDeps {
   presence?: { staleAfterMs?: number };
   /** Call quality tunables for tests and the bench: the sampling period in ms (default QUALITY_SAMPLE_SECONDS). */
   quality?: { sampleMs?: number };
+  /**
+   * Who owns the ARI app (issue 15; main.ts: the ARI lease). Without it this instance owns it alone. A standby
+   * forwards owner routes and asks the owner for the WebSocket snapshot's live parts.
+   */
+  ownership?: Ownership;
 }
 
 export interface App {
@@ -147,8 +155,15 @@ const systemPrincipal = {
 /** The composition root: adapters -> repositories -> bus -> services -> routes, wired by hand. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, logger, db, redis } = deps;
+  const ownership = deps.ownership ?? soleOwner();
   const bus = createEventBus();
-  const relay = startRedisRelay(bus, redis, deps.redisSubscriber, `${config.REDIS_PREFIX}events`);
+  const relay = startRedisRelay(
+    bus,
+    redis,
+    deps.redisSubscriber,
+    `${config.REDIS_PREFIX}events`,
+    ownership.instanceId,
+  );
   const tokens = createTokens(config.JWT_SECRET, config.JWT_TTL_SECONDS, config.REFRESH_TTL_SECONDS);
   const auth = createAuth(db, tokens);
   const metrics = createMetrics();
@@ -174,7 +189,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     redis: async () => (await redis.ping()) === 'PONG',
   };
   const pbxConnection = deps.pbxConnection;
-  if (pbxConnection) readiness.ari = ariReadiness(pbxConnection);
+  // A standby is ready while an owner is known: it forwards what needs Asterisk there.
+  if (pbxConnection) {
+    const ari = ariReadiness(pbxConnection);
+    readiness.ari = async () => (ownership.isOwner() ? ari() : ownership.owner() !== undefined);
+  }
   const accounts = pbxConnection && startAccountsService({ db, bus, connection: pbxConnection, logger });
   // Presence (issue 13): computed by the instance holding the ARI app, shared through Redis.
   const presence = createPresenceService({
@@ -335,6 +354,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     devicesOnCall: () => accountsOnCalls(calls ? calls.list(systemPrincipal) : []),
     now: clock,
     sweepMs: deps.hotdesk?.sweepMs,
+    sweeps: ownership.isOwner,
   });
   await hotdesk.start();
   const collector =
@@ -391,18 +411,33 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     telephony: pbxConnection && calls ? { connection: pbxConnection, calls } : undefined,
   });
   recording.start();
-  const snapshot: Record<string, SnapshotSource> = { presence: (principal) => presence.listFor(principal) };
-  if (calls) snapshot.calls = async (principal) => calls.list(principal);
-  if (parking) snapshot.parkSlots = async () => parking.slots();
-  if (paging) snapshot.pages = async () => paging.list();
+  // The live parts live in the ARI owner's memory: a standby asks the owner for them.
+  const live: Record<string, SnapshotSource> = {};
+  if (calls) live.calls = async (principal) => calls.list(principal);
+  if (parking) live.parkSlots = async () => parking.slots();
+  if (paging) live.pages = async () => paging.list();
   // The sessions this client may see (the same rule as GET /api/supervision and the supervision.* events).
-  if (supervision) snapshot.supervision = async (principal) => supervision.list(principal);
+  if (supervision) live.supervision = async (principal) => supervision.list(principal);
+  const fromOwner = ownerSnapshot({ ownership, secret: config.JWT_SECRET, local: live });
+  const snapshot: Record<string, SnapshotSource> = {
+    presence: (principal) => presence.listFor(principal),
+    ...fromOwner.sources,
+  };
 
   const server = await createServer(logger, metrics, {
     trustProxy: config.TRUSTED_PROXIES,
     metricsToken: config.METRICS_TOKEN,
   });
-  await server.register(healthRoutes(readiness, { recordings: recording.alert }));
+  // Before any route: on a standby, owner routes go to the owner as they came (body unread).
+  server.addHook('onRequest', forwardToOwner(ownership));
+  await server.register(fromOwner.routes);
+  await server.register(
+    healthRoutes(readiness, { recordings: recording.alert }, () => ({
+      id: ownership.instanceId,
+      role: ownership.isOwner() ? 'owner' : 'standby',
+      owner: ownership.owner()?.url ?? null,
+    })),
+  );
   await server.register(
     async (api) => {
       api.addHook('preValidation', rejectUnstorableText);

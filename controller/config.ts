@@ -101,6 +101,13 @@ export const configSchema = z.object({
    * without its holder renewing it (every third of it): the longest a crashed controller can keep someone busy.
    */
   ROUTING_CLAIM_TTL_SECONDS: int(30, 3, 600),
+  /**
+   * Standby controllers (issue 15): this instance's HTTP address as the other instances reach it (they forward
+   * commands for the ARI owner there). Default: http://<host name>:HTTP_PORT.
+   */
+  INSTANCE_URL: url(['http', 'https']).optional(),
+  /** How long the ARI owner's lease lasts unrenewed (renewed every third): a standby takes over within ~TTL + TTL/3. */
+  ARI_LEASE_TTL_MS: int(3000, 1000, 60_000),
   /** Supervising an agent who is on no call: wait for their next call, or end at once (issue 10). */
   SUPERVISION_IDLE_POLICY: z.enum(['wait', 'end']).default('wait'),
   /** Failed log-ins of one username from one address before each further try waits twice as long as the last. */

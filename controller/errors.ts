@@ -78,6 +78,8 @@ export const errorStatus = {
   'hotdesk-unavailable': 503,
   'database-unavailable': 503,
   'service-unavailable': 503,
+  'ari-owner-unknown': 503,
+  'ari-owner-unreachable': 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

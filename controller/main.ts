@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import closeWithGrace from 'close-with-grace';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
@@ -5,6 +7,7 @@ import { createAriConnection } from './ari/ari-connection.js';
 import { parseConfig } from './config.js';
 import { createDb } from './db/database.js';
 import { withJwtSecret } from './features/auth/jwt-secret.js';
+import { createAriLease } from './ha/ari-lease.js';
 import { createLogger } from './log.js';
 import { listenHttps } from './http/https-listener.js';
 import { tlsCertificate } from './http/tls.js';
@@ -44,14 +47,30 @@ const redisSubscriber = new Redis(config.REDIS_URL, redisOptions);
 reportRedis(redis, config, logger, 'commands');
 reportRedis(redisSubscriber, config, logger, 'events');
 
+// One instance owns the Stasis app at a time (issue 15, README "Standby controllers"): the one holding this lease.
+// Its own connection fails at once while Redis is away (no queue), so a late answer never takes a lease by surprise.
+const leaseRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
+leaseRedis.on('error', () => undefined);
+const instanceId = randomUUID();
+const lease = createAriLease({
+  redis: leaseRedis,
+  prefix: config.REDIS_PREFIX,
+  instanceId,
+  url: config.INSTANCE_URL ?? `http://${hostname()}:${config.HTTP_PORT}`,
+  ttlMs: config.ARI_LEASE_TTL_MS,
+  logger,
+});
 const pbxConnection = createAriConnection({
   url: config.ARI_URL,
   username: config.ARI_USERNAME,
   password: config.ARI_PASSWORD,
   app: config.ARI_APP,
   logger,
+  fence: lease.mayAct,
+  onReplaced: lease.replaced,
 });
-const app = await buildApp({ config, logger, db, redis, redisSubscriber, pbxConnection });
+const ownership = { instanceId, isOwner: lease.isOwner, owner: lease.owner };
+const app = await buildApp({ config, logger, db, redis, redisSubscriber, pbxConnection, ownership });
 try {
   await app.server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 } catch (error) {
@@ -83,11 +102,19 @@ async function serveHttps() {
 }
 
 let stopping = false;
+// The owner connects to Asterisk; it never fails because Asterisk is away: /readyz says ari: down while it retries.
+lease.onAcquired(() => void pbxConnection.start());
+// Lost (another instance holds the lease, or Asterisk gave it the app): every memory of calls here may be wrong and
+// any command unsafe, so end now; the supervisor (compose's restart policy) brings this instance back as a standby.
+lease.onLost((by) => {
+  if (stopping) return;
+  logger.fatal({ owner: by?.url }, 'another instance owns the ARI app now: exiting, to start again as a standby');
+  process.exit(75);
+});
 // Serving first: while PostgreSQL or Redis is away, /readyz says which, and routes answer 503.
 void (async () => {
   if (!(await prepareDatabase(db, config, logger, () => stopping))) return;
-  // Never rejects: with Asterisk away, /readyz says ari: down, and it keeps retrying.
-  await pbxConnection.start();
+  lease.start();
 })();
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
@@ -95,6 +122,9 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) logger.error({ err }, 'shutting down after an error');
   else logger.info({ signal }, 'shutting down');
   await pbxConnection.stop();
+  // After the socket closed: a standby takes the lease at its next round and finds the app free.
+  await lease.stop();
+  leaseRedis.disconnect();
   https?.close();
   https?.closeIdleConnections();
   await app.close();

@@ -32,6 +32,10 @@ export interface AriConnectionOptions {
    */
   endpointRetryMs?: number;
   random?: () => number;
+  /** The ARI lease's gate (issue 15): no REST request leaves and no socket opens while it answers false. */
+  fence?: () => boolean;
+  /** Asterisk gave the app to another connection (ApplicationReplaced): the lease learns it lost. */
+  onReplaced?: () => void;
 }
 
 /**
@@ -158,6 +162,10 @@ class AriConnection implements PbxConnection {
 
   /** One connection's life: resolves when it could not open, or when the open socket closed. */
   private async connectOnce(): Promise<'failed' | 'closed'> {
+    if (this.options.fence && !this.options.fence()) {
+      this.lastError = 'this instance does not hold the ARI lease';
+      return 'failed';
+    }
     this.current = 'connecting';
     let closed!: () => void;
     const ended = new Promise<void>((resolve) => (closed = resolve));
@@ -217,6 +225,7 @@ class AriConnection implements PbxConnection {
     if (type !== 'ApplicationReplaced') return;
     this.replaced = true;
     this.logger.error({ app: this.options.app }, 'another connection took the ARI app; standing by');
+    this.options.onReplaced?.();
     this.socket?.close();
   }
 

@@ -15,6 +15,11 @@ export interface AriHttpOptions {
   password: string;
   /** Per request. */
   timeoutMs?: number;
+  /**
+   * The fence (issue 15): while it answers false no request leaves (each is answered `unreachable`), so an instance
+   * that lost the ARI lease, or was paused past it, cannot command Asterisk. Default: always open.
+   */
+  fence?: () => boolean;
 }
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -48,8 +53,10 @@ export function createAriHttp(options: AriHttpOptions): AriHttp {
   // Idle sockets go after 4 s (as undici's fetch does), well before Asterisk's own keep-alive limit (15 s), so a
   // request never goes out on a socket the server is closing.
   const agent = new client.Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
+  const fence = options.fence ?? (() => true);
   return (method, path, request = {}) =>
     new Promise<AriResponse>((resolve) => {
+      if (!fence()) return resolve({ kind: 'unreachable', message: FENCED });
       const body = request.body === undefined ? undefined : JSON.stringify(request.body);
       const headers: Record<string, string | number> = { authorization };
       if (body !== undefined) {
@@ -87,6 +94,8 @@ export function createAriHttp(options: AriHttpOptions): AriHttp {
       req.end(body);
     });
 }
+
+export const FENCED = 'this instance does not hold the ARI lease';
 
 /** A path segment, encoded (ids chosen by features may hold any character; device names hold `:`). */
 export const segment = (value: string) => encodeURIComponent(value);

@@ -24,8 +24,8 @@ export function startRedisRelay(
   publisher: Redis,
   subscriber: Redis,
   channel: string,
+  instanceId: string = randomUUID(),
 ): RedisRelay {
-  const instanceId = randomUUID();
   const stopForwarding = bus.onPublish((event) => {
     const envelope: Envelope = { origin: instanceId, event };
     publisher.publish(channel, JSON.stringify(envelope)).catch(() => undefined);

@@ -18,6 +18,8 @@ export type ReadinessAlert = () => string | undefined;
 export function healthRoutes(
   checks: Record<string, ReadinessCheck>,
   alerts: Record<string, ReadinessAlert> = {},
+  /** Who this instance is among several (issue 15): its id, owner or standby, and the owner's address. */
+  instance?: () => Record<string, unknown>,
 ) {
   return async (app: FastifyInstance) => {
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -33,6 +35,7 @@ export function healthRoutes(
       return reply.status(ready ? 200 : 503).send({
         status: ready ? 'ready' : 'not-ready',
         checks: status,
+        ...(instance ? { instance: instance() } : {}),
         ...(raised.length > 0 ? { alerts: Object.fromEntries(raised) } : {}),
       });
     });

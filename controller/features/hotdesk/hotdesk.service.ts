@@ -41,6 +41,11 @@ export interface HotdeskServiceDeps {
   now?: () => Date;
   /** How often idle and scheduled log-outs are looked for. Default 15 s. */
   sweepMs?: number;
+  /**
+   * Whether this instance sweeps (issue 15): only the ARI owner does, as only it knows every live call (a standby
+   * would log out a device that is on a call). Default: always.
+   */
+  sweeps?: () => boolean;
 }
 
 const refusals = {
@@ -225,9 +230,10 @@ export function createHotdeskService(deps: HotdeskServiceDeps) {
       await memory
         .load(db)
         .catch((error: unknown) => logger.warn({ err: error }, 'could not load hot desk sessions'));
-      timer = setInterval(() => void sweep(), deps.sweepMs ?? 15_000);
+      const sweeps = deps.sweeps ?? (() => true);
+      timer = setInterval(() => void (sweeps() && sweep()), deps.sweepMs ?? 15_000);
       timer.unref();
-      void sweep();
+      if (sweeps()) void sweep();
     },
     async stop(): Promise<void> {
       clearInterval(timer);
