@@ -409,6 +409,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger,
     settings: { dir: config.RECORDINGS_DIR, retentionDays: config.RECORDING_RETENTION_DAYS },
     telephony: pbxConnection && calls ? { connection: pbxConnection, calls } : undefined,
+    sweeps: ownership.isOwner,
   });
   recording.start();
   // The live parts live in the ARI owner's memory: a standby asks the owner for them.

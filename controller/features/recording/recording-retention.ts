@@ -17,6 +17,8 @@ export function createRecordingRetention(deps: {
   days: number;
   now: () => Date;
   everyMs?: number;
+  /** Whether this instance sweeps now (only the ARI owner does). Default: always. */
+  sweeps?: () => boolean;
 }) {
   const { db, logger } = deps;
   let timer: NodeJS.Timeout | undefined;
@@ -50,8 +52,10 @@ export function createRecordingRetention(deps: {
     return deleted;
   }
 
-  const run = () =>
+  const run = () => {
+    if (deps.sweeps && !deps.sweeps()) return;
     void sweep().catch((error: unknown) => logger.warn({ err: error }, 'recording retention failed'));
+  };
 
   return {
     sweep,

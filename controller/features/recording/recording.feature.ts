@@ -18,6 +18,8 @@ export interface RecordingDeps {
   now?: () => Date;
   /** Without Asterisk only the API on kept recordings works (and retention). */
   telephony?: { connection: PbxConnection; calls: CallsService };
+  /** Whether this instance runs retention (issue 15: only the ARI owner, which can delete Asterisk's copies). */
+  sweeps?: () => boolean;
 }
 
 /**
@@ -38,7 +40,14 @@ export function createRecording(deps: RecordingDeps) {
     createRecordingControl({ db, bus, logger, pbx: t.connection.pbx, calls: t.calls, saver, now });
   const policies = createRecordingPolicies({ db, logger, pbx, calls: t?.calls, control });
   const read = createRecordingsRead(db);
-  const retention = createRecordingRetention({ db, logger, pbx, days: deps.settings.retentionDays, now });
+  const retention = createRecordingRetention({
+    db,
+    logger,
+    pbx,
+    days: deps.settings.retentionDays,
+    now,
+    sweeps: deps.sweeps,
+  });
   const stops: (() => void)[] = [];
 
   function wireTelephony(): void {
