@@ -18,8 +18,8 @@ export function formatValue(value: number): string {
 export function formatChange(value: number, previous: number | undefined): string {
   if (previous === undefined) return '';
   if (previous === 0) return value === 0 ? '0 %' : '';
-  const change = ((value - previous) / Math.abs(previous)) * 100;
-  return `${change > 0 ? '+' : ''}${change.toFixed(0)} %`;
+  const change = Math.round(((value - previous) / Math.abs(previous)) * 100);
+  return `${change > 0 ? '+' : ''}${change === 0 ? 0 : change} %`;
 }
 
 export function renderTable(rows: BenchRow[], previous: ReadonlyMap<string, BenchRow>): string {
