@@ -2,7 +2,8 @@
  * Calls held up (issue 15): 100, then 1,000, then 2,000 answered calls stay up through the ARI double (its own
  * process) while a closed loop of 10 more callers keeps setting calls up and tearing them down; per level the
  * cycles per second that loop sustains, the controller's event-loop lag p99 meanwhile
- * (`perf_hooks.monitorEventLoopDelay`) and its RSS (`process.memoryUsage().rss`). The controller runs as in
+ * (`perf_hooks.monitorEventLoopDelay`) and its RSS (`process.memoryUsage().rss`; the part runs first in a full run, so
+ * that no other part's garbage is in it). The controller runs as in
  * production (its quality sampler reads every held leg's RTCP each QUALITY_SAMPLE_SECONDS). Figures only.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -28,7 +29,7 @@ async function holdUp(rig: CallsRig, pairs: Pair[]): Promise<number> {
   return answered;
 }
 
-async function level(rig: CallsRig, held: number, loop: Pair[], idleRssMb: number): Promise<BenchRow[]> {
+async function level(rig: CallsRig, held: number, loop: Pair[]): Promise<BenchRow[]> {
   const label = `${held.toLocaleString('en-US')} answered calls held + closed loop of ${LOOP_CALLERS}`;
   const lag = monitorEventLoopDelay({ resolution: 2 });
   lag.enable();
@@ -47,8 +48,6 @@ async function level(rig: CallsRig, held: number, loop: Pair[], idleRssMb: numbe
     { name: `${label}: calls/s sustained`, value: r.cycles / r.seconds, unit: 'calls/s', limit },
     { name: `${label}: event-loop lag p99`, value: lag.percentile(99) / 1e6, unit: 'ms', limit },
     { name: `${label}: controller RSS`, value: rssMb, unit: 'MiB' },
-    // The process ran other parts before (a full run): the growth since the rig stood idle is the calls' own.
-    { name: `${label}: RSS growth since 0 calls`, value: rssMb - idleRssMb, unit: 'MiB' },
   ];
 }
 
@@ -63,7 +62,7 @@ export async function benchHeld(): Promise<BenchRow[]> {
     );
     const holding = rig.pairs.slice(0, most);
     const loop = rig.pairs.slice(most);
-    const idleRssMb = process.memoryUsage().rss / 2 ** 20;
+    detail(`controller RSS with the rig idle: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
     let up = 0;
     for (const n of LEVELS) {
       const started = performance.now();
@@ -72,7 +71,7 @@ export async function benchHeld(): Promise<BenchRow[]> {
         `${answered}/${n - up} more calls answered in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
       up = n;
-      rows.push(...(await level(rig, n, loop, idleRssMb)));
+      rows.push(...(await level(rig, n, loop)));
     }
     const ended = holding.map((pair) => rig.next('call.ended', pair, 60_000));
     await rig.double.request({ op: 'hangup', phones: holding.map((p) => p.caller) });
