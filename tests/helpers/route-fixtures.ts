@@ -129,6 +129,42 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
 let pagingCounter = 0;
 const nextPagingNumber = () => String(800 + (pagingCounter++ % 100));
 
+/**
+ * Routes a role may call but where the fixture (team A's agent, contact, device, call log; team A's supervisor)
+ * is still refused by the data, with the reason (the access matrix checks that each really answers 403, so the
+ * list stays true).
+ */
+export const scopedByData: Record<string, Partial<Record<RoleName, string>>> = {
+  'POST /api/paging/pages': {
+    supervisor: "only admins page from an extension not their own (the fixture pages from the agent's)",
+  },
+  'PUT /api/users/:id/forwarding': {
+    supervisor: "a user's forwarding is theirs (or an admin's) to change; their supervisor only reads it",
+  },
+  'PUT /api/users/:id/ring-settings': {
+    supervisor: "a user's ring settings are theirs (or an admin's) to change; their supervisor only reads them",
+  },
+  'PUT /api/users/:id/presence-status': {
+    supervisor: "a user's status text is theirs (or an admin's) to set; their supervisor only reads it",
+  },
+  'PUT /api/users/:id/speed-dials': {
+    supervisor: "a user's speed dials are theirs (or an admin's) to change; their supervisor only reads them",
+  },
+  'PUT /api/users/:id/voicemail': {
+    supervisor: "a user's mailbox PIN and greeting are theirs (or an admin's) to change; their supervisor only reads them",
+  },
+  'PATCH /api/voicemail/:id': {
+    supervisor: "marking a message heard is its owner's (or an admin's); their supervisor only lists and listens",
+  },
+  'DELETE /api/voicemail/:id': {
+    supervisor: "deleting a message is its owner's (or an admin's); their supervisor only lists and listens",
+  },
+  'POST /api/parking/retrieve': {
+    supervisor:
+      "only admins pick a parked call up to an extension not their own (the fixture is the agent's)",
+  },
+};
+
 /** Routes that spend the caller's session, so they are called with a fresh log-in. */
 export const sessionEnding = new Set(['POST /api/auth/logout']);
 
