@@ -1,5 +1,5 @@
 import type { RouteEntry } from '../../controller/http/route-table.js';
-import { deepArrayJson, deepObjectJson, wrongValues } from './hostile-values.js';
+import { deepArrayJson, deepObjectJson, edgeNumbers, longStrings, wrongValues } from './hostile-values.js';
 import type { RequestExample } from './route-fixtures.js';
 import { schemaFields } from './schema-fields.js';
 import type { z } from 'zod';
@@ -162,6 +162,19 @@ export function wrongTypes(route: RouteEntry, example: RequestExample): Hostile[
   );
 }
 
+/** Every number field of the body at the edges (past int4, int8, fractions), every string field very long. */
+export function edgeValues(route: RouteEntry, example: RequestExample): Hostile[] {
+  return schemaFields(schemaOf(route, 'body')).flatMap((field) => {
+    const numeric = field.types.some((type) => type === 'number' || type === 'int');
+    const values = [...(numeric ? edgeNumbers : []), ...(field.types.includes('string') ? longStrings : [])];
+    return values.map((value) => ({
+      what: `body.${field.path.join('.')} = ${JSON.stringify(value).slice(0, 30)}`,
+      payload: JSON.stringify(withValueAt(example.body, field.path, value)),
+      contentType: json,
+    }));
+  });
+}
+
 /** Query strings no route expects: huge, repeated keys, unknown keys, bad %-escapes. */
 export function queryAttacks(route: RouteEntry, example: RequestExample): Hostile[] {
   const query = new URLSearchParams(example.query ?? {});
@@ -180,6 +193,9 @@ export function queryAttacks(route: RouteEntry, example: RequestExample): Hostil
     ...keys.map((key) => ({ what: `repeated ${key}`, search: `${key}=1&${key}=2&${key}[]=3` })),
     ...keys.map((key) => ({ what: `huge number ${key}`, search: `${key}=1e400` })),
     ...keys.map((key) => ({ what: `negative ${key}`, search: `${key}=-99999999999999999999` })),
+    ...keys.map((key) => ({ what: `past int4 ${key}`, search: `${key}=2147483648` })),
+    ...keys.map((key) => ({ what: `a fraction ${key}`, search: `${key}=0.5` })),
+    ...keys.map((key) => ({ what: `a long ${key}`, search: `${key}=${'a'.repeat(4000)}` })),
   ];
 }
 

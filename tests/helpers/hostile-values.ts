@@ -32,6 +32,14 @@ export const injectionStrings = [
   '',
   '\r\nX-Injected: 1',
   'Stasis:park-701',
+  '2024-02-30',
+  '0000-01-01',
+  '+275760-09-13T00:00:00.000Z',
+  'infinity',
+  '-infinity',
+  'now',
+  'epoch',
+  '00000000-0000-0000-0000-000000000000',
   'PJSIP/1001',
   '*222',
 ];
@@ -53,8 +61,14 @@ export const unicodeStrings = [
   '\u0007\u001b[31m',
 ];
 
+/** Long enough to pass a body limit of 64 KiB but not a B-tree index entry (about 2.7 kB). */
+export const longStrings = ['a'.repeat(10_000), 'é'.repeat(3000), '💩'.repeat(1000)];
+
+/** Numbers at the edges: past int4 and int8, past 2^53, fractions, negatives. */
+export const edgeNumbers = [2147483648, -2147483649, 2 ** 53 + 2, 1e308, -1e308, 0.5, -1, 0];
+
 export const hostileString = fc.oneof(
-  fc.constantFrom(...injectionStrings, ...unicodeStrings),
+  fc.constantFrom(...injectionStrings, ...unicodeStrings, ...longStrings),
   fc.string({ unit: 'binary', maxLength: 30 }),
 );
 

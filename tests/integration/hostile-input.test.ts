@@ -6,6 +6,7 @@ import type { RouteEntry } from '../../controller/http/route-table.js';
 import { changedTables, dbDigest, type DbDigest } from '../helpers/db-digest.js';
 import {
   bodyAttacks,
+  edgeValues,
   json,
   paramAttacks,
   queryAttacks,
@@ -172,6 +173,7 @@ describe('hostile input, on every route of the route table', () => {
       const failures = await failuresOf(route, [
         ...bodyAttacks(route, example),
         ...wrongTypes(route, example),
+        ...edgeValues(route, example),
         ...queryAttacks(route, example),
         ...paramAttacks(route),
       ]);
