@@ -4,21 +4,23 @@ import {
   apiRoutes,
   createOffice,
   fillPath,
+  pathKinds,
   requestExamples,
   routeKey,
   scopedByData,
   sessionEnding,
   type Office,
+  type TeamSide,
 } from '../helpers/route-fixtures.js';
 import { startTelephony } from '../helpers/telephony.js';
 import { login } from '../helpers/test-app.js';
 
 /**
- * The access matrix's other dimension: own team or another. Every fixture the path parameters name is team A's
- * (team A's agent, their contact, call log, voicemail, recording; team A itself), so for every route of the route
- * table with such a parameter, team A's supervisor (and agent) get an answer and team B's supervisor (and agent)
- * get 403 or 404; the lists a supervisor or an agent of team B reads hold none of team A's ids. A new route, or a
- * new kind of path parameter, is in it without being listed (the kind must be classified below).
+ * The access matrix's other dimension: own team or another. Each team has its agent's resources (the agent, their
+ * contact, call log, voicemail, recording; the team itself: route-fixtures' fillPath with a side), so for every
+ * route of the route table with such a path parameter, a supervisor (and an agent) of either team gets an answer
+ * for their own team's and 403 or 404 for the other's; the lists they read hold none of the other team's ids. A
+ * new route, or a new kind of path parameter, is in it without being listed (the kind must be classified below).
  */
 
 const t = await startTelephony();
@@ -62,22 +64,12 @@ const fixtureMissing: Record<string, string> = {
   'GET /api/recordings/:id/audio': 'the fixture recording has no audio file',
 };
 
-const kindsOf = (url: string) => {
-  const segments = url.split('/');
-  return segments.flatMap((segment, i) =>
-    !segment.startsWith(':')
-      ? []
-      : [segment === ':userId' ? 'users' : segment === ':noteId' ? 'notes' : segments[i - 1]!],
-  );
-};
-
 type Caller = 'supervisor' | 'otherSupervisor' | 'agent' | 'otherAgent';
-const roleOf = (caller: Caller) => (caller.toLowerCase().includes('supervisor') ? 'supervisor' : 'agent');
 
-async function call(route: RouteEntry, caller: Caller) {
+async function call(route: RouteEntry, caller: Caller, side: TeamSide) {
   const key = routeKey(route);
   const example = examples[key]?.() ?? {};
-  const url = await fillPath(office, route.url, route.method === 'DELETE');
+  const url = await fillPath(office, route.url, route.method === 'DELETE', side);
   const query = new URLSearchParams(example.query ?? {}).toString();
   const user = office.users[caller];
   const headers = sessionEnding.has(key)
@@ -96,18 +88,26 @@ const allows = (route: RouteEntry, role: 'supervisor' | 'agent') =>
   route.access!.roles.length === 0 || route.access!.roles.includes(role);
 const teamRoutes = (role: 'supervisor' | 'agent') =>
   routes
-    .filter((route) => allows(route, role) && kindsOf(route.url).some((kind) => kind in teamScoped))
+    .filter((route) => allows(route, role) && pathKinds(route.url).some((kind) => kind in teamScoped))
     .map((route) => [routeKey(route), route] as const);
 
-/** Team B's caller is refused first (the resource is still there for team A's), then team A's is answered. */
-async function expectScoped(key: string, route: RouteEntry, own: Caller, other: Caller) {
-  const role = roleOf(own);
-  const theirs = await call(route, other);
+/** The caller of `role` in each team. */
+const callerOf = (role: 'supervisor' | 'agent', side: TeamSide): Caller =>
+  side === 'A' ? role : role === 'supervisor' ? 'otherSupervisor' : 'otherAgent';
+const otherSide = (side: TeamSide): TeamSide => (side === 'A' ? 'B' : 'A');
+
+/**
+ * The caller of `role` in team `side` is refused the other team's resource first (so a wrong answer cannot have
+ * spent their own), then answered for their own.
+ */
+async function expectScoped(key: string, route: RouteEntry, role: 'supervisor' | 'agent', side: TeamSide) {
+  const caller = callerOf(role, side);
+  const theirs = await call(route, caller, otherSide(side));
   if (officeWide[key]?.[role])
     expect(theirs.statusCode, `office-wide: ${officeWide[key][role]}`).toBeLessThan(300);
   else if (fixtureMissing[key]) expect(theirs.statusCode, theirs.body).toBe(403);
   else expect([403, 404], theirs.body).toContain(theirs.statusCode);
-  const ours = await call(route, own);
+  const ours = await call(route, caller, side);
   const readOnly = role === 'supervisor' ? scopedByData[key]?.supervisor : undefined;
   if (readOnly) expect(ours.statusCode, `scoped by data: ${readOnly}`).toBe(403);
   else if (fixtureMissing[key]) expect(ours.statusCode, fixtureMissing[key]).toBe(404);
@@ -116,55 +116,72 @@ async function expectScoped(key: string, route: RouteEntry, own: Caller, other: 
 
 describe('own team and another team', () => {
   it('knows, for every kind of path parameter in the route table, whether it belongs to a team', () => {
-    const kinds = new Set(routes.flatMap((route) => kindsOf(route.url)));
+    const kinds = new Set(routes.flatMap((route) => pathKinds(route.url)));
     const unclassified = [...kinds].filter((kind) => !(kind in teamScoped) && !(kind in notTeamScoped));
     expect(unclassified, 'add them to teamScoped or notTeamScoped with the reason').toEqual([]);
     expect(teamRoutes('supervisor').length).toBeGreaterThan(10);
   });
 
   describe.each(teamRoutes('supervisor'))('%s, as a supervisor', (key, route) => {
-    it("is refused (403 or 404) to team B's supervisor, answered to team A's", async () => {
-      await expectScoped(key, route, 'supervisor', 'otherSupervisor');
-    });
+    it.each(['A', 'B'] as const)(
+      "team %s's supervisor: the other team's is 403 or 404, their own team's answered",
+      async (side) => expectScoped(key, route, 'supervisor', side),
+    );
   });
 
   describe.each(teamRoutes('agent'))('%s, as an agent', (key, route) => {
-    it("is refused (403 or 404) to team B's agent, answered to team A's agent (whose the resources are)", async () => {
-      await expectScoped(key, route, 'agent', 'otherAgent');
-    });
+    it.each(['A', 'B'] as const)(
+      "team %s's agent: the other team's is 403 or 404, their own (the resources are theirs) answered",
+      async (side) => expectScoped(key, route, 'agent', side),
+    );
   });
 
-  const lists = routes.filter((route) => route.method === 'GET' && kindsOf(route.url).length === 0);
-  const teamAIds = () => ({
-    team: office.teamA.id,
-    agent: office.users.agent.id,
-    supervisor: office.users.supervisor.id,
-    contact: office.contactId,
-    callLog: office.callLogId,
-    voicemail: office.voicemailId,
-    recording: office.recordingId,
-  });
+  const lists = routes.filter((route) => route.method === 'GET' && pathKinds(route.url).length === 0);
+  /** A team's ids that the other team's lists must not hold. */
+  const idsOf = (side: TeamSide) => {
+    const own = side === 'A' ? office : office.teamBOwn;
+    const [team, agent, supervisor] =
+      side === 'A'
+        ? [office.teamA, office.users.agent, office.users.supervisor]
+        : [office.teamB, office.users.otherAgent, office.users.otherSupervisor];
+    return {
+      team: team.id,
+      agent: agent.id,
+      supervisor: supervisor.id,
+      contact: own.contactId,
+      callLog: own.callLogId,
+      voicemail: own.voicemailId,
+      recording: own.recordingId,
+    };
+  };
   const listCases = lists.flatMap((route) =>
-    (['otherSupervisor', 'otherAgent'] as const)
-      .filter((caller) => allows(route, roleOf(caller)) && !officeWide[routeKey(route)]?.[roleOf(caller)])
-      .map((caller) => [routeKey(route), caller, route] as const),
+    (['supervisor', 'agent'] as const)
+      .filter((role) => allows(route, role) && !officeWide[routeKey(route)]?.[role])
+      .flatMap((role) => (['A', 'B'] as const).map((side) => [routeKey(route), role, side, route] as const)),
   );
-  it.each(listCases)("%s shows %s none of team A's ids", async (_key, caller, route) => {
-    const response = await call(route, caller);
-    expect(response.statusCode, response.body).toBeLessThan(500);
-    const leaked = Object.entries(teamAIds()).filter(([, id]) => response.body.includes(id));
-    expect(leaked.map(([name]) => name)).toEqual([]);
-  });
+  it.each(listCases)(
+    "%s shows the %s of team %s none of the other team's ids",
+    async (_key, role, side, route) => {
+      const response = await call(route, callerOf(role, side), side);
+      expect(response.statusCode, response.body).toBeLessThan(500);
+      const leaked = Object.entries(idsOf(otherSide(side))).filter(([, id]) => response.body.includes(id));
+      expect(leaked.map(([name]) => name)).toEqual([]);
+    },
+  );
 
-  it("shows team A's supervisor team A's ids in those lists (so the check above can fail)", async () => {
-    const seen = async (url: string, id: string) =>
-      (await office.clients.supervisor.get(url)).body.includes(id);
-    expect(await seen('/api/users', office.users.agent.id)).toBe(true);
-    expect(await seen('/api/contacts', office.contactId)).toBe(true);
-    expect(await seen('/api/call-logs', office.callLogId)).toBe(true);
-    expect(await seen('/api/voicemail', office.voicemailId)).toBe(true);
-    expect(await seen('/api/teams', office.teamA.id)).toBe(true);
-  });
+  it.each(['A', 'B'] as const)(
+    "shows team %s's supervisor their team's ids in those lists (so the check above can fail)",
+    async (side) => {
+      const ids = idsOf(side);
+      const client = office.clients[callerOf('supervisor', side)];
+      const seen = async (url: string, id: string) => (await client.get(url)).body.includes(id);
+      expect(await seen('/api/users', ids.agent)).toBe(true);
+      expect(await seen('/api/contacts', ids.contact)).toBe(true);
+      expect(await seen('/api/call-logs', ids.callLog)).toBe(true);
+      expect(await seen('/api/voicemail', ids.voicemail)).toBe(true);
+      expect(await seen('/api/teams', ids.team)).toBe(true);
+    },
+  );
 
   it("lets team A's supervisor, not team B's, supervise team A's agent", async () => {
     const body = {
