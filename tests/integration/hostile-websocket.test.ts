@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient } from '../helpers/fixtures.js';
 import { hostileString } from '../helpers/hostile-values.js';
+import { apiRoutes, routeKey } from '../helpers/route-fixtures.js';
 import { createTestApp, insertUser, login, type TestApp } from '../helpers/test-app.js';
 import { connectEvents, eventsUrl, ticket, type EventsClient } from '../helpers/ws-client.js';
 
@@ -106,17 +107,20 @@ describe('WebSocket /api/events under hostile clients', () => {
 
   it('answers an upgrade with a URL over 8 KiB 414 and closes its connection (it was left open)', async () => {
     const port = (t.app.server.server.address() as { port: number }).port;
-    const answer = await new Promise<string>((resolve) => {
-      const socket = tcpConnect(port, '127.0.0.1');
-      let got = '';
-      socket.on('data', (chunk: Buffer) => (got += chunk.toString()));
-      socket.on('close', () => resolve(got.split('\r\n')[0]!));
-      socket.write(
-        `GET /api/events?ticket=${'a'.repeat(10_000)} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n` +
-          'Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
-      );
-    });
+    const answer = await rawUpgrade(port, `GET /api/events?ticket=${'a'.repeat(10_000)}`);
     expect(answer).toBe('HTTP/1.1 414 URI Too Long');
+    await eventsStillFlow(bystander);
+  });
+
+  it('answers an upgrade on every REST route of the route table below 500 and closes its connection', async () => {
+    const port = (t.app.server.server.address() as { port: number }).port;
+    const answers: string[] = [];
+    for (const route of apiRoutes(t.app)) {
+      const path = route.url.replace(/:\w+/g, '00000000-0000-0000-0000-000000000000');
+      const status = await rawUpgrade(port, `${route.method} ${path}`, '{}');
+      if (!/^HTTP\/1\.1 [1-4]\d\d /.test(status)) answers.push(`${routeKey(route)}: ${status}`);
+    }
+    expect(answers).toEqual([]);
     await eventsStillFlow(bystander);
   });
 
@@ -222,5 +226,24 @@ function upgradeStatus(port: number, headers: Record<string, string>): Promise<n
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/**
+ * An upgrade request written by hand (`request`: method and path), with an admin's token and `body`: resolves with
+ * the status line once the server has closed the connection (a connection it never closes times the test out).
+ */
+function rawUpgrade(port: number, request: string, body = ''): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect(port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (chunk: Buffer) => (got += chunk.toString()));
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(got.split('\r\n')[0]!));
+    socket.write(
+      `${request} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nUpgrade: websocket\r\n` +
+        'Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
 }
