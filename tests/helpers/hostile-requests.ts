@@ -167,11 +167,20 @@ export function edgeValues(route: RouteEntry, example: RequestExample): Hostile[
   return schemaFields(schemaOf(route, 'body')).flatMap((field) => {
     const numeric = field.types.some((type) => type === 'number' || type === 'int');
     const values = [...(numeric ? edgeNumbers : []), ...(field.types.includes('string') ? longStrings : [])];
-    return values.map((value) => ({
-      what: `body.${field.path.join('.')} = ${JSON.stringify(value).slice(0, 30)}`,
-      payload: JSON.stringify(withValueAt(example.body, field.path, value)),
-      contentType: json,
-    }));
+    // Numbers JSON can write but not JSON.stringify: past a double (Infinity once parsed), a negative zero.
+    const raw = numeric ? ['1e999', '-1e999', '-0', '1E+400'] : [];
+    return [
+      ...values.map((value) => ({
+        what: `body.${field.path.join('.')} = ${JSON.stringify(value).slice(0, 30)}`,
+        payload: JSON.stringify(withValueAt(example.body, field.path, value)),
+        contentType: json,
+      })),
+      ...raw.map((text) => ({
+        what: `body.${field.path.join('.')} = ${text}`,
+        payload: JSON.stringify(withValueAt(example.body, field.path, '<raw>')).replace('"<raw>"', text),
+        contentType: json,
+      })),
+    ];
   });
 }
 

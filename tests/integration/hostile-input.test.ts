@@ -167,6 +167,51 @@ describe('hostile input, on every route of the route table', () => {
     expect(unicodeStrings.some((s) => /[\ud800-\udbff](?![\udc00-\udfff])/.test(s))).toBe(true);
   });
 
+  it('refuses every hostile credential on every authenticated route: 401 unauthorized, nothing changed', async () => {
+    const user = office.users.admin;
+    const fresh = await t.app.server.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: user.username, password: user.password },
+    });
+    const { token, refreshToken } = fresh.json<{ token: string; refreshToken: string }>();
+    const [head, payload] = token.split('.') as [string, string, string];
+    const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
+    const credentials = [
+      `Bearer ${refreshToken}`,
+      `Bearer ${unsigned}`,
+      `Bearer ${head}.${payload}.${'A'.repeat(43)}`,
+      `Bearer ${token}${token}`,
+      `Bearer ${'a'.repeat(6000)}`,
+      `Bearer ${token.slice(0, -1)}`,
+      'Bearer',
+      'Bearer  ',
+      `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`,
+      "Bearer ' or 1=1 --",
+      'Bearer %00',
+      'Bearer a.b.c',
+    ];
+    const failures: string[] = [];
+    for (const [i, route] of routes.filter((r) => r.access).entries()) {
+      const authorization = credentials[i % credentials.length]!;
+      const url = await fillPath(office, route.url);
+      const before = await dbDigest(t.db);
+      const response = await t.app.server.inject({
+        method: route.method as 'GET',
+        url,
+        headers: { authorization },
+      });
+      const changed = changedTables(before, await dbDigest(t.db));
+      const code = response.statusCode === 401 ? response.json().error.code : undefined;
+      if (code !== 'unauthorized' || changed.length) {
+        failures.push(
+          `${routeKey(route)} with ${authorization.slice(0, 40)}: ${response.statusCode} ${changed.join(', ')}`,
+        );
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   describe.each(routes.map((route) => [routeKey(route), route] as const))('%s', (_key, route) => {
     it('no body, query or path parameter makes it fail or changes anything when refused', async () => {
       const example = examples[routeKey(route)]?.() ?? {};
