@@ -6,8 +6,9 @@ import type { Db } from '../../controller/db/database.js';
  *
  * Left out by design: the audit rows that record a refusal (`access.refused`, written after every 403 by
  * controller/http/refusal-audit.ts, not awaited; `auth.login-failed`; `hotdesk.login-failed` and `hotdesk.locked`
- * for wrong hot desk PINs; `supervision.refused`, SPEC: every supervision attempt is audited). Every other audit row counts, so a refused request that audits a change it did not make
- * is caught. The migration bookkeeping tables (`kysely_migration*`) are left out too: only migrations write them.
+ * for wrong hot desk PINs; `supervision.refused`: SPEC audits every supervision attempt). Every other audit row
+ * counts, so a refused request that audits a change it did not make is caught. The migration bookkeeping tables
+ * (`kysely_migration*`) are left out too: only migrations write them.
  */
 export const refusalActions = [
   'access.refused',
@@ -31,7 +32,8 @@ async function digestQuery(db: Db): Promise<string> {
   const query = rows
     .map(({ name }) => {
       const where = name === 'audit_log' ? ` where t.action not in (${refused})` : '';
-      return `select '${name}' as name, count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as digest from "${name}" t${where}`;
+      const digest = `count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '')`;
+      return `select '${name}' as name, ${digest} as digest from "${name}" t${where}`;
     })
     .join(' union all ');
   tablesCache = { db, query };

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../controller/features/auth/password.js';
@@ -13,11 +16,12 @@ import {
 
 /**
  * Property: whatever a phone dials and keys in (feature codes and anything after them, hot desk extensions and PINs,
- * park slots, supervision codes and the 4/5/6 switches, in random digits 0-9 * # A-D, long or short, fast or with
- * pauses), the controller stays up and connected, and once everyone hangs up nothing is left: no channel or bridge
- * in the double, no park slot taken, no supervision session, and no hot desk session (no PIN typed here is right).
- * 1001 (agent, team A, hot desk PIN 1234) talks to 1002 (agent, team B); 1010 supervises team A; 1020 is an admin
- * who only takes the health-check call; desk1 is a hot desk phone.
+ * mailbox PINs, park slots, paging numbers, supervision codes and the 4/5/6 switches, in random digits 0-9 * # A-D,
+ * long or short, fast or with pauses), the controller stays up and connected, and once everyone hangs up nothing is
+ * left: no channel or bridge in the double, no park slot taken, no page, no supervision session, and no hot desk
+ * session (no PIN typed here is right). 1001 (agent, team A, hot desk PIN 1234, mailbox PIN 4321) talks to 1002
+ * (agent, team B); 1010 supervises team A; 1020 is an admin who only takes the health-check call; desk1 is a hot
+ * desk phone; 801 pages 1002.
  */
 
 let t: Telephony;
@@ -25,9 +29,11 @@ const users: Record<string, TestUser> = {};
 const phones: Record<string, SimPhone> = {};
 type Client = Awaited<ReturnType<typeof clientFor>>;
 let admin: Client;
+const voicemailDir = mkdtempSync(join(tmpdir(), 'hostile-dtmf-vm-'));
 
 beforeAll(async () => {
   t = await startTelephony({
+    config: { VOICEMAIL_DIR: voicemailDir },
     app: { hotdesk: { entryRules: { pauseMs: 300, firstDigitMs: 800 } } },
   });
   const teamA = await insertTeam(t.db, 'Team A');
@@ -56,6 +62,14 @@ beforeAll(async () => {
     sipPassword: 'desk1-secret-pw',
   });
   expect(desk.statusCode, desk.body).toBe(201);
+  // 1001's mailbox (PIN 4321) for *97 and *98; a paging group 801 of 1002.
+  const mailbox = await admin.put(`/api/users/${users['1001']!.id}/voicemail`, {
+    enabled: true,
+    pin: '4321',
+  });
+  expect(mailbox.statusCode, mailbox.body).toBe(200);
+  const group = await admin.post('/api/paging/groups', { number: '801', name: 'Floor', members: ['1002'] });
+  expect(group.statusCode, group.body).toBe(201);
   phones.desk1 = await eventually(
     () =>
       t.double
@@ -65,7 +79,10 @@ beforeAll(async () => {
     'desk1 registered',
   );
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await t?.close();
+  rmSync(voicemailDir, { recursive: true, force: true });
+});
 
 const keypad = fc.constantFrom(...'0123456789*#ABCD');
 const digitString = (maxLength: number) => fc.string({ unit: keypad, maxLength });
@@ -109,8 +126,10 @@ async function leftOver(): Promise<string | undefined> {
     5000,
     'nothing left',
   ).catch(() => false);
-  if (!clean)
-    return `left in the double: ${JSON.stringify({ channels: t.double.channels().map((c) => c.name), bridges: t.double.bridges().map((b) => b.name) })}`;
+  if (!clean) {
+    const names = (list: Record<string, unknown>[]) => list.map((x) => x.name);
+    return `left: ${JSON.stringify({ channels: names(t.double.channels()), bridges: names(t.double.bridges()) })}`;
+  }
   if (t.connection.state() !== 'connected') return `the ARI connection is ${t.connection.state()}`;
   const taken = (await items('/api/parking/slots')).filter((slot) => slot.occupied);
   if (taken.length) return `park slots taken: ${JSON.stringify(taken)}`;
@@ -120,6 +139,8 @@ async function leftOver(): Promise<string | undefined> {
     'no supervision',
   ).catch(() => false);
   if (!supervising) return `supervision sessions left: ${JSON.stringify(await items('/api/supervision'))}`;
+  const pages = await items('/api/paging/pages');
+  if (pages.length) return `pages left: ${JSON.stringify(pages)}`;
   const desks = await items('/api/hotdesk/sessions');
   if (desks.length) return `hot desk sessions: ${JSON.stringify(desks)}`;
   return undefined;
@@ -178,6 +199,8 @@ const featureCodes = [
   '9',
   '1002',
   '100',
+  '801',
+  '8',
   '',
 ];
 

@@ -71,7 +71,8 @@ async function send(route: RouteEntry, hostile: Hostile): Promise<string | undef
   const search = hostile.search ?? new URLSearchParams(examples[key]?.().query ?? {}).toString();
   if (hostile.payload !== undefined && hostile.contentType) headers['content-type'] = hostile.contentType;
   Object.assign(headers, hostile.headers);
-  // The digest a refusal left is still the database's (nothing else writes between requests), unless set-up wrote (a fresh resource to delete, a log-in, a note).
+  // The digest a refusal left is still the database's (nothing else writes between requests), unless set-up
+  // wrote (a fresh resource to delete, a log-in, a note).
   const wrote = route.method === 'DELETE' || sessionEnding.has(key) || route.url.includes(':noteId');
   const before = (!wrote && known) || (await dbDigest(t.db));
   known = undefined;
