@@ -1,5 +1,12 @@
 import type { RouteEntry } from '../../controller/http/route-table.js';
-import { deepArrayJson, deepObjectJson, edgeNumbers, longStrings, wrongValues } from './hostile-values.js';
+import {
+  deepArrayJson,
+  deepObjectJson,
+  edgeNumbers,
+  longStrings,
+  unknownIds,
+  wrongValues,
+} from './hostile-values.js';
 import type { RequestExample } from './route-fixtures.js';
 import { schemaFields } from './schema-fields.js';
 import type { z } from 'zod';
@@ -162,11 +169,17 @@ export function wrongTypes(route: RouteEntry, example: RequestExample): Hostile[
   );
 }
 
-/** Every number field of the body at the edges (past int4, int8, fractions), every string field very long. */
+/**
+ * Every number field of the body at the edges (past int4, int8, fractions), every string field very long or the id
+ * of nothing.
+ */
 export function edgeValues(route: RouteEntry, example: RequestExample): Hostile[] {
   return schemaFields(schemaOf(route, 'body')).flatMap((field) => {
     const numeric = field.types.some((type) => type === 'number' || type === 'int');
-    const values = [...(numeric ? edgeNumbers : []), ...(field.types.includes('string') ? longStrings : [])];
+    const values = [
+      ...(numeric ? edgeNumbers : []),
+      ...(field.types.includes('string') ? [...longStrings, ...unknownIds] : []),
+    ];
     // Numbers JSON can write but not JSON.stringify: past a double (Infinity once parsed), a negative zero.
     const raw = numeric ? ['1e999', '-1e999', '-0', '1E+400'] : [];
     return [

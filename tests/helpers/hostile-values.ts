@@ -64,6 +64,9 @@ export const unicodeStrings = [
 /** Long enough to pass a body limit of 64 KiB but not a B-tree index entry (about 2.7 kB). */
 export const longStrings = ['a'.repeat(10_000), 'é'.repeat(3000), '💩'.repeat(1000)];
 
+/** Ids of nothing: the nil UUID and a random-looking one (a reference the service must look up and refuse). */
+export const unknownIds = ['00000000-0000-0000-0000-000000000000', '6f1c2b9e-3d4a-4e8f-9b7c-2a1d0e5f4c3b'];
+
 /** Numbers at the edges: past int4 and int8, past 2^53, fractions, negatives. */
 export const edgeNumbers = [2147483648, -2147483649, 2 ** 53 + 2, 1e308, -1e308, 0.5, -1, 0];
 

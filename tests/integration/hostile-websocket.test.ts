@@ -174,6 +174,10 @@ describe('WebSocket /api/events under hostile clients', () => {
     await huge.next(isType('snapshot'));
     huge.socket.send('x'.repeat(2 * 1024 * 1024));
     expect(await huge.closed).toBe(1009);
+    // The same while the server still admits it (checks the token, builds the snapshot).
+    const early = open('', { authorization: `Bearer ${token}` });
+    early.socket.on('open', () => early.socket.send(Buffer.alloc(2 * 1024 * 1024), { binary: true }));
+    expect(await early.closed).toBe(1009);
     await eventsStillFlow(bystander);
   });
 
