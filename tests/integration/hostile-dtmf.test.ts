@@ -29,11 +29,12 @@ const users: Record<string, TestUser> = {};
 const phones: Record<string, SimPhone> = {};
 type Client = Awaited<ReturnType<typeof clientFor>>;
 let admin: Client;
-const voicemailDir = mkdtempSync(join(tmpdir(), 'hostile-dtmf-vm-'));
+// Where voicemail messages and call recordings (a fuzzed `*1` starts one) are written.
+const dataDir = mkdtempSync(join(tmpdir(), 'hostile-dtmf-'));
 
 beforeAll(async () => {
   t = await startTelephony({
-    config: { VOICEMAIL_DIR: voicemailDir },
+    config: { VOICEMAIL_DIR: join(dataDir, 'voicemail'), RECORDINGS_DIR: join(dataDir, 'recordings') },
     app: { hotdesk: { entryRules: { pauseMs: 300, firstDigitMs: 800 } } },
   });
   const teamA = await insertTeam(t.db, 'Team A');
@@ -81,7 +82,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
-  rmSync(voicemailDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const keypad = fc.constantFrom(...'0123456789*#ABCD');
@@ -98,7 +99,9 @@ const settled = (call: PhoneCall) =>
     () => undefined,
   );
 
-async function keyIn(phone: SimPhone, call: PhoneCall, presses: { digits: string; pauseMs: number }[]) {
+type Press = { digits: string; pauseMs: number };
+
+async function keyIn(phone: SimPhone, call: PhoneCall, presses: Press[]) {
   for (const { digits, pauseMs } of presses) {
     await sleep(pauseMs);
     if (call.state === 'closed') return;
@@ -215,13 +218,18 @@ describe('DTMF and dialled digits from phones, fuzzed', () => {
         from: fc.constantFrom('1001', '1010', 'desk1'),
         dialled: dialled.filter((d) => d.length > 0),
         keys: bursts,
+        calleeKeys: fc.oneof(bursts, fc.constant<Press[]>([{ digits: '*1', pauseMs: 0 }])),
       }),
-      async ({ from, dialled: number, keys }) => {
+      async ({ from, dialled: number, keys, calleeKeys }) => {
         const phone = phones[from]!;
+        const before = phones['1002']!.calls.length;
         const call = phone.dial(number);
         await settled(call);
         if (call.state === 'established') answered++;
         await keyIn(phone, call, keys);
+        // Keys from the other end too, when the call reached 1002 (`*1` there records the call).
+        const callee = phones['1002']!.calls.slice(before).find((c) => c.state === 'established');
+        if (callee) await keyIn(phones['1002']!, callee, calleeKeys);
       },
       40,
     );
