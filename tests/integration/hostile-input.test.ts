@@ -84,10 +84,23 @@ async function send(route: RouteEntry, hostile: Hostile): Promise<string | undef
     ...(hostile.payload === undefined ? {} : { payload: hostile.payload }),
   };
   const response = await t.app.server.inject(request);
-  return problemWith(response, hostile, before);
+  return problemWith(key, response, hostile, before);
 }
 
+/**
+ * Refusals that record what happened, by design: the tables each may change, and why. Nothing else may change on a
+ * 4xx.
+ */
+const refusalsThatRecord: Record<string, { code: string; tables: string[]; why: string }> = {
+  'POST /api/calls': {
+    code: 'extension-unavailable',
+    tables: ['call_logs'],
+    why: "the call was started (the clicking user's devices were originated) and ended unavailable: its log says so",
+  },
+};
+
 async function problemWith(
+  key: string,
   response: LightMyRequestResponse,
   hostile: Hostile,
   before: DbDigest,
@@ -111,7 +124,10 @@ async function problemWith(
     return `${head} but ${code} is not that status`;
   const after = await dbDigest(t.db);
   known = after;
-  const changed = changedTables(before, after);
+  const recorded = refusalsThatRecord[key];
+  const changed = changedTables(before, after).filter(
+    (table) => recorded?.code !== code || !recorded.tables.includes(table),
+  );
   return changed.length ? `${head} ${code}, yet changed ${changed.join(', ')}` : undefined;
 }
 
@@ -166,6 +182,20 @@ describe('hostile input, on every route of the route table', () => {
       ]),
     );
     expect(unicodeStrings.some((s) => /[\ud800-\udbff](?![\udc00-\udfff])/.test(s))).toBe(true);
+  });
+
+  it('lists only refusals that really record (each answers its code and changes only its tables)', async () => {
+    const call = await office.clients.admin.post('/api/calls', { to: '+14155550100' });
+    expect(call.json().error.code).toBe(refusalsThatRecord['POST /api/calls']!.code);
+    const log = await t.db
+      .selectFrom('call_logs')
+      .select(['disposition', 'to_number'])
+      .orderBy('started_at', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(log).toEqual({ disposition: 'unavailable', to_number: '+14155550100' });
+    expect(Object.keys(refusalsThatRecord).every((key) => routes.some((r) => routeKey(r) === key))).toBe(
+      true,
+    );
   });
 
   it('refuses every hostile credential on every authenticated route: 401 unauthorized, nothing changed', async () => {
