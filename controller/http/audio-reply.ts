@@ -12,7 +12,9 @@ export function byteRange(
   if (!match || (match[1] === '' && match[2] === '')) return undefined;
   if (match[1] === '') {
     const suffix = Number(match[2]);
-    if (suffix === 0) return 'unsatisfiable';
+    // RFC 9110 14.1.1: a suffix range is satisfiable only when it and the file are not empty (an empty file's
+    // `bytes=-N` was a read stream from 0 to -1, which Node refuses: a 500).
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(match[1]);

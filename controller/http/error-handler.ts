@@ -29,6 +29,14 @@ export function installErrorHandler(app: Server): void {
   );
   // Only JSON bodies: Fastify's default text/plain parser would hand a string to the schemas (a 400, not a 415).
   app.removeContentTypeParser('text/plain');
+}
+
+/**
+ * 414 for a URL over MAX_URL_LENGTH. Installed after @fastify/websocket: its onRequest hook marks a WebSocket
+ * upgrade so that the socket is destroyed once a refusal is sent; a hook throwing before it left the upgrade's socket
+ * open after the 414, for as long as the client liked, and the server's close waiting for it.
+ */
+export function rejectLongUrls(app: Server): void {
   app.addHook('onRequest', async (request) => {
     if (request.url.length > MAX_URL_LENGTH) {
       throw new AppError('uri-too-long', `the URL is longer than ${MAX_URL_LENGTH} characters`);

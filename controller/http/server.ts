@@ -5,7 +5,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandler, rejectLongUrls } from './error-handler.js';
 import { recordRoutes } from './route-table.js';
 import { installMetrics, type Metrics } from './metrics.js';
 import { documentErrors, documentRoute } from './openapi.js';
@@ -62,6 +62,7 @@ export async function createServer(
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  rejectLongUrls(app);
   installMetrics(app, metrics, options.metricsToken);
   return app;
 }

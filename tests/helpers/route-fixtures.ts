@@ -129,6 +129,45 @@ export const requestExamples = (office: Office): Record<string, () => RequestExa
 let pagingCounter = 0;
 const nextPagingNumber = () => String(800 + (pagingCounter++ % 100));
 
+/**
+ * Routes a role may call but where the fixture (team A's agent, contact, device, call log; team A's supervisor)
+ * is still refused by the data, with the reason (the access matrix checks that each really answers 403, so the
+ * list stays true).
+ */
+export const scopedByData: Record<string, Partial<Record<RoleName, string>>> = {
+  'POST /api/paging/pages': {
+    supervisor: "only admins page from an extension not their own (the fixture pages from the agent's)",
+  },
+  'PUT /api/users/:id/forwarding': {
+    supervisor: "a user's forwarding is theirs (or an admin's) to change; their supervisor only reads it",
+  },
+  'PUT /api/users/:id/ring-settings': {
+    supervisor:
+      "a user's ring settings are theirs (or an admin's) to change; their supervisor only reads them",
+  },
+  'PUT /api/users/:id/presence-status': {
+    supervisor: "a user's status text is theirs (or an admin's) to set; their supervisor only reads it",
+  },
+  'PUT /api/users/:id/speed-dials': {
+    supervisor: "a user's speed dials are theirs (or an admin's) to change; their supervisor only reads them",
+  },
+  'PUT /api/users/:id/voicemail': {
+    supervisor:
+      "a user's mailbox PIN and greeting are theirs (or an admin's) to change; their supervisor only reads them",
+  },
+  'PATCH /api/voicemail/:id': {
+    supervisor:
+      "marking a message heard is its owner's (or an admin's); their supervisor only lists and listens",
+  },
+  'DELETE /api/voicemail/:id': {
+    supervisor: "deleting a message is its owner's (or an admin's); their supervisor only lists and listens",
+  },
+  'POST /api/parking/retrieve': {
+    supervisor:
+      "only admins pick a parked call up to an extension not their own (the fixture is the agent's)",
+  },
+};
+
 /** Routes that spend the caller's session, so they are called with a fresh log-in. */
 export const sessionEnding = new Set(['POST /api/auth/logout']);
 
@@ -157,7 +196,20 @@ export interface Office {
   inboundRouteId: string;
   /** A recording of the call log's call (its audio file does not exist). */
   recordingId: string;
+  /** Team B's own contact, call log, voicemail message and recording, of team B's agent (for the team-scope test). */
+  teamBOwn: TeamOwn;
 }
+
+/** The resources of one team's agent that a path parameter can name. */
+export interface TeamOwn {
+  contactId: string;
+  callLogId: string;
+  voicemailId: string;
+  recordingId: string;
+}
+
+/** Which team's resources fillPath names: team A's (the default) or team B's. */
+export type TeamSide = 'A' | 'B';
 
 export async function createOffice(app: App, db: Db): Promise<Office> {
   const teamA = await insertTeam(db, `Team A ${unique()}`);
@@ -194,6 +246,7 @@ export async function createOffice(app: App, db: Db): Promise<Office> {
     pagingZoneId: '',
     inboundRouteId: '',
     recordingId: '',
+    teamBOwn: { contactId: '', callLogId: '', voicemailId: '', recordingId: '' },
   };
   office.contactId = await newContact(office, { teamId: teamA.id, assignedTo: users.agent.id });
   await db
@@ -204,41 +257,53 @@ export async function createOffice(app: App, db: Db): Promise<Office> {
   office.deviceId = await newDevice(office);
   office.trunkId = await newTrunk(office);
   office.inboundRouteId = await newInboundRoute(office);
-  office.voicemailId = await newVoicemailMessage(office);
+  office.voicemailId = await newVoicemailMessage(db, users.agent, users.otherAgent.extension);
   office.pagingGroupId = await newPagingGroup(office, [users.agent.extension]);
   office.pagingZoneId = await newPagingZone(office, [office.pagingGroupId]);
-  office.callLogId = (
-    await db
-      .insertInto('call_logs')
-      .values({
-        call_id: `call-${unique()}`,
-        direction: 'internal',
-        from_number: users.agent.extension,
-        to_number: users.supervisor.extension,
-        caller_user_id: users.agent.id,
-        answered_by_user_id: null,
-        answered_by_extension: null,
-        contact_id: office.contactId,
-        started_at: new Date(),
-        answered_at: null,
-        ended_at: null,
-        disposition: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id;
-  office.recordingId = await newRecording(office);
+  office.callLogId = await newCallLog(db, users.agent, users.supervisor.extension, office.contactId);
+  office.recordingId = await newRecording(db, office.callLogId);
+  const contactB = await newContact(office, { teamId: teamB.id, assignedTo: users.otherAgent.id });
+  const callLogB = await newCallLog(db, users.otherAgent, users.otherSupervisor.extension, contactB);
+  office.teamBOwn = {
+    contactId: contactB,
+    callLogId: callLogB,
+    voicemailId: await newVoicemailMessage(db, users.otherAgent, users.agent.extension),
+    recordingId: await newRecording(db, callLogB),
+  };
   return office;
 }
 
-/** A stopped recording of the office's call log's call, with no audio file. */
-async function newRecording(office: Pick<Office, 'db' | 'callLogId'>): Promise<string> {
-  const log = await office.db
+/** A call log of a call `caller` placed to `to` about the contact, not answered. */
+async function newCallLog(db: Db, caller: User, to: string, contactId: string): Promise<string> {
+  const { id } = await db
+    .insertInto('call_logs')
+    .values({
+      call_id: `call-${unique()}`,
+      direction: 'internal',
+      from_number: caller.extension,
+      to_number: to,
+      caller_user_id: caller.id,
+      answered_by_user_id: null,
+      answered_by_extension: null,
+      contact_id: contactId,
+      started_at: new Date(),
+      answered_at: null,
+      ended_at: null,
+      disposition: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+/** A stopped recording of a call log's call, with no audio file. */
+async function newRecording(db: Db, callLogId: string): Promise<string> {
+  const log = await db
     .selectFrom('call_logs')
     .select('call_id')
-    .where('id', '=', office.callLogId)
+    .where('id', '=', callLogId)
     .executeTakeFirstOrThrow();
-  const { id } = await office.db
+  const { id } = await db
     .insertInto('call_recordings')
     .values({
       call_id: log.call_id,
@@ -309,19 +374,29 @@ export async function newPagingZone(office: Pick<Office, 'db'>, groupIds: string
 async function newInboundRoute(office: Pick<Office, 'db' | 'teamA'>): Promise<string> {
   const { id } = await office.db
     .insertInto('inbound_routes')
-    .values({ did: `+1666${String(nextDid++)}`, team_id: office.teamA.id, fallback_kind: 'hangup', fallback_target: null })
+    .values({
+      did: `+1666${String(nextDid++)}`,
+      team_id: office.teamA.id,
+      fallback_kind: 'hangup',
+      fallback_target: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;
 }
 
-/** A note by team A's agent on the contact (or, without one, on the call log) the path names. */
-async function newNote(office: Office, contactId: string | undefined): Promise<string> {
-  const { id } = await office.db
+/** A note by the agent on the contact (or, without one, on the call log) the path names. */
+async function newNote(
+  db: Db,
+  author: User,
+  contactId: string | undefined,
+  callLogId: string,
+): Promise<string> {
+  const { id } = await db
     .insertInto('notes')
     .values({
-      ...(contactId ? { contact_id: contactId } : { call_log_id: office.callLogId }),
-      author_user_id: office.users.agent.id,
+      ...(contactId ? { contact_id: contactId } : { call_log_id: callLogId }),
+      author_user_id: author.id,
       body: 'a note',
     })
     .returning('id')
@@ -338,14 +413,15 @@ async function newDevice(office: Pick<Office, 'db'>): Promise<string> {
   return id;
 }
 
-async function newVoicemailMessage(office: Pick<Office, 'db' | 'users'>): Promise<string> {
+/** A message left by `from` in the user's mailbox (its audio file does not exist). */
+async function newVoicemailMessage(db: Db, mailbox: User, from: string): Promise<string> {
   const name = `vm-fixture-${unique()}`;
-  const { id } = await office.db
+  const { id } = await db
     .insertInto('voicemail_messages')
     .values({
-      mailbox_user_id: office.users.agent.id,
-      from_number: office.users.otherAgent.extension,
-      to_number: office.users.agent.extension,
+      mailbox_user_id: mailbox.id,
+      from_number: from,
+      to_number: mailbox.extension,
       call_id: null,
       received_at: new Date(),
       duration_seconds: 3,
@@ -366,11 +442,27 @@ async function newTrunk(office: Pick<Office, 'db'>): Promise<string> {
   return id;
 }
 
+/** The kind of resource the path parameter at `segments[i]` names: the segment before it, or by its name. */
+const paramKind = (segments: string[], i: number) =>
+  segments[i] === ':userId' ? 'users' : segments[i] === ':noteId' ? 'notes' : segments[i - 1]!;
+
+/** The kinds of the url's path parameters, in order (`/api/contacts/:id/notes/:noteId`: contacts, notes). */
+export const pathKinds = (url: string): string[] => {
+  const segments = url.split('/');
+  return segments.flatMap((segment, i) => (segment.startsWith(':') ? [paramKind(segments, i)] : []));
+};
+
 /**
- * The url with each path parameter filled: team A's resource of the kind named by the segment before it (`fresh`:
- * a new one, for routes that delete what they are given).
+ * The url with each path parameter filled: team A's (or `side` B's) resource of the kind named by the segment before
+ * it (`fresh`: a new one, for routes that delete what they are given). Kinds that belong to no team are the same
+ * for both sides.
  */
-export async function fillPath(office: Office, url: string, fresh = false): Promise<string> {
+export async function fillPath(
+  office: Office,
+  url: string,
+  fresh = false,
+  side: TeamSide = 'A',
+): Promise<string> {
   const segments = url.split('/');
   let contactId: string | undefined;
   const filled: string[] = [];
@@ -379,43 +471,61 @@ export async function fillPath(office: Office, url: string, fresh = false): Prom
       filled.push(segment);
       continue;
     }
-    const kind = segment === ':userId' ? 'users' : segment === ':noteId' ? 'notes' : segments[i - 1]!;
-    const id = await idOf(office, kind, fresh, contactId);
+    const kind = paramKind(segments, i);
+    const id = await idOf(office, kind, fresh, side, contactId);
     if (kind === 'contacts') contactId = id;
     filled.push(encodeURIComponent(id));
   }
   return filled.join('/');
 }
 
-async function idOf(office: Office, kind: string, fresh: boolean, contactId?: string): Promise<string> {
+/** A side's team, agent and their resources. */
+const sideOf = (office: Office, side: TeamSide) =>
+  side === 'A'
+    ? {
+        team: office.teamA,
+        agent: office.users.agent,
+        own: {
+          contactId: office.contactId,
+          callLogId: office.callLogId,
+          voicemailId: office.voicemailId,
+          recordingId: office.recordingId,
+        },
+      }
+    : { team: office.teamB, agent: office.users.otherAgent, own: office.teamBOwn };
+
+async function idOf(
+  office: Office,
+  kind: string,
+  fresh: boolean,
+  side: TeamSide,
+  contactId?: string,
+): Promise<string> {
+  const { team, agent, own } = sideOf(office, side);
   switch (kind) {
     case 'users':
-      if (contactId !== undefined) return office.users.agent.id;
-      return fresh
-        ? (await insertUser(office.db, { role: 'agent', teamId: office.teamA.id })).id
-        : office.users.agent.id;
+      if (contactId !== undefined) return agent.id;
+      return fresh ? (await insertUser(office.db, { role: 'agent', teamId: team.id })).id : agent.id;
     case 'teams':
-      return fresh ? (await insertTeam(office.db, `Team ${unique()}`)).id : office.teamA.id;
+      return fresh ? (await insertTeam(office.db, `Team ${unique()}`)).id : team.id;
     case 'contacts':
-      return fresh
-        ? newContact(office, { teamId: office.teamA.id, assignedTo: office.users.agent.id })
-        : office.contactId;
+      return fresh ? newContact(office, { teamId: team.id, assignedTo: agent.id }) : own.contactId;
     case 'devices':
       return fresh ? newDevice(office) : office.deviceId;
     case 'inbound-routes':
       return fresh ? newInboundRoute(office) : office.inboundRouteId;
     case 'notes':
-      return newNote(office, contactId);
+      return newNote(office.db, agent, contactId, own.callLogId);
     case 'call-logs':
-      return office.callLogId;
+      return own.callLogId;
     case 'trunks':
       return fresh ? newTrunk(office) : office.trunkId;
     case 'voicemail':
-      return fresh ? newVoicemailMessage(office) : office.voicemailId;
+      return fresh ? newVoicemailMessage(office.db, agent, office.users.admin.extension) : own.voicemailId;
     case 'calls':
       return 'no-such-call';
     case 'recordings':
-      return office.recordingId;
+      return own.recordingId;
     case 'pages':
       return 'feedfacecafe';
     case 'supervision':

@@ -60,3 +60,49 @@ const isConstraint = (check: { _zod: { def: { check: string } } }) =>
 
 const dedupe = (fields: StringField[]) =>
   fields.filter((f, i) => fields.findIndex((g) => g.path.join('.') === f.path.join('.')) === i);
+
+/** A field of a request part, whatever its type: a leaf (string, number, enum, …), an object or an array. */
+export interface SchemaField {
+  path: (string | number)[];
+  /** The zod types the field may take (several through a union), e.g. `['number', 'null']`. */
+  types: string[];
+}
+
+const wrappers = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
+
+/** The zod types a schema may be, through the wrappers, pipes and unions (`nullable` adds `null`). */
+function typesOf(schema: z.ZodType): string[] {
+  const def = defOf(schema);
+  if (def.type === 'nullable') return [...new Set(['null', ...typesOf(def.innerType!)])];
+  if (wrappers.has(def.type)) return typesOf(def.innerType!);
+  if (def.type === 'pipe') return typesOf(def.in!);
+  if (def.type === 'union') return [...new Set((def.options ?? []).flatMap(typesOf))];
+  return [def.type];
+}
+
+/** Every field of `schema` at any depth (objects' keys, arrays' first element, union options' fields). */
+export function schemaFields(schema: z.ZodType | undefined, path: (string | number)[] = []): SchemaField[] {
+  if (!schema) return [];
+  const def = defOf(schema);
+  if (wrappers.has(def.type)) return schemaFields(def.innerType, path);
+  if (def.type === 'pipe') return schemaFields(def.in, path);
+  const here: SchemaField[] = path.length ? [{ path, types: typesOf(schema) }] : [];
+  switch (def.type) {
+    case 'object':
+      return [
+        ...here,
+        ...Object.entries(def.shape ?? {}).flatMap(([key, field]) => schemaFields(field, [...path, key])),
+      ];
+    case 'array':
+      return [...here, ...schemaFields(def.element, [...path, 0])];
+    case 'union': {
+      const inner = (def.options ?? []).flatMap((option) =>
+        schemaFields(option, path).slice(path.length ? 1 : 0),
+      );
+      const fields = [...here, ...inner];
+      return fields.filter((f, i) => fields.findIndex((g) => g.path.join('.') === f.path.join('.')) === i);
+    }
+    default:
+      return here;
+  }
+}

@@ -7,6 +7,7 @@ import {
   requestExamples,
   roles,
   routeKey,
+  scopedByData,
   sessionEnding,
   type RoleName,
 } from '../helpers/route-fixtures.js';
@@ -33,41 +34,6 @@ const publicRoutes: Record<string, string> = {
     'a WebSocket: its handshake checks a ticket or bearer token itself and closes 4401 (events.test.ts)',
 };
 const isPublic = (route: RouteEntry) => routeKey(route) in publicRoutes || route.url.startsWith('/api/docs');
-
-/**
- * Routes a role may call but where the fixture (team A's agent, contact, device, call log; team A's supervisor)
- * is still refused by the data, with the reason. Each entry must really answer 403, so the list stays true.
- */
-const scopedByData: Record<string, Partial<Record<RoleName, string>>> = {
-  'POST /api/paging/pages': {
-    supervisor: "only admins page from an extension not their own (the fixture pages from the agent's)",
-  },
-  'PUT /api/users/:id/forwarding': {
-    supervisor: "a user's forwarding is theirs (or an admin's) to change; their supervisor only reads it",
-  },
-  'PUT /api/users/:id/ring-settings': {
-    supervisor: "a user's ring settings are theirs (or an admin's) to change; their supervisor only reads them",
-  },
-  'PUT /api/users/:id/presence-status': {
-    supervisor: "a user's status text is theirs (or an admin's) to set; their supervisor only reads it",
-  },
-  'PUT /api/users/:id/speed-dials': {
-    supervisor: "a user's speed dials are theirs (or an admin's) to change; their supervisor only reads them",
-  },
-  'PUT /api/users/:id/voicemail': {
-    supervisor: "a user's mailbox PIN and greeting are theirs (or an admin's) to change; their supervisor only reads them",
-  },
-  'PATCH /api/voicemail/:id': {
-    supervisor: "marking a message heard is its owner's (or an admin's); their supervisor only lists and listens",
-  },
-  'DELETE /api/voicemail/:id': {
-    supervisor: "deleting a message is its owner's (or an admin's); their supervisor only lists and listens",
-  },
-  'POST /api/parking/retrieve': {
-    supervisor:
-      "only admins pick a parked call up to an extension not their own (the fixture is the agent's)",
-  },
-};
 
 const api = routeTableOf(t.app.server).filter((route) => route.url.startsWith('/api/'));
 const callable = api.filter((route) => !route.websocket && !isPublic(route));
