@@ -4,9 +4,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 
-/** The real controller (`tsx controller/main.ts`) as a child process, killable and restartable with the same env. */
+/**
+ * The real controller as a child process, killable and restartable with the same env. It is `tsx controller/main.ts`
+ * run as ONE process (`node --import tsx`): the `tsx` command forks node and does not pass SIGKILL on, so killing it
+ * would leave the controller running, orphaned (which a kill test would mistake for a restart).
+ */
 export interface ControllerProcess {
   /** http://127.0.0.1:<HTTP_PORT> */
   url: string;
@@ -16,6 +19,8 @@ export interface ControllerProcess {
   output(): string;
   /** Whether a process is running now. */
   readonly running: boolean;
+  /** The running process's id. */
+  readonly pid: number | undefined;
   /** Starts it (again, after a kill) with the same env; resolves once it was spawned. */
   start(): Promise<void>;
   /** Sends the signal and resolves once the process exited. */
@@ -27,6 +32,11 @@ export interface ControllerProcess {
 }
 
 const handedOut = new Set<number>();
+/** Children still running: killed when the test process exits, so a crashed run leaves no controller behind. */
+const living = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of living) child.kill('SIGKILL');
+});
 
 /** A free TCP port on 127.0.0.1, never the same twice in this process (so N children get distinct ones). */
 export async function freePort(): Promise<number> {
@@ -88,14 +98,18 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
     get running() {
       return child !== undefined;
     },
+    get pid() {
+      return child?.pid;
+    },
     async start() {
       if (child) throw new Error('the controller is already running');
-      const started = spawn(tsx, ['controller/main.ts'], {
+      const started = spawn(process.execPath, ['--import', 'tsx', 'controller/main.ts'], {
         cwd: root,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = started;
+      living.add(started);
       const keep = (data: Buffer) => {
         chunks.push(String(data));
         if (process.env.FAULTS_ECHO) process.stderr.write(`[controller ${port}] ${String(data)}`);
@@ -105,6 +119,7 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
       exited = new Promise((resolve) =>
         started.once('exit', (code, signal) => {
           chunks.push(`\n--- controller exited (code ${code}, signal ${signal}) ---\n`);
+          living.delete(started);
           if (child === started) child = undefined;
           resolve();
         }),
@@ -119,13 +134,19 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
       if (!running) return;
       running.kill(signal);
       await exited;
+      // Nothing may answer on its port any more (no process left behind that would pass for the restarted one).
+      for (let tries = 0; (await readiness()) !== undefined; tries++) {
+        if (tries > 50) throw new Error(`something still answers on port ${port} after the controller exited`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
     async ready(timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const checks = await readiness();
-        if (checks && Object.values(checks).every((state) => state === 'up')) return;
         if (!child) throw new Error(`the controller exited before it was ready:\n${chunks.join('').slice(-4000)}`);
+        const checks = await readiness();
+        // Checked again after the answer: a child that failed to listen must not pass for one that answers.
+        if (checks && child && Object.values(checks).every((state) => state === 'up')) return;
         if (Date.now() > deadline)
           throw new Error(
             `the controller was not ready within ${timeoutMs} ms (${JSON.stringify(checks)}):\n` +
