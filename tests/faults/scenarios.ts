@@ -76,10 +76,11 @@ export function scenarios(rig: FaultRig) {
 
   /** 1002 parks 1001 by #72: 1001's call (on hold in the slot) and the slot. */
   async function parked() {
+    const taken = new Set((await occupied()).map((s) => s.slot));
     const { outgoing, incoming, callId } = await talking('1001', '1002');
     phones['1002']!.sendDtmf('#72', incoming);
-    const slot = await until('a slot occupied by 1001', async () =>
-      (await occupied()).find((s) => s.callerIdNumber === '1001'),
+    const slot = await until('a new slot occupied by 1001', async () =>
+      (await occupied()).find((s) => s.callerIdNumber === '1001' && !taken.has(s.slot)),
     );
     await until('the parker released', () => incoming.state === 'closed');
     return { caller: outgoing, callId, slot };
