@@ -87,6 +87,9 @@ describe('ARI WebSocket cut, a hang-up while it is down, then restored', () => {
     const atDesk = await s.incomingAfter('desk1', before);
     desk.answer(atDesk);
     await until('talking to the desk', () => outgoing.state === 'established');
+    await until('the call listed as answered', async () =>
+      (await s.liveCalls()).some((c) => c.state === 'answered' && c.channels.some((ch) => ch.id === outgoing.channelId)),
+    );
     await cutAri();
     desk.hangup(atDesk);
     await restoreAri();

@@ -28,6 +28,16 @@ afterEach(async (context) => {
 });
 
 describe('PostgreSQL unavailable for 10 s: known defects', () => {
+  // First: 1004 is called by no other case, so its call handling profile is not cached (call-routing.service.ts).
+  it('calls: a callee nobody called since the controller started is reached during the outage', async () => {
+    await pg.cut();
+    const before = rig.phones['1004']!.calls.length;
+    const outgoing = rig.phones['1010']!.dial('1004');
+    const ringing = await s.incomingAfter('1004', before).catch(() => undefined);
+    expect(ringing, `1002 rung (the caller got ${outgoing.status ?? outgoing.state})`).toBeDefined();
+    await pg.restore();
+  });
+
   it('parks: the caller hanging up during the outage frees the slot for good (not left occupied in the database)', async () => {
     const { caller, slot } = await s.parked();
     await pg.cut();
@@ -50,12 +60,4 @@ describe('PostgreSQL unavailable for 10 s: known defects', () => {
     );
   });
 
-  it('calls: a callee nobody called since the controller started is reached during the outage', async () => {
-    await pg.cut();
-    const before = rig.phones['1002']!.calls.length;
-    const outgoing = rig.phones['1010']!.dial('1002');
-    const ringing = await s.incomingAfter('1002', before).catch(() => undefined);
-    expect(ringing, `1002 rung (the caller got ${outgoing.status ?? outgoing.state})`).toBeDefined();
-    await pg.restore();
-  });
 });
