@@ -25,7 +25,10 @@ afterEach(async (context) => {
 /** Cuts the ARI link and waits until the controller sees it down. */
 async function cutAri() {
   rig.proxies.ari.cut();
-  await until('the controller reports ari down', async () => (await rig.controller.readiness())?.ari === 'down');
+  await until(
+    'the controller reports ari down',
+    async () => (await rig.controller.readiness())?.ari === 'down',
+  );
 }
 async function restoreAri() {
   rig.proxies.ari.restore();
@@ -39,7 +42,10 @@ describe('ARI WebSocket cut, a hang-up while it is down, then restored', () => {
     rig.phones['1001']!.hangup(outgoing);
     await restoreAri();
     await until('the callee released', () => isClosed(incoming));
-    await until('the call gone from the API', async () => !(await s.liveCalls()).some((c) => c.id === callId));
+    await until(
+      'the call gone from the API',
+      async () => !(await s.liveCalls()).some((c) => c.id === callId),
+    );
     expect(await closedLog(s, callId)).toMatchObject({ disposition: 'answered', from_number: '1001' });
   });
 
@@ -88,7 +94,9 @@ describe('ARI WebSocket cut, a hang-up while it is down, then restored', () => {
     desk.answer(atDesk);
     await until('talking to the desk', () => outgoing.state === 'established');
     await until('the call listed as answered', async () =>
-      (await s.liveCalls()).some((c) => c.state === 'answered' && c.channels.some((ch) => ch.id === outgoing.channelId)),
+      (await s.liveCalls()).some(
+        (c) => c.state === 'answered' && c.channels.some((ch) => ch.id === outgoing.channelId),
+      ),
     );
     await cutAri();
     desk.hangup(atDesk);

@@ -25,7 +25,10 @@ afterEach(async (context) => {
 /** Restarts Asterisk, waits for the controller to be connected again and the phones to be registered again. */
 async function restartAsterisk() {
   rig.double.restart();
-  await until('the controller reports ari down or reconnected', async () => (await rig.controller.readiness()) !== undefined);
+  await until(
+    'the controller reports ari down or reconnected',
+    async () => (await rig.controller.readiness()) !== undefined,
+  );
   await rig.controller.ready();
   await rig.registerPhones();
   if (rig.phones.desk1) await s.registerDesk();
@@ -36,7 +39,10 @@ describe('Asterisk restarted', () => {
     const { outgoing, incoming, callId } = await s.talking();
     await restartAsterisk();
     expect(isClosed(outgoing) && isClosed(incoming)).toBe(true);
-    await until('the call gone from the API', async () => !(await s.liveCalls()).some((c) => c.id === callId));
+    await until(
+      'the call gone from the API',
+      async () => !(await s.liveCalls()).some((c) => c.id === callId),
+    );
     expect(await closedLog(s, callId)).toMatchObject({ disposition: 'answered', from_number: '1001' });
   });
 

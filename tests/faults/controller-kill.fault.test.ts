@@ -47,8 +47,15 @@ describe('controller killed with SIGKILL and started again', () => {
     expect(outgoing.state).toBe('established');
     rig.phones['1001']!.hangup(outgoing);
     await until('the callee released', () => isClosed(incoming));
-    expect(await closedLog(s, callId)).toMatchObject({ disposition: 'answered', answered_by_extension: '1002' });
-    const rows = await rig.database.db.selectFrom('call_logs').selectAll().where('call_id', '=', callId).execute();
+    expect(await closedLog(s, callId)).toMatchObject({
+      disposition: 'answered',
+      answered_by_extension: '1002',
+    });
+    const rows = await rig.database.db
+      .selectFrom('call_logs')
+      .selectAll()
+      .where('call_id', '=', callId)
+      .execute();
     expect(rows).toHaveLength(1);
   });
 
@@ -57,7 +64,9 @@ describe('controller killed with SIGKILL and started again', () => {
     const deadline = Date.parse(slot.timeoutAt!);
     const parkerCalls = rig.phones['1002']!.calls.length;
     await rig.restartController();
-    expect(await s.occupied()).toMatchObject([{ slot: '701', callerIdNumber: '1001', timeoutAt: slot.timeoutAt }]);
+    expect(await s.occupied()).toMatchObject([
+      { slot: '701', callerIdNumber: '1001', timeoutAt: slot.timeoutAt },
+    ]);
     expect(caller.state).toBe('established');
     const recall = await s.incomingAfter('1002', parkerCalls).catch(() => undefined);
     const recalledAt = Date.now();
@@ -96,9 +105,11 @@ describe('controller killed with SIGKILL and started again', () => {
     );
     const ended = (await s.audit('supervision.ended')).find((row) => row.details.sessionId === id)!;
     expect(ended.details).toMatchObject({ reason: 'controller-restart' });
-    await until('no snoop or supervision bridge left', () =>
-      !rig.double.channels().some((c) => String(c.id).startsWith('sv-')) &&
-      !rig.double.bridges().some((b) => String(b.name).startsWith('supervision')),
+    await until(
+      'no snoop or supervision bridge left',
+      () =>
+        !rig.double.channels().some((c) => String(c.id).startsWith('sv-')) &&
+        !rig.double.bridges().some((b) => String(b.name).startsWith('supervision')),
     );
     expect(outgoing.state).toBe('established');
     expect(incoming.state).toBe('established');
@@ -122,7 +133,11 @@ describe('controller killed with SIGKILL and started again', () => {
     await rig.controller.start();
     await rig.controller.ready();
     if (Date.now() < due) expect((await s.desks()).map((d) => d.id)).toEqual([session.id]);
-    await until('the idle log-out', async () => (await s.desks()).length === 0, due + SWEEP_MS + SLACK_MS - Date.now());
+    await until(
+      'the idle log-out',
+      async () => (await s.desks()).length === 0,
+      due + SWEEP_MS + SLACK_MS - Date.now(),
+    );
     const loggedOutAt = Date.now();
     expect(loggedOutAt).toBeGreaterThanOrEqual(due - 500);
     expect(loggedOutAt).toBeLessThanOrEqual(due + SWEEP_MS + SLACK_MS);

@@ -25,8 +25,11 @@ export interface ControllerProcess {
   start(): Promise<void>;
   /** Sends the signal and resolves once the process exited. */
   kill(signal?: NodeJS.Signals): Promise<void>;
-  /** Resolves once GET /readyz answers 200 (every check up), up to `timeoutMs`. */
-  ready(timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once GET /readyz's checks satisfy `accept` (default: every check up), up to `timeoutMs`. A standby of a
+   * failover pair (no ARI lease) may pass e.g. `(c) => c.postgres === 'up' && c.redis === 'up'`.
+   */
+  ready(timeoutMs?: number, accept?: (checks: Record<string, string>) => boolean): Promise<void>;
   /** GET /readyz's checks now, or undefined while nothing answers. */
   readiness(): Promise<Record<string, string> | undefined>;
 }
@@ -136,17 +139,22 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
       await exited;
       // Nothing may answer on its port any more (no process left behind that would pass for the restarted one).
       for (let tries = 0; (await readiness()) !== undefined; tries++) {
-        if (tries > 50) throw new Error(`something still answers on port ${port} after the controller exited`);
+        if (tries > 50)
+          throw new Error(`something still answers on port ${port} after the controller exited`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
-    async ready(timeoutMs = 30_000) {
+    async ready(
+      timeoutMs = 30_000,
+      accept = (checks: Record<string, string>) => Object.values(checks).every((state) => state === 'up'),
+    ) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        if (!child) throw new Error(`the controller exited before it was ready:\n${chunks.join('').slice(-4000)}`);
+        if (!child)
+          throw new Error(`the controller exited before it was ready:\n${chunks.join('').slice(-4000)}`);
         const checks = await readiness();
         // Checked again after the answer: a child that failed to listen must not pass for one that answers.
-        if (checks && child && Object.values(checks).every((state) => state === 'up')) return;
+        if (checks && child && accept(checks)) return;
         if (Date.now() > deadline)
           throw new Error(
             `the controller was not ready within ${timeoutMs} ms (${JSON.stringify(checks)}):\n` +
@@ -160,7 +168,10 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
 }
 
 /** N controllers on the same env but for their own HTTP port (a failover pair shares DB, Redis prefix and ARI). */
-export async function controllerProcesses(count: number, settings: ControllerEnv): Promise<ControllerProcess[]> {
+export async function controllerProcesses(
+  count: number,
+  settings: ControllerEnv,
+): Promise<ControllerProcess[]> {
   const children: ControllerProcess[] = [];
   const { HTTP_PORT: _ignored, ...shared } = settings;
   for (let i = 0; i < count; i++) children.push(await controllerProcess(shared as ControllerEnv));

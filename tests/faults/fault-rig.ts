@@ -65,7 +65,13 @@ const ADMIN = { username: 'fault-admin', password: 'fault-admin-password-1', ext
 // Random each run: a published test secret is refused by the controller (config.ts secretWeakness).
 const jwtSecret = () => randomBytes(36).toString('base64');
 
-async function send(base: string, method: string, url: string, headers: Record<string, string>, body?: unknown) {
+async function send(
+  base: string,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: unknown,
+) {
   const response = await fetch(`${base}${url}`, {
     method,
     headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -59,5 +59,4 @@ describe('PostgreSQL unavailable for 10 s: known defects', () => {
       (await s.audit('supervision.ended')).some((row) => row.details.sessionId === id),
     );
   });
-
 });

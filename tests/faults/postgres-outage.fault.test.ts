@@ -121,13 +121,18 @@ describe('PostgreSQL unavailable for 10 s', () => {
     const before = desk.calls.length;
     const outgoing = rig.phones['1001']!.dial('1006');
     const rung = await s.incomingAfter(HOTDESK.id, before).catch(() => undefined);
-    expect(rung, `the desk rung during the outage (caller got ${outgoing.status ?? outgoing.state})`).toBeDefined();
+    expect(
+      rung,
+      `the desk rung during the outage (caller got ${outgoing.status ?? outgoing.state})`,
+    ).toBeDefined();
     rig.phones['1001']!.hangup(outgoing);
     const logout = await (await rig.admin()).post('/api/hotdesk/logout', { deviceId: HOTDESK.id });
     expect(logout.status).toBe(503);
     await pg.restore();
     expect((await s.desks()).map((d) => d.id)).toEqual([session.id]);
-    expect((await (await rig.admin()).post('/api/hotdesk/logout', { deviceId: HOTDESK.id })).status).toBe(204);
+    expect((await (await rig.admin()).post('/api/hotdesk/logout', { deviceId: HOTDESK.id })).status).toBe(
+      204,
+    );
   });
 
   it('ringing: a call ringing when the database goes moves to its next step on time', async () => {

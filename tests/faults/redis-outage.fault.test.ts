@@ -53,12 +53,23 @@ describe('Redis unavailable for 10 s', () => {
     await redis.cut();
     const answers: number[] = [];
     for (let i = 0; i < 6; i++)
-      answers.push((await anonymous.post('/api/auth/login', { username: user.username, password: `wrong-${i}` })).status);
-    const right = await anonymous.post('/api/auth/login', { username: user.username, password: user.password });
+      answers.push(
+        (await anonymous.post('/api/auth/login', { username: user.username, password: `wrong-${i}` })).status,
+      );
+    const right = await anonymous.post('/api/auth/login', {
+      username: user.username,
+      password: user.password,
+    });
     await redis.restore();
-    expect(answers.every((status) => status === 503), `answers ${answers.join(',')}`).toBe(true);
+    expect(
+      answers.every((status) => status === 503),
+      `answers ${answers.join(',')}`,
+    ).toBe(true);
     expect(right.status, right.body).toBe(503);
-    const after = await anonymous.post('/api/auth/login', { username: user.username, password: user.password });
+    const after = await anonymous.post('/api/auth/login', {
+      username: user.username,
+      password: user.password,
+    });
     expect(after.status, after.body).toBe(200);
   });
 
@@ -75,7 +86,10 @@ describe('Redis unavailable for 10 s', () => {
     expect((await s.occupied()).map((o) => o.slot)).toEqual(['701', '702']);
     for (const slot of ['701', '702']) {
       const pickup = rig.phones['1002']!.dial(slot);
-      await until(`1002 talks to the caller parked on ${slot}`, () => rig.phones['1002']!.hears(pickup).join() === '1001');
+      await until(
+        `1002 talks to the caller parked on ${slot}`,
+        () => rig.phones['1002']!.hears(pickup).join() === '1001',
+      );
       rig.phones['1002']!.hangup(pickup);
     }
     await until('both slots freed', async () => (await s.occupied()).length === 0);

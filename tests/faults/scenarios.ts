@@ -32,8 +32,18 @@ export type Call = {
   to: { number: string };
   channels: { id: string; endpoint: string; state: string }[];
 };
-export type Slot = { slot: string; occupied: boolean; callerIdNumber: string | null; timeoutAt: string | null };
-export type Page = { id: string; phase: string; startedAt: string; members: { extension: string; status: string }[] };
+export type Slot = {
+  slot: string;
+  occupied: boolean;
+  callerIdNumber: string | null;
+  timeoutAt: string | null;
+};
+export type Page = {
+  id: string;
+  phase: string;
+  startedAt: string;
+  members: { extension: string; status: string }[];
+};
 export type Supervision = { id: string; state: string; callId: string | null; mode: string };
 export type HotdeskSession = { id: string; deviceId: string; extension: string; lastActivityAt: string };
 
@@ -126,7 +136,10 @@ export function scenarios(rig: FaultRig) {
     ).post('/api/supervision', { targetExtension: '1001', supervisorExtension: '1010', mode });
     expect(response.status, response.body).toBe(201);
     const id = response.json<Supervision>().id;
-    await until('the session active', async () => (await sessions()).find((s) => s.id === id)?.state === 'active');
+    await until(
+      'the session active',
+      async () => (await sessions()).find((s) => s.id === id)?.state === 'active',
+    );
     const supervisor = await incomingAfter('1010', before);
     await until('the supervisor hears both', () => phones['1010']!.hears(supervisor).length === 2);
     return { ...call, id, supervisor };
@@ -151,7 +164,9 @@ export function scenarios(rig: FaultRig) {
   }
   async function registerDesk() {
     phones[HOTDESK.id] = await until('the hot desk registered', () =>
-      rig.double.registerPhone(HOTDESK.id, { password: HOTDESK.password, answerMode: 'manual' }).catch(() => undefined),
+      rig.double
+        .registerPhone(HOTDESK.id, { password: HOTDESK.password, answerMode: 'manual' })
+        .catch(() => undefined),
     );
   }
 
@@ -185,9 +200,7 @@ export function scenarios(rig: FaultRig) {
     await until('no live call', async () => (await liveCalls()).length === 0);
     await until('no slot occupied', async () => (await occupied()).length === 0);
     await until('no live page', async () => (await livePages()).length === 0);
-    await until('no supervision session', async () =>
-      (await sessions()).every((s) => s.state === 'ended'),
-    );
+    await until('no supervision session', async () => (await sessions()).every((s) => s.state === 'ended'));
   }
 
   /** Every call log row is closed (an end time and a disposition): none left open by a fault. */
