@@ -5,8 +5,10 @@ import { isClosed, plan, scenarios, type Scenarios } from './scenarios.js';
 import { until } from './until.js';
 
 /**
- * (d) PostgreSQL unavailable for 10 s: the cases that FAIL today, kept apart so the rest of the suite stays meaningful.
- * Each is a defect the fault suite found (see the lead's report); none is papered over.
+ * (d) PostgreSQL unavailable for 10 s: what happened during the outage is in the database once it is back, and a callee
+ * never called before is reached during it. Each case failed before this suite's fixes: the park slot stayed occupied
+ * (parking.runner.ts), the session's end was never audited (supervision.service.ts), the callee got 503 (call handling
+ * profiles were read on a callee's first call: call-routing.service.ts `preload`); see controller/db/kept-writes.ts.
  */
 let rig: FaultRig;
 let s: Scenarios;
@@ -27,14 +29,14 @@ afterEach(async (context) => {
   await until('no channel left', () => rig.double.channels().length === 0);
 });
 
-describe('PostgreSQL unavailable for 10 s: known defects', () => {
+describe('PostgreSQL unavailable for 10 s: caught up once back', () => {
   // First: 1004 is called by no other case, so its call handling profile is not cached (call-routing.service.ts).
   it('calls: a callee nobody called since the controller started is reached during the outage', async () => {
     await pg.cut();
     const before = rig.phones['1004']!.calls.length;
     const outgoing = rig.phones['1010']!.dial('1004');
     const ringing = await s.incomingAfter('1004', before).catch(() => undefined);
-    expect(ringing, `1002 rung (the caller got ${outgoing.status ?? outgoing.state})`).toBeDefined();
+    expect(ringing, `1004 rung (the caller got ${outgoing.status ?? outgoing.state})`).toBeDefined();
     await pg.restore();
   });
 
