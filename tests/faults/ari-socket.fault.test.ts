@@ -49,6 +49,29 @@ describe('ARI WebSocket cut, a hang-up while it is down, then restored', () => {
     expect(await closedLog(s, callId)).toMatchObject({ disposition: 'answered', from_number: '1001' });
   });
 
+  // The cut lands while the controller is carrying the answer out (bridging, cancelling the other device): its
+  // commands fail, and the hang-ups it sends then were lost. Several delays cover that window on a slow or fast machine
+  // (on this one 5 ms after the answer left the caller up for good and the call stuck in `ending`, before the fix in
+  // call-recovery.ts).
+  it('calls: the link cut just after an answer; after restore nothing is stuck, the caller is released', async () => {
+    for (const delayMs of [0, 2, 5, 10, 20]) {
+      const before = rig.phones['1005']!.calls.length;
+      const outgoing = rig.phones['1001']!.dial('1005');
+      const desk = await s.incomingAfter('1005', before);
+      rig.phones['1005']!.answer(desk);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await cutAri();
+      rig.phones['1005']!.hangup(desk);
+      await restoreAri();
+      await until(`the caller released (cut ${delayMs} ms after the answer)`, () => isClosed(outgoing));
+      await until(
+        `no call left (cut ${delayMs} ms after the answer)`,
+        async () => (await s.liveCalls()).length === 0,
+      );
+      await until('no channel left', () => rig.double.channels().length === 0);
+    }
+  });
+
   it('parks: the parked caller hangs up while cut; after restore the slot is free and the next park takes it', async () => {
     const { caller, slot } = await s.parked();
     expect(slot.slot).toBe('701');
