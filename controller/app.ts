@@ -215,7 +215,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bus,
     dialTimeoutSeconds: config.DIAL_TIMEOUT_SECONDS,
     screeningSeconds: config.SCREENING_SECONDS,
+    logger,
   });
+  void routing.preload();
   // Contact centre (issue 13): one agent per routed call and one call per contact, claimed in Redis.
   const phonePlan = dialingPlanOf(config);
   // Who can take a routed call: presence (registrations, channels, DND), never what a browser claims.

@@ -25,6 +25,8 @@ export interface NewAuditEntry {
   /** What it was done to: `auditTarget.user(id)`, `auditTarget.device(id)`, … (so a team's entries can be found). */
   target: string;
   details?: Record<string, unknown>;
+  /** When it happened, if not now (an entry written late, once the database was back). */
+  at?: Date;
 }
 
 /** The conventional actor label: `alice (1001)`. */
@@ -58,6 +60,7 @@ export async function writeAudit(db: Db, entry: NewAuditEntry): Promise<void> {
       action: entry.action,
       target: entry.target,
       details: JSON.stringify(entry.details ?? {}),
+      ...(entry.at ? { at: entry.at } : {}),
     })
     .execute();
 }

@@ -56,6 +56,12 @@ export async function findProfileByExtension(
   return row && toProfile(row);
 }
 
+/** Every user's profile (the call routing's cache, loaded whole on start). */
+export async function listProfiles(db: Db): Promise<HandlingProfile[]> {
+  const rows = await db.selectFrom('users').select(columns).execute();
+  return rows.map(toProfile);
+}
+
 export async function findProfile(db: Db, userId: string): Promise<HandlingProfile | undefined> {
   const row = await db.selectFrom('users').select(columns).where('id', '=', userId).executeTakeFirst();
   return row && toProfile(row);

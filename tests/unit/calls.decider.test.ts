@@ -142,7 +142,7 @@ describe('a phone dials an extension', () => {
     expect(given(...ringingCall).effects).toEqual([]);
   });
 
-  it('a leg that reports progress (a carrier\'s 183) counts as ringing: the caller gets its ringing', () => {
+  it("a leg that reports progress (a carrier's 183) counts as ringing: the caller gets its ringing", () => {
     const progress = fact({ kind: 'dial-progress', peer: channel('c1-1'), status: 'PROGRESS' });
     const first = given(phoneCall(), progress);
     expect(first.events).toEqual(['leg-ringing', 'ringing']);
@@ -324,6 +324,13 @@ describe('reconcile after the ARI socket came back', () => {
     });
     expect(hangups(effects)).toEqual(['in-1:normal']);
     expect(state.disposition).toBe('answered');
+  });
+
+  it('asks again for a hang-up it had sent when the channel is still there (the request was lost with the socket)', () => {
+    const reconcile: CallInput = { kind: 'reconcile', channelIds: ['in-1'] };
+    const { effects, state } = given(...talkingCall, left('c1-1'), reconcile, reconcile);
+    expect(hangups(effects)).toEqual(['in-1:normal']);
+    expect(state.stage).toBe('ending');
   });
 
   it('ends a call whose channels are all gone', () => {

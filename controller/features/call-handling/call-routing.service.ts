@@ -1,5 +1,6 @@
+import type { Logger } from 'pino';
 import type { EventBus } from '../../bus/event-bus.js';
-import { findProfileByExtension } from '../../db/call-handling.repository.js';
+import { findProfileByExtension, listProfiles } from '../../db/call-handling.repository.js';
 import type { Db } from '../../db/database.js';
 import type { Destination, RingEntry } from '../calls/call.types.js';
 import { effectiveSettings, ringEntries } from './ring-strategy.js';
@@ -22,7 +23,8 @@ const CHANGES = new Set([
  * The calls feature's routing hook: who was dialled (from the directory) → how to ring them now, by their DND,
  * forwarding, ring settings and schedule. Profiles are read from the database once and kept in memory until an event
  * says the user's handling changed (a call's set-up then costs no database round trip; under 50 simultaneous calls the
- * query waited for the pool).
+ * query waited for the pool). `preload` reads every profile at start: read only on a callee's first call, a callee
+ * nobody had called yet was refused (503) while PostgreSQL was down (the fault suite's postgres-outage cases).
  */
 export function createCallRouting(deps: {
   db: Db;
@@ -30,13 +32,17 @@ export function createCallRouting(deps: {
   dialTimeoutSeconds: number;
   screeningSeconds: number;
   now?: () => Date;
-}): CallRouting & { stop(): void; ringEntriesFor: RingEntriesFor } {
+  logger?: Logger;
+}): CallRouting & { stop(): void; preload(): Promise<void>; ringEntriesFor: RingEntriesFor } {
   const now = deps.now ?? (() => new Date());
   const byExtension = new Map<string, HandlingProfile>();
+  /** Users whose handling changed while `preload` ran: what it read of them may be older than the change. */
+  let changedDuringLoad: Set<string> | undefined;
   const unsubscribe = deps.bus.subscribe((event) => {
     if (!CHANGES.has(event.type)) return;
     const data = event.data as { userId?: string; id?: string };
     const userId = data.userId ?? data.id;
+    if (userId) changedDuringLoad?.add(userId);
     for (const [extension, profile] of byExtension)
       if (profile.userId === userId) byExtension.delete(extension);
   });
@@ -67,6 +73,21 @@ export function createCallRouting(deps: {
       if (!profile) return planEntries(destination, ringSeconds);
       const { strategy } = effectiveSettings(profile.ringSettings, now());
       return ringEntries(profile.ringSettings, strategy, destination.user, destination.targets, ringSeconds);
+    },
+    async preload() {
+      changedDuringLoad = new Set();
+      try {
+        for (const profile of await listProfiles(deps.db))
+          if (!changedDuringLoad.has(profile.userId) && !byExtension.has(profile.extension))
+            byExtension.set(profile.extension, profile);
+      } catch (error) {
+        deps.logger?.warn(
+          { err: error },
+          'could not preload call handling profiles; reading them call by call',
+        );
+      } finally {
+        changedDuringLoad = undefined;
+      }
     },
     stop: unsubscribe,
   };

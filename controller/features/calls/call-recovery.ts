@@ -1,6 +1,6 @@
 import type { FailureReason } from '../../ari/pbx.port.js';
 import { findLeg, liveLegs } from './call-state.js';
-import { callOf, emit, endCall, hangupLeg, type Step } from './call-step.js';
+import { callOf, effect, emit, endCall, hangupLeg, type Step } from './call-step.js';
 import type { CallEffect } from './call.types.js';
 import { announcementOver, onAgentsClaimed } from './call-claims.js';
 
@@ -68,9 +68,16 @@ function onChannelCommandFailed(step: Step, channelId: string, reason: FailureRe
   hangupLeg(step, findLeg(callOf(step), channelId)!, 'normal');
 }
 
-/** After a (re)connect: a channel Asterisk no longer has left while we were not listening. */
+/**
+ * After a (re)connect: a channel Asterisk no longer has left while we were not listening; one we had asked to hang up
+ * and that is still there is asked again. That request may have failed with the socket going down (unreachable), and
+ * it is sent only once (`hangupSent`): the fault suite (tests/faults/ari-socket.fault.test.ts) found a call stuck in
+ * `ending` for good, its caller never released, when the link was cut just after an answer. A second hang-up of a
+ * channel on its way out answers `gone`, which is harmless.
+ */
 export function onReconcile(step: Step, present: Set<string>): void {
   for (const leg of liveLegs(callOf(step))) {
     if (!present.has(leg.id)) emit(step, { kind: 'leg-gone', legId: leg.id });
+    else if (leg.hangupSent) effect(step, { kind: 'hangup', channelId: leg.id, reason: 'normal' });
   }
 }

@@ -102,7 +102,7 @@ export function createCallsService(deps: CallsServiceDeps) {
   const cache = deps.directory ? undefined : createDirectoryCache({ db, bus: deps.bus, logger });
   const directory: CallDirectory = deps.directory ?? cache!;
   const mark = (callId: string, step: SetupStep) => deps.trace?.(callId, step, performance.now());
-  const store = createCallStore(deps.redis, deps.redisPrefix);
+  const store = createCallStore(deps.redis, deps.redisPrefix, logger);
   let parkHandler: ((request: ParkCodeRequest) => void) | undefined;
   let recordHandler: ((request: RecordCodeRequest) => void) | undefined;
   let voicemail: VoicemailHandler | undefined;

@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.js';
 import { freeParkSlot, saveParkSlot } from '../../db/park-slots.repository.js';
 import { createCallTimers } from '../calls/call-timers.js';
 import { createKeyedLock } from '../calls/keyed-lock.js';
+import { createKeptWrites } from '../../db/kept-writes.js';
 import type { AdoptedParty } from '../calls/call.types.js';
 import { deviceOf, evolve, nextDeadline } from './park-state.js';
 import { busEventOf, type ParkBusEvent } from './parking.events.js';
@@ -43,6 +44,13 @@ export function createParkingRunner(deps: ParkingRunnerDeps) {
   const channelIndex = new Map<string, string>();
   const watchers = new Map<string, ((park: ParkState) => void)[]>();
   const lock = createKeyedLock();
+  // A slot's row PostgreSQL could not take (down) is written once it is back, under the park's lock: else a park that
+  // ended during an outage left its slot occupied in the database (the fault suite's postgres-outage cases).
+  const slotWrites = createKeptWrites({
+    run: (parkId, fn) => lock.run(parkId, fn),
+    logger,
+    what: 'park slots',
+  });
   const timers = createCallTimers((parkId, at) => {
     void lock.run(parkId, async () => {
       const park = parks.get(parkId);
@@ -62,18 +70,20 @@ export function createParkingRunner(deps: ParkingRunnerDeps) {
     const deadline = nextDeadline(park);
     if (deadline) timers.arm(park.id, deadline);
     else timers.cancel(park.id);
-    if (done) return freeParkSlot(deps.db, park.slot, park.id);
-    await saveParkSlot(deps.db, {
-      slot: park.slot,
-      parkId: park.id,
-      channelId: park.channelId,
-      callerIdNumber: park.caller.number,
-      callerIdName: park.caller.name,
-      parkerExtension: park.parker?.number ?? null,
-      parkedAt: park.parkedAt,
-      timeoutAt: park.timeoutAt,
-      state: park,
-    });
+    if (done) return slotWrites.attempt(park.id, () => freeParkSlot(deps.db, park.slot, park.id));
+    await slotWrites.attempt(park.id, () =>
+      saveParkSlot(deps.db, {
+        slot: park.slot,
+        parkId: park.id,
+        channelId: park.channelId,
+        callerIdNumber: park.caller.number,
+        callerIdName: park.caller.name,
+        parkerExtension: park.parker?.number ?? null,
+        parkedAt: park.parkedAt,
+        timeoutAt: park.timeoutAt,
+        state: park,
+      }),
+    );
   }
 
   async function process(parkId: string, first: ParkInput): Promise<ParkState | undefined> {
@@ -237,7 +247,10 @@ export function createParkingRunner(deps: ParkingRunnerDeps) {
       }
     },
     idle: () => lock.idle(),
-    stop: () => timers.cancelAll(),
+    stop: () => {
+      timers.cancelAll();
+      slotWrites.stop();
+    },
   };
 }
 

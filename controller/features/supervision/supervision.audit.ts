@@ -13,8 +13,10 @@ export async function auditSessionEvents(
   db: Db,
   session: SessionState,
   events: SessionEvent[],
+  at?: Date,
 ): Promise<void> {
   const base = {
+    at,
     actorUserId: session.supervisor.userId || null,
     actor: auditActor({ username: session.supervisor.name, extension: session.supervisor.extension }),
     target: session.target.userId

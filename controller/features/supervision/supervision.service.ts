@@ -10,6 +10,7 @@ import type { Principal } from '../../http/auth.js';
 import type { CallsService } from '../calls/calls.service.js';
 import { createCallDirectory } from '../calls/call-directory.js';
 import { auditSessionEvents } from './supervision.audit.js';
+import { createKeptWrites } from '../../db/kept-writes.js';
 import { canSeeSession } from './supervision.access.js';
 import { createSessionRechecks } from './supervision-rechecks.js';
 import { reconcileSessions } from './supervision-reconcile.js';
@@ -48,6 +49,10 @@ export function createSupervisionService(deps: SupervisionServiceDeps) {
   const { connection, db, logger, calls } = deps;
   const now = deps.now ?? (() => new Date());
   const directory = createCallDirectory(db);
+  // An audit entry PostgreSQL could not take (down) is written once it is back, with its own time and in one
+  // transaction per decision (never half of it twice): else a session that ended in an outage had no end in the audit.
+  const keptAudit = createKeptWrites({ run: (_key, fn) => fn(), logger, what: 'supervision audit entries' });
+  let audited = 0;
   const runner = createSupervisionRunner({
     pbx: connection.pbx,
     bus: deps.bus,
@@ -55,7 +60,12 @@ export function createSupervisionService(deps: SupervisionServiceDeps) {
     now,
     store: createSessionStore(deps.redis, deps.redisPrefix),
     autoAnswer: deps.autoAnswer,
-    onEvents: (session, events) => auditSessionEvents(db, session, events),
+    onEvents: (session, events) => {
+      const at = new Date();
+      return keptAudit.attempt(`${session.id}:${audited++}`, () =>
+        db.transaction().execute((trx) => auditSessionEvents(trx, session, events, at)),
+      );
+    },
   });
   const starts = createSessionStarts({
     db,
@@ -125,6 +135,7 @@ export function createSupervisionService(deps: SupervisionServiceDeps) {
     async stop(): Promise<void> {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
       await runner.idle();
+      keptAudit.stop();
     },
     list: (principal: Principal): SessionView[] =>
       runner
