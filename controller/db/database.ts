@@ -17,5 +17,9 @@ export function createDb(databaseUrl: string, maxConnections = 10): Db {
   });
   // An idle client that errors (server restart) must not take the process down; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor one in use: pg emits 'error' on a checked-out client whose connection ends (PostgreSQL gone mid-query or
+  // mid-transaction), and the pool listens only on idle ones, so that error was uncaught and the controller exited.
+  // The query in flight still fails (pg rejects it first); the pool drops the broken client on its release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

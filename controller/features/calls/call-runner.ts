@@ -12,6 +12,8 @@ import { busEventOf, type CallBusEvent, type CallEventView } from './calls.event
 import { createKeyedLock } from './keyed-lock.js';
 import { createCallEffects, type AgentClaims } from './call-effects.js';
 import { createOrderedWrites } from './ordered-writes.js';
+import { createCallLogWriter } from './call-log-writer.js';
+import { upsertCallLog } from '../../db/calls.repository.js';
 import type { SetupTrace } from './setup-trace.js';
 
 export interface CallRunnerDeps {
@@ -90,6 +92,7 @@ export function createCallRunner(deps: CallRunnerDeps) {
   const writes = createOrderedWrites((error, key) =>
     logger.warn({ err: error, callId: key }, 'could not save the call (Redis) or write its log'),
   );
+  const callLogs = createCallLogWriter({ writes, write: (entry) => upsertCallLog(deps.db, entry), logger });
   const mark = (callId: string, step: Parameters<SetupTrace>[1]) =>
     deps.trace?.(callId, step, performance.now());
 
@@ -117,7 +120,9 @@ export function createCallRunner(deps: CallRunnerDeps) {
         mark(state.id, 'saved');
       });
     }
-    for (const effect of logs) void writes.queue(callId, () => execute(callId, effect));
+    for (const effect of logs)
+      if (effect.kind === 'write-call-log') void callLogs.queue(callId, effect.log);
+      else void writes.queue(callId, () => execute(callId, effect));
   }
 
   async function process(callId: string, first: CallInput): Promise<CallState | undefined> {
@@ -208,7 +213,10 @@ export function createCallRunner(deps: CallRunnerDeps) {
       await lock.idle();
       await writes.idle();
     },
-    stop: () => timers.cancelAll(),
+    stop: () => {
+      timers.cancelAll();
+      callLogs.stop();
+    },
   };
 }
 
