@@ -101,6 +101,7 @@ export function setState(sim: Sim, ch: Channel, state: ChannelState): void {
   ch.state = state;
   if (state === 'Up') sim.rtp.started(ch);
   emitChannel(sim, 'ChannelStateChange', ch);
+  sim.trace((at) => ({ kind: 'state-change', at, channelId: ch.id, endpointId: ch.endpointId, state }));
 }
 
 export function setConnected(sim: Sim, ch: Channel, who: CallerId): void {

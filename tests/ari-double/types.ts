@@ -134,4 +134,6 @@ export type DoubleTrace =
     }
   | { kind: 'create-request'; at: number; channelId: string; endpointId: string }
   | { kind: 'originate-request'; at: number; channelId: string; endpointId: string }
-  | { kind: 'dial-request'; at: number; channelId: string; endpointId?: string; callerChannelId?: string };
+  | { kind: 'dial-request'; at: number; channelId: string; endpointId?: string; callerChannelId?: string }
+  /** A channel's state changed (its ChannelStateChange was emitted), e.g. a rung phone's `Ringing`. */
+  | { kind: 'state-change'; at: number; channelId: string; endpointId?: string; state: ChannelState };

@@ -1,6 +1,6 @@
 /**
  * A controller on real PostgreSQL and Redis, connected over a real ARI connection to the ARI double running in a
- * child process, with `pairs` caller/callee users whose desk phones are registered (callers 2000…, callees 5000…).
+ * child process, with `pairs` caller/callee users whose desk phones are registered (callers 20000…, callees 50000…).
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -9,7 +9,7 @@ import { buildApp, type App, type AppDeps } from '../../controller/app.js';
 import { createAriConnection } from '../../controller/ari/ari-connection.js';
 import type { PbxConnection } from '../../controller/ari/pbx.port.js';
 import { testConfig } from '../../controller/config.js';
-import { createDb } from '../../controller/db/database.js';
+import { createDb, type Db } from '../../controller/db/database.js';
 import { hashSecret, randomSipPassword } from '../../controller/features/auth/password.js';
 import type { CallView } from '../../controller/features/calls/call-view.js';
 import { redisUrl } from '../helpers/test-app.js';
@@ -27,6 +27,8 @@ export type CallEventType = 'call.answered' | 'call.ended';
 export interface CallsRig {
   double: RemoteDouble;
   app: App;
+  /** The controller's database (e.g. for an admin user). */
+  db: Db;
   pairs: Pair[];
   /** A callee with five registered accounts (desk, webphone, three owned devices), all rung at once (issue 12). */
   wide: { callee: string; accounts: string[] };
@@ -37,24 +39,33 @@ export interface CallsRig {
   close(): Promise<void>;
 }
 
-const callerExt = (i: number) => String(2000 + i);
-const calleeExt = (i: number) => String(5000 + i);
+const callerExt = (i: number) => String(20_000 + i);
+const calleeExt = (i: number) => String(50_000 + i);
 const key = (type: string, from: string, to: string) => `${type} ${from}>${to}`;
 const WIDE = '5999';
 const WIDE_DEVICES = ['wide-1', 'wide-2', 'wide-3'];
 
 /** The wide callee's three devices (their owner is the user with extension 5999). */
 async function insertWideDevices(database: TestDatabase) {
-  const owner = await database.db.selectFrom('users').select('id').where('extension', '=', WIDE).executeTakeFirstOrThrow();
-  const rows = WIDE_DEVICES.map((id) => ({ id, name: id, owner_user_id: owner.id, sip_password: randomSipPassword() }));
+  const owner = await database.db
+    .selectFrom('users')
+    .select('id')
+    .where('extension', '=', WIDE)
+    .executeTakeFirstOrThrow();
+  const rows = WIDE_DEVICES.map((id) => ({
+    id,
+    name: id,
+    owner_user_id: owner.id,
+    sip_password: randomSipPassword(),
+  }));
   await database.db.insertInto('devices').values(rows).execute();
   return rows;
 }
 
 async function insertPairs(database: TestDatabase, count: number) {
   const passwordHash = await hashSecret('bench password');
-  const rows = [...Array.from({ length: count }, (_, i) => [callerExt(i), calleeExt(i)]).flat(), WIDE]
-    .map((extension) => ({
+  const rows = [...Array.from({ length: count }, (_, i) => [callerExt(i), calleeExt(i)]).flat(), WIDE].map(
+    (extension) => ({
       username: `bench-${extension}`,
       display_name: `Bench ${extension}`,
       extension,
@@ -63,7 +74,8 @@ async function insertPairs(database: TestDatabase, count: number) {
       password_hash: passwordHash,
       sip_password: randomSipPassword(),
       pin_hash: null,
-    }));
+    }),
+  );
   for (let i = 0; i < rows.length; i += 500)
     await database.db
       .insertInto('users')
@@ -166,7 +178,7 @@ export function startCallsRig(pairCount: number, appDeps: Pick<AppDeps, 'quality
       callee: calleeExt(i),
     }));
     const wide = { callee: WIDE, accounts: wideAccounts.map((a) => a.id) };
-    return { double, app, pairs, wide, steps, next, close };
+    return { double, app, db, pairs, wide, steps, next, close };
   });
 }
 

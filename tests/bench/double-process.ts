@@ -79,6 +79,10 @@ async function handle(request: DoubleRequest): Promise<unknown> {
       return null;
     case 'stats':
       return { channels: double.channels().length, bridges: double.bridges().length };
+    case 'bridges':
+      return double.bridges().map((b) => ({ name: b.name, channels: b.channels }));
+    case 'clock':
+      return { timeOrigin: performance.timeOrigin, now: performance.now() };
     case 'close':
       flush();
       await double.close();

@@ -8,12 +8,14 @@
  */
 import type { SimPhone } from '../ari-double/index.js';
 import { clientFor, eventually, startTelephony } from '../helpers/telephony.js';
+import { detail, latencyRows, type BenchRow } from './bench-row.js';
+import { metered } from './cpu-meter.js';
 import { percentiles } from './load.js';
 
 const MEMBERS = Number(process.env.BENCH_PAGE_MEMBERS ?? 50);
 const PAGES = Number(process.env.BENCH_PAGES ?? 20);
 
-export async function benchPaging(): Promise<void> {
+export async function benchPaging(): Promise<BenchRow[]> {
   const t = await startTelephony();
   try {
     const admin = await t.addUser('admin', '1000');
@@ -44,21 +46,32 @@ export async function benchPaging(): Promise<void> {
       if (event.type === 'page.ended') ended = true;
     });
     const times: number[] = [];
-    for (let i = 0; i < PAGES; i++) {
-      joined = 0;
-      ended = false;
-      const started = performance.now();
-      const call = pager.dial('801');
-      await eventually(() => joined >= MEMBERS, 10_000, `${MEMBERS} members joined`);
-      times.push(lastJoinAt - started);
-      pager.hangup(call);
-      await eventually(() => ended && t.double.channels().length === 0, 10_000, 'page ended');
-    }
+    const meter = await metered(
+      async () => {
+        for (let i = 0; i < PAGES; i++) {
+          joined = 0;
+          ended = false;
+          const started = performance.now();
+          const call = pager.dial('801');
+          await eventually(() => joined >= MEMBERS, 10_000, `${MEMBERS} members joined`);
+          times.push(lastJoinAt - started);
+          pager.hangup(call);
+          await eventually(() => ended && t.double.channels().length === 0, 10_000, 'page ended');
+        }
+      },
+      'round trips (one originate per member)',
+      { controllerName: 'controller + in-process double' },
+    );
     const { p50ms, p99ms, maxMs } = percentiles(times);
     const f = (n: number) => n.toFixed(1);
-    console.log(
+    detail(
       `page of ${MEMBERS} (dial → last member bridged, ${PAGES} pages)  p50 ${f(p50ms)} ms  p99 ${f(p99ms)} ms  max ${f(maxMs)} ms` +
         '  (real Asterisk, 2 members, pager INVITE → last member INVITE: native Page() median 2.9-3.5 ms, the controller 23.6-31.3 ms)',
+    );
+    return latencyRows(
+      `paging fan-out to ${MEMBERS} members (dial → last member bridged)`,
+      times,
+      meter.limit,
     );
   } finally {
     await t.close();

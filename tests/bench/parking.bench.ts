@@ -1,25 +1,20 @@
 /**
- * Parking under contention (issue 4): 500 park requests at once against the 99 slots, through a listening server,
- * the real PostgreSQL allocation and the ARI double (in-process). Each request parks a different channel waiting in
- * Stasis; a request returns once the double reported the channel in its slot's bridge. Prints the outcome counts,
- * duplicates (a slot given twice, a channel in two slots) and p50/p99 latency, plus the latency of parks one at a
- * time; asserts nothing about time.
+ * Parking under contention (issue 4): 500 park requests at once (`POST /api/parking/park` of 500 answered calls)
+ * against the 99 slots, through a listening server, the real PostgreSQL allocation and the ARI double in its own
+ * process; a request returns once the double reported the parked channel in its slot's bridge. Rows: p50/p99 of
+ * all 500, how many were parked and refused (parking-full), duplicates (a slot given twice, a channel in two slots
+ * or bridges), and the latency of parks one at a time. Asserts nothing about time.
  */
 import { sql } from 'kysely';
-import type { PhoneCall, SimPhone } from '../ari-double/index.js';
-import { eventually, startTelephony, type Telephony } from '../helpers/telephony.js';
-import { login } from '../helpers/test-app.js';
-import { percentiles } from './load.js';
+import { insertUser, login } from '../helpers/test-app.js';
+import { detail, latencyRows, type BenchRow } from './bench-row.js';
+import { startCallsRig, type CallsRig, type Pair } from './calls-rig.js';
+import { metered } from './cpu-meter.js';
+import { until } from './dial-latency.js';
 
 const REQUESTS = Number(process.env.BENCH_PARK_REQUESTS ?? 500);
 /** Parked one at a time first (then hung up), for the uncontended latency. */
 const ONE_BY_ONE = 20;
-
-interface Waiting {
-  phone: SimPhone;
-  call: PhoneCall;
-  channelId: string;
-}
 
 interface Result {
   status: number;
@@ -28,61 +23,73 @@ interface Result {
   ms: number;
 }
 
-export async function benchParking(): Promise<void> {
-  const t = await startTelephony();
+/** Every pair's call, answered; resolves with the call ids (in pair order; undefined if not answered). */
+async function answeredCalls(rig: CallsRig, pairs: Pair[]): Promise<(string | undefined)[]> {
+  const answered = pairs.map((pair) => rig.next('call.answered', pair, 30_000));
+  await rig.double.request({ op: 'dial', calls: pairs.map((p) => ({ from: p.caller, to: p.callee })) });
+  return (await Promise.all(answered)).map((view) => view?.id);
+}
+
+const heldRows = async (rig: CallsRig) =>
+  (
+    await sql<{ slot: string; channel_id: string }>`
+      SELECT slot, channel_id FROM park_slots WHERE park_id IS NOT NULL`.execute(rig.db)
+  ).rows;
+
+export async function benchParking(): Promise<BenchRow[]> {
+  const rig = await startCallsRig(ONE_BY_ONE + REQUESTS);
   try {
-    const admin = await t.addUser('admin', '1000');
-    await t.start();
-    const waiting = await waitingChannels(t, ONE_BY_ONE + REQUESTS);
-    const address = await t.app.server.listen({ host: '127.0.0.1', port: 0 });
+    const admin = await insertUser(rig.db, { role: 'admin', username: 'bench-park-admin' });
+    const address = await rig.app.server.listen({ host: '127.0.0.1', port: 0 });
     const headers = {
-      ...(await login(t.app, admin.username, admin.password)),
+      ...(await login(rig.app, admin.username, admin.password)),
       'content-type': 'application/json',
     };
-    const park = async (channelId: string): Promise<Result> => {
+    const park = async (callId: string | undefined): Promise<Result> => {
       const t0 = performance.now();
       const response = await fetch(`${address}/api/parking/park`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ channelId }),
+        body: JSON.stringify({ callId: callId ?? 'not-answered' }),
       });
       const body = (await response.json()) as { slot?: string; error?: { code: string } };
       return { status: response.status, slot: body.slot, code: body.error?.code, ms: performance.now() - t0 };
     };
-
+    const first = rig.pairs.slice(0, ONE_BY_ONE);
     const single: number[] = [];
-    for (const w of waiting.slice(0, ONE_BY_ONE)) single.push((await park(w.channelId)).ms);
-    for (const w of waiting.slice(0, ONE_BY_ONE)) w.phone.hangup(w.call);
-    await eventually(async () => (await heldRows(t)).length === 0, 10_000, 'the one-by-one parks freed');
+    for (const callId of await answeredCalls(rig, first)) single.push((await park(callId)).ms);
+    await rig.double.request({ op: 'hangup', phones: first.flatMap((p) => [p.caller, p.callee]) });
+    await until(async () => (await heldRows(rig)).length === 0, 10_000);
 
+    const callIds = await answeredCalls(rig, rig.pairs.slice(ONE_BY_ONE));
     const started = performance.now();
-    const results = await Promise.all(waiting.slice(ONE_BY_ONE).map((w) => park(w.channelId)));
-    const seconds = (performance.now() - started) / 1000;
-    report(t, results, single, seconds, await heldRows(t));
+    const { result: results, limit } = await metered(
+      () => Promise.all(callIds.map((id) => park(id))),
+      'PostgreSQL (the slot rows, locked)',
+      { doublePid: rig.double.pid },
+    );
+    detail(
+      `${results.length} park requests at once in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return await report(rig, results, single, limit);
   } finally {
-    await t.close();
+    await rig.close();
   }
 }
 
-const heldRows = async (t: Telephony) =>
-  (
-    await sql<{
-      slot: string;
-      channel_id: string;
-    }>`SELECT slot, channel_id FROM park_slots WHERE park_id IS NOT NULL`.execute(t.db)
-  ).rows;
-
-function report(
-  t: Telephony,
+async function report(
+  rig: CallsRig,
   results: Result[],
   single: number[],
-  seconds: number,
-  rows: { channel_id: string }[],
-): void {
+  limit: string,
+): Promise<BenchRow[]> {
+  const rows = await heldRows(rig);
   const parked = results.filter((r) => r.status === 201);
   const full = results.filter((r) => r.code === 'parking-full');
-  const other = results.length - parked.length - full.length;
-  const bridges = t.double.bridges() as { name: string; channels: string[] }[];
+  const other = results.filter((r) => r.status !== 201 && r.code !== 'parking-full');
+  if (other.length > 0)
+    detail(`other answers: ${[...new Set(other.map((r) => `${r.status} ${r.code}`))].join(', ')}`);
+  const bridges = await rig.double.request<{ name: string; channels: string[] }[]>({ op: 'bridges' });
   const parkBridges = bridges.filter((b) => /^park-7\d\d$/.test(b.name));
   const bridged = parkBridges.flatMap((b) => b.channels);
   const duplicates =
@@ -91,43 +98,23 @@ function report(
     (rows.length - new Set(rows.map((row) => row.channel_id)).size) +
     (bridged.length - new Set(bridged).size) +
     parkBridges.filter((b) => b.channels.length !== 1).length;
-  const f = (n: number) => n.toFixed(1);
-  const line = (label: string, values: number[], note = '') => {
-    const p = percentiles(values);
-    console.log(
-      `  ${label.padEnd(16)} p50 ${f(p.p50ms)} ms  p99 ${f(p.p99ms)} ms  max ${f(p.maxMs)} ms${note}`,
-    );
-  };
-  console.log(
-    `${results.length} park requests at once against 99 slots in ${f(seconds)} s: ${parked.length} parked, ` +
-      `${full.length} parking-full, ${other} other, ${duplicates} duplicates ` +
-      `(${rows.length} slot rows held, ${parkBridges.length} park bridges)`,
-  );
-  line('one at a time', single, `  (${single.length} parks, no contention)`);
-  line(
-    'all 500',
-    results.map((r) => r.ms),
-  );
-  line(
-    'parked (201)',
-    parked.map((r) => r.ms),
-    '  (request → Asterisk confirmed the bridge)',
-  );
-  line(
-    'refused (409)',
-    full.map((r) => r.ms),
-  );
-}
-
-/** `count` phones in the double (seeded like pjsip.conf), each dialling a number no feature takes: in Stasis, waiting. */
-async function waitingChannels(t: Telephony, count: number): Promise<Waiting[]> {
-  const calls: { phone: SimPhone; call: PhoneCall }[] = [];
-  for (let i = 0; i < count; i++) {
-    const id = `bench${i}`;
-    t.double.seedEndpoint(id, { password: 'bench', callerName: `Bench ${i}` });
-    const phone = await t.double.registerPhone(id, { password: 'bench' });
-    calls.push({ phone, call: phone.dial('*99') });
-  }
-  await eventually(() => calls.every((c) => c.call.channelId), 10_000, 'every bench channel in Stasis');
-  return calls.map((c) => ({ ...c, channelId: c.call.channelId! }));
+  detail(`${rows.length} slot rows held, ${parkBridges.length} park bridges`);
+  const n = results.length;
+  return [
+    ...latencyRows(
+      `park, ${n} requests at once against 99 slots: every request`,
+      results.map((r) => r.ms),
+      limit,
+    ),
+    ...latencyRows(
+      `park, ${n} at once: parked (request → bridge confirmed)`,
+      parked.map((r) => r.ms),
+      limit,
+    ),
+    { name: `park, ${n} at once: parked`, value: parked.length, unit: 'of 99' },
+    { name: `park, ${n} at once: refused parking-full`, value: full.length, unit: `of ${n - 99}` },
+    { name: `park, ${n} at once: other answers`, value: other.length, unit: 'requests' },
+    { name: `park, ${n} at once: duplicates (slot, channel or bridge)`, value: duplicates, unit: 'count' },
+    ...latencyRows(`park, one at a time (${single.length})`, single, 'round trips (PostgreSQL, the double)'),
+  ];
 }

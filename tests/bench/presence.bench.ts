@@ -6,12 +6,13 @@
 import type { PresenceView } from '../../controller/features/presence/presence.types.js';
 import { clientFor, startTelephony, type TestUser } from '../helpers/telephony.js';
 import { connectEvents, eventsUrl } from '../helpers/ws-client.js';
-import { percentiles } from './load.js';
+import { latencyRows, type BenchRow } from './bench-row.js';
+import { metered } from './cpu-meter.js';
 
 const USERS = Number(process.env.BENCH_PRESENCE_USERS ?? 20);
 const REGISTRATIONS = Number(process.env.BENCH_PRESENCE_REGISTRATIONS ?? 200);
 
-export async function benchPresence(): Promise<void> {
+export async function benchPresence(): Promise<BenchRow[]> {
   const t = await startTelephony();
   try {
     const admin = await t.addUser('admin', '1000');
@@ -36,26 +37,28 @@ export async function benchPresence(): Promise<void> {
       });
     const up: number[] = [];
     const down: number[] = [];
-    for (let i = 0; i < REGISTRATIONS; i++) {
-      const user = users[i % USERS]!;
-      const available = changeOf(user.id, 'available');
-      let started = performance.now();
-      const phone = await t.double.registerPhone(user.extension, { password: user.sip_password });
-      up.push((await available) - started);
-      const offline = changeOf(user.id, 'offline');
-      started = performance.now();
-      phone.unregister();
-      down.push((await offline) - started);
-    }
+    const { limit } = await metered(
+      async () => {
+        for (let i = 0; i < REGISTRATIONS; i++) {
+          const user = users[i % USERS]!;
+          const available = changeOf(user.id, 'available');
+          let started = performance.now();
+          const phone = await t.double.registerPhone(user.extension, { password: user.sip_password });
+          up.push((await available) - started);
+          const offline = changeOf(user.id, 'offline');
+          started = performance.now();
+          phone.unregister();
+          down.push((await offline) - started);
+        }
+      },
+      'round trips',
+      { controllerName: 'controller + in-process double' },
+    );
     ws.close();
-    const f = (n: number) => n.toFixed(2);
-    for (const [what, times] of [
-      ['registration → presence.changed available on a WebSocket client', up],
-      ['unregistration → presence.changed offline', down],
-    ] as const) {
-      const { p50ms, p99ms, maxMs } = percentiles([...times]);
-      console.log(`${what} (${times.length})  p50 ${f(p50ms)} ms  p99 ${f(p99ms)} ms  max ${f(maxMs)} ms`);
-    }
+    return [
+      ...latencyRows('presence: registration → presence.changed at a WS client', up, limit),
+      ...latencyRows('presence: unregistration → presence.changed offline', down, limit),
+    ];
   } finally {
     await t.close();
   }

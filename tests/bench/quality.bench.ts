@@ -3,13 +3,14 @@
  * of `CHANNEL(rtcp,all,audio)` each, against the ARI double in its own process). Prints the controller process's CPU
  * time (user + system) and the wall time per round over 10 rounds, and per leg; asserts nothing about time.
  */
+import { detail, type BenchRow } from './bench-row.js';
 import { percentiles } from './load.js';
 import { startCallsRig } from './calls-rig.js';
 
 const CALLS = Number(process.env.BENCH_QUALITY_CALLS ?? 500);
 const ROUNDS = Number(process.env.BENCH_QUALITY_ROUNDS ?? 10);
 
-export async function benchQuality(): Promise<void> {
+export async function benchQuality(): Promise<BenchRow[]> {
   // The timer is set far out: the bench runs the rounds itself.
   const rig = await startCallsRig(CALLS, { quality: { sampleMs: 3_600_000 } });
   try {
@@ -36,7 +37,7 @@ export async function benchQuality(): Promise<void> {
     const c = percentiles(cpu);
     const w = percentiles(wall);
     const f = (n: number) => n.toFixed(1);
-    console.log(
+    detail(
       `sampling round, ${up}/${CALLS} answered calls (${legs} legs, ${sampled} with figures) × ${ROUNDS}: controller CPU p50 ${f(c.p50ms)} ms ` +
         `(max ${f(c.maxMs)}), wall p50 ${f(w.p50ms)} ms (max ${f(w.maxMs)}); ` +
         `${((c.p50ms * 1000) / Math.max(1, legs)).toFixed(0)} µs CPU per leg; ` +
@@ -45,6 +46,21 @@ export async function benchQuality(): Promise<void> {
     const ended = pairs.map((pair) => rig.next('call.ended', pair, 60_000));
     await rig.double.request({ op: 'hangup', phones: pairs.map((p) => p.caller) });
     await Promise.all(ended);
+    const label = `quality sampling round, ${up} answered calls (${legs} legs)`;
+    return [
+      {
+        name: `${label}: controller CPU p50`,
+        value: c.p50ms,
+        unit: 'ms',
+        limit: 'CPU (controller: each leg is one ARI read)',
+      },
+      { name: `${label}: wall p50`, value: w.p50ms, unit: 'ms', limit: 'round trips to the double' },
+      {
+        name: 'quality sampling: controller CPU per leg',
+        value: (c.p50ms * 1000) / Math.max(1, legs),
+        unit: 'µs',
+      },
+    ];
   } finally {
     await rig.close();
   }

@@ -12,13 +12,15 @@ import type { SimPhone } from '../ari-double/index.js';
 import { apiClient } from '../helpers/fixtures.js';
 import { eventually, startTelephony } from '../helpers/telephony.js';
 import { login } from '../helpers/test-app.js';
+import { detail, latencyRows, type BenchRow } from './bench-row.js';
+import { metered } from './cpu-meter.js';
 import { percentiles } from './load.js';
 
 const CALLS = Number(process.env.BENCH_RECORDED_CALLS ?? 50);
 const LATENCY_CALLS = Number(process.env.BENCH_RECORDING_STARTS ?? 20);
 const HOLD_MS = 5000;
 
-export async function benchRecording(): Promise<void> {
+export async function benchRecording(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-recordings-'));
   const t = await startTelephony({ config: { RECORDINGS_DIR: dir } });
   try {
@@ -58,24 +60,30 @@ export async function benchRecording(): Promise<void> {
 
     // 1. Start latency, one call at a time.
     const latencies: number[] = [];
-    for (let n = 0; n < LATENCY_CALLS; n++) {
-      const callId = await answeredCall(0);
-      const mark = seen.length;
-      const sent = performance.now();
-      const response = await admin.post(`/api/calls/${callId}/recording`, { action: 'start' });
-      if (response.statusCode !== 200) throw new Error(`start: ${response.body}`);
-      const started = await eventually(
-        () => seen.slice(mark).find((s) => s.event.type === 'recording.started'),
-        5000,
-      );
-      latencies.push(started.at - sent);
-      phones[0]!.hangup();
-      await eventually(() => seen.slice(mark).find((s) => s.event.type === 'recording.stopped'), 5000);
-      await eventually(() => t.double.channels().length === 0, 5000, 'all gone');
-    }
+    const { limit } = await metered(
+      async () => {
+        for (let n = 0; n < LATENCY_CALLS; n++) {
+          const callId = await answeredCall(0);
+          const mark = seen.length;
+          const sent = performance.now();
+          const response = await admin.post(`/api/calls/${callId}/recording`, { action: 'start' });
+          if (response.statusCode !== 200) throw new Error(`start: ${response.body}`);
+          const started = await eventually(
+            () => seen.slice(mark).find((s) => s.event.type === 'recording.started'),
+            5000,
+          );
+          latencies.push(started.at - sent);
+          phones[0]!.hangup();
+          await eventually(() => seen.slice(mark).find((s) => s.event.type === 'recording.stopped'), 5000);
+          await eventually(() => t.double.channels().length === 0, 5000, 'all gone');
+        }
+      },
+      'round trips to the double',
+      { controllerName: 'controller + in-process double' },
+    );
     const f = (x: number) => x.toFixed(1);
     const { p50ms, p99ms, maxMs } = percentiles(latencies);
-    console.log(
+    detail(
       `recording start (API request → recording.started, ${LATENCY_CALLS} calls)  p50 ${f(p50ms)} ms  p99 ${f(p99ms)} ms  max ${f(maxMs)} ms`,
     );
 
@@ -101,11 +109,20 @@ export async function benchRecording(): Promise<void> {
     const files = readdirSync(dir).filter((name) => !before.has(name) && name.endsWith('.wav'));
     const bytes = files.reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
     const cpuMs = (used.user + used.system) / 1000;
-    console.log(
+    detail(
       `${CALLS} concurrent recorded calls, ${HOLD_MS / 1000} s each: CPU ${f(cpuMs)} ms over ${f(elapsed)} ms wall ` +
         `(${f((cpuMs / elapsed) * 100)} % of one core, controller + in-process double), ${files.length} files, ` +
         `${(bytes / 1e6).toFixed(2)} MB written, ${refused} refused`,
     );
+    return [
+      ...latencyRows('recording start (API → recording.started)', latencies, limit),
+      {
+        name: `${CALLS} recorded calls at once: CPU (controller + in-process double)`,
+        value: (cpuMs / elapsed) * 100,
+        unit: '% core',
+      },
+      { name: `${CALLS} recorded calls at once: files saved`, value: files.length, unit: `of ${CALLS}` },
+    ];
   } finally {
     await t.close();
     rmSync(dir, { recursive: true, force: true });

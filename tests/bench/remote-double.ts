@@ -13,6 +13,10 @@ export type DoubleRequest =
   | { op: 'answer-mode'; phones: string[]; mode: AnswerMode }
   | { op: 'observe'; on: boolean }
   | { op: 'stats' }
+  /** Every bridge: its name and channels. */
+  | { op: 'bridges' }
+  /** The double process's `performance.timeOrigin` (its trace times + this = epoch ms, as here) and `now()`. */
+  | { op: 'clock' }
   | { op: 'close' };
 
 export type DoubleReply = { kind: 'reply'; id: number; result?: unknown; error?: string };
@@ -21,6 +25,8 @@ type ChildMessage = DoubleReply | { kind: 'ready'; url: string } | { kind: 'trac
 
 export interface RemoteDouble {
   url: string;
+  /** The double's process id (its CPU share: `cpu-meter.ts`). */
+  pid: number | undefined;
   request<T = unknown>(request: DoubleRequest): Promise<T>;
   /** Called with every batch of trace records while observing (timestamps are the child's `performance.now()`). */
   onTrace(handler: (records: DoubleTrace[]) => void): void;
@@ -55,6 +61,7 @@ export async function startRemoteDouble(): Promise<RemoteDouble> {
     });
   return {
     url,
+    pid: child.pid,
     request,
     onTrace: (handler) => {
       traceHandler = handler;

@@ -8,11 +8,12 @@
 import type { AnyPbxEvent } from '../../controller/bus/events.js';
 import { insertTeam } from '../helpers/fixtures.js';
 import { eventually, startTelephony } from '../helpers/telephony.js';
-import { percentiles } from './load.js';
+import { latencyRows, type BenchRow } from './bench-row.js';
+import { metered } from './cpu-meter.js';
 
 const SESSIONS = Number(process.env.BENCH_SUPERVISIONS ?? 20);
 
-export async function benchSupervision(): Promise<void> {
+export async function benchSupervision(): Promise<BenchRow[]> {
   const t = await startTelephony();
   try {
     const team = await insertTeam(t.db, 'Bench team');
@@ -34,28 +35,31 @@ export async function benchSupervision(): Promise<void> {
       eventually(() => seen.slice(since).find((e) => e.type === type), 5000, type);
     const starts: number[] = [];
     const switches: number[] = [];
-    for (let i = 0; i < SESSIONS; i++) {
-      let mark = seen.length;
-      const call = agent.dial('1002');
-      await next('call.answered', mark);
-      mark = seen.length;
-      const dialledAt = performance.now();
-      const sup = supervisor.dial('*2221001');
-      starts.push((await next('supervision.started', mark)).at - dialledAt);
-      mark = seen.length;
-      const switchedAt = performance.now();
-      supervisor.sendDtmf(i % 2 === 0 ? '5' : '6', sup);
-      switches.push((await next('supervision.changed', mark)).at - switchedAt);
-      agent.hangup(call);
-      await eventually(() => t.double.channels().length === 0, 5000, 'all gone');
-    }
-    const f = (n: number) => n.toFixed(1);
-    const line = (what: string, times: number[]) => {
-      const { p50ms, p99ms, maxMs } = percentiles(times);
-      console.log(`${what}  p50 ${f(p50ms)} ms  p99 ${f(p99ms)} ms  max ${f(maxMs)} ms`);
-    };
-    line(`*222 dialled → supervisor hears the call (${SESSIONS} sessions)`, starts);
-    line(`mode switch (DTMF 5 or 6) → supervisor on the new path (${SESSIONS})`, switches);
+    const { limit } = await metered(
+      async () => {
+        for (let i = 0; i < SESSIONS; i++) {
+          let mark = seen.length;
+          const call = agent.dial('1002');
+          await next('call.answered', mark);
+          mark = seen.length;
+          const dialledAt = performance.now();
+          const sup = supervisor.dial('*2221001');
+          starts.push((await next('supervision.started', mark)).at - dialledAt);
+          mark = seen.length;
+          const switchedAt = performance.now();
+          supervisor.sendDtmf(i % 2 === 0 ? '5' : '6', sup);
+          switches.push((await next('supervision.changed', mark)).at - switchedAt);
+          agent.hangup(call);
+          await eventually(() => t.double.channels().length === 0, 5000, 'all gone');
+        }
+      },
+      'round trips to the double',
+      { controllerName: 'controller + in-process double' },
+    );
+    return [
+      ...latencyRows('supervision: *222 dialled → supervisor hears the call', starts, limit),
+      ...latencyRows('supervision: mode switch (DTMF) → supervisor on the new path', switches, limit),
+    ];
   } finally {
     await t.close();
   }

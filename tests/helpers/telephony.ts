@@ -51,7 +51,7 @@ export async function eventually<T>(
 
 /** The ARI double, a real controller app wired to it over a real ARI connection, real Postgres and Redis. */
 export async function startTelephony(
-  options: { config?: Partial<Config>; app?: Pick<AppDeps, 'now' | 'hotdesk' | 'presence' | 'quality'> } = {},
+  options: { config?: Partial<Config>; app?: Pick<AppDeps, 'now' | 'hotdesk' | 'presence' | 'quality' | 'callSetupTrace'> } = {},
 ): Promise<Telephony> {
   const double = await startAriDouble();
   const database: TestDatabase = await createTestDatabase();

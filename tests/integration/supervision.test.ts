@@ -661,7 +661,37 @@ describe('the call changes under the session', () => {
     phones[CUSTOMER]!.hangup(call.customer);
   });
 
-  it('a controller restart during a session: the call survives, the session is ended cleanly', async () => {
+  it.each(['monitor', 'whisper'])(
+    'a controller restart during a %s session: the session is adopted as it is, and still ends when it should',
+    async (mode) => {
+      const call = await talking();
+      const { id, sup } = await supervise(mode);
+      await eventually(() => phones[SUP]!.hears(sup).length === 2, 2000, 'supervisor hears');
+      const heardBefore = hearing(call, sup);
+      await t.restartController();
+      clients.clear();
+      const listed = await eventually(
+        async () =>
+          (await (await as(SUP)).get('/api/supervision'))
+            .json<{ items: { id: string; state: string }[] }>()
+            .items.find((s) => s.id === id),
+        4000,
+        'the session listed by the restarted controller',
+      );
+      expect(listed).toMatchObject({ state: 'active', mode });
+      expect(sup.state).toBe('established');
+      expect(hearing(call, sup)).toEqual(heardBefore);
+      const since = t.events.length;
+      phones[SUP]!.hangup(sup);
+      const ended = await eventOf('supervision.ended', since);
+      expect(ended.data).toMatchObject({ id, reason: 'supervisor-hung-up' });
+      expect(t.double.channels().filter((c) => String(c.name).startsWith('Snoop/'))).toEqual([]);
+      expect(hearing(call, sup)).toMatchObject({ agent: [CUSTOMER], customer: [AGENT] });
+      await hangUpAll(call);
+    },
+  );
+
+  it('a controller restart during a barge: the call survives, the session is ended cleanly', async () => {
     const call = await talking();
     const { sup } = await supervise('barge');
     await t.restartController();

@@ -434,12 +434,57 @@ describe('ending: on any party hanging up or on request, every snoop and bridge 
 
   it('a reconnect ends the session cleanly (controller-restart): what vanished meanwhile is not hung up', () => {
     const before = given(built('whisper'));
-    const run = given([{ kind: 'reconcile', channelIds: [SUP, 'AGENT', 'CUST'] }], before.state);
+    const run = given(
+      [{ kind: 'reconcile', channelIds: [SUP, 'AGENT', 'CUST'], bridges: [{ id: B1, channelIds: [SUP] }] }],
+      before.state,
+    );
     expect(run.effects[0]).toEqual([
       { kind: 'destroy-bridge', bridgeId: B1 },
       { kind: 'hangup', channelId: SUP },
     ]);
     expect(run.state).toMatchObject({ phase: 'ending', endReason: 'controller-restart' });
+  });
+
+  const intact = {
+    kind: 'reconcile' as const,
+    channelIds: [SUP, S1, 'AGENT', 'CUST'],
+    bridges: [
+      { id: B1, channelIds: [S1, SUP] },
+      { id: CALL.bridgeId, channelIds: ['AGENT', 'CUST'] },
+    ],
+  };
+
+  it.each(['monitor', 'whisper'] as const)(
+    'a %s session intact in Asterisk after a reconnect or a take-over is adopted as it is: nothing done, still active',
+    (mode) => {
+      const before = given(built(mode));
+      const run = given([intact], before.state);
+      expect(run.effects).toEqual([[]]);
+      expect(run.events).toEqual([[]]);
+      expect(run.state).toEqual(before.state);
+      // …and it goes on: the agent's call ends, so does the session.
+      expect(given([leaves('CUST')], run.state).state).toMatchObject({
+        phase: 'ending',
+        endReason: 'call-ended',
+      });
+    },
+  );
+
+  it.each<[string, SessionInput[], Partial<typeof intact>]>([
+    ['the snoop is not in our bridge', built('monitor'), { bridges: [{ id: B1, channelIds: [SUP] }] }],
+    ['our bridge is gone', built('monitor'), { bridges: [] }],
+    ['the other party is gone', built('monitor'), { channelIds: [SUP, S1, 'AGENT'] }],
+    ['a switch was being built', [...built('monitor'), dtmf('5')], {}],
+    [
+      'barge (the supervisor in the call’s own bridge)',
+      built('barge'),
+      { channelIds: [SUP, 'AGENT', 'CUST'] },
+    ],
+  ])('not intact (%s): ended cleanly as controller-restart', (_name, inputs, asterisk) => {
+    const before = given(inputs);
+    const run = given([{ ...intact, ...asterisk }], before.state);
+    expect(run.state).toMatchObject({ endReason: 'controller-restart' });
+    expect(run.effects[0]!.length).toBeGreaterThan(0);
   });
 
   it('revoked (the rules no longer allow it): everything hung up at once, no prompt, ended as refused', () => {

@@ -103,6 +103,7 @@ function dispatch(step: Step, input: Exclude<SessionInput, SupervisionStart>): v
       onFailed(step, input);
       return settle(step);
     case 'reconcile':
+      if (intactAfterReconnect(step.state, input)) return;
       for (const channelId of step.state.channels)
         if (!input.channelIds.includes(channelId)) gone(step, channelId);
       return end(step, 'controller-restart');
@@ -111,6 +112,26 @@ function dispatch(step: Step, input: Exclude<SessionInput, SupervisionStart>): v
       throw new Error(`unknown input ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * A session that carries audio on one path of its own, with nothing being built or torn down, is adopted as it is
+ * (issue 15: a restarted controller or a standby taking over keeps it): every channel it knows is still in Asterisk,
+ * the call's two parties too, and its bridge holds the supervisor and the snoop. Anything else (a switch or a leg
+ * half done, barge in the call's own bridge, a supervisor waiting for a call) may have missed events and ends cleanly.
+ */
+function intactAfterReconnect(
+  state: SessionState,
+  asterisk: Extract<SessionInput, { kind: 'reconcile' }>,
+): boolean {
+  const { current, call, supervisorChannelId } = state;
+  if (state.phase !== 'active' || state.next || !current || !call || !supervisorChannelId) return false;
+  if (!current.ownBridge || !current.snoopId || current.stage !== 'ready') return false;
+  const present = new Set(asterisk.channelIds);
+  const needed = [...state.channels, call.agentChannelId, call.otherChannelId];
+  if (!needed.every((id) => present.has(id))) return false;
+  const bridge = asterisk.bridges.find((b) => b.id === current.bridgeId);
+  return Boolean(bridge?.channelIds.includes(supervisorChannelId) && bridge.channelIds.includes(current.snoopId));
 }
 
 function callFound(step: Step, input: Extract<SessionInput, { kind: 'call-found' }>): void {

@@ -123,8 +123,8 @@ export type SessionInput =
   | { kind: 'revoke'; refusal: { code: SupervisionRefusalCode; reason: string } }
   | { kind: 'fact'; fact: PbxFact }
   | { kind: 'effect-failed'; effect: SessionEffect; reason: FailureReason }
-  /** After a reconnect: the channels Asterisk has now. */
-  | { kind: 'reconcile'; channelIds: string[] };
+  /** After a reconnect (or a take-over by another instance): the channels and bridges Asterisk has now. */
+  | { kind: 'reconcile'; channelIds: string[]; bridges: { id: string; channelIds: string[] }[] };
 
 export type SessionEvent =
   | { kind: 'opened'; session: SessionState }
