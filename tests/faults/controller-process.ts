@@ -25,6 +25,10 @@ export interface ControllerProcess {
   start(): Promise<void>;
   /** Sends the signal and resolves once the process exited. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends a signal that need not end it (SIGSTOP, SIGCONT). */
+  signal(signal: NodeJS.Signals): void;
+  /** The exit code of its last life (null while running or after a signal). */
+  readonly exitCode: number | null;
   /** Resolves once GET /readyz answers 200 (every check up), up to `timeoutMs`. */
   ready(timeoutMs?: number): Promise<void>;
   /** GET /readyz's checks now, or undefined while nothing answers. */
@@ -80,6 +84,7 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
   const chunks: string[] = [];
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
+  let exitCode: number | null = null;
 
   const readiness = async () => {
     try {
@@ -103,6 +108,7 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
     },
     async start() {
       if (child) throw new Error('the controller is already running');
+      exitCode = null;
       const started = spawn(process.execPath, ['--import', 'tsx', 'controller/main.ts'], {
         cwd: root,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -118,6 +124,7 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
       started.stderr?.on('data', keep);
       exited = new Promise((resolve) =>
         started.once('exit', (code, signal) => {
+          exitCode = code;
           chunks.push(`\n--- controller exited (code ${code}, signal ${signal}) ---\n`);
           living.delete(started);
           if (child === started) child = undefined;
@@ -128,6 +135,12 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
         started.once('spawn', resolve);
         started.once('error', reject);
       });
+    },
+    signal(signal) {
+      child?.kill(signal);
+    },
+    get exitCode() {
+      return exitCode;
     },
     async kill(signal = 'SIGKILL') {
       const running = child;
