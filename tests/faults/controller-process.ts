@@ -25,6 +25,10 @@ export interface ControllerProcess {
   start(): Promise<void>;
   /** Sends the signal and resolves once the process exited. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends a signal that need not end it (SIGSTOP, SIGCONT). */
+  signal(signal: NodeJS.Signals): void;
+  /** The exit code of its last life (null while running or after a signal). */
+  readonly exitCode: number | null;
   /**
    * Resolves once GET /readyz's checks satisfy `accept` (default: every check up), up to `timeoutMs`. A standby of a
    * failover pair (no ARI lease) may pass e.g. `(c) => c.postgres === 'up' && c.redis === 'up'`.
@@ -83,6 +87,7 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
   const chunks: string[] = [];
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
+  let exitCode: number | null = null;
 
   const readiness = async () => {
     try {
@@ -106,6 +111,7 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
     },
     async start() {
       if (child) throw new Error('the controller is already running');
+      exitCode = null;
       const started = spawn(process.execPath, ['--import', 'tsx', 'controller/main.ts'], {
         cwd: root,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -121,6 +127,7 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
       started.stderr?.on('data', keep);
       exited = new Promise((resolve) =>
         started.once('exit', (code, signal) => {
+          exitCode = code;
           chunks.push(`\n--- controller exited (code ${code}, signal ${signal}) ---\n`);
           living.delete(started);
           if (child === started) child = undefined;
@@ -131,6 +138,12 @@ export async function controllerProcess(settings: ControllerEnv): Promise<Contro
         started.once('spawn', resolve);
         started.once('error', reject);
       });
+    },
+    signal(signal) {
+      child?.kill(signal);
+    },
+    get exitCode() {
+      return exitCode;
     },
     async kill(signal = 'SIGKILL') {
       const running = child;

@@ -19,7 +19,12 @@ export interface TcpProxy {
  * Listens on 127.0.0.1:<random> and pipes every connection to `targetHost:targetPort`. Cut, it behaves as a service
  * that went away: every socket reset, each new connection closed as soon as it is accepted.
  */
-export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+export async function startTcpProxy(
+  targetHost: string,
+  targetPort: number,
+  /** Told every chunk a client sends (what the controller asks of the service, e.g. its ARI requests). */
+  tap?: (chunk: Buffer) => void,
+): Promise<TcpProxy> {
   const open = new Set<net.Socket>();
   let cut = false;
   let accepted = 0;
@@ -40,6 +45,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
         upstream.destroy();
       });
     }
+    if (tap) client.on('data', tap);
     client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve, reject) => {
