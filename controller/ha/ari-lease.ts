@@ -18,11 +18,20 @@ import {
  */
 const ACQUIRE = `
 local current = redis.call('GET', KEYS[1])
-if current then return current end
+if current then
+  local holder = cjson.decode(current)
+  if holder.instanceId == ARGV[1] or holder.url ~= ARGV[2] then return current end
+end
 local epoch = redis.call('INCR', KEYS[2])
 local record = cjson.encode({instanceId = ARGV[1], url = ARGV[2], epoch = epoch})
 redis.call('SET', KEYS[1], record, 'PX', ARGV[3])
 return record`;
+
+/**
+ * ACQUIRE takes the key when it is free, or when it names this instance's own address (`INSTANCE_URL`) under another
+ * id: an earlier life of this instance (killed, restarted on the same address, which no two live processes can
+ * hold), so a restarted owner does not wait out its own lease.
+ */
 
 /** Extends our lease; one that lapsed with nobody taking it (Redis restarted, a long pause) is ours again. */
 const RENEW = `

@@ -68,6 +68,24 @@ describe('the ARI lease (real Redis)', () => {
     expect(a.log.lost).toEqual([]);
   });
 
+  it('a new process at the owner’s own address (a restart after kill -9) takes the lease at once, the next epoch', async () => {
+    const prefix = newPrefix();
+    const admin = new Redis(redisUrl);
+    const earlierLife = { instanceId: 'killed', url: 'http://a:3000', epoch: 7 };
+    await admin.set(`${prefix}ari-owner`, JSON.stringify(earlierLife), 'PX', 60_000);
+    await admin.set(`${prefix}ari-epoch`, '7');
+    admin.disconnect();
+    const a = instance(prefix, 'a');
+    a.lease.start();
+    await eventually(() => a.lease.isOwner(), 3000, 'a owns at its first round');
+    expect(a.lease.owner()!.epoch).toBe(8);
+    // Another address is never taken over while its lease stands.
+    const b = instance(prefix, 'b');
+    b.lease.start();
+    await eventually(() => b.lease.owner(), 3000, 'b sees a');
+    expect(b.lease.isOwner()).toBe(false);
+  });
+
   it('takes its lease again when it lapsed with nobody taking it (Redis restarted empty), without losing it', async () => {
     const prefix = newPrefix();
     const a = instance(prefix, 'a');
