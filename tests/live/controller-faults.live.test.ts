@@ -134,11 +134,15 @@ describeLive('live: a call survives the controller killed and its ARI socket cut
     return { callId, callerUp, calleeUp };
   }
 
-  /** What each phone heard of the other in each window (SNR, dB), read once the call is over. */
-  function heard(call: { callerUp: number; calleeUp: number }, windows: Record<string, Window>) {
+  /** Each phone heard the other in every window (tone SNR in dB, read once the call is over), printed as measured. */
+  function heardBothWays(
+    call: { callerUp: number; calleeUp: number },
+    windows: Record<string, Window>,
+    what: string,
+  ) {
     const caller = new Hearing(phones['1001']!, call.callerUp);
     const callee = new Hearing(phones['1002']!, call.calleeUp);
-    return Object.fromEntries(
+    const snr = Object.fromEntries(
       Object.entries(windows).map(([name, window]) => [
         name,
         {
@@ -147,6 +151,11 @@ describeLive('live: a call survives the controller killed and its ARI socket cut
         },
       ]),
     );
+    console.log(`${what}: tone SNR in dB`, JSON.stringify(snr));
+    for (const heard of Object.values(snr)) {
+      expect(heard.callerHearsCallee).toBeGreaterThan(HEARD);
+      expect(heard.calleeHearsCaller).toBeGreaterThan(HEARD);
+    }
   }
 
   async function hangUpAndCheckLog(callId: string) {
@@ -190,20 +199,15 @@ describeLive('live: a call survives the controller killed and its ARI socket cut
     await sleep(2500);
     const t4 = Date.now();
     await hangUpAndCheckLog(call.callId);
-    const snr = heard(call, {
-      before: { from: t0, to: killedAt },
-      whileDead: { from: killedAt, to: backAt },
-      after: { from: backAt, to: t4 },
-    });
-    console.log(
-      'live kill -9: tone SNR in dB',
-      JSON.stringify(snr),
-      `controller back after ${backAt - killedAt} ms`,
+    heardBothWays(
+      call,
+      {
+        before: { from: t0, to: killedAt },
+        whileDead: { from: killedAt, to: backAt },
+        after: { from: backAt, to: t4 },
+      },
+      `live kill -9 (controller back after ${backAt - killedAt} ms)`,
     );
-    for (const window of Object.values(snr)) {
-      expect(window.callerHearsCallee).toBeGreaterThan(HEARD);
-      expect(window.calleeHearsCaller).toBeGreaterThan(HEARD);
-    }
   }, 90_000);
 
   it('the ARI socket cut mid-call (a TCP proxy) loses nothing: the call is still listed, heard both ways, and logged', async () => {
@@ -226,19 +230,14 @@ describeLive('live: a call survives the controller killed and its ARI socket cut
     await sleep(2000);
     const t4 = Date.now();
     await hangUpAndCheckLog(call.callId);
-    const snr = heard(call, {
-      before: { from: t0, to: cutAt },
-      whileCut: { from: cutAt, to: restoredAt },
-      after: { from: backAt, to: t4 },
-    });
-    console.log(
-      'live ARI cut: tone SNR in dB',
-      JSON.stringify(snr),
-      `reconnected ${backAt - restoredAt} ms after the restore`,
+    heardBothWays(
+      call,
+      {
+        before: { from: t0, to: cutAt },
+        whileCut: { from: cutAt, to: restoredAt },
+        after: { from: backAt, to: t4 },
+      },
+      `live ARI cut (reconnected ${backAt - restoredAt} ms after the restore)`,
     );
-    for (const window of Object.values(snr)) {
-      expect(window.callerHearsCallee).toBeGreaterThan(HEARD);
-      expect(window.calleeHearsCaller).toBeGreaterThan(HEARD);
-    }
   }, 90_000);
 });
