@@ -10,6 +10,7 @@ import {
   type Office,
   type RequestExample,
 } from '../helpers/route-fixtures.js';
+import { withValueAt } from '../helpers/hostile-requests.js';
 import { stringFields } from '../helpers/schema-fields.js';
 import { startTelephony, type Telephony } from '../helpers/telephony.js';
 
@@ -75,23 +76,6 @@ const percentEncode = (text: string) =>
     })
     .join('');
 
-function setAt(target: Record<string, unknown>, path: (string | number)[], value: string) {
-  let node: Record<string | number, unknown> = target;
-  for (const [i, key] of path.entries()) {
-    if (i === path.length - 1) node[key] = value;
-    else {
-      const existing = node[key];
-      node[key] =
-        typeof existing === 'object' && existing !== null
-          ? existing
-          : typeof path[i + 1] === 'number'
-            ? []
-            : {};
-      node = node[key] as Record<string | number, unknown>;
-    }
-  }
-}
-
 async function send(
   route: ReturnType<typeof routes>[number],
   part: Part,
@@ -101,14 +85,14 @@ async function send(
   const example = examples[routeKey(route)]?.() ?? {};
   let url = await fillPath(office, route.url);
   const query: Record<string, string> = { ...example.query };
-  const body = structuredClone(example.body) as Record<string, unknown> | undefined;
+  let body = example.body;
   if (part === 'params') {
     const segments = route.url.split('/');
     const filled = url.split('/');
     filled[segments.indexOf(`:${path[0]}`)] = percentEncode(text);
     url = filled.join('/');
   } else if (part === 'querystring') query[String(path[0])] = text;
-  else setAt(body!, path, text);
+  else body = withValueAt(body, path, text);
   const search = Object.entries(query)
     .map(([k, v]) => `${encodeURIComponent(k)}=${percentEncode(v)}`)
     .join('&');
